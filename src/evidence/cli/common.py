@@ -1,0 +1,106 @@
+"""Shared pieces of the command line: the store, JSON output, progress on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import click
+
+from .. import config
+from ..store import Store
+
+
+@dataclass
+class AppContext:
+    store_option: str | None = None
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def store_path(self):
+        return config.store_dir(self.store_option)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.store_path)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def emit(data: Any, as_json: bool, human: Callable[[Any], None]) -> None:
+    """Print `data` as JSON, or hand it to `human` for the readable form."""
+    if as_json:
+        print_json(data)
+    else:
+        human(data)
+
+
+def warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def table(rows: list[list[Any]], headers: list[str]) -> None:
+    """A plain text table on stdout, columns sized to their content."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], len(value))
+    line = "  ".join(h.ljust(widths[i]) for i, h in enumerate(headers))
+    click.echo(line.rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(v.ljust(widths[i]) for i, v in enumerate(row)).rstrip())
+
+
+class Progress:
+    """Progress on stderr: a bar on a terminal, a line every few seconds otherwise (logs, CI)."""
+
+    def __init__(self, total: int, label: str, *, every: float = 2.0):
+        self.total, self.label, self.every = total, label, every
+        self.done = 0
+        self.started = self._last = time.monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def advance(self, item: str = "") -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.tty:
+            width = 30
+            filled = int(width * self.done / max(self.total, 1))
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}"
+                             f" {item[:40]:<40}")
+            sys.stderr.flush()
+        elif now - self._last >= self.every or self.done == self.total:
+            self._last = now
+            sys.stderr.write(f"{self.label}: {self.done}/{self.total} ({now - self.started:.0f} s)\n")
+            sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.tty and self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def iter_progress(items: Iterable, total: int, label: str):
+    bar = Progress(total, label)
+    for item in items:
+        yield item
+        bar.advance(str(item))
+    bar.finish()

@@ -1,0 +1,91 @@
+"""The metadata database: SQLite in WAL mode, migrated in place to the latest schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import StoreError
+from .migrations import LATEST, MIGRATIONS
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Nested use joins the outer transaction."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer
+
+
+def migrate(conn: sqlite3.Connection, *, target: int = LATEST, db_path: Path | None = None) -> list[int]:
+    """Apply the missing migrations up to `target`, each in its own transaction.
+
+    Before touching a store that already has data, a copy of the database is kept next to it
+    (`evidence.db.v<N>.bak`), so an upgrade can always be undone by hand.
+    """
+    current = schema_version(conn)
+    if current > LATEST:
+        raise StoreError(f"the store's schema (v{current}) is newer than this program (v{LATEST}); upgrade evidence")
+    pending = [m for m in MIGRATIONS if current < m[0] <= target]
+    if pending and current > 0 and db_path is not None:
+        backup = db_path.with_name(f"{db_path.name}.v{current}.bak")
+        if not backup.exists():
+            dest = sqlite3.connect(str(backup))
+            with dest:
+                conn.backup(dest)
+            dest.close()
+    applied = []
+    for number, _title, script in pending:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) >= number:  # another process migrated meanwhile
+                conn.execute("ROLLBACK")
+                continue
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(number)
+    return applied
+

@@ -1,0 +1,37 @@
+"""What reading a document yields: its pages' text and the metadata keys of the public contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The keys of `inspect --json` and of `show --json`'s "metadata", in contract order (interface.md).
+METADATA_KEYS = (
+    "sha256", "format", "pages", "text_source", "number", "type_code", "type_name", "issuer", "parent_issuer",
+    "place", "issued_on", "date_source", "summary", "signer_title", "signer_name", "signatures", "references",
+    "warnings",
+)
+
+
+def empty_metadata() -> dict:
+    meta = {key: None for key in METADATA_KEYS}
+    meta["signatures"] = []
+    meta["references"] = []
+    meta["warnings"] = []
+    return meta
+
+
+@dataclass
+class Reading:
+    path: str
+    sha256: str
+    format: str                      # pdf, docx, doc, image, text
+    pages: int
+    text_source: str                 # text, ocr, mixed, none
+    page_texts: list[str] = field(default_factory=list)
+    metadata: dict = field(default_factory=empty_metadata)
+    seconds: float = 0.0
+
+    @property
+    def text(self) -> str:
+        """The full text, pages separated by form feeds."""
+        return "\f".join(self.page_texts)
