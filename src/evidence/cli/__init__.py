@@ -16,7 +16,8 @@ from ..errors import EvidenceError
 from .common import AppContext
 
 COMMAND_MODULES = [
-    "setup_cmds",      # init, verify, framework …, campaign …
+    "setup_cmds",      # init, verify, campaign …
+    "framework_cmds",  # framework import|list|show
     "evidence_cmds",   # attach, ingest, list, show
     "reading_cmds",    # inspect
     "search_cmds",     # search, index …
