@@ -1,0 +1,92 @@
+"""PDF files: the text layer of each page (pypdf), with the text drawn by widget annotations merged in place.
+
+E-office PDFs draw the number and day of an issued document, and the signature stamps, in the appearance streams
+of signature widgets (/Annots → /AP /N), not in the page content. They are read too and put on the line where they
+are drawn, so `Số:      /TB-UBND` becomes `Số: 11 /TB-UBND` as a person sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ReadError
+from ..vn.text import nfc
+
+MAX_PAGES = 3000
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+@dataclass
+class PdfText:
+    pages: list[str]
+    reader: object = None                       # the open pypdf reader (for signatures)
+    warnings: list[str] = field(default_factory=list)
+
+
+def open_pdf(path: Path):
+    """A pypdf reader for the file, decrypted with the empty password when needed."""
+    import pypdf
+    from pypdf.errors import PdfReadError, FileNotDecryptedError
+
+    try:
+        reader = pypdf.PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            try:
+                result = reader.decrypt("")
+            except (NotImplementedError, DependencyError_()) as exc:
+                raise ReadError(f"encrypted PDF with an unsupported scheme ({exc})", path=path) from None
+            if not result:
+                raise ReadError("encrypted PDF: it needs a password to open", path=path)
+        count = len(reader.pages)
+    except ReadError:
+        raise
+    except FileNotDecryptedError:
+        raise ReadError("encrypted PDF: it needs a password to open", path=path) from None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+            RecursionError, AssertionError, ZeroDivisionError) as exc:
+        raise ReadError(f"corrupt or truncated PDF ({type(exc).__name__}: {_short(exc)})", path=path) from None
+    if count == 0:
+        raise ReadError("PDF without pages (corrupt or truncated)", path=path)
+    if count > MAX_PAGES:
+        raise ReadError(f"PDF has {count} pages (limit {MAX_PAGES})", path=path)
+    return reader
+
+
+def DependencyError_():
+    from pypdf.errors import DependencyError
+
+    return DependencyError
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:150]
+
+
+def page_text(reader, index: int) -> tuple[str, bool]:
+    """(text, ok) for one page; ok is False when the page could not be parsed."""
+    from .widgets import page_text_with_widgets
+
+    try:
+        return nfc(page_text_with_widgets(reader.pages[index])), True
+    except RecursionError:
+        return "", False
+    except Exception:  # one broken page must not lose the others
+        return "", False
+
+
+def read_pdf(path: Path) -> PdfText:
+    reader = open_pdf(path)
+    pages: list[str] = []
+    broken = 0
+    for index in range(len(reader.pages)):
+        text, ok = page_text(reader, index)
+        broken += not ok
+        pages.append(text)
+    result = PdfText(pages=pages, reader=reader)
+    if broken:
+        result.warnings.append("pdf_page_unreadable")
+    return result

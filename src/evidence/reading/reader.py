@@ -1,0 +1,142 @@
+"""read_document: one file in, a Reading out (text per page + the metadata keys of the public contract).
+
+Steps: sniff the real type → read the text layer with the format's reader → judge each page's text layer
+(quality.py) → OCR the pages without usable text (ocr.py) → PDF signatures (signatures.py) → header metadata
+(header.py).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .. import config
+from ..blobs import sha256_of
+from ..errors import ReadError
+from .model import Reading, empty_metadata
+from .sniff import sniff
+
+
+def read_document(path: Path, *, ocr: bool = True, filename: str | None = None, ocr_jobs: int | None = None) -> Reading:
+    """Read one file. Raises ReadError (one line naming the file and the reason) for unreadable input.
+
+    `filename` is the name to report (e.g. the original upload name when `path` is a temporary copy).
+    `ocr_jobs` caps how many pages are OCRed at once (default: every core).
+    """
+    started = time.monotonic()
+    path = Path(path)
+    shown = filename or str(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ReadError(f"cannot open: {exc.strerror or exc}", path=shown) from None
+    if not path.is_file():
+        raise ReadError("not a regular file", path=shown)
+    if stat.st_size > config.MAX_FILE_BYTES:
+        raise ReadError(f"file is larger than {config.MAX_FILE_BYTES // 2**20} MB", path=shown)
+    try:
+        return _read(path, shown, ocr=ocr, ocr_jobs=ocr_jobs, started=started)
+    except ReadError as exc:
+        if exc.path != shown:  # name the file the caller knows
+            raise ReadError(str(exc).split(": ", 1)[-1] if exc.path else str(exc), path=shown) from None
+        raise
+    except MemoryError:
+        raise ReadError("out of memory while reading (file too complex)", path=shown) from None
+    except RecursionError:
+        raise ReadError("file structure nested too deeply (corrupt or hostile)", path=shown) from None
+
+
+def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: float) -> Reading:
+    from . import quality
+    from .header import extract_metadata
+
+    fmt, warnings = sniff(path)
+    meta = empty_metadata()
+    meta["sha256"] = sha256_of(path)
+    meta["format"] = fmt
+    pdf_reader = None
+    widget_texts: list[str] = []
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        result = read_pdf(path)
+        page_texts, pdf_reader = result.pages, result.reader
+        warnings += result.warnings
+    elif fmt == "docx":
+        from .docx import read_docx_pages
+
+        page_texts = read_docx_pages(path)
+    elif fmt == "doc":
+        from .doc import read_doc_pages
+
+        page_texts = read_doc_pages(path)
+    elif fmt == "image":
+        from .image import image_frames
+
+        page_texts = [""] * image_frames(path)
+    else:
+        from .plaintext import read_text_pages
+
+        page_texts = read_text_pages(path)
+
+    # which pages have a usable text layer
+    usable = [quality.is_usable(text) for text in page_texts]
+    sources = ["text" if ok else "none" for ok in usable]
+    if fmt in ("pdf", "image") and not all(usable):
+        if fmt == "pdf" and any(page.strip() for page, ok in zip(page_texts, usable) if not ok):
+            warnings.append("garbage_text_layer")
+        warnings.append("no_text_layer")
+        if ocr:
+            from .ocr import ocr_pages
+
+            need = [i for i, ok in enumerate(usable) if not ok]
+            texts, ocr_warnings = ocr_pages(path, fmt, need, page_texts, jobs=ocr_jobs)
+            warnings += ocr_warnings
+            for i, text in texts.items():
+                if text is not None:
+                    page_texts[i] = text
+                    sources[i] = "ocr"
+        else:
+            warnings.append("ocr_skipped")
+        for i, ok in enumerate(usable):
+            if not ok and sources[i] != "ocr":
+                page_texts[i] = ""  # garbage is worse than nothing for search and parsing
+    if "ocr" in sources:
+        warnings.append("ocr_used")
+    text_source = _text_source(sources, page_texts)
+
+    signatures = []
+    if pdf_reader is not None:
+        from .signatures import read_signatures
+
+        signatures, sig_warnings = read_signatures(pdf_reader, path)
+        warnings += sig_warnings
+    meta["signatures"] = signatures
+    meta.update(extract_metadata(page_texts, signatures=signatures, sources=sources))
+    meta["warnings"] = _dedupe(warnings + meta.get("warnings", []))
+    meta["pages"] = len(page_texts)
+    meta["text_source"] = text_source
+    meta["format"], meta["sha256"] = fmt, meta["sha256"]
+    reading = Reading(path=shown, sha256=meta["sha256"], format=fmt, pages=len(page_texts), text_source=text_source,
+                      page_texts=page_texts, metadata=meta, seconds=round(time.monotonic() - started, 3))
+    return reading
+
+
+def _text_source(sources: list[str], page_texts: list[str]) -> str:
+    kinds = {s for s, t in zip(sources, page_texts) if s != "none" and t.strip()}
+    if not kinds:
+        return "none"
+    if kinds == {"text"}:
+        return "text"
+    if kinds == {"ocr"}:
+        return "ocr"
+    return "mixed"
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
