@@ -1,0 +1,154 @@
+"""attach, ingest, list, show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import config
+from ..catalog import attach_files, get_evidence, ingest_dir, list_evidence
+from ..campaign import resolve_campaign_id
+from .common import AppContext, Progress, emit, json_option, pass_app, table
+
+
+def _report(outcomes, as_json: bool) -> None:
+    attached = [o for o in outcomes if not o.error]
+    failed = [o for o in outcomes if o.error]
+    data = {
+        "attached": [o.to_json() for o in attached],
+        "errors": [{"file": o.file, "error": o.error} for o in failed],
+        "summary": {"files": len(outcomes), "stored": sum(o.stored for o in attached),
+                    "linked": sum(o.linked for o in attached),
+                    "already_linked": sum(not o.linked for o in attached), "errors": len(failed)},
+    }
+
+    def human(d):
+        for o in attached:
+            state = "linked" if o.linked else "already linked"
+            stored = "new" if o.stored else "known"
+            extra = f"  [{', '.join(o.warnings)}]" if o.warnings else ""
+            click.echo(f"{state:14} #{o.evidence_id:<5} {o.unit}/{o.criterion}  {Path(o.file).name} ({stored}){extra}")
+        s = d["summary"]
+        click.echo(f"{s['files']} file(s): {s['linked']} linked, {s['already_linked']} already linked, "
+                   f"{s['stored']} new original(s), {s['errors']} error(s)")
+    emit(data, as_json, human)
+    for o in failed:  # the one-line reasons, on stderr, after the batch
+        click.echo(f"error: {o.error}", err=True)
+    if failed:
+        raise SystemExit(2)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--campaign", "campaign_id", metavar="ID", help="Campaign (default: the only one).")
+@click.option("--unit", "unit_code", required=True, metavar="CODE")
+@click.option("--criterion", "criterion_code", required=True, metavar="CODE")
+@click.option("--pages", help="Pages that prove the point, e.g. '2-3'.")
+@click.option("--note", help="A note for the reviewer.")
+@click.option("--by", help="Who attaches (default: the OS user).")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer.")
+@json_option
+@pass_app
+def attach(app: AppContext, files, campaign_id, unit_code, criterion_code, pages, note, by, no_ocr, as_json):
+    """Store files (once, by content) and link them to a criterion of a unit."""
+    store = app.store()
+    campaign_id = resolve_campaign_id(store, campaign_id)
+    bar = Progress(len(files), "reading")
+    outcomes = attach_files(store, files, campaign_id=campaign_id, unit_code=unit_code,
+                            criterion_code=criterion_code, pages=pages, note=note, by=by or config.current_user(),
+                            ocr=not no_ocr, progress=bar.advance)
+    bar.finish()
+    _report(outcomes, as_json)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--campaign", "campaign_id", metavar="ID", help="Campaign (default: the only one).")
+@click.option("--by", help="Who attaches (default: the OS user).")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Parallel readers (default: all cores).")
+@json_option
+@pass_app
+def ingest(app: AppContext, directory, campaign_id, by, no_ocr, jobs, as_json):
+    """Bulk-attach a folder laid out as DIR/<unit code>/<criterion code>/<files>."""
+    store = app.store()
+    campaign_id = resolve_campaign_id(store, campaign_id)
+    total = sum(1 for p in Path(directory).rglob("*") if p.is_file()) if Path(directory).is_dir() else 0
+    bar = Progress(total, "ingest")
+    outcomes = ingest_dir(store, directory, campaign_id=campaign_id, by=by, ocr=not no_ocr, jobs=jobs,
+                          progress=bar.advance)
+    bar.finish()
+    _report(outcomes, as_json)
+
+
+@click.command("list")
+@click.option("--campaign", "campaign_id", metavar="ID")
+@click.option("--unit", "unit_code", metavar="CODE")
+@click.option("--criterion", "criterion_code", metavar="CODE")
+@json_option
+@pass_app
+def list_command(app: AppContext, campaign_id, unit_code, criterion_code, as_json):
+    """Evidence and its links."""
+    rows = list_evidence(app.store(), campaign_id=campaign_id, unit_code=unit_code, criterion_code=criterion_code)
+
+    def human(d):
+        if not d["evidence"]:
+            click.echo("no evidence")
+            return
+        out = []
+        for e in d["evidence"]:
+            where = ", ".join(f"{l['unit']}/{l['criterion']}" for l in e["links"])
+            out.append([e["evidence_id"], where, e["number"] or "", e["type_code"] or "", e["issued_on"] or "",
+                        (e["summary"] or e["filename"])[:60]])
+        table(out, ["id", "linked to", "number", "type", "issued", "subject / file"])
+    emit({"evidence": rows}, as_json, human)
+
+
+@click.command()
+@click.argument("evidence_id", type=int)
+@json_option
+@pass_app
+def show(app: AppContext, evidence_id: int, as_json: bool):
+    """One evidence record: metadata, links, findings."""
+    store = app.store()
+    data = get_evidence(store, evidence_id)
+    data["findings"] = _findings_for(store, evidence_id)
+
+    def human(d):
+        click.echo(f"evidence #{d['evidence_id']}  {d['filename']}  ({d['format']}, {d['pages']} page(s), "
+                   f"{d['size']} bytes)")
+        click.echo(f"sha256 {d['sha256']}")
+        rows = []
+        for key, value in d["metadata"].items():
+            if key in ("sha256",):
+                continue
+            if isinstance(value, list):
+                value = "; ".join(_short(v) for v in value) if value else ""
+            rows.append([key, "" if value is None else value])
+        table(rows, ["field", "value"])
+        click.echo("")
+        for l in d["links"]:
+            click.echo(f"linked to {l['campaign']} {l['unit']}/{l['criterion']} by {l['linked_by']} at "
+                       f"{l['linked_at']}" + (f", pages {l['pages']}" if l["pages"] else "")
+                       + (f" — {l['note']}" if l["note"] else ""))
+        for f in d["findings"]:
+            click.echo(f"{f['severity']:8} {f['code']}: {f['message']}")
+    emit(data, as_json, human)
+
+
+def _short(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, ""))
+    return str(value)
+
+
+def _findings_for(store, evidence_id: int) -> list[dict]:
+    try:
+        from ..findings import findings_for_evidence
+    except ImportError:
+        return []
+    return findings_for_evidence(store, evidence_id)
+
+
+COMMANDS = [attach, ingest, list_command, show]

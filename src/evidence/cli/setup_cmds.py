@@ -1,0 +1,126 @@
+"""init, verify, campaign create|list|show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..campaign import create_campaign, list_campaigns, load_campaign, progress, resolve_campaign_id
+from ..integrity import verify_store
+from ..store import Store
+from .common import AppContext, Progress, emit, json_option, pass_app, table
+
+
+@click.command()
+@click.option("--no-samples", is_flag=True, help="Do not load the sample frameworks.")
+@json_option
+@pass_app
+def init(app: AppContext, no_samples: bool, as_json: bool) -> None:
+    """Create an empty store (idempotent) and load the sample frameworks."""
+    store = Store.init(app.store_path)
+    loaded: list[str] = []
+    if not no_samples:
+        from ..frameworks import load_samples
+        loaded = load_samples(store)
+    store.close()
+    data = {"store": str(app.store_path.resolve()), "frameworks_loaded": loaded}
+
+    def human(d):
+        click.echo(f"store ready: {d['store']}")
+        for fid in d["frameworks_loaded"]:
+            click.echo(f"  loaded sample framework {fid}")
+    emit(data, as_json, human)
+
+
+@click.command()
+@click.option("--quick", is_flag=True, help="Check presence only, do not re-hash every original.")
+@click.option("--repair", is_flag=True, help="Remove stray temporary files and old orphan originals.")
+@json_option
+@pass_app
+def verify(app: AppContext, quick: bool, repair: bool, as_json: bool) -> None:
+    """Prove the store is whole: database integrity, every original present and intact. Exit 1 on problems."""
+    store = app.store()
+    total = store.db.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
+    bar = Progress(total, "verify")
+    report = verify_store(store, rehash=not quick, repair=repair, progress=bar.advance)
+    bar.finish()
+
+    def human(r):
+        click.echo(f"database: {'ok' if r.database_ok else 'PROBLEMS'}")
+        for m in r.database_messages:
+            click.echo(f"  {m}")
+        click.echo(f"originals checked: {r.evidence_checked}")
+        for label, items in (("missing", r.missing_blobs), ("corrupt", r.corrupt_blobs),
+                             ("orphan (not linked, harmless)", r.orphan_blobs),
+                             ("stray temporary files", r.stray_temporaries),
+                             ("links to missing records", r.dangling_links)):
+            if items:
+                click.echo(f"{label}: {len(items)}")
+                for item in items[:20]:
+                    click.echo(f"  {item}")
+        for line in r.repaired:
+            click.echo(f"repaired: {line}")
+        click.echo("store is whole" if r.ok else "store has problems")
+    emit(report.to_json() if as_json else report, as_json, human)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@click.group()
+def campaign() -> None:
+    """Assessment campaigns (rounds)."""
+
+
+@campaign.command("create")
+@click.argument("file", type=click.Path(path_type=Path))
+@json_option
+@pass_app
+def campaign_create(app: AppContext, file: Path, as_json: bool) -> None:
+    """Create a campaign from a YAML file; prints its id."""
+    created = create_campaign(app.store(), file)
+    emit({"id": created.id, "name": created.name, "units": len(created.units)}, as_json,
+         lambda d: click.echo(d["id"]))
+
+
+@campaign.command("list")
+@json_option
+@pass_app
+def campaign_list(app: AppContext, as_json: bool) -> None:
+    """The campaigns in the store."""
+    rows = list_campaigns(app.store())
+
+    def human(items):
+        if not items:
+            click.echo("no campaign yet; create one with `evidence campaign create FILE`")
+            return
+        table([[c["id"], c["year"], c["framework"], c["units"], c["evidence"], c["name"]] for c in items],
+              ["id", "year", "framework", "units", "documents", "name"])
+    emit({"campaigns": rows}, as_json, lambda d: human(d["campaigns"]))
+
+
+@campaign.command("show")
+@click.argument("campaign_id", required=False)
+@json_option
+@pass_app
+def campaign_show(app: AppContext, campaign_id: str | None, as_json: bool) -> None:
+    """One campaign: period, deadlines, units and their progress (criteria with evidence / applicable)."""
+    store = app.store()
+    item = load_campaign(store, resolve_campaign_id(store, campaign_id))
+    data = item.to_json()
+    data["progress"] = progress(store, item)
+
+    def human(d):
+        click.echo(f"{d['id']}: {d['name']}")
+        click.echo(f"framework {d['framework']}, year {d['year']}, period {d['period']['start']} → {d['period']['end']}")
+        for name, when in d["deadlines"].items():
+            click.echo(f"deadline {name}: {when}")
+        click.echo(f"issuer: {d['organization']['issuer']}")
+        click.echo("")
+        table([[p["unit"], p["name"], p["kind"] or "", f"{p['criteria_with_evidence']}/{p['applicable_criteria']}",
+                f"{p['percent']:.0f}%", p["required_without_evidence"], p["documents"]] for p in d["progress"]],
+              ["unit", "name", "kind", "with evidence", "%", "required missing", "documents"])
+    emit(data, as_json, human)
+
+
+COMMANDS = [init, verify, campaign]

@@ -1,0 +1,115 @@
+"""Shared fixtures: a real store in a temporary directory, a small framework, a campaign, documents."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evidence.campaign import create_campaign
+from evidence.frameworks.model import Criterion, Framework, save_framework
+from evidence.store import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+
+
+def small_framework() -> Framework:
+    """Two fields, five scored criteria, 20 points: enough to exercise trees, evidence rules and kinds."""
+    def leaf(code, title, points, parent, **kw):
+        return Criterion(code=code, title=title, max_points=points, parent_code=parent, **kw)
+    field1 = Criterion(code="1", title="Công tác chỉ đạo, điều hành cải cách hành chính", children=[
+        leaf("1.1", "Ban hành kế hoạch cải cách hành chính năm", 4, "1", evidence_required=True,
+             expected_types=["KH"], evidence_description="Kế hoạch CCHC năm", due_rule=None),
+        leaf("1.2", "Báo cáo cải cách hành chính định kỳ", 3, "1", evidence_required=True, expected_types=["BC"]),
+        leaf("1.3", "Kiểm tra công tác cải cách hành chính", 3, "1", evidence_required=False),
+    ])
+    field2 = Criterion(code="2", title="Cải cách thủ tục hành chính", children=[
+        leaf("2.1", "Công bố, công khai thủ tục hành chính", 6, "2", evidence_required=True,
+             expected_types=["QĐ"]),
+        leaf("2.2", "Giải quyết thủ tục hành chính trên địa bàn cấp huyện", 4, "2", evidence_required=True,
+             expected_types=["BC"], applies_to=["district"]),
+    ])
+    return Framework(id="mini", name="Bộ tiêu chí thử nghiệm", version="1", criteria=[field1, field2])
+
+
+CAMPAIGN_YAML = textwrap.dedent("""\
+    id: test-2025
+    name: Xác định Chỉ số CCHC năm 2025 (thử nghiệm)
+    framework: mini
+    year: 2025
+    period: {start: 2024-12-16, end: 2025-12-15}
+    deadlines: {self_assessment: 2025-12-20, appraisal: 2026-01-15}
+    organization:
+      parent: UBND TỈNH QUẢNG NAM
+      issuer: SỞ NỘI VỤ
+      issuer_short: SNV
+      place: Quảng Nam
+      signer: {authority: KT. GIÁM ĐỐC, title: PHÓ GIÁM ĐỐC, name: Nguyễn Văn A}
+    units:
+      - {code: STP, name: Sở Tư pháp, kind: department}
+      - {code: SYT, name: Sở Y tế, kind: department}
+      - {code: BLV, name: UBND huyện Bạch Long Vỹ, kind: district, not_applicable: ["1.3"]}
+    council:
+      - {name: Trần Văn B, title: Phó Chủ tịch UBND tỉnh, role: chair}
+      - {name: Lê Thị C, title: Giám đốc Sở Nội vụ, role: deputy}
+      - {name: Phạm Văn D, title: Chuyên viên Sở Nội vụ, role: secretary}
+    bands:
+      - {name: Tốt, min: 80}
+      - {name: Khá, min: 65}
+      - {name: Trung bình, min: 50}
+      - {name: Yếu, min: 0}
+    """)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.init(tmp_path / "store")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def campaign_file(tmp_path: Path) -> Path:
+    path = tmp_path / "campaign.yaml"
+    path.write_text(CAMPAIGN_YAML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def campaign(store: Store, campaign_file: Path):
+    save_framework(store, small_framework())
+    return create_campaign(store, campaign_file)
+
+
+@pytest.fixture
+def cli(tmp_path: Path):
+    """Run `evidence --store <tmp store> …` in-process; returns the click Result."""
+    from evidence.cli import main
+    runner = CliRunner()
+    store_dir = tmp_path / "store"
+
+    def run(*args, input=None):
+        return runner.invoke(main, ["--store", str(store_dir), *map(str, args)], input=input,
+                             catch_exceptions=False)
+    run.store_dir = store_dir
+    return run
+
+
+def make_docx(path: Path, *, number: str = "12/KH-SNV", date_line: str = "Quảng Nam, ngày 05 tháng 01 năm 2025",
+              type_name: str = "KẾ HOẠCH", subject: str = "Cải cách hành chính năm 2025",
+              body: str = "Nội dung kế hoạch cải cách hành chính.") -> Path:
+    """A born-digital Decree 30 style document: header table, type and subject lines, body."""
+    import docx
+    document = docx.Document()
+    header = document.add_table(rows=1, cols=2)
+    left, right = header.rows[0].cells
+    left.text = f"UBND TỈNH QUẢNG NAM\nSỞ NỘI VỤ\nSố: {number}"
+    right.text = f"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n{date_line}"
+    document.add_paragraph(type_name)
+    document.add_paragraph(subject)
+    document.add_paragraph(body)
+    document.save(path)
+    return path
