@@ -26,3 +26,13 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", (text or "").translate(_D))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", stripped)
+
+
+def fold_aligned(text: str) -> str:
+    """`fold` character by character, so position i of the result is position i of `text` (for regex spans
+    found on folded text and applied to the original). Lower-cased as well."""
+    out = []
+    for ch in text or "":
+        folded = fold(ch)
+        out.append((folded if len(folded) == 1 else ch).lower())
+    return "".join(out)
