@@ -29,7 +29,9 @@ class Reading:
     text_source: str                 # text, ocr, mixed, none
     page_texts: list[str] = field(default_factory=list)
     metadata: dict = field(default_factory=empty_metadata)
-    seconds: float = 0.0
+    seconds: float = 0.0             # wall time of the whole read
+    ocr_seconds: float = 0.0         # of which OCR (rendering + Tesseract)
+    ocr_pages: int = 0               # pages whose text came from OCR
 
     @property
     def text(self) -> str:

@@ -1,7 +1,70 @@
-"""Is a page's text layer usable? Empty, stamp-only and garbage layers (bad OCR, legacy fonts) are not."""
+"""Is a page's text layer usable?
+
+Not usable: empty; only signature-stamp text ("Ký bởi: …", "Thời gian ký: …", the e-office's e-mail and time);
+garbage from legacy 8-bit fonts (TCVN3/ABC renders `Quyết định` as `QuyÕt ®Þnh`, VNI as `Quyeát ñònh`) or from a
+bad OCR layer. The measures are simple and explainable: the share of letters that are not Vietnamese letters,
+the share of odd symbols, and the share of words that cannot be Vietnamese syllables.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+from ..vn.text import fold
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = "aăâeêioôơuưy"
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    letters = set("abcdefghijklmnopqrstuvwxyzđ")
+    for vowel in _VOWELS:
+        letters.add(vowel)
+        for tone in _TONES:
+            letters.add(unicodedata.normalize("NFC", vowel + tone))
+    return frozenset(letters | {c.upper() for c in letters})
+
+
+VIETNAMESE_LETTERS = _vietnamese_letters()
+_SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnpqrstvxfjwz])?"
+                       r"[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$")
+_WORD = re.compile(r"[^\W\d_]+")
+_STAMP_LINE = re.compile(
+    r"(ký bởi|người ký|cơ quan|thời gian ký|ngày ký|email|e-mail|@|\+07:?00|\d{2}[./]\d{2}[./]\d{4} \d{2}:\d{2}"
+    r"|trung tâm công báo|và tin học|đã ký|signed|chữ ký số|ký số)", re.IGNORECASE)
+MIN_LETTERS = 40
+
+
+def strip_stamp_lines(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not _STAMP_LINE.search(line))
+
+
+def text_scores(text: str) -> dict[str, float]:
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = sum(1 for ch in letters if ch not in VIETNAMESE_LETTERS)
+    symbols = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in ".,;:!?()[]\"'/-–—%&+*=<>_…“”‘’§°"))
+    words = [w for w in _WORD.findall(text) if len(w) > 1 and not w.isupper()]
+    plausible = sum(1 for w in words if _SYLLABLE.match(fold(w).lower()))
+    return {
+        "letters": len(letters),
+        "foreign": foreign / max(len(letters), 1),
+        "symbols": symbols / max(len(letters), 1),
+        "syllables": plausible / len(words) if words else 1.0,
+        "words": len(words),
+    }
+
 
 def is_usable(text: str) -> bool:
-    return bool(text and text.strip())
+    """True when the page's text layer can be trusted for reading and search."""
+    if not text or not text.strip():
+        return False
+    body = strip_stamp_lines(text)
+    scores = text_scores(body)
+    if scores["letters"] < MIN_LETTERS:
+        return False
+    if scores["foreign"] > 0.05 or scores["symbols"] > 0.15:
+        return False
+    if scores["words"] >= 10 and scores["syllables"] < 0.6:
+        return False
+    return True

@@ -79,6 +79,7 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
 
         page_texts = read_text_pages(path)
 
+    ocr_seconds, ocr_count = 0.0, 0
     # which pages have a usable text layer
     usable = [quality.is_usable(text) for text in page_texts]
     sources = ["text" if ok else "none" for ok in usable]
@@ -90,7 +91,10 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
             from .ocr import ocr_pages
 
             need = [i for i, ok in enumerate(usable) if not ok]
-            texts, ocr_warnings = ocr_pages(path, fmt, need, page_texts, jobs=ocr_jobs)
+            ocr_started = time.monotonic()
+            texts, ocr_warnings = ocr_pages(path, fmt, need, page_texts, jobs=ocr_jobs, pdf_reader=pdf_reader)
+            ocr_seconds = time.monotonic() - ocr_started
+            ocr_count = sum(1 for text in texts.values() if text)
             warnings += ocr_warnings
             for i, text in texts.items():
                 if text is not None:
@@ -116,9 +120,9 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
     meta["warnings"] = _dedupe(warnings + meta.get("warnings", []))
     meta["pages"] = len(page_texts)
     meta["text_source"] = text_source
-    meta["format"], meta["sha256"] = fmt, meta["sha256"]
     reading = Reading(path=shown, sha256=meta["sha256"], format=fmt, pages=len(page_texts), text_source=text_source,
-                      page_texts=page_texts, metadata=meta, seconds=round(time.monotonic() - started, 3))
+                      page_texts=page_texts, metadata=meta, seconds=round(time.monotonic() - started, 3),
+                      ocr_seconds=round(ocr_seconds, 3), ocr_pages=ocr_count)
     return reading
 
 
