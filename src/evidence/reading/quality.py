@@ -55,16 +55,24 @@ def text_scores(text: str) -> dict[str, float]:
     }
 
 
-def is_usable(text: str) -> bool:
-    """True when the page's text layer can be trusted for reading and search."""
+def classify(text: str) -> str:
+    """`good`, `empty`, `stamp` (only signature-stamp text), `garbage`, or `short` (real but little text: a page
+    worth OCRing when it is a scan, kept as it is otherwise)."""
     if not text or not text.strip():
-        return False
+        return "empty"
     body = strip_stamp_lines(text)
     scores = text_scores(body)
-    if scores["letters"] < MIN_LETTERS:
-        return False
+    if scores["letters"] == 0:
+        return "stamp" if body != text else "empty"
     if scores["foreign"] > 0.05 or scores["symbols"] > 0.15:
-        return False
+        return "garbage"
     if scores["words"] >= 10 and scores["syllables"] < 0.6:
-        return False
-    return True
+        return "garbage"
+    if scores["letters"] < MIN_LETTERS:
+        return "short"
+    return "good"
+
+
+def is_usable(text: str) -> bool:
+    """True when the page's text layer can be trusted for reading and search."""
+    return classify(text) == "good"

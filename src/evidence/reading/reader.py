@@ -80,31 +80,37 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
         page_texts = read_text_pages(path)
 
     ocr_seconds, ocr_count = 0.0, 0
-    # which pages have a usable text layer
-    usable = [quality.is_usable(text) for text in page_texts]
-    sources = ["text" if ok else "none" for ok in usable]
-    if fmt in ("pdf", "image") and not all(usable):
-        if fmt == "pdf" and any(page.strip() for page, ok in zip(page_texts, usable) if not ok):
+    # which pages have a usable text layer: PDFs and images may be scans; other formats are what they say
+    if fmt in ("pdf", "image"):
+        verdicts = [quality.classify(text) for text in page_texts]
+    else:
+        verdicts = ["good" if text.strip() else "empty" for text in page_texts]
+    sources = ["text" if v == "good" else "none" for v in verdicts]
+    need = [i for i, v in enumerate(verdicts) if v != "good"] if fmt in ("pdf", "image") else []
+    if need:
+        if "garbage" in verdicts:
             warnings.append("garbage_text_layer")
-        warnings.append("no_text_layer")
+        if all(v != "good" for v in verdicts):
+            warnings.append("no_text_layer")
         if ocr:
             from .ocr import ocr_pages
 
-            need = [i for i, ok in enumerate(usable) if not ok]
             ocr_started = time.monotonic()
             texts, ocr_warnings = ocr_pages(path, fmt, need, page_texts, jobs=ocr_jobs, pdf_reader=pdf_reader)
             ocr_seconds = time.monotonic() - ocr_started
             ocr_count = sum(1 for text in texts.values() if text)
             warnings += ocr_warnings
             for i, text in texts.items():
-                if text is not None:
+                if text is not None and (text.strip() or verdicts[i] != "short"):
                     page_texts[i] = text
-                    sources[i] = "ocr"
+                    sources[i] = "ocr" if text.strip() else "none"
         else:
             warnings.append("ocr_skipped")
-        for i, ok in enumerate(usable):
-            if not ok and sources[i] != "ocr":
-                page_texts[i] = ""  # garbage is worse than nothing for search and parsing
+        for i in need:
+            if sources[i] == "none" and verdicts[i] == "short":
+                sources[i] = "text"          # a little real text, and nothing better
+            elif sources[i] == "none" and verdicts[i] == "garbage":
+                page_texts[i] = ""           # garbage is worse than nothing for search and parsing
     if "ocr" in sources:
         warnings.append("ocr_used")
     text_source = _text_source(sources, page_texts)
