@@ -67,6 +67,7 @@ class Framework:
     sample: bool = False
     criteria: list[Criterion] = field(default_factory=list)  # roots, in order
     source: str | None = None
+    unit_kinds: list[str] = field(default_factory=list)  # kinds applies_to may name; empty = not declared
 
     def walk(self) -> Iterator[Criterion]:
         """Every criterion, depth first, in document order."""
@@ -112,6 +113,8 @@ class Framework:
             "version": self.version,
             "description": self.description,
             "sample": self.sample,
+            "source": self.source,
+            "unit_kinds": list(self.unit_kinds),
             "max_points": self.total_points,
             "criteria": [c.to_json() for c in self.criteria],
         }
@@ -162,7 +165,8 @@ def load_framework(store: Store, framework_id: str) -> Framework:
         hint = f" (loaded: {', '.join(known)})" if known else " (none loaded; use `evidence framework import`)"
         raise NotFound(f"unknown framework '{framework_id}'{hint}")
     framework = Framework(id=row["id"], name=row["name"], version=row["version"] or "",
-                          description=row["description"] or "", sample=bool(row["sample"]), source=row["source"])
+                          description=row["description"] or "", sample=bool(row["sample"]), source=row["source"],
+                          unit_kinds=json.loads(row["document"]).get("unit_kinds", []))
     nodes: dict[str, Criterion] = {}
     for r in store.db.execute("SELECT * FROM criteria WHERE framework_id = ? ORDER BY position", (framework_id,)):
         node = Criterion(
