@@ -92,6 +92,68 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX links_by_evidence ON links(evidence_id);
         """,
     ),
+    (
+        2,
+        "scores: append-only score events, current scores and unit status",
+        """
+        -- Every change to a score, an objection, a submission or an agreement is one row here; rows are never
+        -- updated or deleted (the triggers below refuse it). `scores` and `score_units` hold the current state and
+        -- are written in the same transaction as the event that changes them.
+        CREATE TABLE score_events (
+            id             INTEGER PRIMARY KEY,
+            campaign_id    TEXT NOT NULL,
+            unit_code      TEXT NOT NULL,
+            criterion_code TEXT,                  -- NULL for unit-level events (submission, reopen, agreement)
+            kind           TEXT NOT NULL CHECK (kind IN ('self', 'appraised', 'objection', 'objection_resolved',
+                                                         'agreement', 'submission', 'reopen')),
+            value          REAL,                  -- the new score (self, appraised, accepted objection)
+            previous_value REAL,                  -- the score it replaced
+            text           TEXT,                  -- explanation, comment, objection, resolution reason, note
+            outcome        TEXT,                  -- objection_resolved: accepted | rejected
+            reference      TEXT,                  -- agreement: the unit's document number
+            event_date     TEXT,                  -- agreement: the date of the unit's document
+            by             TEXT NOT NULL,
+            at             TEXT NOT NULL,
+            FOREIGN KEY (campaign_id, unit_code) REFERENCES units(campaign_id, code)
+        );
+        CREATE INDEX score_events_by_target ON score_events(campaign_id, unit_code, criterion_code, id);
+        CREATE TRIGGER score_events_no_update BEFORE UPDATE ON score_events
+        BEGIN SELECT RAISE(ABORT, 'score_events is append-only'); END;
+        CREATE TRIGGER score_events_no_delete BEFORE DELETE ON score_events
+        BEGIN SELECT RAISE(ABORT, 'score_events is append-only'); END;
+
+        CREATE TABLE scores (
+            campaign_id        TEXT NOT NULL,
+            unit_code          TEXT NOT NULL,
+            criterion_code     TEXT NOT NULL,
+            self_score         REAL,
+            explanation        TEXT,
+            self_event_id      INTEGER,
+            appraised_score    REAL,
+            comment            TEXT,
+            appraised_event_id INTEGER,          -- the last event that set the appraised score
+            objection          TEXT,             -- the last objection's text
+            objection_status   TEXT,             -- open | accepted | rejected
+            resolution         TEXT,
+            updated_at         TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, unit_code, criterion_code),
+            FOREIGN KEY (campaign_id, unit_code) REFERENCES units(campaign_id, code)
+        );
+
+        CREATE TABLE score_units (
+            campaign_id         TEXT NOT NULL,
+            unit_code           TEXT NOT NULL,
+            submitted_at        TEXT,            -- NULL: self-assessment open
+            submitted_by        TEXT,
+            agreed_on           TEXT,
+            agreement_reference TEXT,
+            agreement_note      TEXT,
+            agreement_event_id  INTEGER,
+            PRIMARY KEY (campaign_id, unit_code),
+            FOREIGN KEY (campaign_id, unit_code) REFERENCES units(campaign_id, code)
+        );
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
