@@ -1,0 +1,431 @@
+"""Builds the six Word templates (templates/<kind>.docx) with python-docx, every Decree 30 property set by code.
+
+The templates are ordinary .docx files with docxtpl tags, so a secretariat can open and restyle them in Word; this
+module is how the shipped ones are made (`python scripts/build_templates.py`). Layout numbers come from `layout`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.shared import Mm, Pt
+
+from . import docxkit as kit
+from .layout import (BODY_FIRST_LINE_INDENT_CM, BODY_LINE_SPACING, BODY_SPACE_AFTER_PT, ELEMENTS,
+                     HEADER_COLUMNS_MM, HEADER_DISTANCE_MM, MARGINS_MM, MOTTO, NATIONAL_TITLE, PAGE_MM,
+                     SIGNATURE_COLUMNS_MM, STYLE, TEXT_WIDTH_MM)
+
+KINDS = ("plan", "decision", "reminder", "minutes", "report", "announcement")
+
+
+def _size(element: str) -> float:
+    return ELEMENTS[element].size
+
+
+def _define_styles(document) -> None:
+    kit.set_document_defaults(document, _size("body"))
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(_size("body"))
+    kit.set_fonts(normal.element.get_or_add_rPr())
+    normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    S = STYLE
+    ps = kit.paragraph_style
+    ps(document, S["parent"], size=_size("parent"), align="center")
+    ps(document, S["issuer"], size=_size("issuer"), bold=True, align="center")
+    kit.rule_style(document, S["issuer_rule"])
+    ps(document, S["number"], size=_size("number"), align="center", before=6)
+    ps(document, S["brief"], size=_size("brief"), align="center", before=4)
+    ps(document, S["national"], size=_size("national"), bold=True, align="center")
+    ps(document, S["motto"], size=_size("motto"), bold=True, align="center")
+    kit.rule_style(document, S["motto_rule"])
+    ps(document, S["place_date"], size=_size("place_date"), italic=True, align="center", before=6)
+    ps(document, S["type"], size=_size("type"), bold=True, align="center", before=18, keep_next=True)
+    ps(document, S["subject"], size=_size("subject"), bold=True, align="center", keep_next=True)
+    kit.rule_style(document, S["subject_rule"])
+    body = dict(size=_size("body"), align="justify", after=BODY_SPACE_AFTER_PT, line=BODY_LINE_SPACING,
+                first_line_cm=BODY_FIRST_LINE_INDENT_CM)
+    ps(document, S["addressee"], size=_size("addressee"), align="center", before=12, after=12)
+    ps(document, S["body"], **body)
+    ps(document, S["heading"], bold=True, keep_next=True, **body)
+    ps(document, S["basis"], italic=True, **body)
+    ps(document, S["center"], size=_size("body"), bold=True, align="center", before=6, after=6, keep_next=True)
+    ps(document, S["table"], size=_size("table"), align="left")
+    ps(document, S["table_head"], size=_size("table"), bold=True, align="center")
+    ps(document, S["table_center"], size=_size("table"), align="center")
+    ps(document, S["recipients_title"], size=_size("recipients_title"), bold=True, italic=True, align="left")
+    ps(document, S["recipients"], size=_size("recipients"), align="left")
+    ps(document, S["authority"], size=_size("authority"), bold=True, align="center")
+    ps(document, S["signer_name"], size=_size("signer_name"), bold=True, align="center", before=80)
+    ps(document, S["page_number"], size=_size("page_number"), align="center")
+    ps(document, S["annex_title"], size=_size("type"), bold=True, align="center", keep_next=True)
+    ps(document, S["annex_note"], size=_size("body"), italic=True, align="center", after=12, keep_next=True)
+    ps(document, S["figure"], size=_size("body"), align="center", before=6)
+    ps(document, S["caption"], size=13, italic=True, align="center", after=BODY_SPACE_AFTER_PT)
+
+
+def _setup_page(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = Mm(HEADER_DISTANCE_MM), Mm(HEADER_DISTANCE_MM)
+    section.different_first_page_header_footer = True  # no number on page 1
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    paragraph.style = document.styles[STYLE["page_number"]]
+    kit.add_page_field(paragraph)
+    first = section.first_page_header
+    first.is_linked_to_previous = False
+    first.paragraphs[0].style = document.styles[STYLE["page_number"]]
+
+
+class Writer:
+    """Appends styled paragraphs and tables to a template; `tag` writes a docxtpl control paragraph."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.document = Document()
+        _define_styles(self.document)
+        _setup_page(self.document)
+        body = self.document.element.body
+        for p in list(body.iterchildren()):  # the default document starts with one empty paragraph
+            if p.tag.endswith("}p"):
+                body.remove(p)
+
+    # paragraphs -------------------------------------------------------------------------------------------
+    def p(self, text: str = "", style: str = "body", container=None, runs: list[tuple[str, dict]] | None = None):
+        target = container if container is not None else self.document
+        paragraph = target.add_paragraph(style=self.document.styles[STYLE[style]])
+        if runs:
+            for run_text, props in runs:
+                run = paragraph.add_run(run_text)
+                run.bold = props.get("bold")
+                run.italic = props.get("italic")
+        elif text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def tag(self, text: str, container=None):
+        """A paragraph holding only a `{%p … %}` tag; docxtpl removes it when rendering."""
+        target = container if container is not None else self.document
+        return target.add_paragraph(text, style=self.document.styles[STYLE["body"]])
+
+    def heading(self, text: str):
+        return self.p(text, "heading")
+
+    def bullets(self, variable: str, *, style: str = "body", prefix: str = "- "):
+        """One paragraph per item of a list variable."""
+        self.tag(f"{{%p for item in {variable} %}}")
+        self.p(f"{prefix}{{{{ item }}}}", style)
+        self.tag("{%p endfor %}")
+
+    # header, title, signature ----------------------------------------------------------------------------
+    def header(self, *, number: bool = True, brief: bool = False, place_date: bool = True) -> None:
+        table = self.document.add_table(rows=2, cols=2)
+        kit.borderless(table)
+        kit.fixed_widths(table, list(HEADER_COLUMNS_MM), cell_margin_mm=0)
+        left, right = table.rows[0].cells
+        left2, right2 = table.rows[1].cells
+        self._fill(left, [("{%p if org.parent %}", None), ("{{ org.parent }}", "parent"), ("{%p endif %}", None),
+                          ("{{ org.issuer }}", "issuer"), ("", "issuer_rule")])
+        self._fill(right, [(NATIONAL_TITLE, "national"), (MOTTO, "motto"), ("", "motto_rule")])
+        lines = [("Số: {{ doc.number }}/{{ doc.symbol }}", "number")] if number else []
+        if brief:
+            lines.append(("V/v {{ doc.brief }}", "brief"))
+        self._fill(left2, lines or [("", "number")])
+        self._fill(right2, [("{{ doc.place_date }}", "place_date")] if place_date else [("", "place_date")])
+
+    def _fill(self, cell, lines) -> None:
+        first = cell.paragraphs[0]
+        for i, (text, style) in enumerate(lines):
+            paragraph = first if i == 0 else cell.add_paragraph()
+            paragraph.style = self.document.styles[STYLE[style or "body"]]
+            if text:
+                paragraph.add_run(text)
+
+    def title(self, type_name: str, subject: str = "{{ doc.subject }}") -> None:
+        self.p(type_name, "type")
+        self.p(subject, "subject")
+        self.p("", "subject_rule")
+
+    def signature(self, *, recipients: bool = True) -> None:
+        table = self.document.add_table(rows=1, cols=2)
+        kit.borderless(table)
+        kit.fixed_widths(table, list(SIGNATURE_COLUMNS_MM), cell_margin_mm=0)
+        left, right = table.rows[0].cells
+        if recipients:
+            self._fill(left, [("Nơi nhận:", "recipients_title"), ("{%p for r in recipients %}", None),
+                              ("- {{ r }};", "recipients"), ("{%p endfor %}", None),
+                              ("- Lưu: {{ doc.archive }}.", "recipients")])
+        else:
+            self._fill(left, [("", "recipients")])
+        self._fill(right, [("{%p if signer.authority %}", None), ("{{ signer.authority }}", "authority"),
+                           ("{%p endif %}", None), ("{{ signer.title }}", "authority"),
+                           ("{{ signer.name }}", "signer_name")])
+        kit.cant_split(table.rows[0])
+
+    def two_signatures(self, left_title: str, left_name: str, right_title: str, right_name: str) -> None:
+        table = self.document.add_table(rows=1, cols=2)
+        kit.borderless(table)
+        kit.fixed_widths(table, [TEXT_WIDTH_MM / 2] * 2, cell_margin_mm=0)
+        left, right = table.rows[0].cells
+        self._fill(left, [(left_title, "authority"), (left_name, "signer_name")])
+        self._fill(right, [(right_title, "authority"), (right_name, "signer_name")])
+        kit.cant_split(table.rows[0])
+
+    # tables -----------------------------------------------------------------------------------------------
+    def table(self, columns: list[tuple[str, float, str]], rows_var: str, *, total: list[str] | None = None,
+              row_name: str = "row") -> None:
+        """A grid table: a heading row, then one row per item of `rows_var` (`{%tr for %}`).
+
+        `columns` is (heading, width mm, cell template); the cell template uses `row_name`."""
+        n_rows = 4 + (1 if total else 0)
+        table = self.document.add_table(rows=n_rows, cols=len(columns))
+        kit.grid(table)
+        kit.fixed_widths(table, [w for _, w, _ in columns], cell_margin_mm=1.5)
+        head, open_row, data, close_row = table.rows[:4]
+        kit.repeat_header_row(head)
+        for cell, (heading, _, _) in zip(head.cells, columns):
+            self._fill(cell, [(heading, "table_head")])
+        self._fill(open_row.cells[0], [(f"{{%tr for {row_name} in {rows_var} %}}", "table")])
+        for cell, (_, _, template) in zip(data.cells, columns):
+            style = "table" if template.endswith("|left") else "table_center"
+            self._fill(cell, [(template.removesuffix("|left"), style)])
+        kit.cant_split(data)
+        self._fill(close_row.cells[0], [("{%tr endfor %}", "table")])
+        if total:
+            for cell, text in zip(table.rows[4].cells, total):
+                self._fill(cell, [(text, "table_head")])
+
+    def annex(self, title: str, subtitle: str) -> None:
+        heading = self.p("Phụ lục", "annex_title")
+        kit.page_break_before(heading)
+        self.p(title, "annex_title")
+        self.p(subtitle, "annex_note")
+
+    def save(self, path: Path) -> Path:
+        kit.preserve_spaces(self.document)
+        props = self.document.core_properties
+        props.author, props.title = "evidence", f"Mẫu {self.kind}"
+        props.comments = "Decree 30/2020/NĐ-CP template; docxtpl tags; see docs/documents.md"
+        import datetime
+        props.created = props.modified = datetime.datetime(2025, 1, 1)  # reproducible builds
+        props.revision = 1
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.document.save(str(path))
+        return path
+
+
+# ------------------------------------------------------------------------------------------------- the kinds
+
+def build_plan(w: Writer) -> None:
+    w.header()
+    w.title("KẾ HOẠCH")
+    w.bullets("legal_bases", prefix="")
+    w.p("{{ org.issuer_name }} ban hành Kế hoạch {{ campaign.name_lower }} như sau:")
+    w.heading("I. MỤC ĐÍCH, YÊU CẦU")
+    w.heading("1. Mục đích")
+    w.bullets("purposes")
+    w.heading("2. Yêu cầu")
+    w.bullets("requirements")
+    w.heading("II. PHẠM VI, ĐỐI TƯỢNG VÀ THỜI KỲ ĐÁNH GIÁ")
+    w.heading("1. Đối tượng đánh giá")
+    w.p("Gồm {{ scope.unit_count }} cơ quan, đơn vị: {{ scope.kinds_text }} (danh sách tại Phụ lục kèm theo).")
+    w.heading("2. Thời kỳ đánh giá")
+    w.p("Từ ngày {{ campaign.period_start }} đến ngày {{ campaign.period_end }}.")
+    w.heading("III. NỘI DUNG, PHƯƠNG PHÁP ĐÁNH GIÁ")
+    w.heading("1. Nội dung đánh giá")
+    w.p("Đánh giá theo {{ framework.name }}, gồm {{ framework.field_count }} lĩnh vực, "
+        "{{ framework.criterion_count }} tiêu chí, tiêu chí thành phần; thang điểm {{ framework.max_points }} điểm:")
+    w.tag("{%p for f in framework.fields %}")
+    w.p("- {{ f.code }}. {{ f.title }}: {{ f.points }} điểm;")
+    w.tag("{%p endfor %}")
+    w.heading("2. Phương pháp đánh giá")
+    w.bullets("methods")
+    w.p("Xếp loại theo tỷ lệ phần trăm điểm đạt được trên tổng điểm tối đa của các tiêu chí áp dụng: "
+        "{{ bands_text }}.")
+    w.heading("IV. THỜI GIAN, TIẾN ĐỘ THỰC HIỆN")
+    w.table([("STT", 12, "{{ row.no }}"), ("Nội dung công việc", 78, "{{ row.task }}|left"),
+             ("Thời hạn", 30, "{{ row.deadline }}"), ("Đơn vị thực hiện", 45, "{{ row.owner }}|left")],
+            "timetable")
+    w.heading("V. TỔ CHỨC THỰC HIỆN")
+    w.tag("{%p for r in responsibilities %}")
+    w.heading("{{ r.no }}. {{ r.who }}")
+    w.p("{{ r.tasks }}")
+    w.tag("{%p endfor %}")
+    w.p("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị phản ánh về "
+        "{{ org.issuer_name }} để được hướng dẫn./.")
+    w.signature()
+    w.annex("DANH SÁCH CƠ QUAN, ĐƠN VỊ ĐƯỢC ĐÁNH GIÁ", "(Kèm theo Kế hoạch số {{ doc.number }}/{{ doc.symbol }} "
+            "ngày {{ doc.date_short }} của {{ org.issuer_name }})")
+    w.table([("STT", 12, "{{ u.no }}"), ("Mã", 25, "{{ u.code }}"), ("Tên cơ quan, đơn vị", 90, "{{ u.name }}|left"),
+             ("Loại hình", 38, "{{ u.kind }}|left")], "units", row_name="u")
+
+
+def build_decision(w: Writer) -> None:
+    w.header()
+    w.title("QUYẾT ĐỊNH")
+    w.p("{{ decision.authority }}", "center")
+    w.bullets("legal_bases", style="basis", prefix="")
+    w.p("Theo đề nghị của {{ decision.proposer }}.", "basis")
+    w.p("QUYẾT ĐỊNH:", "center")
+    w.p(runs=[("Điều 1. ", {"bold": True}),
+              ("Thành lập {{ council.label }} {{ campaign.name_lower }} (sau đây gọi tắt là {{ council.short }}), "
+               "gồm các thành viên có tên sau:", {})])
+    w.table([("STT", 12, "{{ m.no }}"), ("Họ và tên", 45, "{{ m.name }}|left"),
+             ("Chức vụ, đơn vị công tác", 70, "{{ m.title }}|left"), ("Nhiệm vụ", 38, "{{ m.role }}")],
+            "council.members", row_name="m")
+    w.p(runs=[("Điều 2. ", {"bold": True}), ("Nhiệm vụ của {{ council.short }}:", {})])
+    w.bullets("council.tasks")
+    w.p("{{ council.short }} tự giải thể sau khi hoàn thành nhiệm vụ.")
+    w.p(runs=[("Điều 3. ", {"bold": True}),
+              ("Quyết định này có hiệu lực kể từ ngày ký. {{ decision.implementers }} và các thành viên có tên tại "
+               "Điều 1 chịu trách nhiệm thi hành Quyết định này./.", {})])
+    w.signature()
+
+
+def build_reminder(w: Writer) -> None:
+    w.header(brief=True)
+    w.p("Kính gửi: {{ unit.name }}.", "addressee")
+    w.p("Thực hiện {{ refs.plan }} của {{ org.issuer_name }} về {{ campaign.name_lower }}; qua kiểm tra hồ sơ tự "
+        "đánh giá và tài liệu kiểm chứng đến ngày {{ checked_on }}, {{ org.issuer_name }} nhận thấy "
+        "{{ unit.name }} còn {{ items_count }} nội dung chưa đáp ứng yêu cầu, cụ thể như sau:")
+    w.table([("STT", 12, "{{ row.no }}"), ("Tiêu chí", 22, "{{ row.criterion }}"),
+             ("Nội dung tiêu chí", 61, "{{ row.title }}|left"), ("Tồn tại cần khắc phục", 70, "{{ row.problems }}|left")],
+            "items")
+    w.p("Đề nghị {{ unit.name }} khẩn trương bổ sung, hoàn thiện tài liệu kiểm chứng, giải trình đối với các nội dung "
+        "nêu trên và gửi về {{ org.issuer_name }} trước ngày {{ new_deadline }}. Quá thời hạn trên, "
+        "{{ org.issuer_name }} sẽ thẩm định trên cơ sở hồ sơ hiện có./.")
+    w.signature()
+
+
+def build_minutes(w: Writer) -> None:
+    w.header(place_date=False)
+    w.title("BIÊN BẢN")
+    w.p("Hôm nay, vào lúc {{ meeting.start }}, ngày {{ meeting.date }}, tại {{ meeting.venue }}, {{ council.label }} "
+        "tổ chức họp thẩm định kết quả tự đánh giá {{ campaign.name_lower }}.")
+    w.heading("I. THÀNH PHẦN THAM DỰ")
+    w.p("1. Chủ tọa: {{ chair.name }} - {{ chair.title }}.")
+    w.p("2. Thư ký: {{ secretary.name }} - {{ secretary.title }}.")
+    w.p("3. Thành viên {{ council.short }}:")
+    w.tag("{%p for m in attendees %}")
+    w.p("- {{ m.name }} - {{ m.title }};")
+    w.tag("{%p endfor %}")
+    w.heading("II. NỘI DUNG")
+    w.heading("1. Kết quả thẩm định của từng cơ quan, đơn vị")
+    w.tag("{%p for u in units %}")
+    w.heading("{{ u.no }}. {{ u.name }}")
+    w.table([("Lĩnh vực", 80, "{{ f.code }}. {{ f.title }}|left"), ("Điểm tối đa", 20, "{{ f.max }}"),
+             ("Tự đánh giá", 20, "{{ f.self }}"), ("Thẩm định", 20, "{{ f.appraised }}"),
+             ("Chênh lệch", 25, "{{ f.diff }}")], "u.fields", row_name="f",
+            total=["Tổng cộng", "{{ u.max }}", "{{ u.self }}", "{{ u.appraised }}", "{{ u.diff }}"])
+    w.p("Nhận xét: {{ u.comment }}")
+    w.tag("{%p endfor %}")
+    w.heading("2. Ý kiến, kiến nghị của các cơ quan, đơn vị và kết quả xem xét")
+    w.bullets("objections")
+    w.heading("III. KẾT LUẬN")
+    w.bullets("conclusions", prefix="")
+    w.p("Cuộc họp kết thúc vào lúc {{ meeting.end }} cùng ngày. Biên bản đã được thông qua trước các thành viên "
+        "dự họp và thống nhất nội dung./.")
+    w.two_signatures("THƯ KÝ", "{{ secretary.name }}", "CHỦ TỌA", "{{ chair.name }}")
+
+
+def build_report(w: Writer) -> None:
+    w.header()
+    w.title("BÁO CÁO")
+    w.p("Thực hiện {{ refs.plan }} của {{ org.issuer_name }}, {{ org.issuer_name }} báo cáo kết quả "
+        "{{ campaign.name_lower }} như sau:")
+    w.heading("I. KẾT QUẢ CHUNG")
+    w.bullets("overall")
+    w.heading("1. Kết quả xếp hạng")
+    w.table([("Hạng", 14, "{{ row.rank }}"), ("Cơ quan, đơn vị", 61, "{{ row.name }}|left"),
+             ("Tự đánh giá", 20, "{{ row.self }}"), ("Thẩm định", 20, "{{ row.appraised }}"),
+             ("Tối đa", 16, "{{ row.max }}"), ("Chỉ số (%)", 17, "{{ row.percent }}"), ("Xếp loại", 17, "{{ row.band }}")],
+            "ranking")
+    w.p("{{ chart }}", "figure")
+    w.p("Biểu đồ: Chỉ số (%) của các cơ quan, đơn vị theo thứ tự xếp hạng", "caption")
+    w.heading("2. Phân loại theo mức xếp loại")
+    w.tag("{%p for b in bands %}")
+    w.p("- {{ b.name }} ({{ b.range }}): {{ b.count }} cơ quan, đơn vị{{ b.units_text }};")
+    w.tag("{%p endfor %}")
+    w.heading("3. Các tiêu chí bị trừ điểm nhiều nhất")
+    w.table([("STT", 12, "{{ row.no }}"), ("Tiêu chí", 20, "{{ row.code }}"), ("Nội dung", 83, "{{ row.title }}|left"),
+             ("Số đơn vị bị trừ điểm", 25, "{{ row.units }}"), ("Tổng điểm bị trừ", 25, "{{ row.points }}")],
+            "most_deducted")
+    w.heading("II. ĐÁNH GIÁ CHUNG")
+    w.heading("1. Ưu điểm")
+    w.bullets("strengths")
+    w.heading("2. Hạn chế, tồn tại")
+    w.bullets("limitations")
+    w.heading("III. KIẾN NGHỊ, ĐỀ XUẤT")
+    w.bullets("recommendations")
+    w.p("Trên đây là báo cáo kết quả {{ campaign.name_lower }} của {{ org.issuer_name }}./.")
+    w.signature()
+    w.annex("BẢNG ĐIỂM CHI TIẾT THEO LĨNH VỰC", "(Kèm theo Báo cáo số {{ doc.number }}/{{ doc.symbol }} "
+            "ngày {{ doc.date_short }} của {{ org.issuer_name }})")
+    _score_matrix(w)
+
+
+def _score_matrix(w: Writer) -> None:
+    """Units × fields with dynamic columns (`{%tc for %}`); the column count follows the framework."""
+    table = w.document.add_table(rows=4, cols=7)
+    kit.grid(table)
+    # the two tag cells vanish when rendered; the renderer rescales the columns to the text width
+    kit.fixed_widths(table, [10, 45, 4, 14, 4, 18, 20], cell_margin_mm=0.8)
+    head, open_row, data, close_row = table.rows
+    kit.repeat_header_row(head)
+    for cell, text in zip(head.cells, ["STT", "Cơ quan, đơn vị", "{%tc for f in appendix.fields %}", "{{ f }}",
+                                       "{%tc endfor %}", "Tổng", "Chỉ số (%)"]):
+        w._fill(cell, [(text, "table_head")])
+    w._fill(open_row.cells[0], [("{%tr for row in appendix.rows %}", "table")])
+    for cell, text in zip(data.cells, ["{{ row.no }}", "{{ row.name }}", "{%tc for v in row.fields %}", "{{ v }}",
+                                       "{%tc endfor %}", "{{ row.total }}", "{{ row.percent }}"]):
+        w._fill(cell, [(text, "table" if text == "{{ row.name }}" else "table_center")])
+    w._fill(close_row.cells[0], [("{%tr endfor %}", "table")])
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(10)
+    w.p("Ghi chú: {{ appendix.legend }}", "annex_note")
+
+
+def build_announcement(w: Writer) -> None:
+    w.header()
+    w.title("QUYẾT ĐỊNH")
+    w.p("{{ decision.authority }}", "center")
+    w.bullets("legal_bases", style="basis", prefix="")
+    w.p("Theo đề nghị của {{ decision.proposer }}.", "basis")
+    w.p("QUYẾT ĐỊNH:", "center")
+    w.p(runs=[("Điều 1. ", {"bold": True}),
+              ("Công bố kết quả {{ campaign.name_lower }} (chi tiết tại Phụ lục kèm theo Quyết định này). "
+               "Chỉ số bình quân đạt {{ stats.mean }}%; {{ stats.summary }}.", {})])
+    w.p(runs=[("Điều 2. ", {"bold": True}),
+              ("Căn cứ kết quả được công bố, các cơ quan, đơn vị phát huy kết quả đạt được, khắc phục những hạn chế, "
+               "tồn tại; xây dựng kế hoạch cải thiện các tiêu chí bị trừ điểm trong năm tiếp theo.", {})])
+    w.p(runs=[("Điều 3. ", {"bold": True}),
+              ("Quyết định này có hiệu lực kể từ ngày ký. {{ decision.implementers }} chịu trách nhiệm thi hành "
+               "Quyết định này./.", {})])
+    w.signature()
+    w.annex("KẾT QUẢ XẾP HẠNG", "(Kèm theo Quyết định số {{ doc.number }}/{{ doc.symbol }} ngày {{ doc.date_short }} "
+            "của {{ org.issuer_name }})")
+    w.table([("Hạng", 14, "{{ row.rank }}"), ("Cơ quan, đơn vị", 78, "{{ row.name }}|left"),
+             ("Điểm đạt", 20, "{{ row.appraised }}"), ("Điểm tối đa", 20, "{{ row.max }}"),
+             ("Chỉ số (%)", 17, "{{ row.percent }}"), ("Xếp loại", 16, "{{ row.band }}")], "ranking")
+
+
+BUILDERS = {"plan": build_plan, "decision": build_decision, "reminder": build_reminder, "minutes": build_minutes,
+            "report": build_report, "announcement": build_announcement}
+
+
+def build_template(kind: str, path: Path) -> Path:
+    writer = Writer(kind)
+    BUILDERS[kind](writer)
+    return writer.save(path)
+
+
+def build_all(directory: Path) -> list[Path]:
+    return [build_template(kind, Path(directory) / f"{kind}.docx") for kind in KINDS]
