@@ -83,18 +83,19 @@ def read_excel_raw(path: Path, *, framework_id: str | None = None, name: str | N
     if size > MAX_EXCEL_BYTES:
         raise InputError(f"too large for a framework workbook ({size / 1024 / 1024:.1f} MB; the limit is 20 MB)",
                          path=path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"not a readable Excel workbook ({type(exc).__name__}: {exc})", path=path) from None
-    try:
-        sheet, meta_sheet = _choose_sheets(workbook)
-        raw = RawFramework(path=str(path))
-        if meta_sheet is not None:
-            _read_meta_sheet(raw, meta_sheet)
-        title_above = _read_criteria_sheet(raw, sheet)
-    finally:
-        workbook.close()
+    with path.open("rb") as handle:  # a handle, not the path: openpyxl judges a path by its extension
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise InputError(f"not a readable Excel workbook ({type(exc).__name__}: {exc})", path=path) from None
+        try:
+            sheet, meta_sheet = _choose_sheets(workbook, path)
+            raw = RawFramework(path=str(path))
+            if meta_sheet is not None:
+                _read_meta_sheet(raw, meta_sheet)
+            title_above = _read_criteria_sheet(raw, sheet)
+        finally:
+            workbook.close()
     if framework_id:
         raw.meta["id"], raw.meta_where["id"] = framework_id, ""
     elif not raw.meta.get("id"):
@@ -106,7 +107,7 @@ def read_excel_raw(path: Path, *, framework_id: str | None = None, name: str | N
     return raw
 
 
-def _choose_sheets(workbook):
+def _choose_sheets(workbook, path: Path):
     criteria_sheet = meta_sheet = None
     for ws in workbook.worksheets:
         key = header_key(ws.title)
@@ -117,7 +118,7 @@ def _choose_sheets(workbook):
     if criteria_sheet is None:
         criteria_sheet = next((ws for ws in workbook.worksheets if ws is not meta_sheet), None)
     if criteria_sheet is None:
-        raise InputError("the workbook has no sheet of criteria")
+        raise InputError("the workbook has no sheet of criteria", path=path)
     return criteria_sheet, meta_sheet
 
 

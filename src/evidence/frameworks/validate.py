@@ -88,8 +88,8 @@ def text_value(value: Any) -> str:
 
 
 def normalize_code(value: Any) -> str:
-    """`1.2.` → `1.2`; numbers from a spreadsheet (2 or 2.0) → `2`."""
-    return re.sub(r"\s+", "", text_value(value)).rstrip(".")
+    """`1.2.` and `1. 2` → `1.2`; numbers from a spreadsheet (2 or 2.0) → `2`."""
+    return re.sub(r"\s*\.\s*", ".", text_value(value)).rstrip(".")
 
 
 def parse_points(value: Any) -> float | None:
