@@ -1,0 +1,15 @@
+"""Vietnamese full-text search over the evidence store (Whoosh; all Whoosh code stays in this package).
+
+The database is the source of truth; the index in store/index/ is derived from it, kept up to date on every
+attach and metadata change (`index_evidence`), and can be checked (`check_index`) and rebuilt
+(`rebuild_index`) at any time. See docs/search.md.
+"""
+
+from .demo import demo_searches
+from .engine import SearchOutcome, run_search, search
+from .index import check_index, ensure_index, index_evidence, rebuild_index, remove_evidence
+from .query import parse_date_option
+from .schema import SCHEMA_VERSION
+
+__all__ = ["SCHEMA_VERSION", "SearchOutcome", "check_index", "demo_searches", "ensure_index", "index_evidence",
+           "parse_date_option", "rebuild_index", "remove_evidence", "run_search", "search"]

@@ -1,0 +1,87 @@
+"""Running a search: parse, filter, rank with Whoosh, then describe each hit from the database (the source of
+truth) with a highlighted snippet."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from ..catalog import effective_metadata
+from ..errors import InputError
+from ..store import Store
+from .index import ProgressFn, open_index
+from .query import Filters, make_filters, parse_query
+from .snippet import Snippet, make_snippet
+from .source import links_of
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 10_000
+
+
+@dataclass
+class Hit:
+    data: dict              # the result as `search --json` prints it
+    snippet: Snippet
+
+
+@dataclass
+class SearchOutcome:
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    filters: Filters | None = None
+
+    def to_json(self) -> dict:
+        return {"total": self.total, "results": [h.data for h in self.hits]}
+
+
+def run_search(store: Store, text: str, *, campaign: str | None = None, unit: str | None = None,
+               criterion: str | None = None, type_code: str | None = None, date_from: str | None = None,
+               date_to: str | None = None, limit: int = DEFAULT_LIMIT,
+               progress: ProgressFn | None = None) -> SearchOutcome:
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"--limit {limit}: expected a number from 1 to {MAX_LIMIT}")
+    filters = make_filters(campaign=campaign, unit=unit, criterion=criterion, type_code=type_code,
+                           date_from=date_from, date_to=date_to)
+    ix = open_index(store, progress)
+    try:
+        parsed = parse_query(ix.schema, text)
+        with ix.searcher() as searcher:
+            results = searcher.search(parsed.query, filter=filters.query(), limit=limit, terms=False)
+            total = len(results)
+            ranked = [(int(hit["id"]), hit.score) for hit in results]
+    finally:
+        ix.close()
+    return SearchOutcome(total=total, hits=_describe(store, ranked, parsed.words), filters=filters)
+
+
+def search(store: Store, text: str, **options) -> dict:
+    """`evidence search --json` as a library call: {"total", "results": [...]}."""
+    return run_search(store, text, **options).to_json()
+
+
+def _describe(store: Store, ranked: list[tuple[int, float]], words: set[str]) -> list[Hit]:
+    ids = [i for i, _ in ranked]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = {r["id"]: r for r in store.db.execute(
+        f"SELECT id, sha256, filename, metadata, substr(text, 1, 400000) AS text FROM evidence WHERE id IN ({marks})",
+        ids)}
+    links = links_of(store, ids)
+    hits = []
+    for evidence_id, score in ranked:
+        row = rows.get(evidence_id)
+        if row is None:  # deleted since it was indexed; `index check` reports it as extra
+            continue
+        meta = effective_metadata(store, evidence_id, json.loads(row["metadata"] or "{}")) or {}
+        snippet = make_snippet(row["text"], words)
+        if not snippet.parts and meta.get("summary"):
+            snippet = make_snippet(meta["summary"], words)
+        hits.append(Hit(data={
+            "evidence_id": evidence_id, "sha256": row["sha256"], "filename": row["filename"],
+            "number": meta.get("number"), "type_code": meta.get("type_code"), "issued_on": meta.get("issued_on"),
+            "summary": meta.get("summary"), "score": round(float(score), 4), "snippet": snippet.render(),
+            "links": [{"campaign": l.campaign, "unit": l.unit, "criterion": l.criterion}
+                      for l in links.get(evidence_id, [])],
+        }, snippet=snippet))
+    return hits

@@ -1,0 +1,224 @@
+"""The index on disk: open it (rebuilding when its schema is outdated), update entries, rebuild, check.
+
+Every write happens under `IndexLock` and reads the database *inside* the lock, so whichever writer goes last
+writes the latest state. A rebuild builds a fresh index beside the old one and swaps it in, so searches keep
+working meanwhile and a failed rebuild leaves the old index in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Callable
+
+from whoosh import index as windex
+from whoosh.index import LockError
+
+from ..errors import EvidenceError, StoreError
+from ..store import Store, now_iso
+from .lock import IndexLock
+from .schema import SCHEMA_VERSION, make_schema
+from .source import count_evidence, iter_documents, iter_fingerprints
+
+VERSION_FILE = "evidence-index.json"
+WRITER_LIMIT_MB = 256      # Whoosh spills postings to disk beyond this: bounds rebuild memory
+WRITER_COMMIT_EVERY = 5000  # a rebuild commits a segment every so many documents
+
+ProgressFn = Callable[[int, int], None]  # (done, total)
+
+
+def index_version(index_dir: Path) -> int | None:
+    """The schema version recorded beside the index, or None when there is no usable index."""
+    try:
+        info = json.loads((index_dir / VERSION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not windex.exists_in(str(index_dir)):
+        return None
+    version = info.get("schema_version") if isinstance(info, dict) else None
+    return version if isinstance(version, int) else None
+
+
+def index_is_current(store: Store) -> bool:
+    return index_version(store.index_dir) == SCHEMA_VERSION
+
+
+def ensure_index(store: Store, progress: ProgressFn | None = None) -> dict | None:
+    """Rebuild the index when it is missing or was built with another schema. Returns the rebuild report, or
+    None when the index was fine."""
+    if index_is_current(store):
+        return None
+    with IndexLock(store):
+        if index_is_current(store):  # another process rebuilt it while we waited
+            return None
+        return _rebuild_locked(store, progress)
+
+
+def open_index(store: Store, progress: ProgressFn | None = None):
+    ensure_index(store, progress)
+    for attempt in range(3):
+        try:
+            return windex.open_dir(str(store.index_dir))
+        except (OSError, windex.EmptyIndexError) as exc:  # swapped by a rebuild this very moment
+            if attempt == 2:
+                raise StoreError(f"cannot open the search index ({exc}); run `evidence index rebuild`",
+                                 path=store.index_dir) from None
+            time.sleep(0.2)
+
+
+def _writer(ix):
+    try:
+        return ix.writer(timeout=30.0, delay=0.1)
+    except LockError:
+        raise StoreError("the search index's own write lock is held (another program writing?);"
+                         " the database holds the change — run `evidence index check`",
+                         path=ix.storage.folder if hasattr(ix.storage, "folder") else None) from None
+
+
+def index_evidence(store: Store, evidence_ids: list[int]) -> None:
+    """Bring the index entries of these records up to date with the database (add, replace, or delete when the
+    record is gone). Waits for the writer lock; raises StoreError when the index cannot be updated."""
+    ids = sorted({int(i) for i in evidence_ids})
+    if not ids:
+        return
+    try:
+        with IndexLock(store):
+            if not index_is_current(store):
+                _rebuild_locked(store, None)  # reads everything, these records included
+                return
+            ix = windex.open_dir(str(store.index_dir))
+            writer = _writer(ix)
+            try:
+                seen = set()
+                for doc in iter_documents(store, ids):
+                    writer.update_document(**doc)
+                    seen.add(int(doc["id"]))
+                for gone in set(ids) - seen:
+                    writer.delete_by_term("id", str(gone))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            finally:
+                ix.close()
+    except EvidenceError:
+        raise
+    except Exception as exc:  # a damaged index must not turn a stored attach into a crash
+        raise StoreError(f"search index not updated ({type(exc).__name__}: {exc}); "
+                         "run `evidence index rebuild`", path=store.index_dir) from None
+
+
+def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
+    """Drop these records from the index (after they were deleted from the database)."""
+    ids = sorted({int(i) for i in evidence_ids})
+    if not ids:
+        return
+    try:
+        with IndexLock(store):
+            if not index_is_current(store):
+                _rebuild_locked(store, None)
+                return
+            ix = windex.open_dir(str(store.index_dir))
+            writer = _writer(ix)
+            try:
+                for i in ids:
+                    writer.delete_by_term("id", str(i))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            finally:
+                ix.close()
+    except EvidenceError:
+        raise
+    except Exception as exc:
+        raise StoreError(f"search index not updated ({type(exc).__name__}: {exc}); "
+                         "run `evidence index rebuild`", path=store.index_dir) from None
+
+
+def rebuild_index(store: Store, progress: ProgressFn | None = None) -> dict:
+    """Rebuild the whole index from the database (batched; memory stays bounded)."""
+    with IndexLock(store):
+        return _rebuild_locked(store, progress)
+
+
+def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
+    started = time.monotonic()
+    previous = index_version(store.index_dir)
+    root = store.index_dir.parent
+    for leftover in list(root.glob("index.building-*")) + list(root.glob("index.old-*")):
+        shutil.rmtree(leftover, ignore_errors=True)  # from a crashed rebuild; we hold the lock
+    building = root / f"index.building-{os.getpid()}"
+    building.mkdir()
+    try:
+        total = count_evidence(store)
+        ix = windex.create_in(str(building), make_schema())
+        done = 0
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        try:
+            for doc in iter_documents(store):
+                writer.add_document(**doc)
+                done += 1
+                if done % WRITER_COMMIT_EVERY == 0:
+                    writer.commit(merge=False)
+                    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+                if progress:
+                    progress(done, total)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        ix.close()
+        (building / VERSION_FILE).write_text(json.dumps(
+            {"schema_version": SCHEMA_VERSION, "built_at": now_iso(), "documents": done}), encoding="utf-8")
+        _swap_in(store.index_dir, building)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return {"documents": done, "seconds": round(time.monotonic() - started, 2),
+            "index_bytes": directory_size(store.index_dir), "schema_version": SCHEMA_VERSION,
+            "previous_schema_version": previous}
+
+
+def _swap_in(index_dir: Path, building: Path) -> None:
+    old = None
+    if index_dir.exists():
+        old = index_dir.with_name(f"index.old-{os.getpid()}")
+        os.replace(index_dir, old)
+    os.replace(building, index_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def check_index(store: Store) -> dict:
+    """Compare the index with the database: records missing from it, entries for records that no longer exist,
+    and entries built from an older state of their record (stale)."""
+    version = index_version(store.index_dir)
+    report = {"ok": True, "schema_version": version, "expected_schema_version": SCHEMA_VERSION,
+              "documents": 0, "indexed": 0, "missing": [], "extra": [], "stale": []}
+    indexed: dict[int, str] = {}
+    if version is not None:
+        ix = windex.open_dir(str(store.index_dir))
+        with ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                indexed[int(fields["id"])] = fields.get("fingerprint")
+        ix.close()
+    seen = set()
+    for evidence_id, fp in iter_fingerprints(store):
+        seen.add(evidence_id)
+        if evidence_id not in indexed:
+            report["missing"].append(evidence_id)
+        elif indexed[evidence_id] != fp:
+            report["stale"].append(evidence_id)
+    report["extra"] = sorted(set(indexed) - seen)
+    report["documents"], report["indexed"] = len(seen), len(indexed)
+    report["ok"] = (version == SCHEMA_VERSION and not report["missing"] and not report["extra"]
+                    and not report["stale"])
+    return report

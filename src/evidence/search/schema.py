@@ -1,0 +1,67 @@
+"""The index schema: one Whoosh document per evidence record.
+
+Text fields come in two forms — with diacritics (boosted at query time) and folded — both with positions for
+phrase queries. Numbers and codes are exact-match fields. Links are many per record, so campaign, unit and
+criterion are multi-valued, and `link` holds every combination of one link's values (`C|U|K`, `|U|K`, …) so a
+unit-and-criterion filter means one link of that unit to that criterion.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+from whoosh import fields
+
+from .analysis import accented_analyzer, folded_analyzer, number_analyzer
+
+# Bump whenever the fields, analyzers or what goes into them change: a stored index with another version is
+# rebuilt automatically from the database.
+SCHEMA_VERSION = 1
+
+
+def make_schema() -> fields.Schema:
+    accented, folded = accented_analyzer(), folded_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        fingerprint=fields.STORED(),
+        subject=fields.TEXT(analyzer=accented, phrase=True),
+        subject_f=fields.TEXT(analyzer=folded, phrase=True),
+        body=fields.TEXT(analyzer=accented, phrase=True),
+        body_f=fields.TEXT(analyzer=folded, phrase=True),
+        filename=fields.TEXT(analyzer=folded, phrase=False),
+        issuer=fields.TEXT(analyzer=folded, phrase=True),
+        number=fields.TEXT(analyzer=number_analyzer(), phrase=False),
+        refs=fields.KEYWORD(commas=True, lowercase=False, scorable=True),
+        type=fields.ID(),
+        issued=fields.ID(),
+        campaign=fields.KEYWORD(commas=True, lowercase=False),
+        unit=fields.KEYWORD(commas=True, lowercase=False),
+        criterion=fields.KEYWORD(commas=True, lowercase=False),
+        link=fields.KEYWORD(commas=True, lowercase=False),
+    )
+
+
+# Fields a plain query searches, with their weights: the accented forms count more, so `tài liệu` ranks a
+# document that says `tài liệu` above one that only matches once accents are ignored.
+TEXT_FIELD_BOOSTS = {
+    "subject": 4.0,
+    "subject_f": 2.0,
+    "body": 2.0,
+    "body_f": 1.0,
+    "issuer": 1.0,
+    "filename": 0.5,
+}
+
+
+def link_key(campaign: str | None, unit: str | None, criterion: str | None) -> str:
+    return f"{campaign or ''}|{unit or ''}|{criterion or ''}"
+
+
+def link_keys(campaign: str, unit: str, criterion: str) -> list[str]:
+    """Every filter combination one link satisfies (seven keys; the all-empty one is left out)."""
+    keys = []
+    for use_c, use_u, use_k in product((True, False), repeat=3):
+        if use_c or use_u or use_k:
+            keys.append(link_key(campaign if use_c else None, unit if use_u else None,
+                                 criterion if use_k else None))
+    return keys
