@@ -324,8 +324,10 @@ def list_evidence(store: Store, *, campaign_id: str | None = None, unit_code: st
 
 
 def effective_metadata(store: Store, evidence_id: int, extracted: dict) -> dict:
-    """The metadata as read from the file. (Corrections recorded by people are applied on top when they exist.)"""
-    return extracted
+    """The metadata as read from the file, with the latest correction of each field recorded by a person on top
+    (`corrections.correct_metadata`): a correction wins over the extracted value everywhere."""
+    from .corrections import apply, latest
+    return apply(extracted, latest(store, evidence_id))
 
 
 def get_evidence(store: Store, evidence_id: int) -> dict:

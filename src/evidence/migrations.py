@@ -154,6 +154,45 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "web: user accounts, metadata corrections (append-only), login throttle",
+        """
+        CREATE TABLE users (
+            name          TEXT PRIMARY KEY,
+            role          TEXT NOT NULL CHECK (role IN ('secretariat', 'reviewer', 'unit')),
+            unit_code     TEXT,                   -- role 'unit': the unit's code in every campaign where it exists
+            campaign_id   TEXT,                   -- reserved: NULL = every campaign
+            password_hash TEXT NOT NULL,          -- Argon2id
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT,
+            disabled      INTEGER NOT NULL DEFAULT 0,
+            CHECK ((role = 'unit') = (unit_code IS NOT NULL))
+        );
+
+        -- A person's correction of one extracted field; the latest row per (evidence, field) wins.
+        CREATE TABLE metadata_corrections (
+            id           INTEGER PRIMARY KEY,
+            evidence_id  INTEGER NOT NULL REFERENCES evidence(id),
+            field        TEXT NOT NULL,
+            value        TEXT,                    -- NULL: the person says the value is unknown
+            corrected_by TEXT NOT NULL,
+            corrected_at TEXT NOT NULL
+        );
+        CREATE INDEX metadata_corrections_by_evidence ON metadata_corrections(evidence_id, id);
+        CREATE TRIGGER metadata_corrections_no_update BEFORE UPDATE ON metadata_corrections
+        BEGIN SELECT RAISE(ABORT, 'metadata_corrections is append-only'); END;
+        CREATE TRIGGER metadata_corrections_no_delete BEFORE DELETE ON metadata_corrections
+        BEGIN SELECT RAISE(ABORT, 'metadata_corrections is append-only'); END;
+
+        -- Failed sign-ins per "user|client address", for the throttle (rows older than a day are pruned).
+        CREATE TABLE login_failures (
+            key TEXT NOT NULL,
+            at  REAL NOT NULL
+        );
+        CREATE INDEX login_failures_by_key ON login_failures(key, at);
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,144 @@
+"""Corrections of extracted metadata: a person fixes a wrong number, date or type that the reader got wrong.
+
+Corrections are an append-only history (table `metadata_corrections`); for each field the latest one wins over
+the extracted value everywhere metadata is read (`catalog.effective_metadata`: `show`, `list`, search, findings).
+An empty value records "unknown" (the field becomes null), which also wins over what was extracted.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .errors import InputError, NotFound
+from .store import Store, now_iso
+from .vn.dates import parse_date
+from .vn.doctypes import TYPE_NAMES, type_from_name, type_name
+from .vn.numbers import normalize_number
+from .vn.text import nfc, squash_spaces
+
+# field → label shown in the web app
+FIELDS = {
+    "number": "Số, ký hiệu",
+    "type_code": "Loại văn bản",
+    "issued_on": "Ngày ban hành",
+    "summary": "Trích yếu",
+    "issuer": "Cơ quan ban hành",
+    "signer_name": "Người ký",
+    "signer_title": "Chức vụ người ký",
+}
+MAX_TEXT = 1000
+
+# warnings a correction settles: once a person has given the value, the reader's doubt no longer applies
+_SETTLES = {
+    "number": {"number_blank", "number_missing"},
+    "issued_on": {"date_missing", "undated", "date_invalid"},
+    "type_code": {"type_unknown"},
+}
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DMY = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+
+
+def validate(field: str, value: str | None) -> str | None:
+    """The value as it will be stored (canonical form), or None for "unknown". Raises InputError naming the field."""
+    if field not in FIELDS:
+        raise InputError(f"--field '{field}': one of {', '.join(FIELDS)}")
+    text = squash_spaces(nfc(value or "")).strip()
+    if not text:
+        return None
+    if field == "number":
+        number = normalize_number(text)
+        if number is None:
+            raise InputError(f"number '{text}': expected a number and symbol like 84/QĐ-UBND or 30/2020/NĐ-CP")
+        return number
+    if field == "issued_on":
+        if not (_ISO.match(text) or _DMY.match(text)):
+            raise InputError(f"issued_on '{text}': expected a date as YYYY-MM-DD or DD/MM/YYYY")
+        parsed = parse_date(text)
+        if parsed is None:
+            raise InputError(f"issued_on '{text}': not a valid date")
+        if parsed > date.today():
+            raise InputError(f"issued_on '{text}': the date is in the future")
+        return parsed.isoformat()
+    if field == "type_code":
+        if text in TYPE_NAMES:
+            return text
+        by_name = type_from_name(text)
+        if by_name:
+            return by_name
+        upper = {code.upper(): code for code in TYPE_NAMES}
+        if text.upper() in upper and sum(1 for c in TYPE_NAMES if c.upper() == text.upper()) == 1:
+            return upper[text.upper()]
+        raise InputError(f"type_code '{text}': not a Decree 30 type code (e.g. QĐ, KH, BC, CV, TTr)")
+    if len(text) > MAX_TEXT:
+        raise InputError(f"{field}: at most {MAX_TEXT} characters")
+    return text
+
+
+def correct_metadata(store: Store, evidence_id: int, field: str, value: str | None, by: str) -> dict:
+    """Record a correction of one field and bring the search index up to date. Returns the correction."""
+    if store.db.execute("SELECT 1 FROM evidence WHERE id = ?", (evidence_id,)).fetchone() is None:
+        raise NotFound(f"no evidence with id {evidence_id}")
+    stored = validate(field, value)
+    at = now_iso()
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "INSERT INTO metadata_corrections(evidence_id, field, value, corrected_by, corrected_at)"
+            " VALUES (?, ?, ?, ?, ?)", (evidence_id, field, stored, by, at))
+    correction = {"id": cursor.lastrowid, "evidence_id": evidence_id, "field": field, "value": stored, "by": by,
+                  "at": at, "index_updated": _reindex(store, evidence_id)}
+    return correction
+
+
+def _reindex(store: Store, evidence_id: int) -> bool:
+    """The database is the truth; when the index cannot follow, `evidence index check/rebuild` repairs it."""
+    try:
+        from . import search
+    except ImportError:
+        return False
+    try:
+        search.index_evidence(store, [evidence_id])
+    except Exception:  # the correction is recorded; a stale index is reported by `index check`
+        return False
+    return True
+
+
+def history(store: Store, evidence_id: int) -> list[dict]:
+    """Every correction of this record, oldest first."""
+    return [{"id": r["id"], "evidence_id": r["evidence_id"], "field": r["field"], "value": r["value"],
+             "by": r["corrected_by"], "at": r["corrected_at"]}
+            for r in store.db.execute("SELECT * FROM metadata_corrections WHERE evidence_id = ? ORDER BY id",
+                                      (evidence_id,))]
+
+
+def latest(store: Store, evidence_id: int) -> dict[str, str | None]:
+    """field → the value of its latest correction."""
+    out: dict[str, str | None] = {}
+    try:
+        rows = store.db.execute("SELECT field, value FROM metadata_corrections WHERE evidence_id = ? ORDER BY id",
+                                (evidence_id,)).fetchall()
+    except Exception as exc:  # a store older than the corrections table: nothing to apply
+        if "no such table" in str(exc):
+            return out
+        raise
+    for row in rows:
+        out[row["field"]] = row["value"]
+    return out
+
+
+def apply(extracted: dict, corrections: dict[str, str | None]) -> dict:
+    """The extracted metadata with corrections on top (a new dict; `extracted` is not changed)."""
+    if not corrections:
+        return extracted
+    meta = dict(extracted)
+    warnings = list(meta.get("warnings") or [])
+    for field, value in corrections.items():
+        meta[field] = value
+        if field == "type_code":
+            meta["type_name"] = type_name(value)
+        if value is not None:
+            warnings = [w for w in warnings if w not in _SETTLES.get(field, ())]
+    if "warnings" in meta or warnings:
+        meta["warnings"] = warnings
+    return meta
