@@ -53,7 +53,7 @@ def generate(store: Store, campaign_id: str, kind: str, *, out: Path | str | Non
     template = template_path(kind, templates)
     jobs: list[tuple[dict, str]] = []
     if kind == "reminder":
-        from .context_results import reminder_contexts
+        from .context_reminder import reminder_contexts
         for unit_code, context in reminder_contexts(store, campaign, unit):
             jobs.append((context, default_name(campaign, kind, unit_code)))
     elif kind in ("plan", "decision"):
