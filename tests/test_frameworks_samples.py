@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from evidence.frameworks import load_framework, load_samples, parse_framework_file, sample_paths
-from evidence.frameworks.type_codes import TYPE_NAMES
+from evidence.vn.doctypes import TYPE_NAMES
 
 
 def sample(sample_id: str):
