@@ -104,3 +104,42 @@ def test_excel_import_with_id_and_export(cli, store, tmp_path):
     assert copy["criteria"] == original["criteria"]
     bad = cli("framework", "export", "par-department", "--out", tmp_path / "x.csv")
     assert bad.exit_code == 2 and "use .yaml, .yml or .xlsx" in bad.stderr
+
+
+MINI_V2 = textwrap.dedent("""\
+    id: mini
+    name: Bộ tiêu chí thử nghiệm
+    version: "2"
+    criteria:
+      - code: "1"
+        title: Công tác chỉ đạo, điều hành cải cách hành chính
+        children:
+          - {code: "1.1", title: Ban hành kế hoạch CCHC năm, points: 5, evidence: {types: [KH]}}
+          - {code: "1.2", title: Báo cáo CCHC định kỳ, points: 3, evidence: {types: [BC]}}
+          - {code: "1.3", title: Kiểm tra công tác CCHC, points: 2}
+    """)
+
+
+def test_replace_while_a_campaign_uses_the_framework(cli, store, campaign, tmp_path):
+    from evidence.catalog import attach_files
+
+    newer = tmp_path / "mini-v2.yaml"
+    newer.write_text(MINI_V2 + textwrap.indent(textwrap.dedent("""\
+        - code: "2"
+          title: Cải cách thủ tục hành chính
+          children:
+            - {code: "2.1", title: Công bố TTHC, points: 6}
+            - {code: "2.2", title: Giải quyết TTHC cấp huyện, points: 4}
+        """), "  "), encoding="utf-8")
+    result = cli("framework", "import", newer, "--replace", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["version"] == "2"
+
+    proof = tmp_path / "bao-cao.txt"
+    proof.write_text("Báo cáo giải quyết thủ tục hành chính năm 2025", encoding="utf-8")
+    attach_files(store, [proof], campaign_id="test-2025", unit_code="BLV", criterion_code="2.2", ocr=False)
+    dropping = tmp_path / "mini-v3.yaml"
+    dropping.write_text(MINI_V2.replace('"2"', '"3"', 1), encoding="utf-8")
+    refused = cli("framework", "import", dropping, "--replace")
+    assert refused.exit_code == 2
+    assert "drops criteria that have evidence: 2.2" in refused.stderr

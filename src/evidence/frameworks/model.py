@@ -130,10 +130,12 @@ def save_framework(store: Store, framework: Framework, *, replace: bool = False)
         if existing:
             _check_replacement_keeps_used_codes(conn, framework)
             conn.execute("DELETE FROM criteria WHERE framework_id = ?", (framework.id,))
-            conn.execute("DELETE FROM frameworks WHERE id = ?", (framework.id,))
+        # An upsert, not delete + insert: campaigns reference the framework row (foreign key).
         conn.execute(
             "INSERT INTO frameworks(id, name, version, description, sample, source, document, imported_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+            " version = excluded.version, description = excluded.description, sample = excluded.sample,"
+            " source = excluded.source, document = excluded.document, imported_at = excluded.imported_at",
             (framework.id, framework.name, framework.version, framework.description, int(framework.sample),
              framework.source, dumps(framework.to_json()), now_iso()),
         )
