@@ -24,6 +24,14 @@ CODES = ("MISSING_EVIDENCE", "SCORE_WITHOUT_EVIDENCE", "UNDATED", "OUT_OF_PERIOD
          "NUMBER_BLANK", "DUPLICATE", "UNREADABLE", "TYPE_MISMATCH", "UNKNOWN_CRITERION", "SCORE_ABOVE_MAX",
          "BLANK_SELF_SCORE", "NOT_SIGNED")
 SEVERITIES = ("error", "warning", "info")
+# Short Vietnamese names for tables and workbooks (the full message says what to do).
+CODE_LABELS = {
+    "MISSING_EVIDENCE": "Thiếu tài liệu kiểm chứng", "SCORE_WITHOUT_EVIDENCE": "Chấm điểm không có tài liệu",
+    "UNDATED": "Không rõ ngày ban hành", "OUT_OF_PERIOD": "Ngoài kỳ đánh giá", "LATE_ISSUE": "Ban hành chậm",
+    "LATE_SUBMISSION": "Nộp sau hạn", "NUMBER_BLANK": "Chưa có số văn bản", "DUPLICATE": "Tài liệu trùng",
+    "UNREADABLE": "Không đọc được", "TYPE_MISMATCH": "Sai loại văn bản", "UNKNOWN_CRITERION": "Sai mã tiêu chí",
+    "SCORE_ABOVE_MAX": "Điểm vượt tối đa", "BLANK_SELF_SCORE": "Chưa tự chấm", "NOT_SIGNED": "Không có chữ ký số",
+}
 # Deadlines are local dates; link times are stored in UTC. Vietnam has one time zone and no daylight saving.
 LOCAL_TZ = timezone(timedelta(hours=7))
 
