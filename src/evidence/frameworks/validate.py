@@ -179,12 +179,7 @@ def build_framework(raw: RawFramework) -> Framework:
     for item, node in order:
         parent = _parent_code(node.code)
         if item.nested and item.nested_under != parent:
-            if item.nested_under is None:
-                reason = (f"criterion {node.code} is at the top level but its code puts it under {parent}"
-                          if parent in nodes else f"criterion {node.code} has no parent: there is no criterion {parent}")
-            else:
-                reason = f"criterion {node.code} does not fit under {item.nested_under} (its code says {parent or 'top level'})"
-            add((item.where, reason))
+            add((item.where, _misplaced(node.code, item.nested_under, parent, parent in nodes)))
             continue
         if parent is None:
             framework.criteria.append(node)
@@ -204,6 +199,15 @@ def build_framework(raw: RawFramework) -> Framework:
         problems.sort(key=lambda p: _where_number(p[0]))
         raise FrameworkError(raw.path, problems)
     return framework
+
+
+def _misplaced(code: str, nested_under: str | None, parent: str | None, parent_exists: bool) -> str:
+    """Why a YAML criterion sits in the wrong place of the tree."""
+    if nested_under is not None:
+        return f"criterion {code} does not fit under {nested_under} (its code says {parent or 'top level'})"
+    if parent_exists:
+        return f"criterion {code} is at the top level but its code puts it under {parent}"
+    return f"criterion {code} has no parent: there is no criterion {parent}"
 
 
 def _check_declared_total(declared_total: tuple[str, Any], total: float, add) -> None:
