@@ -1,0 +1,232 @@
+"""Who is asking and may they: the signed session, CSRF tokens, role and object checks, security headers.
+
+Every route is wrapped by `page(...)`, which (in this order) loads the signed-in user from the store, refuses
+roles the route is not for, parses and CSRF-checks POST bodies, and only then runs the handler in a worker thread
+with a store opened for this request. Object checks (`can_see_unit`, `require_unit`, `require_evidence`) are
+called by the handlers for every campaign/unit/evidence id taken from the URL or the form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from .. import accounts
+from ..accounts import User
+from ..errors import EvidenceError, InputError, NotFound
+from ..store import Store
+from .uploads import BadForm, Form, FormTooLarge, read_form
+
+log = logging.getLogger("evidence.web")
+
+ALL_ROLES = ("secretariat", "reviewer", "unit")
+STAFF = ("secretariat", "reviewer")
+
+
+class Forbidden(Exception):
+    """The signed-in user may not see or do this."""
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str):
+        self.status, self.message = status, message
+        super().__init__(message)
+
+
+@dataclass
+class Ctx:
+    """What a handler gets: the request, the user, the parsed form (POST) and an open store."""
+    request: Request
+    user: User
+    store: Store
+    form: Form = field(default_factory=Form)
+
+    @property
+    def settings(self):
+        return self.request.app.state.settings
+
+    def param(self, name: str) -> str:
+        return self.request.path_params[name]
+
+    def render(self, template: str, http_status: int = 200, **context) -> Response:
+        context.setdefault("flashes", self.request.session.pop("flash", []))
+        return self.request.app.state.render(self.request, template, http_status=http_status, user=self.user,
+                                             **context)
+
+    def redirect(self, url: str, message: str | None = None, kind: str = "ok") -> Response:
+        """After a successful POST: a message for the next page, then 303 (so reloading does not post again)."""
+        if message:
+            self.request.session.setdefault("flash", []).append({"kind": kind, "text": message})
+        return RedirectResponse(url, status_code=303)
+
+
+# ---------------------------------------------------------------- session and CSRF
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def check_csrf(request: Request, form: Form) -> bool:
+    expected = request.session.get("csrf") or ""
+    sent = form.get("csrf") or request.headers.get("x-csrf-token", "")
+    return bool(expected) and hmac.compare_digest(expected.encode(), sent.encode())
+
+
+def password_stamp(store: Store, name: str) -> str:
+    """Changes when the password changes, so a password reset ends the other sessions of that user."""
+    row = store.db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
+    return hashlib.sha256(row["password_hash"].encode()).hexdigest()[:16] if row else ""
+
+
+def sign_in(request: Request, store: Store, user: User) -> None:
+    request.session.clear()
+    request.session.update({"user": user.name, "stamp": password_stamp(store, user.name),
+                            "csrf": secrets.token_urlsafe(32)})
+
+
+def session_user(request: Request, store: Store) -> User | None:
+    name = request.session.get("user")
+    if not name:
+        return None
+    user = accounts.find_user(store, name)
+    if user is None or user.disabled or request.session.get("stamp") != password_stamp(store, name):
+        request.session.clear()
+        return None
+    return user
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# ---------------------------------------------------------------- object checks
+
+def can_see_unit(user: User, unit_code: str) -> bool:
+    return user.role in STAFF or (user.role == "unit" and user.unit == unit_code)
+
+
+def require_unit(ctx: Ctx, campaign_id: str, unit_code: str):
+    """The campaign and unit, if the user may see this unit. Unknown ids and other units' ids answer the same
+    404, so ids cannot be probed."""
+    from ..campaign import load_campaign
+    if not can_see_unit(ctx.user, unit_code):
+        raise NotFound("không tìm thấy")
+    try:
+        campaign = load_campaign(ctx.store, campaign_id)
+        unit = campaign.unit(unit_code)
+    except NotFound:
+        raise NotFound("không tìm thấy") from None
+    return campaign, unit
+
+
+def require_role(ctx: Ctx, *roles: str) -> None:
+    if ctx.user.role not in roles:
+        raise Forbidden()
+
+
+def evidence_visible(ctx: Ctx, evidence_id: int) -> bool:
+    if ctx.user.role in STAFF:
+        return ctx.store.db.execute("SELECT 1 FROM evidence WHERE id = ?", (evidence_id,)).fetchone() is not None
+    return ctx.store.db.execute("SELECT 1 FROM links WHERE evidence_id = ? AND unit_code = ?",
+                                (evidence_id, ctx.user.unit)).fetchone() is not None
+
+
+def require_evidence(ctx: Ctx, evidence_id: int) -> None:
+    if not evidence_visible(ctx, evidence_id):
+        raise NotFound("không tìm thấy")
+
+
+# ---------------------------------------------------------------- the route wrapper
+
+def page(*roles: str, login: bool = True) -> Callable:
+    """Wrap a handler `fn(ctx) -> Response` (sync; runs in a worker thread with its own store)."""
+    roles = roles or ALL_ROLES
+
+    def decorate(fn: Callable) -> Callable:
+        @wraps(fn)
+        async def endpoint(request: Request) -> Response:
+            settings = request.app.state.settings
+            form = Form()
+            if request.method == "POST":
+                try:
+                    form = await read_form(request, settings.store_path / "tmp", settings.max_upload_bytes)
+                except FormTooLarge:
+                    return request.app.state.render_error(request, 413, f"Tệp tải lên quá lớn: tối đa "
+                                                          f"{settings.max_upload_bytes // (1024 * 1024)} MB mỗi lần gửi.")
+                except BadForm as exc:
+                    return request.app.state.render_error(request, 400, f"Biểu mẫu không hợp lệ ({exc}).")
+                if not check_csrf(request, form):
+                    form.close()
+                    return request.app.state.render_error(
+                        request, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). "
+                        "Hãy tải lại trang và gửi lại.")
+            try:
+                return await run_in_threadpool(_run, fn, request, form, roles, login)
+            finally:
+                form.close()
+        endpoint.roles = roles
+        endpoint.login_required = login
+        return endpoint
+    return decorate
+
+
+def _run(fn: Callable, request: Request, form: Form, roles: tuple[str, ...], login: bool) -> Response:
+    app_state = request.app.state
+    try:
+        store = Store.open(app_state.settings.store_path)
+    except EvidenceError as exc:
+        log.error("cannot open the store: %s", exc)
+        return app_state.render_error(request, 500, "Không mở được kho dữ liệu. Báo cho quản trị viên.")
+    try:
+        user = session_user(request, store)
+        if login and user is None:
+            if request.method == "GET":
+                return RedirectResponse(f"/login?next={_safe_next(request.url.path)}", status_code=303)
+            return app_state.render_error(request, 401, "Bạn cần đăng nhập lại.")
+        if login and user.role not in roles:
+            return app_state.render_error(request, 403, "Bạn không có quyền truy cập trang này.")
+        request.state.user = user
+        ctx = Ctx(request=request, user=user, store=store, form=form)
+        try:
+            return fn(ctx)
+        except Forbidden:
+            return app_state.render_error(request, 403, "Bạn không có quyền thực hiện thao tác này.")
+        except NotFound:
+            return app_state.render_error(request, 404, "Không tìm thấy trang hoặc hồ sơ yêu cầu.")
+        except HttpError as exc:
+            return app_state.render_error(request, exc.status, exc.message)
+        except InputError as exc:
+            return app_state.render_error(request, 400, f"Dữ liệu không hợp lệ: {exc}")
+        except EvidenceError as exc:
+            return app_state.render_error(request, 400, f"Không thực hiện được: {exc}")
+    except Exception:
+        log.exception("error in %s %s", request.method, request.url.path)
+        return app_state.render_error(request, 500, "Đã có lỗi ở máy chủ; thao tác chưa được thực hiện. "
+                                      "Báo cho quản trị viên (chi tiết ở nhật ký máy chủ).")
+    finally:
+        store.close()
+
+
+def _safe_next(path: str) -> str:
+    from urllib.parse import quote
+    return quote(path if path.startswith("/") and not path.startswith("//") else "/", safe="/")
+
+
+def safe_redirect_target(value: str | None) -> str:
+    """Only local paths: never redirect to another site after login."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"

@@ -1,0 +1,32 @@
+// Small enhancements only; every form works without this file.
+(function () {
+  "use strict";
+  function names(files) {
+    return Array.prototype.map.call(files, function (f) { return f.name; }).join(", ");
+  }
+  document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+    var input = zone.querySelector("input[type=file]");
+    var out = zone.querySelector("[data-chosen]");
+    function show() { if (out) { out.textContent = input.files.length ? input.files.length + " tệp: " + names(input.files) : ""; } }
+    input.addEventListener("change", show);
+    ["dragenter", "dragover"].forEach(function (ev) {
+      zone.addEventListener(ev, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (ev) {
+      zone.addEventListener(ev, function () { zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) {
+      e.preventDefault();
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; show(); }
+    });
+  });
+  // a long operation (reading files, making documents): say so and prevent a second click
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]:not([name])");
+      if (button && (form.enctype === "multipart/form-data" || form.dataset.busy)) {
+        setTimeout(function () { button.disabled = true; button.textContent = form.dataset.busy || "Đang xử lý…"; }, 0);
+      }
+    });
+  });
+})();

@@ -1,0 +1,319 @@
+"""A unit's pages: the criterion tree with its status, one criterion (evidence, scores, objection), uploads,
+self-scores, submission and written agreement. Reviewers and the secretariat see the same pages with the
+appraisal forms instead of the unit's forms (views_review.py handles those posts)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from starlette.responses import Response
+
+from ..catalog import attach_files, list_evidence
+from ..errors import EvidenceError, InputError
+from ..vn.text import nfc
+from . import services
+from .security import Ctx, Forbidden, page, require_unit
+
+UNIT = ("unit",)
+
+
+def unit_url(campaign_id: str, unit: str, criterion: str | None = None) -> str:
+    base = f"/c/{campaign_id}/u/{unit}"
+    return f"{base}/k/{criterion}" if criterion else base
+
+
+def _evidence_counts(ctx: Ctx, campaign_id: str, unit: str) -> dict[str, int]:
+    return {r["criterion_code"]: r["n"] for r in ctx.store.db.execute(
+        "SELECT criterion_code, COUNT(*) AS n FROM links WHERE campaign_id = ? AND unit_code = ?"
+        " GROUP BY criterion_code", (campaign_id, unit))}
+
+
+def _findings_by_criterion(ctx: Ctx, campaign, unit: str) -> tuple[dict[str, list[dict]], list[dict], bool]:
+    try:
+        found = services.findings(ctx.store, campaign, unit)
+    except services.Unavailable:
+        return {}, [], False
+    by_criterion: dict[str, list[dict]] = {}
+    for f in found:
+        by_criterion.setdefault(f.get("criterion") or "", []).append(f)
+    return by_criterion, found, True
+
+
+def _depth(code: str) -> int:
+    return code.count(".")
+
+
+@page()
+def unit_tree(ctx: Ctx) -> Response:
+    campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
+    counts = _evidence_counts(ctx, campaign.id, unit.code)
+    scores = services.scores(ctx.store, campaign.id, unit.code)
+    status = services.unit_status(ctx.store, campaign.id, unit.code)
+    findings_by, all_findings, have_findings = _findings_by_criterion(ctx, campaign, unit.code)
+    excluded = campaign.not_applicable_codes(unit)
+    rows = []
+    totals = {"max": 0.0, "self": 0.0, "appraised": 0.0, "evidence": 0, "leaves": 0, "with_evidence": 0}
+    for criterion in campaign.framework.walk():
+        applicable = criterion.code not in excluded
+        score = scores.get(criterion.code)
+        n = counts.get(criterion.code, 0)
+        rows.append({"criterion": criterion, "depth": _depth(criterion.code), "applicable": applicable,
+                     "evidence": n, "score": score, "findings": findings_by.get(criterion.code, []),
+                     "due": services.due_text(criterion.due_rule)})
+        if criterion.is_leaf and applicable:
+            totals["leaves"] += 1
+            totals["max"] += criterion.points
+            totals["evidence"] += n
+            totals["with_evidence"] += 1 if n else 0
+            if score and score.self_score is not None:
+                totals["self"] += score.self_score
+            if score and score.appraised_score is not None:
+                totals["appraised"] += score.appraised_score
+    appraised_any = any(s.appraised_score is not None for s in scores.values())
+    open_objections = [s for s in scores.values() if s.objection_status == "open"]
+    return ctx.render("unit_tree.html", campaign=campaign, unit=unit, rows=rows, totals=totals, status=status,
+                      deadline=campaign.deadline("self_assessment"), have_findings=have_findings,
+                      unit_findings=findings_by.get("", []), findings_total=len(all_findings),
+                      appraised_any=appraised_any, open_objections=open_objections,
+                      agreement_current=services.agreement_is_current(ctx.store, campaign.id, unit.code),
+                      today=date.today().isoformat())
+
+
+def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) -> dict:
+    criterion = campaign.criterion(criterion_code)
+    evidence = list_evidence(ctx.store, campaign_id=campaign.id, unit_code=unit.code, criterion_code=criterion.code)
+    for item in evidence:
+        try:
+            item["findings"] = services.evidence_findings(ctx.store, item["evidence_id"])
+        except services.Unavailable:
+            item["findings"] = None
+        item["preview"] = preview_kind(item["format"])
+    findings_by, _all, have_findings = _findings_by_criterion(ctx, campaign, unit.code)
+    status = services.unit_status(ctx.store, campaign.id, unit.code)
+    score = services.scores(ctx.store, campaign.id, unit.code).get(criterion.code)
+    context = {"campaign": campaign, "unit": unit, "criterion": criterion, "evidence": evidence, "score": score,
+               "status": status, "applicable": campaign.is_applicable(unit, criterion.code),
+               "findings": findings_by.get(criterion.code, []), "have_findings": have_findings,
+               "history": services.score_history(ctx.store, campaign.id, unit.code, criterion.code),
+               "due": services.due_text(criterion.due_rule), "deadline": campaign.deadline("self_assessment"),
+               "errors": {}, "values": {}, "upload_errors": [], "upload_results": [],
+               "max_upload_mb": ctx.settings.max_upload_bytes // (1024 * 1024)}
+    leaves = [c.code for c in campaign.applicable_leaves(unit)]
+    if criterion.code in leaves:
+        i = leaves.index(criterion.code)
+        context["prev_code"] = leaves[i - 1] if i > 0 else None
+        context["next_code"] = leaves[i + 1] if i + 1 < len(leaves) else None
+    context.update(extra)
+    return context
+
+
+def preview_kind(fmt: str | None) -> str:
+    return {"pdf": "pdf", "image": "image"}.get(fmt or "", "text")
+
+
+@page()
+def criterion_page(ctx: Ctx) -> Response:
+    campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
+    return ctx.render("criterion.html", **criterion_context(ctx, campaign, unit, ctx.param("criterion")))
+
+
+def _own_unit(ctx: Ctx):
+    """For a unit's own actions: the campaign and unit, refused for anyone but that unit's accounts."""
+    campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
+    if ctx.user.role != "unit":
+        raise Forbidden()
+    return campaign, unit
+
+
+@page(*UNIT)
+def upload(ctx: Ctx) -> Response:
+    campaign, unit = _own_unit(ctx)
+    criterion = campaign.criterion(ctx.param("criterion"))
+    files = ctx.form.uploads("files")
+    pages = ctx.form.get("pages").strip()
+    note = ctx.form.get("note").strip()
+    values = {"pages": pages, "note": note}
+    errors = {}
+    if not files:
+        errors["files"] = "Chọn ít nhất một tệp (PDF, Word, ảnh) để tải lên."
+    if len(note) > 2000:
+        errors["note"] = "Ghi chú tối đa 2000 ký tự."
+    if pages:
+        from ..catalog import check_pages
+        try:
+            check_pages(pages)
+        except InputError:
+            errors["pages"] = "Trang ghi như 2 hoặc 2-3 hoặc 1,4-6."
+    if errors:
+        return ctx.render("criterion.html", http_status=400,
+                          **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values=values))
+    results, problems = attach_uploads(ctx, campaign.id, unit.code, criterion.code, files, pages=pages or None,
+                                       note=note or None)
+    if problems:
+        return ctx.render("criterion.html", http_http_status=400 if not results else 200,
+                          **criterion_context(ctx, campaign, unit, criterion.code, values=values,
+                                              upload_errors=problems, upload_results=results))
+    return ctx.redirect(unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu",
+                        f"Đã tải lên {len(results)} tệp: " + ", ".join(r["filename"] for r in results) + ".")
+
+
+def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files, *, pages, note):
+    """Each uploaded file goes through the same reader and catalogue as `evidence attach`. It is moved into a
+    private folder with a generated name under store/tmp and keeps the user's file name (cleaned) inside it, which
+    is the name the catalogue records; the folder is removed afterwards."""
+    results, problems = [], []
+    for upload in files:
+        folder = upload.path.with_suffix("")  # store/tmp/web-<random>
+        named = folder / fs_name(upload.filename)
+        try:
+            folder.mkdir(mode=0o700)
+            upload.path.rename(named)
+            upload.path = named
+            outcomes = attach_files(ctx.store, [named], campaign_id=campaign_id, unit_code=unit,
+                                    criterion_code=criterion, pages=pages, note=note, by=ctx.user.name,
+                                    ocr=ctx.settings.ocr)
+        except EvidenceError as exc:
+            problems.append({"filename": upload.filename, "error": _vi_error(_strip_path(str(exc), named))})
+            continue
+        finally:
+            named.unlink(missing_ok=True)
+            if folder.is_dir():
+                folder.rmdir()
+        for outcome in outcomes:
+            if outcome.error:
+                problems.append({"filename": upload.filename, "error": _vi_error(_strip_path(outcome.error, named))})
+            else:
+                results.append({"filename": upload.filename, "evidence_id": outcome.evidence_id,
+                                "linked": outcome.linked, "warnings": outcome.warnings})
+    return results, problems
+
+
+def fs_name(filename: str) -> str:
+    """A file name the file system takes (at most 200 bytes of UTF-8), keeping the extension."""
+    name = nfc(filename)
+    suffix = Path(name).suffix if len(Path(name).suffix.encode()) <= 16 else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    while len((stem + suffix).encode()) > 200:
+        stem = stem[:-1]
+    return (stem + suffix) or "tep"
+
+
+def _strip_path(message: str, path: Path) -> str:
+    return message.replace(f"{path}: ", "").replace(str(path), path.name)
+
+
+_VI_ERRORS = [
+    ("unsupported file type", "loại tệp không được hỗ trợ (chỉ nhận PDF, Word, ảnh, văn bản)"),
+    ("empty file", "tệp rỗng"),
+    ("encrypted", "tệp được đặt mật khẩu, không đọc được"),
+    ("corrupt", "tệp bị hỏng, không đọc được"),
+    ("larger than", "tệp quá lớn"),
+    ("does not apply", "tiêu chí này không áp dụng cho đơn vị"),
+]
+
+
+def _vi_error(message: str) -> str:
+    for needle, text in _VI_ERRORS:
+        if needle in message.lower():
+            return f"{text} ({message.strip()})"
+    return message.strip()
+
+
+@page(*UNIT)
+def self_score(ctx: Ctx) -> Response:
+    from ..scoring import set_self_score
+    campaign, unit = _own_unit(ctx)
+    criterion = campaign.criterion(ctx.param("criterion"))
+    value, explanation = ctx.form.get("score").strip(), ctx.form.get("explanation").strip()
+    values = {"score": value, "explanation": explanation}
+    errors = {}
+    if not value:
+        errors["score"] = "Nhập điểm tự chấm (có thể là 0)."
+    else:
+        try:
+            set_self_score(ctx.store, campaign, unit.code, criterion.code, value, explanation=explanation or None,
+                           by=ctx.user.name)
+        except InputError as exc:
+            errors["score"] = score_error(str(exc), criterion)
+    if errors:
+        return ctx.render("criterion.html", http_status=400,
+                          **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values=values))
+    return ctx.redirect(unit_url(campaign.id, unit.code, criterion.code) + "#diem", "Đã lưu điểm tự chấm.")
+
+
+def score_error(message: str, criterion) -> str:
+    from .filters import vn_number
+    if "is not a number" in message:
+        return "Điểm phải là một số, ví dụ 2 hoặc 2,5."
+    if "above its maximum" in message:
+        return f"Điểm vượt mức tối đa {vn_number(criterion.points)} của tiêu chí."
+    if "is negative" in message:
+        return "Điểm không được âm."
+    if "submitted its self-assessment" in message:
+        return "Đơn vị đã gửi bản tự đánh giá; điểm tự chấm đã bị khóa."
+    if "open objection" in message:
+        return "Tiêu chí đang có kiến nghị chưa xử lý; hãy xử lý kiến nghị trước."
+    if "does not apply" in message or "not applicable" in message:
+        return "Tiêu chí này không áp dụng cho đơn vị."
+    if "is a group" in message:
+        return "Đây là nhóm tiêu chí; hãy chấm từng tiêu chí thành phần."
+    return message
+
+
+@page(*UNIT)
+def submit(ctx: Ctx) -> Response:
+    from ..scoring import submit_self_assessment
+    campaign, unit = _own_unit(ctx)
+    if ctx.form.get("confirm") != "yes":
+        return ctx.redirect(unit_url(campaign.id, unit.code), "Hãy đánh dấu ô xác nhận trước khi gửi.", "error")
+    try:
+        submit_self_assessment(ctx.store, campaign, unit.code, by=ctx.user.name)
+    except InputError as exc:
+        return ctx.redirect(unit_url(campaign.id, unit.code), f"Chưa gửi được: {exc}", "error")
+    return ctx.redirect(unit_url(campaign.id, unit.code),
+                        "Đã gửi bản tự đánh giá. Điểm tự chấm đã được khóa.")
+
+
+@page(*UNIT)
+def objection(ctx: Ctx) -> Response:
+    from ..scoring import raise_objection
+    campaign, unit = _own_unit(ctx)
+    criterion = campaign.criterion(ctx.param("criterion"))
+    text = ctx.form.get("text").strip()
+    errors = {}
+    if not text:
+        errors["objection"] = "Nêu nội dung kiến nghị (đề nghị Hội đồng xem xét lại điều gì, vì sao)."
+    else:
+        try:
+            raise_objection(ctx.store, campaign, unit.code, criterion.code, text, by=ctx.user.name)
+        except InputError as exc:
+            msg = str(exc)
+            errors["objection"] = ("Tiêu chí chưa có điểm thẩm định." if "no appraised score" in msg else
+                                   "Đã có một kiến nghị đang chờ xử lý." if "already has an open" in msg else msg)
+    if errors:
+        return ctx.render("criterion.html", http_status=400, **criterion_context(
+            ctx, campaign, unit, criterion.code, errors=errors, values={"objection": text}))
+    return ctx.redirect(unit_url(campaign.id, unit.code, criterion.code) + "#diem", "Đã gửi kiến nghị.")
+
+
+@page(*UNIT)
+def agreement(ctx: Ctx) -> Response:
+    from ..scoring import record_agreement
+    campaign, unit = _own_unit(ctx)
+    reference, agreed_on, note = (ctx.form.get("reference").strip(), ctx.form.get("agreed_on").strip(),
+                                  ctx.form.get("note").strip())
+    problems = []
+    if not reference:
+        problems.append("Nhập số văn bản đồng ý của đơn vị (ví dụ 15/STP-VP).")
+    if not agreed_on:
+        problems.append("Nhập ngày của văn bản đồng ý.")
+    if not problems:
+        try:
+            record_agreement(ctx.store, campaign, unit.code, agreed_on=agreed_on, reference=reference,
+                             note=note or None, by=ctx.user.name)
+        except InputError as exc:
+            problems.append(f"Chưa ghi nhận được: {exc}")
+    if problems:
+        return ctx.redirect(unit_url(campaign.id, unit.code) + "#ket-qua", " ".join(problems), "error")
+    return ctx.redirect(unit_url(campaign.id, unit.code) + "#ket-qua", "Đã ghi nhận văn bản đồng ý kết quả.")
