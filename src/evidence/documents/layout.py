@@ -100,5 +100,6 @@ STYLE = {
     "annex_note": "D30 Annex Note",
     "figure": "D30 Figure",
     "caption": "D30 Caption",
+    "spacer": "D30 Spacer",
 }
 RULE_STYLES = (STYLE["issuer_rule"], STYLE["motto_rule"], STYLE["subject_rule"])

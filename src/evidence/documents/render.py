@@ -215,8 +215,6 @@ def _fit_table_grids(document) -> None:
         widest = max(rows, key=lambda r: len(r.findall(qn("w:tc"))))
         cells = widest.findall(qn("w:tc"))
         columns = grid.findall(qn("w:gridCol"))
-        if len(columns) == len(cells) and not any(_has_grid_span(c) for c in cells):
-            continue
         if any(_has_grid_span(c) for c in cells):
             continue
         widths = [_cell_twips(c) for c in cells]
@@ -224,6 +222,8 @@ def _fit_table_grids(document) -> None:
             continue
         tbl_w = table.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
         target = int(tbl_w.get(qn("w:w"))) if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa" else sum(widths)
+        if len(columns) == len(cells) and abs(sum(widths) - target) < 20:
+            continue
         scale = target / sum(widths)
         widths = [int(w * scale) for w in widths]
         for column in columns:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from . import docxkit as kit
@@ -43,7 +44,9 @@ def _define_styles(document) -> None:
     ps(document, S["place_date"], size=_size("place_date"), italic=True, align="center", before=6)
     ps(document, S["type"], size=_size("type"), bold=True, align="center", before=18, keep_next=True)
     ps(document, S["subject"], size=_size("subject"), bold=True, align="center", keep_next=True)
-    kit.rule_style(document, S["subject_rule"])
+    kit.rule_style(document, S["subject_rule"]).paragraph_format.space_after = Pt(12)
+    spacer = kit.paragraph_style(document, S["spacer"], size=1, line=None)
+    spacer.paragraph_format.line_spacing = Pt(6)
     body = dict(size=_size("body"), align="justify", after=BODY_SPACE_AFTER_PT, line=BODY_LINE_SPACING,
                 first_line_cm=BODY_FIRST_LINE_INDENT_CM)
     ps(document, S["addressee"], size=_size("addressee"), align="center", before=12, after=12)
@@ -199,6 +202,7 @@ class Writer:
         if total:
             for cell, text in zip(table.rows[4].cells, total):
                 self._fill(cell, [(text, "table_head")])
+        self.p("", "spacer")  # ≥ 6 pt between a table and the next paragraph
 
     def annex(self, title: str, subtitle: str) -> None:
         heading = self.p("Phụ lục", "annex_title")
@@ -375,6 +379,7 @@ def _score_matrix(w: Writer) -> None:
     kit.grid(table)
     # the two tag cells vanish when rendered; the renderer rescales the columns to the text width
     kit.fixed_widths(table, [10, 45, 4, 14, 4, 18, 20], cell_margin_mm=0.8)
+    table._tbl.tblPr.find(qn("w:tblW")).set(qn("w:w"), str(int(Mm(TEXT_WIDTH_MM).twips)))
     head, open_row, data, close_row = table.rows
     kit.repeat_header_row(head)
     for cell, text in zip(head.cells, ["STT", "Cơ quan, đơn vị", "{%tc for f in appendix.fields %}", "{{ f }}",
