@@ -1,0 +1,97 @@
+"""All six kinds from a scored campaign: contexts match the schema, outputs pass the lint, PDF round-trip."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from evidence import scoring
+from evidence.documents.context_results import announcement_context, minutes_context, report_context
+from evidence.documents.context_setup import decision_context, plan_context
+from evidence.documents.generate import KINDS, generate, generate_all
+from evidence.documents.lint import lint_docx
+from evidence.documents.schema import SCHEMA, conforms
+from evidence.vn.text import nfc
+
+
+@pytest.fixture
+def scored(store, campaign):
+    points = {"1.1": (4, 3), "1.2": (3, 3), "1.3": (3, 2), "2.1": (6, 4.5), "2.2": (4, 4)}
+    for unit in campaign.units:
+        for leaf in campaign.applicable_leaves(unit):
+            own, appraised = points[leaf.code]
+            scoring.set_self_score(store, campaign, unit.code, leaf.code, own, explanation="Có tài liệu")
+            scoring.appraise(store, campaign, unit.code, leaf.code, appraised,
+                             comment="Tài liệu chưa đúng thời kỳ" if appraised < own else None)
+    scoring.raise_objection(store, campaign, "STP", "1.1", "Đề nghị xem xét lại Kế hoạch số 05/KH-STP")
+    scoring.resolve_objection(store, campaign, "STP", "1.1", accepted=False, reason="ban hành ngoài thời kỳ")
+    return campaign
+
+
+def test_contexts_follow_the_schema(store, scored):
+    built = {"plan": plan_context(scored), "decision": decision_context(scored),
+             "minutes": minutes_context(store, scored), "report": report_context(store, scored, chart=False),
+             "announcement": announcement_context(store, scored)}
+    from evidence.documents.context_reminder import reminder_contexts
+    built["reminder"] = next(iter(reminder_contexts(store, scored)))[1]
+    for kind, context in built.items():
+        assert conforms(context, SCHEMA[kind]) == [], kind
+
+
+def test_all_six_kinds_generate_and_pass_the_lint(store, scored, tmp_path):
+    paths = generate_all(store, scored.id, tmp_path / "out")
+    kinds = {p.stem.split("-")[2] for p in paths}
+    assert kinds == set(KINDS)
+    for path in paths:
+        assert lint_docx(path) == [], path.name
+    report = docx.Document(str(tmp_path / "out" / f"{scored.id}-report.docx"))
+    assert report.inline_shapes and report.inline_shapes[0].width.mm == pytest.approx(160, abs=1)
+    text = nfc("\n".join(c.text for t in report.tables for r in t.rows for c in r.cells))
+    assert "Sở Tư pháp" in text and "UBND huyện Bạch Long Vỹ" in text
+    minutes = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / f"{scored.id}-minutes.docx")).paragraphs)
+    assert "không chấp nhận" in minutes and "Trần Văn B" in minutes
+
+
+def test_reminder_per_unit_and_unknown_unit(store, scored, tmp_path, cli):
+    [path] = generate(store, scored.id, "reminder", unit="STP", out=tmp_path)
+    document = docx.Document(str(path))
+    assert any(p.text.startswith("Kính gửi: Sở Tư pháp") for p in document.paragraphs)
+    cells = "\n".join(c.text for row in document.tables[0].rows for c in row.cells)
+    assert "/SNV-VP" in cells and "V/v đôn đốc" in cells
+    store.close()
+    result = cli("generate", "reminder", "--campaign", scored.id, "--unit", "XYZ", "--out", tmp_path)
+    assert result.exit_code == 2
+
+
+def test_generate_command_json_and_workbook_flag(store, scored, tmp_path, cli):
+    store.close()
+    result = cli("generate", "report", "--campaign", scored.id, "--out", tmp_path / "r.docx", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"files": [str(tmp_path / "r.docx")]}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf_of_each_kind_round_trips(store, scored, tmp_path):
+    """One LibreOffice run converts one document of each kind; page counts and text survive."""
+    from evidence.documents.pdf import convert_to_pdf
+    out = tmp_path / "out"
+    docs = [generate(store, scored.id, kind, out=out, unit="STP" if kind == "reminder" else None)[0] for kind in KINDS]
+    pdfs = convert_to_pdf(docs)
+    expected = {"plan": "KẾ HOẠCH", "decision": "QUYẾT ĐỊNH", "reminder": "Kính gửi", "minutes": "BIÊN BẢN",
+                "report": "BÁO CÁO", "announcement": "QUYẾT ĐỊNH"}
+    for kind, pdf in zip(KINDS, pdfs):
+        reader = PdfReader(str(pdf))
+        assert 1 <= len(reader.pages) <= 6, kind
+        text = nfc(" ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages))
+        for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "SỞ NỘI VỤ",
+                       expected[kind]):
+            assert needle in text, (kind, needle)
+        if kind != "minutes":
+            assert "Nơi nhận" in text and "Nguyễn Văn A" in text
+        if len(reader.pages) > 1:  # page numbers from page 2
+            assert (reader.pages[1].extract_text() or "").strip().startswith("2")
