@@ -241,9 +241,12 @@ def test_unsafe_yaml_is_refused(tmp_path):
 
 
 def test_aliases_are_refused(tmp_path):
-    path = write(tmp_path, "id: &a x\nname: *a\ncriteria: []\n")
-    with pytest.raises(InputError, match="line 2: YAML syntax error: aliases"):
+    path = write(tmp_path, "id: x\nname: &a x\nsource: *a\ncriteria: []\n")
+    with pytest.raises(InputError, match="line 2: YAML syntax error: anchors and aliases"):
         parse_framework_file(path)
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n"
+    with pytest.raises(InputError, match="anchors and aliases"):
+        parse_framework_file(write(tmp_path, bomb, "bomb.yaml"))
 
 
 def test_large_and_odd_files(tmp_path):
