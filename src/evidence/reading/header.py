@@ -1,7 +1,589 @@
-"""Header metadata from the text of a document."""
+"""Header metadata of a Vietnamese administrative document, from its text (text layer or OCR).
+
+The Decree 30 header is a two-column table: left the parent body, the issuing body and `Số: n/SYMBOL`; right the
+national motto and the place/date line. Extracted text shows the two columns one after the other (DOCX cells,
+Tesseract blocks) or side by side on one line (PDF text, OCR of a tight layout), so lines are first split where a
+right-column element (motto, place/date) starts, and the parts are then recognised by what they say, not where
+they are. Only the first header counts: an attached draft with its own header later in the file is ignored.
+
+Everything is tolerant of OCR damage: matching is done on accent-folded, lower-cased text, and the known
+vocabulary (type names, titles) is restored to its printed spelling.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from calendar import monthrange
+from datetime import date, datetime
 
-def extract_metadata(page_texts, *, signatures=(), sources=()):
-    return {}
+from ..vn.dates import LONG_RE, find_dates
+from ..vn.doctypes import TYPE_NAMES, type_from_name
+from ..vn.numbers import clean_symbol, find_numbers, symbol_type_code, _SYMBOL
+from ..vn.text import fold, fold_aligned, nfc, squash_spaces
+
+HEADER_LINES = 40          # the header and subject sit in the first lines of the first page(s)
+SUMMARY_MAX_LINES = 6
+
+_MOTTO = re.compile(r"cong\s*hoa\s*xa\s*hoi|xa\s*hoi\s*chu\s*nghia|chu\s*nghia\s*viet\s*nam")
+_MOTTO2 = re.compile(r"doc\s*lap\s*[-–—.,]?\s*tu\s*do|tu\s*do\s*[-–—.,]?\s*hanh\s*phuc")
+_SO_LINE = re.compile(r"(?:^|\s)s[oô0]\s*[:;.,]?\s*(?=[^\s]*\s*/|\s*/|[\w\sØø#*]{0,12}/)")
+_SYMBOL_AFTER = re.compile(rf"/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?(?P<sym>{_SYMBOL})")
+_VV = re.compile(r"^\s*(?:v\s*/\s*v|ve\s+viec)\b")
+_RULE = re.compile(r"^[\s_\-–—=.*~]+$")
+_STAMP = re.compile(r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|@|\+07|\d{2}[./]\d{2}[./]\d{4}\s+\d{2}:\d{2}"
+                    r"|trung tam cong bao|va tin hoc|da ky len|^\s*cv\s*den|^\s*den\s*(so|ngay)|chuyen\s*:")
+_MARKS = re.compile(r"^(hoa toc|thuong khan|khan|mat|toi mat|tuyet mat|du thao|ban chinh thuc|hen gio)\b")
+_BODY_START = re.compile(
+    r"^(can cu|kinh gui|thuc hien|theo de nghi|theo|xet|ngay \d|trong|de |nham|sau khi|hien nay|qua |vua qua|"
+    r"thi hanh|dieu \d|chuong|phan|muc|[ivx]+\.|\d+\.|quyet dinh\s*:|chi thi\s*:|a\.|b\.|thong bao\s*:)")
+_ORG_HEAD = re.compile(
+    r"^(uy ban|ubnd|hoi dong|hdnd|bo |so |ban |phong |van phong|thanh tra|trung tam|chi cuc|cuc |vu |toa an|"
+    r"vien |truong |tong cuc|cong an|quan doi|bo chi huy|ho tro|kho bac|chi nhanh|benh vien|dang uy|huyen uy|"
+    r"tinh uy|thanh uy|doan |mat tran|cong ty|tap doan|dai hoc|hoc vien|ban quan ly|ban chi dao)")
+_PLACE_HEAD = re.compile(r"^(tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\b")
+_AUTHORITY = re.compile(r"^(tm|kt|tl|tuq|q|ttl)\s*\.")
+_TITLE_WORDS = re.compile(
+    r"\b(chu tich|giam doc|truong ban|pho ban|chanh van phong|chanh thanh tra|bo truong|thu truong|thu tuong|"
+    r"tong cuc truong|cuc truong|vu truong|hieu truong|vien truong|truong phong|pho truong|chanh an|"
+    r"vien truong|bi thu|thu ky|chu toa|chu tri|tong giam doc|uy ban nhan dan|hoi dong nhan dan|nguoi dai dien)\b")
+_RECIPIENTS = re.compile(r"^\s*(noi nhan|[-–•+]\s)")
+
+# printed spelling of the words of titles and type names, from their folded form (repairs OCR diacritics)
+_VOCAB = """ỦY BAN NHÂN DÂN HỘI ĐỒNG CHỦ TỊCH PHÓ GIÁM ĐỐC CHÁNH VĂN PHÒNG TRƯỞNG THANH TRA BỘ THỨ TƯỚNG THỦ
+TỔNG CỤC VỤ HIỆU VIỆN CHỈ ĐẠO TM. KT. TL. TUQ. Q. TỈNH THÀNH PHỐ HUYỆN QUẬN XÃ PHƯỜNG SỞ NỘI TƯ PHÁP
+QUYẾT ĐỊNH KẾ HOẠCH BÁO CÁO TỜ TRÌNH THÔNG BÁO CÔNG VĂN CHỈ THỊ NGHỊ QUYẾT BIÊN BẢN HƯỚNG DẪN CHƯƠNG
+ĐỀ ÁN PHƯƠNG QUY CHẾ ĐỊNH GIẤY MỜI THƯ KÝ TỌA ĐIỆN THUẬN THỎA GHI NHỚ PHIẾU""".split()
+_RESTORE = {}
+for _word in _VOCAB:
+    _RESTORE.setdefault(fold(_word).lower(), _word)
+_RESTORE.pop("thu", None)   # THỦ / THỨ / THƯ: ambiguous
+_RESTORE.pop("pho", None)   # PHÓ / PHỐ
+_TYPE_KEYS = {fold(name).lower(): code for code, name in TYPE_NAMES.items() if code not in ("L",)}
+
+
+def _fold(text: str) -> str:
+    return fold_aligned(nfc(text))
+
+
+def restore_words(text: str) -> str:
+    """Upper-case title text with OCR-damaged diacritics back to its printed spelling: 'UY BAN NHAN DAN' →
+    'ỦY BAN NHÂN DÂN'. Words already carrying diacritics are kept; unknown words are kept."""
+    out = []
+    for word in text.split():
+        folded = fold(word).lower()
+        if word == fold(word) and folded in _RESTORE:
+            out.append(_RESTORE[folded])
+        else:
+            out.append(word)
+    text = " ".join(out)
+    text = re.sub(r"P[HḤ][OÓ] CH[UỦ] T[IỊ]CH", "PHÓ CHỦ TỊCH", text)
+    text = re.sub(r"PHO GIÁM", "PHÓ GIÁM", text)
+    return text
+
+
+def _clean_issuer(text: str) -> str:
+    text = squash_spaces(nfc(text)).strip(" .,:;-_")
+    text = text.replace("UỶ", "ỦY").replace("Uỷ", "Ủy")
+    return restore_words(text) if text.isupper() else text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# lines and columns
+
+def _split_columns(line: str) -> list[tuple[str, str]]:
+    """Parts of one extracted line, each tagged 'L' (left column) or 'R' (right column)."""
+    text = line.rstrip()
+    if not text.strip():
+        return [("L", "")]
+    # blanks left for the number and the day are not column gaps
+    text = re.sub(r"\s{4,}(?=/)", "  ", text)
+    text = re.sub(r"(?i)(ngày|ngay)\s{4,}(?=th)", r"\1   ", text)
+    # explicit wide gaps first (pdf layout, widget merge)
+    pieces = [p for p in re.split(r"\s{4,}|\t+", text.strip()) if p.strip()]
+    out: list[tuple[str, str]] = []
+    for piece in pieces:
+        out.extend(_split_piece(piece))
+    return out or [("L", "")]
+
+
+def _split_piece(piece: str) -> list[tuple[str, str]]:
+    folded = _fold(piece)
+    for regex in (_MOTTO, _MOTTO2):
+        match = regex.search(folded)
+        if match:
+            cut = match.start()
+            # "CỘNG HÒA" may be cut at "cong": step back over the words the match starts inside
+            left = piece[:cut].strip()
+            return ([("L", left)] if left else []) + [("R", piece[cut:].strip())]
+    for match in LONG_RE.finditer(folded):
+        start = _place_start(piece, folded, match.start())
+        left = piece[:start].strip()
+        if start == 0 or left:
+            return ([("L", left)] if left else []) + [("R", piece[start:].strip())]
+    return [("L", piece.strip())]
+
+
+def _place_start(piece: str, folded: str, date_start: int) -> int:
+    """Where the place name before `…, ngày` starts (the place/date line of the right column)."""
+    before = piece[:date_start]
+    comma = before.rstrip().rstrip(",")
+    if not before.rstrip().endswith(","):
+        return date_start  # "ngày …" without a place
+    # place: capitalised words (and short joiners) going back from the comma
+    words = comma.split(" ")
+    i = len(words)
+    while i > 0:
+        word = words[i - 1]
+        if not word:
+            i -= 1
+            continue
+        if (word[0].isupper() and not re.search(r"[/\d]", word) and not word.isupper()) or \
+                word.lower() in ("phố", "thị", "xã", "-", "tp.", "thành") or (len(word) <= 3 and word.endswith(".")):
+            i -= 1
+            continue
+        break
+    # an upper-case word right before the place belongs to the left column (symbol) unless nothing else is there
+    start = len(" ".join(words[:i])) + (1 if i else 0)
+    return start
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the parser
+
+_WRAPPED_DATE = re.compile(r"(ngay|thang|nam)\s*\d{0,2}\s*$")
+
+
+def _join_wrapped(raw_lines: list[str]) -> list[str]:
+    """Undo the wrapping of narrow header cells: `… năm` + `2025`, `CỘNG HÒA … CHỦ NGHĨA` + `VIỆT NAM`."""
+    out: list[str] = []
+    for line in raw_lines:
+        if out:
+            prev_folded = _fold(out[-1]).rstrip()
+            folded = _fold(line).strip()
+            if (_WRAPPED_DATE.search(prev_folded) and re.match(r"^\d{1,4}\b", folded)
+                    and LONG_RE.search(prev_folded + " " + folded)) or \
+                    (folded.startswith(("viet nam", "nam")) and prev_folded.endswith(("chu nghia", "chu nghia viet"))):
+                out[-1] = out[-1].rstrip() + " " + line.strip()
+                continue
+        out.append(line)
+    return out
+
+
+class _Doc:
+    def __init__(self, page_texts: list[str]):
+        self.lines: list[tuple[int, str, str]] = []   # (page, column, text)
+        for page, text in enumerate(page_texts):
+            for raw in _join_wrapped(nfc(text).splitlines()):
+                if _STAMP.search(_fold(raw)):
+                    raw = self._strip_stamp(raw)
+                    if not raw.strip():
+                        continue
+                for column, part in _split_columns(raw):
+                    self.lines.append((page, column, part))
+
+    @staticmethod
+    def _strip_stamp(raw: str) -> str:
+        parts = [p for p in re.split(r"\s{4,}", raw) if p.strip() and not _STAMP.search(_fold(p))]
+        return "     ".join(parts)
+
+
+def _find_motto(lines) -> int | None:
+    for i, (_, column, text) in enumerate(lines[:80]):
+        if column == "R" and _MOTTO.search(_fold(text)):
+            return i
+    return None
+
+
+def _number_from(text: str) -> tuple[str | None, str | None, str | None, str]:
+    """(number, year, symbol, state) from the text after `Số`; state: ok, blank, unreadable, none."""
+    match = _SYMBOL_AFTER.search(text)
+    if not match:
+        return None, None, None, "none"
+    before = text[:match.start()].strip(" :;.,")
+    symbol = clean_symbol(match.group("sym"))
+    year = match.group("year")
+    if not before:
+        return None, year, symbol, "blank"
+    repaired = _repair_digits(before.split()[-1])
+    if repaired:
+        return repaired, year, symbol, "ok"
+    return None, year, symbol, "unreadable"
+
+
+_DIGIT_LOOKALIKES = str.maketrans({"Ø": "0", "ø": "0", "O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
+                                   "|": "1", "i": "1", "!": "1", "]": "1", "S": "5", "s": "5", "B": "8", "Z": "2",
+                                   "z": "2", "g": "9", "q": "9", "G": "6"})
+
+
+def _repair_digits(token: str) -> str | None:
+    token = token.strip(":;.,'\"`")
+    if re.fullmatch(r"\d{1,6}[a-z]?", token):
+        return token.lstrip("0") if len(token) > 2 and token.isdigit() else token
+    if 1 <= len(token) <= 4 and any(ch.isdigit() for ch in token):
+        fixed = token.translate(_DIGIT_LOOKALIKES)
+        if fixed.isdigit():
+            return fixed
+    return None
+
+
+def _type_from_line(text: str) -> str | None:
+    candidate = squash_spaces(re.sub(r"[^\w\s]", " ", nfc(text)))
+    if not candidate or len(candidate) > 30 or not candidate.replace(" ", "").isupper():
+        return None
+    code = type_from_name(candidate)
+    if code:
+        return code
+    folded = fold(candidate).lower()
+    best = difflib.get_close_matches(folded, list(_TYPE_KEYS), n=1, cutoff=0.85)
+    return _TYPE_KEYS[best[0]] if best else None
+
+
+def extract_metadata(page_texts: list[str], *, signatures=(), sources=()) -> dict:
+    """The header keys of the metadata contract (number … references, date_source), plus `warnings`."""
+    meta: dict = {"warnings": []}
+    warnings = meta["warnings"]
+    doc = _Doc(page_texts[:])
+    lines = doc.lines
+    if not any(text.strip() for _, _, text in lines):
+        _signature_fallbacks(meta, signatures, None)
+        return meta
+
+    motto = _find_motto(lines)
+    # -- the Số line: near the motto, else the first one in the first lines of the document
+    window = range(max(0, (motto or 0) - 6), min(len(lines), (motto or 0) + 14)) if motto is not None \
+        else range(0, min(len(lines), HEADER_LINES))
+    so_index, number, year, symbol, state = None, None, None, None, "none"
+    for i in window:
+        page, column, text = lines[i]
+        folded = _fold(text)
+        match = _SO_LINE.search(folded)
+        if column == "L" and match:
+            number, year, symbol, state = _number_from(text[match.end():])
+            if state != "none":
+                so_index = i
+                break
+    base = max(x for x in (so_index, motto, -1) if x is not None)
+    type_index, type_code = _type_line(lines, base)
+
+    # -- place and date: the place/date line of the header (right column, before the type line)
+    date_index = None
+    start = max(0, (motto if motto is not None else base) - 2)
+    stop = type_index if type_index is not None else min(len(lines), start + 16)
+    for i in range(start, stop):
+        page, column, text = lines[i]
+        if column == "R" and LONG_RE.search(_fold(text)) and not _MOTTO.search(_fold(text)):
+            date_index = i
+            break
+    header_last = max(x for x in (so_index, date_index, motto, 0) if x is not None)
+
+    # -- issuer and parent: left-column lines above the Số line
+    top = so_index if so_index is not None else (date_index if date_index is not None else motto)
+    if top is not None:
+        _issuers(meta, [t for _, c, t in lines[:top] if c == "L"])
+
+    if symbol is not None:
+        meta["number"] = f"{number or ''}/{year + '/' if year else ''}{symbol}"
+        if state == "blank":
+            warnings.append("number_blank")
+        elif state == "unreadable":
+            warnings.append("number_unreadable")
+
+    # -- type line and subject
+    summary, summary_end = _summary(lines, type_index, so_index, header_last)
+    symbol_code = symbol_type_code(symbol) if symbol else None
+    if type_code is None:
+        if summary and _VV.match(_fold(summary)) and (symbol_code is None or symbol is None):
+            type_code = "CV"
+        elif symbol_code:
+            type_code = symbol_code
+        elif symbol is not None:
+            type_code = "CV"     # a symbol without a type code is issuer-unit: a công văn
+    elif symbol_code and symbol_code != type_code and type_code != "CV":
+        warnings.append("type_mismatch")
+    meta["type_code"] = type_code
+    meta["type_name"] = TYPE_NAMES.get(type_code) if type_code else None
+    meta["summary"] = summary
+
+    # -- place/date
+    header_date = None
+    if date_index is not None:
+        text = lines[date_index][2]
+        candidates = [c for c in find_dates(text) if c.kind == "day"]
+        if candidates:
+            cand = candidates[0]
+            place = text[:cand.start].strip(" ,")
+            meta["place"] = squash_spaces(place) or None
+            if cand.value is not None:
+                header_date = cand.value
+                if cand.warning:
+                    warnings.append(cand.warning)
+            else:
+                warnings.append("date_blank" if cand.blank_day else "date_invalid")
+                _signature_fallbacks(meta, signatures, cand)
+    if header_date is not None:
+        meta["issued_on"], meta["date_source"] = header_date.isoformat(), "header"
+    elif meta.get("issued_on") is None:
+        _signature_fallbacks(meta, signatures, None)
+        if meta.get("issued_on") is None and type_index is not None and date_index is None:
+            _body_date(meta, lines, summary_end)
+
+    # -- signer block: after the subject, before any second header
+    _signer(meta, lines, max(summary_end, header_last), signatures)
+    meta["references"] = _references(page_texts, meta.get("number"))
+    return meta
+
+
+def _issuers(meta: dict, left: list[str]) -> None:
+    kept = []
+    for text in left:
+        folded = _fold(text).strip()
+        if not text.strip() or _RULE.match(text) or _MARKS.match(folded) or _STAMP.search(folded):
+            continue
+        letters = [ch for ch in text if ch.isalpha()]
+        if not letters or sum(ch.isupper() for ch in letters) < 0.7 * len(letters):
+            kept = []          # a non-header line: the header starts after it
+            continue
+        kept.append(text.strip())
+    kept = kept[-4:]
+    if not kept:
+        return
+    bodies: list[list[str]] = []
+    for text in kept:
+        folded = _fold(text).strip()
+        if not bodies or (_ORG_HEAD.match(folded) and not _PLACE_HEAD.match(folded)):
+            bodies.append([text])
+        else:
+            bodies[-1].append(text)
+    meta["issuer"] = _clean_issuer(" ".join(bodies[-1]))
+    meta["parent_issuer"] = _clean_issuer(" ".join(bodies[0])) if len(bodies) > 1 else None
+
+
+def _type_line(lines, base: int) -> tuple[int | None, str | None]:
+    """(index, code) of the type-name line (QUYẾT ĐỊNH, KẾ HOẠCH …) under the header."""
+    for i in range(base + 1, min(len(lines), base + 14)):
+        page, column, text = lines[i]
+        if not text.strip() or _RULE.match(text) or _MARKS.match(_fold(text).strip()):
+            continue
+        code = _type_from_line(text)
+        if code:
+            return i, code
+    return None, None
+
+
+def _summary(lines, type_index: int | None, so_index: int | None, header_last: int) -> tuple[str | None, int]:
+    """(subject, index after it): the lines under the type line, or a công văn's "V/v …" under the number."""
+    if type_index is not None:
+        return _collect_summary(lines, type_index + 1)
+    start = so_index + 1 if so_index is not None else 0
+    for i in range(start, min(len(lines), start + 10)):
+        page, column, text = lines[i]
+        if column == "L" and _VV.match(_fold(text)):
+            return _collect_summary(lines, i, left_only=True)
+    return None, header_last + 1
+
+
+def _collect_summary(lines, start: int, *, left_only: bool = False) -> tuple[str | None, int]:
+    parts: list[str] = []
+    i = start
+    while i < len(lines) and len(parts) < SUMMARY_MAX_LINES:
+        page, column, text = lines[i]
+        if left_only and column == "R":
+            i += 1
+            continue
+        folded = _fold(text).strip()
+        if not text.strip():
+            if parts:
+                break
+            i += 1
+            continue
+        if _RULE.match(text) or (not parts and _MARKS.match(folded)):
+            if parts:
+                break
+            i += 1
+            continue
+        if parts and (_BODY_START.match(folded) or _is_authority_line(text)):
+            break
+        if not parts and _BODY_START.match(folded) and not _VV.match(folded):
+            break
+        parts.append(text.strip())
+        if text.rstrip().endswith((".", ":", ";")) and not _VV.match(folded):
+            break
+        i += 1
+    if not parts:
+        return None, start
+    summary = squash_spaces(" ".join(parts)).strip(" _-")
+    summary = re.sub(r"^(V\s*/\s*v)\s*[.:]?\s*", "V/v ", summary)
+    return summary or None, i
+
+
+def _is_authority_line(text: str) -> bool:
+    """An all-capitals line such as the issuing authority under a decision's subject."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 6 and all(ch.isupper() for ch in letters)
+
+
+def _signer(meta: dict, lines, after: int, signatures) -> None:
+    # stop at a second header (an attached draft has its own motto)
+    end = len(lines)
+    for i in range(after + 1, len(lines)):
+        if lines[i][1] == "R" and _MOTTO.search(_fold(lines[i][2])):
+            end = i
+            break
+    titles: list[str] = []
+    name = None
+    start = None
+    for i in range(after + 1, end):
+        text = lines[i][2]
+        folded = _fold(text).strip()
+        if _RECIPIENTS.match(folded) and start is None:
+            # "Nơi nhận: TM. ỦY BAN …" – the title may share the line
+            tail = _title_tail(text)
+            if tail:
+                start = i
+                titles.append(tail)
+            continue
+        if start is None:
+            if _AUTHORITY.match(folded) or (_title_like(text) and _TITLE_WORDS.search(folded) and
+                                             _is_authority_line(text) and i > after + 3):
+                start = i
+                titles.append(_clean_title(text))
+            continue
+        # inside the block: more title lines, then the name
+        if _RECIPIENTS.match(folded):
+            tail = _title_tail(text)
+            if tail and not name:
+                titles.append(tail)
+            continue
+        if _title_like(text) and (_AUTHORITY.match(folded) or _TITLE_WORDS.search(folded)) and not name:
+            titles.append(_clean_title(text))
+            continue
+        candidate = _person_name(text)
+        if candidate:
+            name = candidate
+            break
+        if i - start > 14:
+            break
+    if titles:
+        meta["signer_title"] = " / ".join(t for t in titles if t)
+    if name is None:
+        for sig in signatures or ():
+            person = _person_name(sig.get("signer") or "")
+            if person:
+                name = person
+                break
+    meta["signer_name"] = name
+
+
+def _title_like(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.85 * len(letters)
+
+
+def _title_tail(text: str) -> str | None:
+    """The upper-case title at the end of a recipients line: '- Như Điều 5; KT. CHỦ TỊCH' → 'KT. CHỦ TỊCH'."""
+    match = re.search(r"((?:TM|KT|TL|TUQ|Q)\s*\.\s*)?[A-ZÀ-ỸĐ][A-ZÀ-ỸĐ .]{3,}$", nfc(text).strip())
+    if not match:
+        return None
+    tail = match.group(0).strip()
+    words = [w for w in tail.split() if w.isalpha() or w.endswith(".")]
+    if len(words) < 2 or not (_AUTHORITY.match(_fold(tail)) or _TITLE_WORDS.search(_fold(tail))):
+        return None
+    return _clean_title(tail)
+
+
+def _clean_title(text: str) -> str:
+    text = squash_spaces(nfc(text)).strip(" ,;:-")
+    text = re.sub(r"\b(TM|KT|TL|TUQ|Q)\s*\.\s*", r"\1. ", text)
+    return _clean_issuer(text)
+
+
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]{0,7}$")
+
+
+def _person_name(text: str) -> str | None:
+    text = squash_spaces(nfc(text)).strip(" .,;:")
+    words = text.split()
+    if not 2 <= len(words) <= 5 or not all(_NAME_WORD.match(w) for w in words):
+        return None
+    folded = fold(text).lower()
+    if re.search(r"\b(noi nhan|kinh gui|uy ban|so |ban |luu|nhu|dieu|truong|chu tich|giam doc|tinh|huyen)\b", folded):
+        return None
+    return text
+
+
+def _body_date(meta: dict, lines, start: int) -> None:
+    """Documents without a place/date line (minutes): the first full date of the body ("Hôm nay, … ngày …"),
+    not one of a cited document (`Căn cứ …`)."""
+    for page, column, text in lines[start:start + 15]:
+        if _fold(text).strip().startswith(("can cu", "thuc hien", "theo")):
+            continue
+        for cand in find_dates(text):
+            if cand.kind == "day" and cand.value:
+                before = _fold(text[:cand.start])
+                if re.search(r"(so|/)\s*[\w-]*\s*$", before):
+                    continue  # "Quyết định số 12/QĐ-UBND ngày …": a citation
+                meta["issued_on"], meta["date_source"] = cand.value.isoformat(), "body"
+                return
+
+
+def _signature_fallbacks(meta: dict, signatures, candidate) -> None:
+    """Issue date from the first signing time when the header date is missing or blank. With a printed month and
+    year but no readable day, the signing date is kept when it falls in that month, else the month's last day (a
+    document is not issued after it is signed)."""
+    signed = None
+    for sig in signatures or ():
+        if sig.get("signed_at"):
+            try:
+                signed = datetime.fromisoformat(sig["signed_at"]).date()
+                break
+            except ValueError:
+                continue
+    if signed is None:
+        return
+    value = signed
+    if candidate is not None and candidate.month and candidate.year and 1 <= candidate.month <= 12:
+        if (signed.year, signed.month) != (candidate.year, candidate.month):
+            last = monthrange(candidate.year, candidate.month)[1]
+            printed_end = date(candidate.year, candidate.month, last)
+            if printed_end < signed:
+                value = printed_end
+                meta["warnings"].append("date_day_estimated")
+    meta["issued_on"], meta["date_source"] = value.isoformat(), "signature"
+
+
+_REF_TYPE = re.compile(r"(?P<name>[A-Za-zÀ-ỹĐđ]+(?:\s+[A-Za-zÀ-ỹĐđ]+){0,3})\s+s[ốo]\s*:?\s*$", re.IGNORECASE)
+
+
+def _references(page_texts: list[str], own: str | None) -> list[dict]:
+    out: list[dict] = []
+    seen = set()
+    for text in page_texts:
+        text = nfc(text)
+        for start, end, number in find_numbers(text):
+            canonical = number.canonical
+            if canonical == own or not number.number:
+                continue
+            code = number.type_code
+            prefix = text[max(0, start - 40):start]
+            named = _REF_TYPE.search(prefix)
+            if named:
+                words = named.group("name").split()
+                for k in range(len(words)):
+                    found = type_from_name(" ".join(words[k:]))
+                    if found:
+                        code = code or found
+                        if found == "CV":
+                            code = "CV"
+                        break
+            issued = None
+            for cand in find_dates(text[end:end + 45]):
+                if cand.kind == "day" and cand.value and cand.start <= 12:
+                    issued = cand.value.isoformat()
+                break
+            key = (canonical, issued)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append({"number": canonical, "type_code": code, "issued_on": issued})
+    return out

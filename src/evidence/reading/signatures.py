@@ -99,7 +99,7 @@ def read_signatures(_pypdf_reader, path: Path) -> tuple[list[dict], list[str]]:
                         signed_at = embedded.self_reported_timestamp.isoformat()
                     out.append({"signed_at": signed_at, "signer": _signer(embedded),
                                 "reason": _text(sig.get("/Reason")), "intact": _intact(embedded),
-                                "field": embedded.field_name})
+                                "field": str(embedded.field_name) if embedded.field_name is not None else None})
                 except Exception:
                     warnings.append("signature_unreadable")
     except Exception:
