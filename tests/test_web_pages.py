@@ -1,0 +1,245 @@
+"""The web app's behaviour per page: uploads through the reader (bad files, size limit, nothing outside the
+store), downloads, sessions and throttling, corrections, escaping, and the CLI commands of the web area."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from evidence import accounts
+from evidence.catalog import get_evidence, list_evidence
+from evidence.web import create_app, demo_accounts
+
+from web_support import PASSWORDS, attach, csrf_of, login, make_accounts, plan_pdf
+
+C = "/c/test-2025"
+
+
+@pytest.fixture
+def web(store, campaign, tmp_path):
+    make_accounts(store)
+    app = create_app(store.root, ocr=False, max_upload_bytes=2 * 1024 * 1024)
+    return {"store": store, "app": app, "tmp": tmp_path}
+
+
+def client_for(web, name):
+    client = TestClient(web["app"])
+    token = login(client, name)
+    return client, token
+
+
+def _tmp_leftovers(store):
+    return [p for p in (store.root / "tmp").rglob("*")]
+
+
+def test_unit_uploads_a_pdf_with_its_vietnamese_name(web):
+    store = web["store"]
+    client, token = client_for(web, "stp")
+    pdf = plan_pdf(web["tmp"] / "x.pdf").read_bytes()
+    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token, "pages": "1", "note": "Bản ký số"},
+                           files=[("files", ("Kế hoạch CCHC 2025.pdf", pdf, "application/pdf"))])
+    assert response.status_code == 200
+    assert "Đã tải lên 1 tệp: Kế hoạch CCHC 2025.pdf" in response.text
+    rows = list_evidence(store, campaign_id="test-2025", unit_code="STP", criterion_code="1.1")
+    assert len(rows) == 1
+    link = rows[0]["links"][0]
+    assert (link["filename"], link["pages"], link["note"], link["linked_by"]) == \
+        ("Kế hoạch CCHC 2025.pdf", "1", "Bản ký số", "stp")
+    assert _tmp_leftovers(store) == []
+    download = client.get(f"/e/{rows[0]['evidence_id']}/file")
+    assert download.status_code == 200 and download.content == pdf
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''" in disposition and "K%E1%BA%BF%20ho%E1%BA%A1ch" in disposition
+    inline = client.get(f"/e/{rows[0]['evidence_id']}/file?inline=1")
+    assert inline.headers["content-disposition"].startswith("inline;")
+
+
+def test_bad_files_get_a_message_and_nothing_is_stored(web):
+    store = web["store"]
+    client, token = client_for(web, "stp")
+    good = plan_pdf(web["tmp"] / "g.pdf").read_bytes()
+    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token}, files=[
+        ("files", ("hong.pdf", b"%PDF-1.4 this is not really a pdf \x00\x01\x02", "application/pdf")),
+        ("files", ("virus.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" * 50, "application/octet-stream")),
+        ("files", ("tot.pdf", good, "application/pdf"))])
+    assert response.status_code == 200
+    assert "Không lưu được 2 tệp" in response.text
+    assert "hong.pdf" in response.text and "virus.exe" in response.text
+    assert "loại tệp không được hỗ trợ" in response.text
+    assert "/tmp/" not in response.text and str(store.root) not in response.text  # no server paths leak
+    names = [l["filename"] for e in list_evidence(store, unit_code="STP") for l in e["links"]]
+    assert names == ["tot.pdf"]
+    assert _tmp_leftovers(store) == []
+
+
+def test_no_file_chosen_says_so_next_to_the_field(web):
+    client, token = client_for(web, "stp")
+    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token, "pages": "abc"})
+    assert response.status_code == 400
+    assert 'id="err-files"' in response.text and "Chọn ít nhất một tệp" in response.text
+    assert 'id="err-pages"' in response.text
+
+
+def test_uploads_over_the_limit_are_refused_before_anything_is_stored(web):
+    store = web["store"]
+    client, token = client_for(web, "stp")
+    big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
+    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token},
+                           files=[("files", ("lon.pdf", big, "application/pdf"))])
+    assert response.status_code == 413
+    assert "tối đa 2 MB" in response.text
+    assert list_evidence(store, unit_code="STP") == []
+    assert _tmp_leftovers(store) == []
+
+
+def test_session_cookie_flags_and_security_headers(web, store):
+    client = TestClient(web["app"])
+    page = client.get("/login")
+    cookie = page.headers["set-cookie"]
+    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    assert "secure" not in cookie.lower()
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    secure_app = create_app(store.root, https_only=True)
+    cookie = TestClient(secure_app, base_url="https://testserver").get("/login").headers["set-cookie"]
+    assert "secure" in cookie.lower()
+    assert (store.root / "web-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_login_is_throttled_after_five_failures(web):
+    client = TestClient(web["app"])
+    token = csrf_of(client.get("/login").text)
+    for _ in range(5):
+        response = client.post("/login", data={"csrf": token, "name": "stp", "password": "sai-mat-khau"})
+        assert response.status_code == 401
+        assert "không đúng" in response.text
+    response = client.post("/login", data={"csrf": token, "name": "stp", "password": PASSWORDS["stp"]})
+    assert response.status_code == 429
+    assert "thử lại sau" in response.text
+    # another account from the same address is not blocked
+    client.post("/login", data={"csrf": token, "name": "syt", "password": PASSWORDS["syt"]})
+    assert client.get("/", follow_redirects=False).status_code == 200
+
+
+def test_login_redirects_only_to_local_pages(web):
+    client = TestClient(web["app"])
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"csrf": token, "name": "stp", "password": PASSWORDS["stp"],
+                                           "next": "//evil.example/"}, follow_redirects=False)
+    assert response.headers["location"] == "/"
+
+
+def test_password_reset_and_disabling_end_sessions(web):
+    store = web["store"]
+    client, _ = client_for(web, "stp")
+    assert client.get("/", follow_redirects=False).status_code == 200
+    accounts.set_password(store, "stp", "mat-khau-moi-2")
+    assert client.get("/", follow_redirects=False).headers["location"].startswith("/login")
+    client, _ = client_for(web, "syt")
+    accounts.set_disabled(store, "syt", True)
+    assert client.get("/", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_correction_wins_everywhere_and_is_kept_in_history(web):
+    store = web["store"]
+    evidence_id = attach(store, plan_pdf(web["tmp"] / "p.pdf"), "STP", "1.1")
+    client, token = client_for(web, "stp")
+    bad = client.post(f"/e/{evidence_id}/correct", data={"csrf": token, "field": "number", "value": "không có số"})
+    assert bad.status_code == 400 and "Số, ký hiệu không hợp lệ" in bad.text
+    bad = client.post(f"/e/{evidence_id}/correct", data={"csrf": token, "field": "issued_on", "value": "31/02/2025"})
+    assert bad.status_code == 400 and "Ngày không hợp lệ" in bad.text
+    ok = client.post(f"/e/{evidence_id}/correct", data={"csrf": token, "field": "number", "value": "84 / qđ-ubnd"})
+    assert ok.status_code == 200 and "Đã sửa “Số, ký hiệu”" in ok.text
+    client.post(f"/e/{evidence_id}/correct", data={"csrf": token, "field": "issued_on", "value": "05/01/2025"})
+    client.post(f"/e/{evidence_id}/correct", data={"csrf": token, "field": "type_code", "value": "QĐ"})
+    meta = get_evidence(store, evidence_id)["metadata"]
+    assert (meta["number"], meta["issued_on"], meta["type_code"], meta["type_name"]) == \
+        ("84/QĐ-UBND", "2025-01-05", "QĐ", "Quyết định")
+    assert list_evidence(store, unit_code="STP")[0]["number"] == "84/QĐ-UBND"
+    rows = store.db.execute("SELECT field, value, corrected_by FROM metadata_corrections ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [("number", "84/QĐ-UBND", "stp"), ("issued_on", "2025-01-05", "stp"),
+                                        ("type_code", "QĐ", "stp")]
+    with pytest.raises(Exception):
+        with store.transaction() as conn:
+            conn.execute("UPDATE metadata_corrections SET value = 'x'")
+    from evidence.search import search
+    hits = search(store, "84/QĐ-UBND")
+    assert [h["evidence_id"] for h in hits["results"]] == [evidence_id]
+
+
+def test_user_text_is_escaped(web):
+    store = web["store"]
+    client, token = client_for(web, "stp")
+    pdf = plan_pdf(web["tmp"] / "x.pdf").read_bytes()
+    client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token, "note": "<script>alert(1)</script>"},
+                files=[("files", ("<img src=x onerror=alert(1)>.pdf", pdf, "application/pdf"))])
+    page = client.get(f"{C}/u/STP/k/1.1").text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page
+
+
+def test_self_score_errors_are_shown_next_to_the_field_and_reviewers_cannot_set_them(web):
+    store = web["store"]
+    client, token = client_for(web, "stp")
+    response = client.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "9"})
+    assert response.status_code == 400 and 'id="err-score"' in response.text and "vượt mức tối đa 4" in response.text
+    response = client.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "hai"})
+    assert "phải là một số" in response.text
+    response = client.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "3,5",
+                                                                  "explanation": "Đủ"}, follow_redirects=True)
+    assert "Đã lưu điểm tự chấm" in response.text
+    reviewer, rtoken = client_for(web, "thamdinh")
+    refused = reviewer.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": rtoken, "score": "0"})
+    assert refused.status_code == 403
+    from evidence.scoring import get_score
+    assert get_score(store, "test-2025", "STP", "1.1").self_score == 3.5
+    # submitted: locked
+    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes"})
+    locked = client.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "1"})
+    assert locked.status_code == 400 and "điểm tự chấm đã bị khóa" in locked.text
+
+
+def test_demo_accounts_are_idempotent(store, campaign):
+    first = demo_accounts(store)
+    second = demo_accounts(store)
+    assert first == second
+    names = {a["name"]: a for a in first}
+    assert names["thuky"]["role"] == "secretariat" and names["thamdinh"]["role"] == "reviewer"
+    assert names["don-vi-stp"]["unit"] == "STP"
+    for account in first:
+        assert accounts.authenticate(store, account["name"], account["password"]) is not None
+
+
+def test_cli_user_and_correct(cli, store, campaign, tmp_path):
+    result = cli("user", "add", "thuky", "--role", "secretariat", "--password", "mat-khau-dai")
+    assert result.exit_code == 0, result.output
+    result = cli("user", "add", "stp", "--role", "unit", "--unit", "STX", "--password", "mat-khau-dai")
+    assert result.exit_code == 2 and "unknown unit 'STX'" in result.output
+    result = cli("user", "add", "ab", "--role", "reviewer", "--password", "ngan")
+    assert result.exit_code == 2 and "at least 8" in result.output
+    result = cli("user", "add", "stp", "--role", "unit", "--unit", "STP", input="mat-khau-stp\n")
+    assert result.exit_code == 0, result.output
+    result = cli("user", "list", "--json")
+    users = json.loads(result.output)["users"]
+    assert [(u["name"], u["role"], u["unit"]) for u in users] == [("thuky", "secretariat", None),
+                                                                   ("stp", "unit", "STP")]
+    assert "hash" not in result.output
+    result = cli("user", "passwd", "stp", "--password", "mat-khau-moi")
+    assert result.exit_code == 0
+    assert accounts.authenticate(store, "stp", "mat-khau-moi") is not None
+    evidence_id = attach(store, plan_pdf(tmp_path / "p.pdf"), "STP", "1.1")
+    result = cli("correct", evidence_id, "--field", "number", "--value", "84/QĐ-UBND", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["value"] == "84/QĐ-UBND"
+    result = cli("show", evidence_id, "--json")
+    assert json.loads(result.output)["metadata"]["number"] == "84/QĐ-UBND"
+    result = cli("correct", evidence_id, "--field", "issued_on", "--value", "2025-13-40")
+    assert result.exit_code == 2 and "issued_on" in result.output
+    result = cli("correct", "999", "--field", "number", "--value", "1/QĐ-UBND")
+    assert result.exit_code == 2 and "no evidence with id 999" in result.output
