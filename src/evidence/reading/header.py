@@ -26,17 +26,20 @@ HEADER_LINES = 40          # the header and subject sit in the first lines of th
 SUMMARY_MAX_LINES = 6
 
 _MOTTO = re.compile(r"cong\s*hoa\s*xa\s*hoi|xa\s*hoi\s*chu\s*nghia|chu\s*nghia\s*viet\s*nam")
-_MOTTO2 = re.compile(r"doc\s*lap\s*[-–—.,]?\s*tu\s*do|tu\s*do\s*[-–—.,]?\s*hanh\s*phuc")
+_MOTTO2 = re.compile(r"d[a-z]c\s*l[a-z]p\s*[-–—.,]?\s*t[a-z]\s*do|tu\s*do\s*[-–—.,]?\s*hanh\s*phuc")
 _SO_LINE = re.compile(r"(?:^|\s)s[oô0]\s*[:;.,]?\s*(?=[^\s]*\s*/|\s*/|[\w\sØø#*]{0,12}/)")
 _SYMBOL_AFTER = re.compile(rf"/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?(?P<sym>{_SYMBOL})")
 _VV = re.compile(r"^\s*(?:v\s*/\s*v|ve\s+viec)\b")
 _RULE = re.compile(r"^[\s_\-–—=.*~]+$")
-_STAMP = re.compile(r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|@|\+07|\d{2}[./]\d{2}[./]\d{4}\s+\d{2}:\d{2}"
+_STAMP = re.compile(r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|[\w.-]+@[\w-]+\.[\w.]+|\+07|\d{2}[./]\d{2}[./]\d{4}\s+\d{2}:\d{2}"
                     r"|trung tam cong bao|va tin hoc|da ky len|^\s*cv\s*den|^\s*den\s*(so|ngay)|chuyen\s*:")
 _MARKS = re.compile(r"^(hoa toc|thuong khan|khan|mat|toi mat|tuyet mat|du thao|ban chinh thuc|hen gio)\b")
 _BODY_START = re.compile(
     r"^(can cu|kinh gui|thuc hien|theo de nghi|theo|xet|ngay \d|trong|de |nham|sau khi|hien nay|qua |vua qua|"
     r"thi hanh|dieu \d|chuong|phan|muc|[ivx]+\.|\d+\.|quyet dinh\s*:|chi thi\s*:|a\.|b\.|thong bao\s*:)")
+# these end a subject even when it wraps: a subject line never starts with them
+_STRONG_BODY_START = re.compile(r"^(can cu|kinh gui|thuc hien|theo de nghi|xet de nghi|dieu \d|quyet dinh\s*:|"
+                                r"[ivx]+\.\s|\d+\.\s)")
 _ORG_HEAD = re.compile(
     r"^(uy ban|ubnd|hoi dong|hdnd|bo |so |ban |phong |van phong|thanh tra|trung tam|chi cuc|cuc |vu |toa an|"
     r"vien |truong |tong cuc|cong an|quan doi|bo chi huy|ho tro|kho bac|chi nhanh|benh vien|dang uy|huyen uy|"
@@ -83,7 +86,7 @@ def restore_words(text: str) -> str:
 
 
 def _clean_issuer(text: str) -> str:
-    text = squash_spaces(nfc(text)).strip(" .,:;-_")
+    text = " ".join(w for w in nfc(text).split() if any(ch.isalnum() for ch in w)).strip(" .,:;-_")
     text = text.replace("UỶ", "ỦY").replace("Uỷ", "Ủy")
     return restore_words(text) if text.isupper() else text
 
@@ -291,6 +294,9 @@ def extract_metadata(page_texts: list[str], *, signatures=(), sources=()) -> dic
 
     # -- type line and subject
     summary, summary_end = _summary(lines, type_index, so_index, header_last)
+    if symbol and type_code and symbol_type_code(symbol) != type_code:
+        symbol = _corroborate(symbol, type_code)
+        meta["number"] = f"{number or ''}/{year + '/' if year else ''}{symbol}"
     symbol_code = symbol_type_code(symbol) if symbol else None
     if type_code is None:
         if summary and _VV.match(_fold(summary)) and (symbol_code is None or symbol is None):
@@ -332,6 +338,17 @@ def extract_metadata(page_texts: list[str], *, signatures=(), sources=()) -> dic
     _signer(meta, lines, max(summary_end, header_last), signatures)
     meta["references"] = _references(page_texts, meta.get("number"))
     return meta
+
+
+def _corroborate(symbol: str, type_code: str) -> str:
+    """An OCR-damaged type code at the head of the symbol ('TIr-UBND' under a TỜ TRÌNH line) is replaced by the
+    type line's code when they differ by one character."""
+    head, sep, rest = symbol.partition("-")
+    if head in TYPE_NAMES or len(head) != len(type_code):
+        return symbol
+    if sum(a != b for a, b in zip(head.upper(), type_code.upper())) <= 1:
+        return type_code + sep + rest
+    return symbol
 
 
 def _issuers(meta: dict, left: list[str]) -> None:
@@ -402,7 +419,9 @@ def _collect_summary(lines, start: int, *, left_only: bool = False) -> tuple[str
                 break
             i += 1
             continue
-        if parts and (_BODY_START.match(folded) or _is_authority_line(text)):
+        first = next((ch for ch in text.strip() if ch.isalpha()), "")
+        if parts and (_STRONG_BODY_START.match(folded) or _is_authority_line(text)
+                      or (first.isupper() and _BODY_START.match(folded))):
             break
         if not parts and _BODY_START.match(folded) and not _VV.match(folded):
             break
@@ -413,6 +432,12 @@ def _collect_summary(lines, start: int, *, left_only: bool = False) -> tuple[str
     if not parts:
         return None, start
     summary = squash_spaces(" ".join(parts)).strip(" _-")
+    # OCR noise before "Về việc"/"V/v" (a stamp, a rule) and glued words: "—0.NGÃI | Về việc", ",Vềviệc"
+    lead = re.search(r"(?i)v[eềế]\s*vi[eệ]c|v\s*/\s*v\b", summary[:25])
+    if lead:
+        summary = summary[lead.start():]
+    summary = re.sub(r"^(?i:v[eềế])\s*(vi[eệ]c)\b", r"Về \1", summary)
+    summary = re.sub(r"^[^\wĐđ]+", "", summary)
     summary = re.sub(r"^(V\s*/\s*v)\s*[.:]?\s*", "V/v ", summary)
     return summary or None, i
 
@@ -424,7 +449,8 @@ def _is_authority_line(text: str) -> bool:
 
 
 def _signer(meta: dict, lines, after: int, signatures) -> None:
-    # stop at a second header (an attached draft has its own motto)
+    """Title lines and the name of the signature block: the first block after the subject, before any second
+    header (an attached draft has its own motto and signer)."""
     end = len(lines)
     for i in range(after + 1, len(lines)):
         if lines[i][1] == "R" and _MOTTO.search(_fold(lines[i][2])):
@@ -436,36 +462,29 @@ def _signer(meta: dict, lines, after: int, signatures) -> None:
     for i in range(after + 1, end):
         text = lines[i][2]
         folded = _fold(text).strip()
-        if _RECIPIENTS.match(folded) and start is None:
-            # "Nơi nhận: TM. ỦY BAN …" – the title may share the line
-            tail = _title_tail(text)
-            if tail:
-                start = i
-                titles.append(tail)
-            continue
+        recipients = bool(_RECIPIENTS.match(folded))
         if start is None:
-            if _AUTHORITY.match(folded) or (_title_like(text) and _TITLE_WORDS.search(folded) and
-                                             _is_authority_line(text) and i > after + 3):
+            if folded.startswith("noi nhan"):
                 start = i
-                titles.append(_clean_title(text))
+            elif _AUTHORITY.match(folded) or (_TITLE_WORDS.search(folded) and _is_authority_line(text)
+                                               and i > after + 3 and _title_like(text)):
+                start = i
+            else:
+                continue
+        if name is None and (start is not None) and i - start > 40:
+            break
+        title = _title_tail(text) if recipients else (
+            _clean_title(text) if _title_like(text) and (_AUTHORITY.match(folded) or _TITLE_WORDS.search(folded))
+            else None)
+        if title and name is None:
+            titles.append(title)
             continue
-        # inside the block: more title lines, then the name
-        if _RECIPIENTS.match(folded):
-            tail = _title_tail(text)
-            if tail and not name:
-                titles.append(tail)
-            continue
-        if _title_like(text) and (_AUTHORITY.match(folded) or _TITLE_WORDS.search(folded)) and not name:
-            titles.append(_clean_title(text))
-            continue
-        candidate = _person_name(text)
+        candidate = _name_in(text)
         if candidate:
             name = candidate
             break
-        if i - start > 14:
-            break
     if titles:
-        meta["signer_title"] = " / ".join(t for t in titles if t)
+        meta["signer_title"] = " / ".join(dict.fromkeys(t for t in titles if t))
     if name is None:
         for sig in signatures or ():
             person = _person_name(sig.get("signer") or "")
@@ -499,17 +518,37 @@ def _clean_title(text: str) -> str:
 
 
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]{0,7}$")
+# the common Vietnamese family names (folded): a signer's name starts with one of them
+SURNAMES = frozenset(fold(n).lower() for n in """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương
+Lý Đinh Đoàn Lâm Mai Trương Hà Lương Tô Phùng Cao Châu Tạ Thái Kiều Lưu Nông Quách Triệu Tăng Đào Trịnh Chu La
+Hứa Lại Âu Bạch Giang Khúc Tôn Thân Nghiêm Mạc Lục Từ Khương Nhữ Đàm Diệp Kim Lã Vương Tống Viên Hầu Ông Văn Y
+Kha Lò Lữ Ninh Quan Thạch Tiêu Trà Ung Vi Yên Đồng Đường Hàn Hồng Khổng Lăng Mạnh Phó Phương Thi Tôn""".split())
 
 
 def _person_name(text: str) -> str | None:
-    text = squash_spaces(nfc(text)).strip(" .,;:")
+    """A full name: 2–5 capitalised words starting with a family name ('Trần Hoàng Tuấn')."""
+    text = squash_spaces(nfc(text)).strip(" .,;:'\"“”‘’~-_|")
     words = text.split()
     if not 2 <= len(words) <= 5 or not all(_NAME_WORD.match(w) for w in words):
         return None
-    folded = fold(text).lower()
-    if re.search(r"\b(noi nhan|kinh gui|uy ban|so |ban |luu|nhu|dieu|truong|chu tich|giam doc|tinh|huyen)\b", folded):
+    if fold(words[0]).lower() not in SURNAMES:
         return None
     return text
+
+
+def _name_in(text: str) -> str | None:
+    """A name on its own, or after the recipients column on the same line ('- …; Đặng Văn Minh')."""
+    name = _person_name(text)
+    if name:
+        return name
+    if _RECIPIENTS.match(_fold(text)) or ";" in text:
+        tail = re.split(r"[;:]\s*|\s{3,}", text.strip())[-1]
+        words = tail.split()
+        for k in range(max(0, len(words) - 5), len(words) - 1):
+            name = _person_name(" ".join(words[k:]))
+            if name:
+                return name
+    return None
 
 
 def _body_date(meta: dict, lines, start: int) -> None:

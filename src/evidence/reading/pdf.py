@@ -22,6 +22,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 @dataclass
 class PdfText:
     pages: list[str]
+    extras: list[list[str]] = field(default_factory=list)   # per page: widget texts drawn apart (stamps)
     reader: object = None                       # the open pypdf reader (for signatures)
     warnings: list[str] = field(default_factory=list)
 
@@ -66,27 +67,30 @@ def _short(exc: Exception) -> str:
     return text[:150]
 
 
-def page_text(reader, index: int) -> tuple[str, bool]:
-    """(text, ok) for one page; ok is False when the page could not be parsed."""
+def page_text(reader, index: int) -> tuple[str, list[str], bool]:
+    """(text, widget stamp texts, ok) for one page; ok is False when the page could not be parsed."""
     from .widgets import page_text_with_widgets
 
     try:
-        return nfc(page_text_with_widgets(reader.pages[index])), True
+        text, extras = page_text_with_widgets(reader.pages[index])
+        return nfc(text), [nfc(e) for e in extras], True
     except RecursionError:
-        return "", False
+        return "", [], False
     except Exception:  # one broken page must not lose the others
-        return "", False
+        return "", [], False
 
 
 def read_pdf(path: Path) -> PdfText:
     reader = open_pdf(path)
     pages: list[str] = []
+    extras: list[list[str]] = []
     broken = 0
     for index in range(len(reader.pages)):
-        text, ok = page_text(reader, index)
+        text, extra, ok = page_text(reader, index)
         broken += not ok
         pages.append(text)
-    result = PdfText(pages=pages, reader=reader)
+        extras.append(extra)
+    result = PdfText(pages=pages, extras=extras, reader=reader)
     if broken:
         result.warnings.append("pdf_page_unreadable")
     return result

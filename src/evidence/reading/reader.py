@@ -55,12 +55,12 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
     meta["sha256"] = sha256_of(path)
     meta["format"] = fmt
     pdf_reader = None
-    widget_texts: list[str] = []
+    extras: list[list[str]] = []
     if fmt == "pdf":
         from .pdf import read_pdf
 
         result = read_pdf(path)
-        page_texts, pdf_reader = result.pages, result.reader
+        page_texts, pdf_reader, extras = result.pages, result.reader, result.extras
         warnings += result.warnings
     elif fmt == "docx":
         from .docx import read_docx_pages
@@ -111,6 +111,10 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
                 sources[i] = "text"          # a little real text, and nothing better
             elif sources[i] == "none" and verdicts[i] == "garbage":
                 page_texts[i] = ""           # garbage is worse than nothing for search and parsing
+    # stamps drawn by signature widgets: kept (searchable) at the end of pages read from their text layer
+    for i, extra in enumerate(extras):
+        if extra and sources[i] != "ocr":
+            page_texts[i] = (page_texts[i].rstrip("\n") + "\n" + "\n".join(extra)).lstrip("\n")
     if "ocr" in sources:
         warnings.append("ocr_used")
     text_source = _text_source(sources, page_texts)

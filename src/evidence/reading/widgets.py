@@ -134,11 +134,12 @@ def _word_boundary(text: str, k: int) -> int:
     return forward if forward - k <= k - back else back
 
 
-def page_text_with_widgets(page) -> str:
+def page_text_with_widgets(page) -> tuple[str, list[str]]:
+    """(page text with short widget texts inserted, the other widget texts: stamps drawn apart)."""
     base = page.extract_text() or ""
     widgets = [w for w in widget_pieces(page) if w.text.strip()]
     if not widgets:
-        return base
+        return base, []
     pieces = _pieces(page) if base.strip() else []
     inserts: list[tuple[int, str]] = []
     extra: list[str] = []
@@ -151,6 +152,4 @@ def page_text_with_widgets(page) -> str:
             inserts.append((position, text))
     for position, text in sorted(inserts, reverse=True):
         base = f"{base[:position].rstrip(' ')} {text} {base[position:].lstrip(' ')}"
-    if extra:
-        base = base.rstrip("\n") + "\n" + "\n".join(extra)
-    return base
+    return base, extra

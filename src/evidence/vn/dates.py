@@ -36,9 +36,11 @@ class DateCandidate:
 
 _SP = r"[ \t]*"
 # on folded, lower-cased text (fold_aligned): "ngày" → "ngay", "tháng" → "thang", "năm" → "nam"
+# OCR of handwritten digits leaves junk where the day or month is (`ngày 2# thángØŸ năm 2021`): up to 4 junk
+# characters are tolerated and make that part unreadable
 LONG_RE = re.compile(
-    rf"ngay{_SP}(?P<d>\d{{1,2}}(?!\d))?[ \t.,]*(?:thang|thaug|thong){_SP}(?P<m>\d{{1,2}})?[ \t.,]*"
-    rf"(?:nam|narn|nem){_SP}(?P<y>\d{{4,5}})"
+    rf"ngay{_SP}(?P<d>\d{{1,2}}(?!\d))?(?P<dj>[^\n]{{0,4}}?)[ \t.,]*(?:thang|thaug|thong){_SP}"
+    rf"(?P<m>\d{{1,2}}(?!\d))?(?P<mj>[^\n]{{0,4}}?)[ \t.,]*(?:nam|narn|nem){_SP}(?P<y>\d{{4,5}})"
 )
 NUMERIC_RE = re.compile(
     rf"(?<![\d/.-])(?P<d>\d{{1,2}}){_SP}(?P<s>[/.-]){_SP}(?P<m>\d{{1,2}}){_SP}(?P=s){_SP}(?P<y>\d{{4,5}}|\d{{2}})(?![\d/])"
@@ -83,6 +85,20 @@ def _day_candidate(start, end, text, d, m, y) -> DateCandidate:
     return DateCandidate(start, end, value, "day", text, warning, month=month, year=year)
 
 
+_LOOKALIKES = str.maketrans({"ø": "0", "o": "0", "l": "1", "i": "1", "|": "1"})
+
+
+def _repair(digits: str | None, junk: str) -> str | None:
+    """Digits of a day or month with OCR junk around them: `Ø3` → `03`; unreadable junk (`2#`, `{5`) → None."""
+    junk = junk.strip(" .,")
+    if not junk:
+        return digits
+    fixed = ((digits or "") + junk).translate(_LOOKALIKES).replace(" ", "")
+    if 1 <= len(fixed) <= 2 and fixed.isdigit():
+        return fixed
+    return None
+
+
 def find_dates(text: str) -> list[DateCandidate]:
     """Every date-like expression in `text`, in order of position (overlaps resolved: longest form wins)."""
     text = nfc(text or "")
@@ -95,7 +111,9 @@ def find_dates(text: str) -> list[DateCandidate]:
 
     for match in LONG_RE.finditer(folded):
         s, e = match.span()
-        found.append(_day_candidate(s, e, text[s:e], match.group("d"), match.group("m"), match.group("y")))
+        day = _repair(match.group("d"), match.group("dj"))
+        month = _repair(match.group("m"), match.group("mj"))
+        found.append(_day_candidate(s, e, text[s:e], day, month, match.group("y")))
         taken.append((s, e))
     for regex in (ISO_RE, NUMERIC_RE):
         for match in regex.finditer(folded):
