@@ -19,6 +19,7 @@ from typing import Iterator
 from .. import config
 from ..errors import ReadError
 from .model import Reading
+from .reader import read_document  # imported once here, so every forked reader starts warm
 
 MEMORY_LIMIT_BYTES = int(os.environ.get("EVIDENCE_READ_MEMORY_MB", "8192")) * 1024 * 1024
 
@@ -48,8 +49,6 @@ def _child(conn, path: str, ocr: bool, ocr_jobs: int, filename: str | None) -> N
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, hard))
     except (ImportError, ValueError, OSError):
         pass
-    from .reader import read_document
-
     try:
         reading = read_document(Path(path), ocr=ocr, filename=filename, ocr_jobs=ocr_jobs)
         message = ("ok", reading)
