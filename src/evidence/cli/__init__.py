@@ -37,6 +37,9 @@ class EvidenceGroup(click.Group):
         except EvidenceError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
+        except BrokenPipeError:  # `evidence … | head`: the reader went away; not an error of ours
+            sys.stderr.close()
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 import click
 
 from .. import config
+from ..progress import Progress, iter_progress  # noqa: F401 - re-exported for the commands
 from ..store import Store
 
 
@@ -67,40 +66,3 @@ def table(rows: list[list[Any]], headers: list[str]) -> None:
     click.echo("  ".join("-" * w for w in widths))
     for row in cells:
         click.echo("  ".join(v.ljust(widths[i]) for i, v in enumerate(row)).rstrip())
-
-
-class Progress:
-    """Progress on stderr: a bar on a terminal, a line every few seconds otherwise (logs, CI)."""
-
-    def __init__(self, total: int, label: str, *, every: float = 2.0):
-        self.total, self.label, self.every = total, label, every
-        self.done = 0
-        self.started = self._last = time.monotonic()
-        self.tty = sys.stderr.isatty()
-
-    def advance(self, item: str = "") -> None:
-        self.done += 1
-        now = time.monotonic()
-        if self.tty:
-            width = 30
-            filled = int(width * self.done / max(self.total, 1))
-            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}"
-                             f" {item[:40]:<40}")
-            sys.stderr.flush()
-        elif now - self._last >= self.every or self.done == self.total:
-            self._last = now
-            sys.stderr.write(f"{self.label}: {self.done}/{self.total} ({now - self.started:.0f} s)\n")
-            sys.stderr.flush()
-
-    def finish(self) -> None:
-        if self.tty and self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def iter_progress(items: Iterable, total: int, label: str):
-    bar = Progress(total, label)
-    for item in items:
-        yield item
-        bar.advance(str(item))
-    bar.finish()
