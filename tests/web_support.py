@@ -19,34 +19,18 @@ def make_accounts(store: Store) -> None:
     accounts.add_user(store, "syt", "unit", PASSWORDS["syt"], unit="SYT")
 
 
-def make_pdf(path: Path, lines: list[str]) -> Path:
-    """A born-digital PDF with a text layer (reportlab, a font with Vietnamese glyphs when one is installed)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-    font = "Helvetica"
-    for candidate in ("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-                      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
-        if Path(candidate).exists():
-            pdfmetrics.registerFont(TTFont("VN", candidate))
-            font = "VN"
-            break
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.setFont(font, 13)
-    y = 800
-    for line in lines:
-        c.drawString(60, y, line)
-        y -= 22
-    c.save()
-    return path
+def plan_pdf(path: Path, number: str = "12/KH-SNV", subject: str = "Kế hoạch cải cách hành chính năm 2025",
+             type_code: str = "KH") -> Path:
+    """A born-digital Decree 30 style PDF (the demo's generator: embedded Vietnamese fonts, a real text layer)."""
+    from datetime import date
 
-
-def plan_pdf(path: Path, number: str = "12/KH-SNV", subject: str = "Kế hoạch cải cách hành chính năm 2025") -> Path:
-    return make_pdf(path, ["UBND TỈNH QUẢNG NAM", "SỞ NỘI VỤ", f"Số: {number}",
-                           "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                           "Quảng Nam, ngày 05 tháng 01 năm 2025", "KẾ HOẠCH", subject,
-                           "Nội dung kế hoạch cải cách hành chính của Sở Tư pháp."])
+    from evidence.demo.docgen import OfficialDoc, write_pdf
+    doc = OfficialDoc(issuer="SỞ TƯ PHÁP", parent="UBND TỈNH QUẢNG NAM", type_code=type_code, subject=subject,
+                      number=number, issued_on=date(2025, 1, 5),
+                      body=["Thực hiện cải cách hành chính năm 2025, Sở Tư pháp ban hành kế hoạch như sau.",
+                            "Phân công nhiệm vụ cho các phòng, đơn vị thuộc Sở."],
+                      signer_authority="KT. GIÁM ĐỐC", signer_title="PHÓ GIÁM ĐỐC", signer_name="Nguyễn Văn A")
+    return write_pdf(doc, path)
 
 
 def attach(store: Store, path: Path, unit: str, criterion: str, campaign: str = "test-2025") -> int:

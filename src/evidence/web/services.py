@@ -60,6 +60,11 @@ def agreement_is_current(store: Store, campaign_id: str, unit: str) -> bool:
     return current(status, list(scores(store, campaign_id, unit).values()))
 
 
+def results(store: Store, campaign_id: str):
+    """Totals, percent of the applicable maximum, band and rank of every unit (results.compute_results)."""
+    return _module("results").compute_results(store, campaign_id)
+
+
 # ---------------------------------------------------------------- findings
 
 def findings(store: Store, campaign: Campaign, unit: str | None = None) -> list[dict]:

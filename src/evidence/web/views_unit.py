@@ -71,11 +71,18 @@ def unit_tree(ctx: Ctx) -> Response:
             if score and score.appraised_score is not None:
                 totals["appraised"] += score.appraised_score
     appraised_any = any(s.appraised_score is not None for s in scores.values())
+    result, ranked = None, 0
+    if appraised_any:
+        try:
+            everything = services.results(ctx.store, campaign.id)
+            result, ranked = everything.unit(unit.code), len(everything.units)
+        except (services.Unavailable, KeyError):
+            pass
     open_objections = [s for s in scores.values() if s.objection_status == "open"]
     return ctx.render("unit_tree.html", campaign=campaign, unit=unit, rows=rows, totals=totals, status=status,
                       deadline=campaign.deadline("self_assessment"), have_findings=have_findings,
                       unit_findings=findings_by.get("", []), findings_total=len(all_findings),
-                      appraised_any=appraised_any, open_objections=open_objections,
+                      appraised_any=appraised_any, open_objections=open_objections, result=result, ranked=ranked,
                       agreement_current=services.agreement_is_current(ctx.store, campaign.id, unit.code),
                       today=date.today().isoformat())
 
