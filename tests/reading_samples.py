@@ -15,13 +15,12 @@ from evidence.vn.dates import format_vn_date
 from evidence.vn.doctypes import TYPE_NAMES
 
 FONT_DIR = Path("/usr/share/fonts/truetype")
+# Liberation 2.x and DejaVu have the precomposed Vietnamese letters; Liberation 1.x does not
 FONT_CANDIDATES = [
-    FONT_DIR / "liberation" / "LiberationSerif-Regular.ttf",
     FONT_DIR / "liberation2" / "LiberationSerif-Regular.ttf",
     FONT_DIR / "dejavu" / "DejaVuSerif.ttf",
 ]
 BOLD_CANDIDATES = [
-    FONT_DIR / "liberation" / "LiberationSerif-Bold.ttf",
     FONT_DIR / "liberation2" / "LiberationSerif-Bold.ttf",
     FONT_DIR / "dejavu" / "DejaVuSerif-Bold.ttf",
 ]
@@ -331,7 +330,8 @@ def export_pdfs(docx_files: list[Path], out_dir: Path, timeout: float = 300) -> 
 
 
 def write_labelled_set(folder: Path, *, pdf: bool = True) -> dict[str, dict]:
-    """Every sample as DOCX, and as PDF exported from it, in `folder`; returns {filename: label}."""
+    """Every sample as DOCX, as PDF drawn by reportlab (header columns side by side) and as PDF exported from the
+    DOCX by LibreOffice, in `folder`; returns {filename: label}."""
     labels = {}
     written = []
     by_stem = {}
@@ -340,6 +340,8 @@ def write_labelled_set(folder: Path, *, pdf: bool = True) -> dict[str, dict]:
         written.append(write_docx(sample, folder / name))
         labels[name] = sample.label(name)
         by_stem[sample.name] = sample
+        drawn = write_pdf(sample, folder / (sample.name + "-drawn.pdf"))
+        labels[drawn.name] = sample.label(drawn.name)
     if pdf:
         for path in export_pdfs(written, folder):
             labels[path.name] = by_stem[path.stem].label(path.name)

@@ -81,10 +81,31 @@ def _intact(embedded) -> bool | None:
     return None
 
 
-def read_signatures(_pypdf_reader, path: Path) -> tuple[list[dict], list[str]]:
+def has_signature_fields(pypdf_reader) -> bool:
+    """Whether the AcroForm of the PDF has a signature field (cheap check before pyHanko parses the file)."""
+    try:
+        form = pypdf_reader.trailer["/Root"].get("/AcroForm")
+        if form is None:
+            return False
+        stack = list(form.get_object().get("/Fields") or [])
+        seen = 0
+        while stack and seen < 5000:
+            seen += 1
+            field = stack.pop().get_object()
+            if field.get("/FT") == "/Sig":
+                return True
+            stack.extend(field.get("/Kids") or [])
+    except Exception:
+        return True  # unsure: let pyHanko look
+    return False
+
+
+def read_signatures(pypdf_reader, path: Path) -> tuple[list[dict], list[str]]:
     """Every signature field of the PDF, in field order: [{signed_at, signer, reason, intact, field}]."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    if pypdf_reader is not None and not has_signature_fields(pypdf_reader):
+        return [], []
     out: list[dict] = []
     warnings: list[str] = []
     try:
