@@ -25,15 +25,12 @@ PT_PER_MM = 72 / 25.4
 def _font_file(bold: bool, italic: bool) -> Path | None:
     names = _CANDIDATES[(bold, italic)]
     for name in names:
+        found = []
         for base in _FONT_DIRS:
-            if not base.is_dir():
-                continue
-            direct = base / name
-            if direct.is_file():
-                return direct
-            found = next(base.rglob(name), None)
-            if found:
-                return found
+            if base.is_dir():
+                found.extend(base.rglob(name))
+        if found:  # Liberation 2.x covers Vietnamese; 1.x lacks many precomposed letters
+            return sorted(found, key=lambda p: ("liberation2" not in str(p), str(p)))[0]
     return None
 
 

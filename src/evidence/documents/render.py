@@ -161,10 +161,12 @@ def _size_rules(document) -> None:
     plan = {STYLE["issuer_rule"]: ("issuer", SHORT_RULE_RATIO, HEADER_COLUMNS_MM[0]),
             STYLE["motto_rule"]: ("motto", sum(FULL_RULE_RANGE) / 2, HEADER_COLUMNS_MM[1]),
             STYLE["subject_rule"]: ("subject", SHORT_RULE_RATIO, TEXT_WIDTH_MM)}
-    for paragraph in _all_paragraphs(document):
-        style_name = paragraph.style.name if paragraph.style is not None else ""
-        if style_name not in plan:
+    ids = {document.styles[name].style_id: name for name in plan if name in document.styles}
+    for node in list(document.element.body.iter(qn("w:pStyle"))):  # by style id: no per-paragraph style lookup
+        style_name = ids.get(node.get(qn("w:val")))
+        if style_name is None:
             continue
+        paragraph = Paragraph(node.getparent().getparent(), document._body)
         element, ratio, default_width = plan[style_name]
         node, text = _previous_text_paragraph(paragraph)
         if node is None:
