@@ -36,7 +36,8 @@ _STAMP = re.compile(r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|[\w.-]+@[\w
 _MARKS = re.compile(r"^(hoa toc|thuong khan|khan|mat|toi mat|tuyet mat|du thao|ban chinh thuc|hen gio)\b")
 _BODY_START = re.compile(
     r"^(can cu|kinh gui|thuc hien|theo de nghi|theo|xet|ngay \d|trong|de |nham|sau khi|hien nay|qua |vua qua|"
-    r"thi hanh|hom nay|vao hoi|vao luc|dieu \d|chuong|phan|muc|[ivx]+\.|\d+\.|quyet dinh\s*:|chi thi\s*:|a\.|b\.|thong bao\s*:)")
+    r"thi hanh|hom nay|vao hoi|vao luc|dieu \d|(?:chuong|phan|muc) (?:[ivx]+|\d+)\b|[ivx]+\.|\d+\.|"
+    r"quyet dinh\s*:|chi thi\s*:|a\.|b\.|thong bao\s*:)")
 # these end a subject even when it wraps: a subject line never starts with them
 _STRONG_BODY_START = re.compile(r"^(can cu|kinh gui|thuc hien|theo de nghi|xet de nghi|dieu \d|quyet dinh\s*:|"
                                 r"[ivx]+\.\s|\d+\.\s)")

@@ -3,7 +3,8 @@
 Not usable: empty; only signature-stamp text ("Ký bởi: …", "Thời gian ký: …", the e-office's e-mail and time);
 garbage from legacy 8-bit fonts (TCVN3/ABC renders `Quyết định` as `QuyÕt ®Þnh`, VNI as `Quyeát ñònh`) or from a
 bad OCR layer. The measures are simple and explainable: the share of letters that are not Vietnamese letters,
-the share of odd symbols, and the share of words that cannot be Vietnamese syllables.
+the share of odd symbols, and the share of words that are neither Vietnamese syllables nor pronounceable (so an
+English text layer is kept).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ VIETNAMESE_LETTERS = _vietnamese_letters()
 _SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnpqrstvxfjwz])?"
                        r"[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$")
 _WORD = re.compile(r"[^\W\d_]+")
+_PRONOUNCEABLE = re.compile(r"^(?=.*[aeiouy])(?!.*[^aeiouy]{4})(?!.*(.)\1\1)[a-z]+$")
 _STAMP_LINE = re.compile(
     r"(ký bởi|người ký|cơ quan|thời gian ký|ngày ký|email|e-mail|@|\+07:?00|\d{2}[./]\d{2}[./]\d{4} \d{2}:\d{2}"
     r"|trung tâm công báo|và tin học|đã ký|signed|chữ ký số|ký số)", re.IGNORECASE)
@@ -46,11 +48,13 @@ def text_scores(text: str) -> dict[str, float]:
     symbols = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in ".,;:!?()[]\"'/-–—%&+*=<>_…“”‘’§°"))
     words = [w for w in _WORD.findall(text) if len(w) > 1 and not w.isupper()]
     plausible = sum(1 for w in words if _SYLLABLE.match(fold(w).lower()))
+    pronounceable = sum(1 for w in words if _PRONOUNCEABLE.match(fold(w).lower()))
     return {
         "letters": len(letters),
         "foreign": foreign / max(len(letters), 1),
         "symbols": symbols / max(len(letters), 1),
         "syllables": plausible / len(words) if words else 1.0,
+        "pronounceable": pronounceable / len(words) if words else 1.0,
         "words": len(words),
     }
 
@@ -66,8 +70,8 @@ def classify(text: str) -> str:
         return "stamp" if body != text else "empty"
     if scores["foreign"] > 0.05 or scores["symbols"] > 0.15:
         return "garbage"
-    if scores["words"] >= 10 and scores["syllables"] < 0.6:
-        return "garbage"
+    if scores["words"] >= 10 and scores["syllables"] < 0.6 and scores["pronounceable"] < 0.7:
+        return "garbage"    # neither Vietnamese syllables nor words of another language
     if scores["letters"] < MIN_LETTERS:
         return "short"
     return "good"
