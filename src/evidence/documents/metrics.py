@@ -31,7 +31,18 @@ def _font_file(bold: bool, italic: bool) -> Path | None:
                 found.extend(base.rglob(name))
         if found:  # Liberation 2.x covers Vietnamese; 1.x lacks many precomposed letters
             return sorted(found, key=lambda p: ("liberation2" not in str(p), str(p)))[0]
-    return None
+    return _bundled_font(bold, italic)
+
+
+def _bundled_font(bold: bool, italic: bool) -> Path | None:
+    """DejaVu Serif from matplotlib's package data: covers Vietnamese, present wherever evidence is installed."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    style = {(False, False): "", (True, False): "-Bold", (False, True): "-Italic", (True, True): "-BoldItalic"}
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"DejaVuSerif{style[(bold, italic)]}.ttf"
+    return path if path.is_file() else None
 
 
 @lru_cache(maxsize=64)
