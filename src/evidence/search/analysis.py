@@ -6,9 +6,13 @@ which `SCHEMA_VERSION` turns into an automatic rebuild.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+import re
+import unicodedata
+from typing import Any, Iterator
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import TEXT
+from whoosh.formats import Positions
 
 from ..vn.numbers import normalize_number
 from ..vn.text import fold, nfc
@@ -17,22 +21,107 @@ from ..vn.text import fold, nfc
 WORD_PATTERN = r"\w+(?:\.\w+)*"
 
 
-class NfcFilter(Filter):
-    """Composed Unicode, so `ế` typed as e + two marks matches `ế` in the text."""
+def _build_fold_table() -> dict[int, str]:
+    """Character → lower-case folded character, for every letter Vietnamese text uses, one for one."""
+    table = {}
+    for code in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        folded = fold(ch).lower()
+        if len(folded) == 1 and folded != ch:
+            table[code] = folded
+    return table
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.text = nfc(t.text)
+
+_FOLD_TABLE = _build_fold_table()
+_D_TABLE = str.maketrans({"đ": "d", "ð": "d"})
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold_lower(text: str) -> str:
+    """`fold(text).lower()` for composed text, fast (one `str.translate`) and one character for one character
+    whenever the text is fully composed (it is after NFC, except for letters Unicode has no composed form of)."""
+    out = text.translate(_FOLD_TABLE)
+    if _COMBINING.search(out):  # rare: a mark with no composed form — take the slow, exact path
+        return fold(text).lower()
+    return out
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Words of NFC-normalised, lower-cased text; with `folded`, accents removed and `đ` → `d` as well.
+
+    One tokenizer instead of tokenizer + filters: the text is normalised once as a whole (fast C string
+    operations) and the per-token work is just the regex match — indexing is dominated by this loop.
+    """
+
+    def __init__(self, folded: bool = False):
+        self.folded = folded
+        self.expression = re.compile(WORD_PATTERN)
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__ and self.folded == other.folded
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        text = nfc(value).lower()
+        if self.folded:
+            text = fold_lower(text)
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = text
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, match in enumerate(self.expression.finditer(text)):  # (the fast path is `words`)
+            t.text = match.group(0)
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
             yield t
 
 
-class FoldFilter(Filter):
-    """`quyết định` → `quyet dinh`, `đ` → `d` (evidence.vn.text.fold)."""
+    def words(self, value: str) -> list[str]:
+        """The token texts at once (C-speed `findall`), for `FastPositions`."""
+        text = nfc(value).lower()
+        if self.folded:  # not one-for-one like fold_lower, but faster on long texts; same words
+            text = _COMBINING.sub("", unicodedata.normalize("NFD", text)).translate(_D_TABLE)
+        return self.expression.findall(text)
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
+
+class FastPositions(Positions):
+    """Whoosh's `Positions` postings, computed from `VietnameseTokenizer.words` in one pass instead of one
+    generator step per token: indexing is several times faster, the bytes written are the same."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any):
+        if not (isinstance(analyzer, VietnameseTokenizer) and isinstance(value, str)):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        poses: dict[str, list[int]] = {}
+        for pos, word in enumerate(analyzer.words(value)):
+            found = poses.get(word)
+            if found is None:
+                poses[word] = [pos]
+            else:
+                found.append(pos)
+        boost = self.field_boost
+        encode = self.encode
+        for word, poslist in poses.items():
+            yield word, len(poslist), len(poslist) * boost, encode(poslist)
+
+
+def vietnamese_text_field(folded: bool, **kwargs) -> TEXT:
+    field = TEXT(analyzer=VietnameseTokenizer(folded=folded), phrase=True, **kwargs)
+    field.format = FastPositions(field_boost=field.format.field_boost)
+    return field
 
 
 class NumberKeyTokenizer(Tokenizer):
@@ -65,11 +154,11 @@ def number_key(value: str | None) -> str | None:
 
 
 def accented_analyzer():
-    return RegexTokenizer(WORD_PATTERN) | NfcFilter() | LowercaseFilter()
+    return VietnameseTokenizer(folded=False)
 
 
 def folded_analyzer():
-    return RegexTokenizer(WORD_PATTERN) | NfcFilter() | LowercaseFilter() | FoldFilter()
+    return VietnameseTokenizer(folded=True)
 
 
 def number_analyzer():

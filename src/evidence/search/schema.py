@@ -12,7 +12,7 @@ from itertools import product
 
 from whoosh import fields
 
-from .analysis import accented_analyzer, folded_analyzer, number_analyzer
+from .analysis import number_analyzer, vietnamese_text_field
 
 # Bump whenever the fields, analyzers or what goes into them change: a stored index with another version is
 # rebuilt automatically from the database.
@@ -20,16 +20,15 @@ SCHEMA_VERSION = 1
 
 
 def make_schema() -> fields.Schema:
-    accented, folded = accented_analyzer(), folded_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         fingerprint=fields.STORED(),
-        subject=fields.TEXT(analyzer=accented, phrase=True),
-        subject_f=fields.TEXT(analyzer=folded, phrase=True),
-        body=fields.TEXT(analyzer=accented, phrase=True),
-        body_f=fields.TEXT(analyzer=folded, phrase=True),
-        filename=fields.TEXT(analyzer=folded, phrase=False),
-        issuer=fields.TEXT(analyzer=folded, phrase=True),
+        subject=vietnamese_text_field(folded=False),
+        subject_f=vietnamese_text_field(folded=True),
+        body=vietnamese_text_field(folded=False),
+        body_f=vietnamese_text_field(folded=True),
+        filename=vietnamese_text_field(folded=True),
+        issuer=vietnamese_text_field(folded=True),
         number=fields.TEXT(analyzer=number_analyzer(), phrase=False),
         refs=fields.KEYWORD(commas=True, lowercase=False, scorable=True),
         type=fields.ID(),

@@ -9,24 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..vn.text import fold, squash_spaces
+from ..vn.text import squash_spaces
+from .analysis import _FOLD_TABLE
 
 _JOINER = re.compile(r"^(?: |\s?[/-]\s?)$")  # between words of a phrase or parts of a number
 WINDOW = 220            # characters of context in a snippet
 MAX_SCANNED = 400_000   # characters of a document searched for a snippet
-
-
-def _build_fold_table() -> dict[int, str]:
-    table = {}
-    for code in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(code)
-        folded = fold(ch).lower()
-        if len(folded) == 1 and folded != ch:
-            table[code] = folded
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
 
 
 def fold_in_place(text: str) -> str:
