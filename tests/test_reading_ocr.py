@@ -75,3 +75,18 @@ def test_garbage_text_layer_is_treated_as_no_text(tmp_path: Path):
     reading = read_document(path, ocr=False)
     assert reading.text == "" and reading.text_source == "none"
     assert "garbage_text_layer" in reading.metadata["warnings"]
+
+
+def test_missing_tesseract_model_is_said_once_and_reading_goes_on(tmp_path: Path, monkeypatch, capfd):
+    from evidence.reading import ocr, read_many
+
+    monkeypatch.setattr(ocr, "LANG", "no-such-model")
+    monkeypatch.setattr(ocr, "_warned", False)
+    ocr.tesseract_status.cache_clear()
+    try:
+        paths = [render_scan(["Số: 1/KH-UBND"], tmp_path / f"scan{i}.pdf") for i in range(3)]
+        results = dict(read_many(paths, timeout=60))
+    finally:
+        ocr.tesseract_status.cache_clear()
+    assert all(r.text_source == "none" and "ocr_unavailable" in r.metadata["warnings"] for r in results.values())
+    assert capfd.readouterr().err.count("carrying on without OCR") == 1

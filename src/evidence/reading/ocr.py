@@ -57,6 +57,14 @@ def _say_once(message: str) -> None:
         print(f"warning: {message}; carrying on without OCR", file=sys.stderr)
 
 
+def say_if_unavailable() -> bool:
+    """Print on stderr, once per process, why OCR is unavailable; True when it is available."""
+    problem = tesseract_status()
+    if problem:
+        _say_once(problem)
+    return problem is None
+
+
 def select_pages(indexes: list[int]) -> list[int]:
     if OCR_MAX_PAGES <= 0 or len(indexes) <= OCR_MAX_PAGES:
         return list(indexes)
@@ -139,9 +147,7 @@ def ocr_image(png: Path) -> tuple[str | None, bool]:
 def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *, jobs: int | None = None,
               pdf_reader=None) -> tuple[dict[int, str | None], list[str]]:
     """OCR the pages `indexes` of a PDF or image file. Returns ({index: text or None}, warnings)."""
-    problem = tesseract_status()
-    if problem:
-        _say_once(problem)
+    if not say_if_unavailable():
         return {}, ["ocr_unavailable"]
     warnings: list[str] = []
     chosen = select_pages(indexes)

@@ -89,6 +89,10 @@ def read_many(paths: list[Path], *, ocr: bool = True, jobs: int | None = None,
     paths = [Path(p) for p in paths]
     if not paths:
         return
+    if ocr:  # say once, here, that OCR is unavailable: forked readers inherit that it was said
+        from .ocr import say_if_unavailable
+
+        say_if_unavailable()
     jobs = max(1, min(jobs or cpu_count(), len(paths)))
     ocr_jobs = max(1, cpu_count() // jobs)
     names = list(filenames) if filenames is not None else [None] * len(paths)
