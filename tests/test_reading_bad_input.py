@@ -170,3 +170,18 @@ def test_batch_goes_on_past_a_hung_parser_and_bad_files(tmp_path: Path):
     assert isinstance(results[busy], ReadError) and "timed out after 3 s" in str(results[busy])
     assert isinstance(results[bad], ReadError)
     assert results[good].text == "Báo cáo kết quả"
+
+
+def test_pdf_page_of_absurd_size_is_rendered_small_for_ocr(tmp_path: Path):
+    import shutil
+
+    from reportlab.pdfgen import canvas
+
+    if shutil.which("pdftoppm") is None or shutil.which("tesseract") is None:
+        pytest.skip("poppler or Tesseract not installed")
+    path = tmp_path / "poster.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(14400, 14400))   # 5 m × 5 m, the PDF maximum
+    pdf.showPage()
+    pdf.save()
+    reading = read_document(path)
+    assert reading.pages == 1 and reading.text_source == "none"

@@ -103,3 +103,14 @@ def test_image_is_read_by_ocr(tmp_path: Path):
     reading = read_document(path)
     assert reading.format == "image" and reading.text_source == "ocr" and reading.ocr_pages == 1
     assert "KẾ HOẠCH" in reading.text
+
+
+def test_unconvertible_legacy_doc_is_a_warning_not_an_error(tmp_path: Path, monkeypatch):
+    from evidence.reading import doc
+
+    monkeypatch.setattr(doc, "soffice", lambda: None)   # as on a machine without LibreOffice
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    reading = read_document(path)
+    assert reading.format == "doc" and reading.text_source == "none"
+    assert "doc_conversion_failed" in reading.metadata["warnings"]

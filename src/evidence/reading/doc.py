@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,7 +19,18 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def read_doc_pages(path: Path, *, timeout: float = CONVERT_TIMEOUT) -> list[str]:
+def read_doc_pages(path: Path, *, timeout: float = CONVERT_TIMEOUT) -> tuple[list[str], list[str]]:
+    """(pages, warnings). When the file cannot be converted (no LibreOffice, or LibreOffice gives up) the result is
+    one empty page and the warning `doc_conversion_failed`, with the reason on stderr: the file can still be stored
+    as evidence, only its text is missing."""
+    try:
+        return _convert_and_read(path, timeout), []
+    except ReadError as exc:
+        print(f"warning: {exc}", file=sys.stderr)
+        return [""], ["doc_conversion_failed"]
+
+
+def _convert_and_read(path: Path, timeout: float) -> list[str]:
     binary = soffice()
     if binary is None:
         raise ReadError("legacy Word file, and LibreOffice (soffice) is not installed to convert it", path=path)

@@ -75,6 +75,23 @@ def _env() -> dict:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
+MAX_RENDER_PIXELS = 40_000_000   # a page of absurd size is rendered at a lower resolution, not at 200 dpi
+
+
+def render_dpi(width_pt: float, height_pt: float, dpi: int = DPI) -> int:
+    """The resolution to render a page of that size (points) without exceeding MAX_RENDER_PIXELS."""
+    area = max(width_pt, 1.0) * max(height_pt, 1.0) / (72 * 72)
+    return max(1, min(dpi, int((MAX_RENDER_PIXELS / area) ** 0.5)))
+
+
+def _page_size(pdf_reader, index: int) -> tuple[float, float]:
+    try:
+        box = pdf_reader.pages[index].mediabox
+        return abs(float(box.width)), abs(float(box.height))
+    except Exception:
+        return 595.0, 842.0
+
+
 def render_pdf_page(path: Path, index: int, out_dir: Path, dpi: int = DPI) -> Path | None:
     """Page `index` (0-based) as a grey PNG, or None when poppler is missing or fails."""
     binary = shutil.which("pdftoppm")
@@ -163,7 +180,8 @@ def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *
 
         def one(index: int) -> tuple[int, str | None, bool]:
             if fmt == "pdf":
-                png = render_pdf_page(path, index, out_dir)
+                dpi = render_dpi(*_page_size(pdf_reader, index)) if pdf_reader is not None else DPI
+                png = render_pdf_page(path, index, out_dir, dpi)
                 if png is None and pdf_reader is not None:
                     png = extract_page_image(pdf_reader, index, out_dir)
             else:

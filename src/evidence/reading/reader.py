@@ -38,7 +38,7 @@ def read_document(path: Path, *, ocr: bool = True, filename: str | None = None, 
         return _read(path, shown, ocr=ocr, ocr_jobs=ocr_jobs, started=started)
     except ReadError as exc:
         if exc.path != shown:  # name the file the caller knows
-            raise ReadError(str(exc).split(": ", 1)[-1] if exc.path else str(exc), path=shown) from None
+            raise ReadError(reason_of(exc), path=shown) from None
         raise
     except MemoryError:
         raise ReadError("out of memory while reading (file too complex)", path=shown) from None
@@ -69,7 +69,8 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
     elif fmt == "doc":
         from .doc import read_doc_pages
 
-        page_texts = read_doc_pages(path)
+        page_texts, doc_warnings = read_doc_pages(path)
+        warnings += doc_warnings
     elif fmt == "image":
         from .image import image_frames
 
@@ -134,6 +135,12 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
                       page_texts=page_texts, metadata=meta, seconds=round(time.monotonic() - started, 3),
                       ocr_seconds=round(ocr_seconds, 3), ocr_pages=ocr_count)
     return reading
+
+
+def reason_of(exc: ReadError) -> str:
+    """The message of a ReadError without the file name in front."""
+    text = str(exc)
+    return text[len(exc.path) + 2:] if exc.path and text.startswith(exc.path + ": ") else text
 
 
 def _text_source(sources: list[str], page_texts: list[str]) -> str:

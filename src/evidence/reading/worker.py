@@ -53,7 +53,7 @@ def _child(conn, path: str, ocr: bool, ocr_jobs: int, filename: str | None) -> N
         reading = read_document(Path(path), ocr=ocr, filename=filename, ocr_jobs=ocr_jobs)
         message = ("ok", reading)
     except ReadError as exc:
-        message = ("error", str(exc).split(": ", 1)[-1] if exc.path else str(exc))
+        message = ("error", reason_of(exc))
     except MemoryError:
         message = ("error", "out of memory while reading")
     except BaseException as exc:  # a reader bug must not take the batch down
