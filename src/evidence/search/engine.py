@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from whoosh.query import QueryError
+
 from ..catalog import effective_metadata
 from ..errors import InputError
 from ..store import Store
@@ -46,7 +48,10 @@ def run_search(store: Store, text: str, *, campaign: str | None = None, unit: st
     try:
         parsed = parse_query(ix.schema, text)
         with ix.searcher() as searcher:
-            results = searcher.search(parsed.query, filter=filters.query(), limit=limit, terms=False)
+            try:
+                results = searcher.search(parsed.query, filter=filters.query(), limit=limit, terms=False)
+            except QueryError as exc:  # e.g. a phrase on a field without positions
+                raise InputError(f"query {text!r}: {str(exc).split('. ')[0]}") from None
             total = len(results)
             ranked = [(int(hit["id"]), hit.score) for hit in results]
     finally:
