@@ -465,7 +465,7 @@ def _signer(meta: dict, lines, after: int, signatures) -> None:
         folded = _fold(text).strip()
         recipients = bool(_RECIPIENTS.match(folded))
         if start is None:
-            if folded.startswith("noi nhan"):
+            if folded.startswith("noi nhan") or re.match(r"^[-–•+]?\s*luu\s*:", folded):
                 start = i
             elif _AUTHORITY.match(folded) or (_TITLE_WORDS.search(folded) and _is_authority_line(text)
                                                and i > after + 3 and _title_like(text)):
@@ -502,7 +502,11 @@ def _title_like(text: str) -> bool:
 
 def _title_tail(text: str) -> str | None:
     """The upper-case title at the end of a recipients line: '- Như Điều 5; KT. CHỦ TỊCH' → 'KT. CHỦ TỊCH'."""
-    match = re.search(r"((?:TM|KT|TL|TUQ|Q)\s*\.\s*)?[A-ZÀ-ỸĐ][A-ZÀ-ỸĐ .]{3,}$", nfc(text).strip())
+    text = nfc(text).strip()
+    authority = re.search(r"\b(?:TM|KT|TL|TUQ)\s*\.", text)
+    if authority:
+        text = text[authority.start():]
+    match = re.search(r"((?:TM|KT|TL|TUQ|Q)\s*\.\s*)?[A-ZÀ-ỸĐ][A-ZÀ-ỸĐ .]{3,}$", text)
     if not match:
         return None
     tail = match.group(0).strip()
