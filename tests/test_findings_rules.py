@@ -258,3 +258,13 @@ def test_messages_are_nfc_vietnamese(store, campaign):
         assert unicodedata.is_normalized("NFC", f.message)
         assert "Đề nghị" in f.message or "đề nghị" in f.message
     assert json.dumps([f.to_json() for f in check(store, C)], ensure_ascii=False)
+
+
+def test_corrected_metadata_wins(store, campaign):
+    from evidence.corrections import correct_metadata
+    scored(store)
+    eid = add_evidence(store, number="/KH-SNV", issued_on=None)
+    assert {"NUMBER_BLANK", "UNDATED"} <= set(codes(store))
+    correct_metadata(store, eid, "number", "12/KH-SNV", by="snv")
+    correct_metadata(store, eid, "issued_on", "2025-01-05", by="snv")
+    assert codes(store) == []

@@ -11,8 +11,10 @@ write-only mode (fast and light for 150 units × 100 criteria) to a temporary fi
 from __future__ import annotations
 
 import os
+from copy import copy
 import re
 import tempfile
+import weakref
 from datetime import datetime
 from pathlib import Path
 
@@ -99,17 +101,29 @@ def _sheet_name(code: str, used: set[str]) -> str:
     return name
 
 
+_TEMPLATES: "weakref.WeakKeyDictionary[Workbook, dict]" = weakref.WeakKeyDictionary()  # per workbook
+
+
 def _cell(ws, value, *, font=_NORMAL, fill=None, align=None, fmt=None, border=True):
+    """A styled write-only cell. Setting styles one by one costs a hash of every style object per cell; a cell
+    per distinct style is made once per workbook and its style array copied instead."""
+    templates = _TEMPLATES.setdefault(ws.parent, {})
+    key = (id(font), id(fill), id(align), fmt, border)
+    template = templates.get(key)
+    if template is None:
+        template = WriteOnlyCell(ws)
+        template.font = font
+        if fill:
+            template.fill = fill
+        if align:
+            template.alignment = align
+        if fmt:
+            template.number_format = fmt
+        if border:
+            template.border = _BORDER
+        templates[key] = template
     cell = WriteOnlyCell(ws, value=value)
-    cell.font = font
-    if fill:
-        cell.fill = fill
-    if align:
-        cell.alignment = align
-    if fmt:
-        cell.number_format = fmt
-    if border:
-        cell.border = _BORDER
+    cell._style = copy(template._style)
     return cell
 
 

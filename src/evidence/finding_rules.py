@@ -4,6 +4,7 @@ message that tells the unit what to do. Severities are explained in docs/finding
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Iterator
 
 from .findings import Finding, LinkedEvidence, RoundData
@@ -150,9 +151,8 @@ def _readability(link: LinkedEvidence) -> Iterator[Finding]:
 
 
 def _number(link: LinkedEvidence) -> Iterator[Finding]:
-    number = link.metadata.get("number")
-    blank = bool(number) and str(number).startswith("/")
-    if blank or (not number and "number_blank" in (link.metadata.get("warnings") or [])):
+    number = link.number
+    if (number and number.startswith("/")) or (not number and link.number_blank_warning):
         shown = f" (số ký hiệu «{number}»)" if number else ""
         yield Finding("NUMBER_BLANK", "warning", link.unit, link.criterion, link.evidence_id,
                       f"Tài liệu {link.label} chưa có số văn bản{shown}, có thể là bản dự thảo. Đề nghị nộp bản "
@@ -203,7 +203,7 @@ def _dates(link: LinkedEvidence, criterion: Criterion, data: RoundData, windows:
 
 
 def _type(link: LinkedEvidence, criterion: Criterion) -> Iterator[Finding]:
-    type_code = link.metadata.get("type_code")
+    type_code = link.type_code
     expected = list(criterion.expected_types or [])
     if type_code and expected and type_code not in expected:
         wanted = " hoặc ".join(_type_label(c) for c in expected)
@@ -214,7 +214,7 @@ def _type(link: LinkedEvidence, criterion: Criterion) -> Iterator[Finding]:
 
 
 def _signature(link: LinkedEvidence) -> Iterator[Finding]:
-    if link.format not in SIGNABLE_FORMATS or link.metadata.get("signatures"):
+    if link.format not in SIGNABLE_FORMATS or link.signed:
         return
     if link.format == "pdf":
         text = (f"Tài liệu {link.label} (PDF) không có chữ ký số. Nếu văn bản được ban hành trên hệ thống quản lý "
@@ -229,15 +229,15 @@ def _signature(link: LinkedEvidence) -> Iterator[Finding]:
 
 def _duplicate_key(link: LinkedEvidence) -> tuple | None:
     """The same document: same number, same issuer, same year (numbers restart every year and per issuer)."""
-    number = link.metadata.get("number")
-    if not number or str(number).startswith("/"):
+    number, issued = link.number, link.issued_on
+    if not number or number.startswith("/") or issued is None:
         return None
-    issued = link.issued_on
-    year = issued.year if issued else None
-    if year is None:
-        return None
-    issuer = fold(str(link.metadata.get("issuer") or "")).casefold().strip()
-    return (str(number), issuer, year)
+    return (number, _issuer_key(link.issuer or ""), issued.year)
+
+
+@lru_cache(maxsize=4096)
+def _issuer_key(issuer: str) -> str:
+    return fold(str(issuer)).casefold().strip()
 
 
 def duplicate_rules(data: RoundData) -> Iterator[Finding]:

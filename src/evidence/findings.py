@@ -10,6 +10,7 @@ The rules live in `finding_rules`; this module gathers the data once per call an
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
@@ -51,49 +52,64 @@ class Finding:
                 "evidence_id": self.evidence_id, "message": self.message}
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkedEvidence:
-    """One link of a unit's criterion to an evidence record, with what the checks need of the record."""
+    """One link of a unit's criterion to an evidence record, with the metadata the checks read (parsed once:
+    a round has tens of thousands of links)."""
     link_id: int
     evidence_id: int
     unit: str
     criterion: str
     linked_at: str
     filename: str
-    sha256: str
     format: str | None
     text_source: str | None
     has_text: bool
-    metadata: dict = field(default_factory=dict)
+    number: str | None
+    type_code: str | None
+    issuer: str | None
+    issued_on: date | None
+    signed: bool                       # at least one digital signature
+    number_blank_warning: bool         # the reader warned `number_blank`
+    linked_on: date | None             # the local (Vietnam) date the link was made
 
     @property
     def label(self) -> str:
         """How a message names the document: its number when it has a real one, else its file name."""
-        number = self.metadata.get("number")
-        if number and not str(number).startswith("/"):
-            return f"«{number}» (tài liệu #{self.evidence_id})"
+        if self.number and not self.number.startswith("/"):
+            return f"«{self.number}» (tài liệu #{self.evidence_id})"
         return f"«{self.filename}» (tài liệu #{self.evidence_id})"
 
-    @property
-    def issued_on(self) -> date | None:
-        value = self.metadata.get("issued_on")
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(str(value)[:10])
-        except ValueError:
-            return None
 
-    @property
-    def linked_on(self) -> date | None:
-        """The local (Vietnam) date the link was made."""
-        try:
-            moment = datetime.fromisoformat(self.linked_at)
-        except (TypeError, ValueError):
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return moment.astimezone(LOCAL_TZ).date()
+def _iso_date(value) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _local_date(stamp: str | None) -> date | None:
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def _corrected_ids(store: Store, campaign_id: str) -> set[int]:
+    """Evidence of the campaign that people corrected (the others' metadata is what was extracted)."""
+    try:
+        return {r[0] for r in store.db.execute(
+            "SELECT DISTINCT c.evidence_id FROM metadata_corrections c JOIN links l ON l.evidence_id = c.evidence_id"
+            " WHERE l.campaign_id = ?", (campaign_id,))}
+    except sqlite3.OperationalError as exc:  # a store without the corrections table
+        if "no such table" in str(exc):
+            return set()
+        raise
 
 
 @dataclass
@@ -118,14 +134,22 @@ class RoundData:
         return out
 
 
+# The fields the rules need, read by SQLite's JSON functions (much faster than parsing every record in Python).
+_LINK_SQL = """
+    SELECT l.id, l.evidence_id, l.unit_code, l.criterion_code, l.linked_at, l.filename, e.format, e.text_source,
+           e.text != '', json_extract(e.metadata, '$.number'), json_extract(e.metadata, '$.type_code'),
+           json_extract(e.metadata, '$.issuer'), json_extract(e.metadata, '$.issued_on'),
+           COALESCE(json_array_length(e.metadata, '$.signatures'), 0) > 0,
+           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0
+    FROM links l JOIN evidence e ON e.id = l.evidence_id
+    WHERE l.campaign_id = ?"""
+
+
 def load_round(store: Store, campaign: Campaign, unit: str | None = None,
                evidence_id: int | None = None) -> RoundData:
     units = [campaign.unit(unit)] if unit else list(campaign.units)
     scores = current_scores(store, campaign.id, unit)
-    sql = ("SELECT l.id, l.evidence_id, l.unit_code, l.criterion_code, l.linked_at, l.filename, e.sha256,"
-           " e.format, e.text_source, length(e.text) > 0 AS has_text, e.metadata"
-           " FROM links l JOIN evidence e ON e.id = l.evidence_id WHERE l.campaign_id = ?")
-    params: list = [campaign.id]
+    sql, params = _LINK_SQL, [campaign.id]
     if unit:
         sql += " AND l.unit_code = ?"
         params.append(unit)
@@ -133,18 +157,31 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None,
         sql += " AND l.evidence_id = ?"
         params.append(evidence_id)
     sql += " ORDER BY l.id"
-    metadata_cache: dict[int, dict] = {}
+    corrected = _corrected_ids(store, campaign.id)
+    local_dates: dict[str, date | None] = {}
     links = []
-    for r in store.db.execute(sql, params):
-        eid = r["evidence_id"]
-        if eid not in metadata_cache:
-            metadata_cache[eid] = effective_metadata(store, eid, json.loads(r["metadata"] or "{}")) or {}
+    cursor = store.db.cursor()
+    cursor.row_factory = None  # plain tuples
+    for (link_id, eid, unit_code, code, stamp, filename, fmt, text_source, has_text, number, type_code, issuer,
+         issued_on, signed, blank_warning) in cursor.execute(sql, params):
+        if eid in corrected:
+            number, type_code, issuer, issued_on, signed, blank_warning = _corrected(store, eid)
+        if stamp not in local_dates:
+            local_dates[stamp] = _local_date(stamp)
         links.append(LinkedEvidence(
-            link_id=r["id"], evidence_id=eid, unit=r["unit_code"], criterion=r["criterion_code"],
-            linked_at=r["linked_at"], filename=r["filename"], sha256=r["sha256"], format=r["format"],
-            text_source=r["text_source"], has_text=bool(r["has_text"]), metadata=metadata_cache[eid]))
+            link_id, eid, unit_code, code, stamp, filename, fmt, text_source, bool(has_text),
+            None if number is None else str(number), type_code, None if issuer is None else str(issuer),
+            _iso_date(issued_on), bool(signed), bool(blank_warning), local_dates[stamp]))
     return RoundData(campaign=campaign, units=units, criteria=campaign.framework.by_code, scores=scores,
                      links=links)
+
+
+def _corrected(store: Store, evidence_id: int) -> tuple:
+    """The rule fields of a record people corrected, through `catalog.effective_metadata`."""
+    row = store.db.execute("SELECT metadata FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
+    meta = effective_metadata(store, evidence_id, json.loads(row[0] or "{}")) or {}
+    return (meta.get("number"), meta.get("type_code"), meta.get("issuer"), meta.get("issued_on"),
+            bool(meta.get("signatures")), "number_blank" in (meta.get("warnings") or []))
 
 
 def check(store: Store, campaign_id: str, unit: str | None = None) -> list[Finding]:
