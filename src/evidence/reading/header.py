@@ -63,6 +63,7 @@ for _word in _VOCAB:
     _RESTORE.setdefault(fold(_word).lower(), _word)
 _RESTORE.pop("thu", None)   # THỦ / THỨ / THƯ: ambiguous
 _RESTORE.pop("pho", None)   # PHÓ / PHỐ
+_DEPUTY_OF = {"chu", "giam", "chanh", "truong", "thu", "ban", "tong", "vien", "hieu", "cuc", "vu", "bi"}
 _TYPE_KEYS = {fold(name).lower(): code for code, name in TYPE_NAMES.items() if code not in ("L",)}
 
 
@@ -73,17 +74,18 @@ def _fold(text: str) -> str:
 def restore_words(text: str) -> str:
     """Upper-case title text with OCR-damaged diacritics back to its printed spelling: 'UY BAN NHAN DAN' →
     'ỦY BAN NHÂN DÂN'. Words already carrying diacritics are kept; unknown words are kept."""
+    words = text.split()
     out = []
-    for word in text.split():
+    for i, word in enumerate(words):
         folded = fold(word).lower()
-        if word == fold(word) and folded in _RESTORE:
-            out.append(_RESTORE[folded])
+        following = fold(words[i + 1]).lower() if i + 1 < len(words) else ""
+        if word != fold(word):
+            out.append(word)                      # has diacritics: as printed
+        elif folded == "pho" and following in _DEPUTY_OF:
+            out.append("PHÓ")                     # PHÓ (deputy) before a title, not PHỐ (street)
         else:
-            out.append(word)
-    text = " ".join(out)
-    text = re.sub(r"P[HḤ][OÓ] CH[UỦ] T[IỊ]CH", "PHÓ CHỦ TỊCH", text)
-    text = re.sub(r"PHO GIÁM", "PHÓ GIÁM", text)
-    return text
+            out.append(_RESTORE.get(folded, word))
+    return " ".join(out)
 
 
 def _clean_issuer(text: str) -> str:
@@ -117,18 +119,17 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
         match = regex.search(folded)
         if match:
             cut = match.start()
-            # "CỘNG HÒA" may be cut at "cong": step back over the words the match starts inside
             left = piece[:cut].strip()
             return ([("L", left)] if left else []) + [("R", piece[cut:].strip())]
     for match in LONG_RE.finditer(folded):
-        start = _place_start(piece, folded, match.start())
+        start = _place_start(piece, match.start())
         left = piece[:start].strip()
         if start == 0 or left:
             return ([("L", left)] if left else []) + [("R", piece[start:].strip())]
     return [("L", piece.strip())]
 
 
-def _place_start(piece: str, folded: str, date_start: int) -> int:
+def _place_start(piece: str, date_start: int) -> int:
     """Where the place name before `…, ngày` starts (the place/date line of the right column)."""
     before = piece[:date_start]
     comma = before.rstrip().rstrip(",")
@@ -147,9 +148,7 @@ def _place_start(piece: str, folded: str, date_start: int) -> int:
             i -= 1
             continue
         break
-    # an upper-case word right before the place belongs to the left column (symbol) unless nothing else is there
-    start = len(" ".join(words[:i])) + (1 if i else 0)
-    return start
+    return len(" ".join(words[:i])) + (1 if i else 0)
 
 
 # ---------------------------------------------------------------------------------------------------------------

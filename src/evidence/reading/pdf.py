@@ -30,14 +30,14 @@ class PdfText:
 def open_pdf(path: Path):
     """A pypdf reader for the file, decrypted with the empty password when needed."""
     import pypdf
-    from pypdf.errors import PdfReadError, FileNotDecryptedError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
     try:
         reader = pypdf.PdfReader(str(path), strict=False)
         if reader.is_encrypted:
             try:
                 result = reader.decrypt("")
-            except (NotImplementedError, DependencyError_()) as exc:
+            except (NotImplementedError, DependencyError) as exc:
                 raise ReadError(f"encrypted PDF with an unsupported scheme ({exc})", path=path) from None
             if not result:
                 raise ReadError("encrypted PDF: it needs a password to open", path=path)
@@ -54,12 +54,6 @@ def open_pdf(path: Path):
     if count > MAX_PAGES:
         raise ReadError(f"PDF has {count} pages (limit {MAX_PAGES})", path=path)
     return reader
-
-
-def DependencyError_():
-    from pypdf.errors import DependencyError
-
-    return DependencyError
 
 
 def _short(exc: Exception) -> str:
