@@ -44,6 +44,11 @@ def server(tmp_path_factory):
     (root / "campaign.yaml").write_text(CAMPAIGN_YAML, encoding="utf-8")
     create_campaign(store, root / "campaign.yaml")
     make_accounts(store)
+    # the other units were appraised already (the report ranks every unit)
+    from evidence.scoring import appraise, set_self_score
+    for unit, criterion, score in (("SYT", "1.1", 3), ("SYT", "2.1", 5), ("BLV", "1.1", 2), ("BLV", "2.2", 4)):
+        set_self_score(store, "test-2025", unit, criterion, score, by="setup")
+        appraise(store, "test-2025", unit, criterion, score, by="setup")
     store.close()
     port = free_port()
     app = create_app(root / "store", ocr=False)
@@ -191,6 +196,8 @@ def test_tablet_layout_and_drag_and_drop(browser, server, tmp_path):
     page.wait_for_selector(".flash.ok")
     main_box = page.locator("section.col-main").bounding_box()
     side_box = page.locator("aside.col-side").bounding_box()
-    assert side_box["y"] > main_box["y"] + main_box["height"] - 1  # stacked, not side by side
+    # stacked, not side by side: the scores first, then the documents with their long previews
+    assert side_box["y"] + side_box["height"] <= main_box["y"] + 1
+    assert main_box["width"] > 700 and side_box["width"] > 700
     shot(page, "11-tablet")
     context.close()

@@ -27,13 +27,12 @@ def serve(app: AppContext, host, port, max_upload_mb, https_only, no_ocr):
 
     from ..web import create_app
     store_path = app.store_path
-    app.store().close()  # the store exists and is migrated; the web app opens its own per request
+    users = len(accounts.list_users(app.store()))  # the store exists and is migrated
+    app.close()  # the web app opens its own store per request
     application = create_app(store_path, max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else None,
                              https_only=https_only, ocr=not no_ocr)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     shown = f"[{host}]" if ":" in host else host
-    with app.store() as store:
-        users = len(accounts.list_users(store))
     click.echo(f"evidence web: listening on http://{shown}:{port}/ (store {store_path}); Ctrl+C to stop", err=True)
     if not users:
         click.echo("evidence web: no accounts yet; create one with "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from markupsafe import Markup, escape
 
 from ..accounts import ROLE_LABELS
+
+LOCAL_TZ = timezone(timedelta(hours=7))  # Vietnam (no daylight saving); the store keeps UTC
 
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 FINDING_LABELS = {
@@ -20,6 +22,8 @@ FINDING_LABELS = {
 }
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "doc": "Word (DOC)", "image": "Ảnh", "text": "Văn bản"}
 OBJECTION_LABELS = {"open": "Đang chờ xem xét", "accepted": "Đã chấp nhận", "rejected": "Không chấp nhận"}
+DEADLINE_LABELS = {"self_assessment": "Tự đánh giá", "appraisal": "Thẩm định", "objections": "Kiến nghị",
+                   "announcement": "Công bố kết quả", "agreement": "Đồng ý kết quả"}
 EVENT_LABELS = {"self": "Tự chấm", "appraised": "Thẩm định", "objection": "Kiến nghị",
                 "objection_resolved": "Xử lý kiến nghị", "agreement": "Đồng ý kết quả",
                 "submission": "Gửi tự đánh giá", "reopen": "Mở lại tự đánh giá"}
@@ -46,13 +50,15 @@ def vn_date(value) -> str:
     if not value:
         return "—"
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(LOCAL_TZ)
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     text = str(value)
     try:
         if "T" in text:
-            return datetime.fromisoformat(text).strftime("%d/%m/%Y %H:%M")
+            return vn_date(datetime.fromisoformat(text))
         return date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
     except ValueError:
         return text
@@ -111,4 +117,4 @@ def install(env) -> None:
                         "size_text": size_text, "snippet": snippet})
     env.globals.update({"ROLE_LABELS": ROLE_LABELS, "SEVERITY_LABELS": SEVERITY_LABELS,
                         "FINDING_LABELS": FINDING_LABELS, "FORMAT_LABELS": FORMAT_LABELS,
-                        "OBJECTION_LABELS": OBJECTION_LABELS, "EVENT_LABELS": EVENT_LABELS, "WARNING_LABELS": WARNING_LABELS})
+                        "OBJECTION_LABELS": OBJECTION_LABELS, "EVENT_LABELS": EVENT_LABELS, "DEADLINE_LABELS": DEADLINE_LABELS, "WARNING_LABELS": WARNING_LABELS})

@@ -83,6 +83,7 @@ def unit_tree(ctx: Ctx) -> Response:
                       deadline=campaign.deadline("self_assessment"), have_findings=have_findings,
                       unit_findings=findings_by.get("", []), findings_total=len(all_findings),
                       appraised_any=appraised_any, open_objections=open_objections, result=result, ranked=ranked,
+                      any_due=any(r["due"] for r in rows),
                       agreement_current=services.agreement_is_current(ctx.store, campaign.id, unit.code),
                       today=date.today().isoformat())
 
@@ -101,7 +102,9 @@ def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) ->
     score = services.scores(ctx.store, campaign.id, unit.code).get(criterion.code)
     context = {"campaign": campaign, "unit": unit, "criterion": criterion, "evidence": evidence, "score": score,
                "status": status, "applicable": campaign.is_applicable(unit, criterion.code),
-               "findings": findings_by.get(criterion.code, []), "have_findings": have_findings,
+               "findings": [f for f in findings_by.get(criterion.code, [])
+                            if f.get("evidence_id") not in {e["evidence_id"] for e in evidence}],
+               "have_findings": have_findings,
                "history": services.score_history(ctx.store, campaign.id, unit.code, criterion.code),
                "due": services.due_text(criterion.due_rule), "deadline": campaign.deadline("self_assessment"),
                "errors": {}, "values": {}, "upload_errors": [], "upload_results": [],
