@@ -74,8 +74,12 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
+                content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
                 extra = {b"x-content-type-options": b"nosniff", b"x-frame-options": b"SAMEORIGIN",
-                         b"referrer-policy": b"same-origin", b"content-security-policy": self.CSP.encode()}
+                         b"referrer-policy": b"same-origin"}
+                if content_type.startswith(b"text/html"):
+                    # pages only: a policy on a PDF response can stop the browser's own PDF viewer
+                    extra[b"content-security-policy"] = self.CSP.encode()
                 if not scope["path"].startswith("/static/"):
                     extra[b"cache-control"] = b"no-store"
                 headers += [(k, v) for k, v in extra.items() if k not in present]
