@@ -4,7 +4,6 @@ store), downloads, sessions and throttling, corrections, escaping, and the CLI c
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from starlette.testclient import TestClient
@@ -243,3 +242,51 @@ def test_cli_user_and_correct(cli, store, campaign, tmp_path):
     assert result.exit_code == 2 and "issued_on" in result.output
     result = cli("correct", "999", "--field", "number", "--value", "1/QĐ-UBND")
     assert result.exit_code == 2 and "no evidence with id 999" in result.output
+
+
+def test_objection_resolution_agreement_and_results(web):
+    store = web["store"]
+    attach(store, plan_pdf(web["tmp"] / "kh.pdf"), "STP", "1.1")
+    unit, token = client_for(web, "stp")
+    reviewer, rtoken = client_for(web, "thamdinh")
+    unit.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "4"})
+    early = unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": "Xem lại"})
+    assert early.status_code == 400 and "chưa có điểm thẩm định" in early.text
+    reviewer.post(f"{C}/u/STP/k/1.1/appraise", data={"csrf": rtoken, "score": "2", "comment": "Thiếu phụ lục"})
+    empty = unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": " "})
+    assert 'id="err-objection"' in empty.text
+    unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": "Phụ lục đã có ở trang 3"})
+    page = reviewer.get(f"{C}/u/STP/k/1.1").text
+    assert "Xử lý kiến nghị" in page and "Phụ lục đã có ở trang 3" in page
+    missing = reviewer.post(f"{C}/u/STP/k/1.1/resolve", data={"csrf": rtoken, "decision": "accept"})
+    assert missing.status_code == 400 and "cần điểm thẩm định mới" in missing.text
+    done = reviewer.post(f"{C}/u/STP/k/1.1/resolve", data={"csrf": rtoken, "decision": "accept", "score": "4",
+                                                           "reason": "Đúng"}, follow_redirects=True)
+    assert "Đã xử lý kiến nghị" in done.text
+    from evidence.scoring import get_score, unit_status
+    score = get_score(store, "test-2025", "STP", "1.1")
+    assert (score.appraised_score, score.objection_status) == (4.0, "accepted")
+    tree = unit.get(f"{C}/u/STP").text
+    assert "Kết quả thẩm định" in tree and "Xếp hạng" in tree
+    unit.post(f"{C}/u/STP/agreement", data={"csrf": token, "reference": "15/STP-VP", "agreed_on": "2025-12-01"})
+    status = unit_status(store, "test-2025", "STP")
+    assert status.agreement_reference == "15/STP-VP"
+
+
+def test_secretariat_generates_and_downloads_documents_and_the_workbook(web):
+    store = web["store"]
+    client, token = client_for(web, "thuky")
+    page = client.post(f"{C}/documents/generate", data={"csrf": token, "kind": "plan"}, follow_redirects=True)
+    assert "Đã tạo Kế hoạch: test-2025-plan.docx" in page.text
+    page = client.post(f"{C}/documents/workbook", data={"csrf": token}, follow_redirects=True)
+    assert "test-2025-bang-diem.xlsx" in page.text
+    docx = client.get(f"{C}/documents/test-2025-plan.docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert docx.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert docx.headers["content-disposition"].startswith("attachment;")
+    xlsx = client.get(f"{C}/documents/test-2025-bang-diem.xlsx")
+    assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert client.get(f"{C}/documents/..%2Fevidence.db").status_code == 404
+    assert client.get(f"{C}/documents/evidence.db").status_code == 404
+    bad = client.post(f"{C}/documents/generate", data={"csrf": token, "kind": "x"}, follow_redirects=True)
+    assert "Chọn loại văn bản" in bad.text

@@ -3,7 +3,6 @@ council uses too."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,7 +50,6 @@ def dashboard(ctx: Ctx) -> Response:
                      "leaves": len(leaves)})
     try:
         found = services.findings(ctx.store, campaign)
-        from ..findings import summarize
         summary = summarize_dicts(found)
     except services.Unavailable:
         found, summary = None, None

@@ -85,9 +85,12 @@ def password(ctx: Ctx) -> Response:
     errors, done = {}, False
     if ctx.request.method == "POST":
         current, new, again = ctx.form.get("current"), ctx.form.get("new"), ctx.form.get("again")
-        if accounts.authenticate(ctx.store, ctx.user.name, current,
-                                 client=client_address(ctx.request)) is None:
-            errors["current"] = "Mật khẩu hiện tại không đúng."
+        try:
+            if accounts.authenticate(ctx.store, ctx.user.name, current,
+                                     client=client_address(ctx.request)) is None:
+                errors["current"] = "Mật khẩu hiện tại không đúng."
+        except LoginThrottled as exc:
+            errors["current"] = f"Nhập sai quá nhiều lần; thử lại sau {exc.retry_after} giây."
         if len(new) < accounts.MIN_PASSWORD:
             errors["new"] = f"Mật khẩu mới cần ít nhất {accounts.MIN_PASSWORD} ký tự."
         elif new != again:
