@@ -4,28 +4,24 @@ Sheets: "Tổng hợp" (ranking: points per field, totals, percent, band), "Th�
 criteria deducted most often), then one sheet per unit (criterion rows: maximum, self, appraised, difference,
 explanation, comment, objection, evidence count, findings; field subtotals and a total row).
 
-Headers are Vietnamese and frozen, columns sized to be read, every number stored as a number. Written in openpyxl's
-write-only mode (fast and light for 150 units × 100 criteria) to a temporary file renamed into place.
+Headers are Vietnamese and frozen, columns sized to be read, every number stored as a number. Written by
+`evidence.xlsx` (a streaming SpreadsheetML writer: openpyxl spent over ten seconds of CPU on the 200,000 cells of a
+150-unit round) to a temporary file renamed into place; read back with openpyxl in the tests.
 """
 
 from __future__ import annotations
 
 import os
-from copy import copy
 import re
 import tempfile
-import weakref
 from datetime import datetime
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from .errors import InputError
 from .findings import CODE_LABELS, Finding, check
 from .results import Results, UnitResult, compute_results
 from .store import Store
+from .xlsx import Sheet, write_workbook
 
 SUMMARY_SHEET = "Tổng hợp"
 STATISTICS_SHEET = "Thống kê"
@@ -36,17 +32,6 @@ UNIT_HEADERS = ["Mã tiêu chí", "Nội dung tiêu chí", "Điểm tối đa", 
 UNIT_WIDTHS = [11, 60, 10, 10, 10, 14, 40, 40, 18, 10, 40]
 OBJECTION_WORDS = {"open": "Đang xem xét", "accepted": "Đã chấp nhận", "rejected": "Không chấp nhận"}
 BASIS_WORDS = {"appraised": "", "mixed": "Chưa thẩm định đủ", "self": "Chưa thẩm định (điểm tự chấm)"}
-
-_BOLD = Font(name="Times New Roman", bold=True)
-_NORMAL = Font(name="Times New Roman")
-_TITLE = Font(name="Times New Roman", bold=True, size=14)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_FIELD_FILL = PatternFill("solid", fgColor="F2F2F2")
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
 
 def export_scores(store: Store, campaign_id: str, path: Path, *, results: Results | None = None,
                   findings: list[Finding] | None = None) -> dict:
@@ -65,22 +50,20 @@ def export_scores(store: Store, campaign_id: str, path: Path, *, results: Result
 
     from .campaign import load_campaign
     campaign = load_campaign(store, campaign_id)
-    workbook = Workbook(write_only=True)
-    _summary_sheet(workbook, results, campaign)
-    _statistics_sheet(workbook, results)
+    sheets = [_summary_sheet(results, campaign), _statistics_sheet(results)]
     names = {SUMMARY_SHEET, STATISTICS_SHEET}
     order = {u.code: i for i, u in enumerate(campaign.units)}
     for unit in sorted(results.units, key=lambda u: order[u.code]):
-        _unit_sheet(workbook, unit, results, campaign, by_cell, _sheet_name(unit.code, names))
-    _save(workbook, path)
+        sheets.append(_unit_sheet(unit, results, by_cell, _sheet_name(unit.code, names)))
+    _save(sheets, path)
     return {"path": str(path), "units": len(results.units), "sheets": len(names)}
 
 
-def _save(workbook: Workbook, path: Path) -> None:
+def _save(sheets: list[Sheet], path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        workbook.save(tmp)
+        write_workbook(tmp, sheets)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -101,45 +84,13 @@ def _sheet_name(code: str, used: set[str]) -> str:
     return name
 
 
-_TEMPLATES: "weakref.WeakKeyDictionary[Workbook, dict]" = weakref.WeakKeyDictionary()  # per workbook
+def _title_rows(sheet: Sheet, title: str, subtitle: str) -> None:
+    sheet.append([(title, "title")])
+    sheet.append([(subtitle, "plain")])
 
 
-def _cell(ws, value, *, font=_NORMAL, fill=None, align=None, fmt=None, border=True):
-    """A styled write-only cell. Setting styles one by one costs a hash of every style object per cell; a cell
-    per distinct style is made once per workbook and its style array copied instead."""
-    templates = _TEMPLATES.setdefault(ws.parent, {})
-    key = (id(font), id(fill), id(align), fmt, border)
-    template = templates.get(key)
-    if template is None:
-        template = WriteOnlyCell(ws)
-        template.font = font
-        if fill:
-            template.fill = fill
-        if align:
-            template.alignment = align
-        if fmt:
-            template.number_format = fmt
-        if border:
-            template.border = _BORDER
-        templates[key] = template
-    cell = WriteOnlyCell(ws, value=value)
-    cell._style = copy(template._style)
-    return cell
-
-
-def _title_rows(ws, title: str, subtitle: str) -> None:
-    ws.append([_cell(ws, title, font=_TITLE, border=False)])
-    ws.append([_cell(ws, subtitle, border=False)])
-
-
-def _header(ws, headers: list[str]) -> None:
-    ws.append([_cell(ws, h, font=_BOLD, fill=_HEADER_FILL, align=_CENTER) for h in headers])
-
-
-def _widths(ws, widths: list[float]) -> None:
-    from openpyxl.utils import get_column_letter
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+def _header(sheet: Sheet, headers: list[str]) -> None:
+    sheet.append([(h, "header") for h in headers])
 
 
 def _number(value):
@@ -148,53 +99,50 @@ def _number(value):
 
 # ---------------------------------------------------------------- sheets
 
-def _summary_sheet(workbook: Workbook, results: Results, campaign) -> None:
-    ws = workbook.create_sheet(SUMMARY_SHEET)
+def _summary_sheet(results: Results, campaign) -> Sheet:
     fields = results.units[0].fields if results.units else []
-    headers = (["Xếp hạng", "Mã đơn vị", "Tên đơn vị"] + [f"{f.code}. {f.title}" for f in fields]
-               + ["Tự chấm", "Thẩm định", "Điểm đạt", "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp loại", "Ghi chú"])
-    _widths(ws, [9, 11, 38] + [16] * len(fields) + [10, 10, 10, 12, 10, 13, 30])
-    ws.freeze_panes = f"D{HEADER_ROW + 1}"
-    _title_rows(ws, f"KẾT QUẢ {results.name.upper()}",
+    sheet = Sheet(SUMMARY_SHEET, widths=[9, 11, 38] + [16] * len(fields) + [10, 10, 10, 12, 10, 13, 30],
+                  freeze=f"D{HEADER_ROW + 1}")
+    _title_rows(sheet, f"KẾT QUẢ {results.name.upper()}",
                 f"Bộ tiêu chí: {campaign.framework.name}; tỷ lệ tính trên điểm tối đa các tiêu chí áp dụng; "
                 f"lập ngày {datetime.now():%d/%m/%Y}.")
-    _header(ws, headers)
+    _header(sheet, ["Xếp hạng", "Mã đơn vị", "Tên đơn vị"] + [f"{f.code}. {f.title}" for f in fields]
+            + ["Tự chấm", "Thẩm định", "Điểm đạt", "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp loại", "Ghi chú"])
     for unit in results.units:
         notes = [BASIS_WORDS[unit.basis]] if BASIS_WORDS[unit.basis] else []
         if unit.open_objections:
             notes.append(f"{unit.open_objections} kiến nghị đang xem xét")
         if unit.agreed_on:
-            notes.append(f"Đồng ý: {unit.agreement_reference}" + ("" if unit.agreement_current else " (trước khi "
-                                                                                                   "điều chỉnh)"))
-        row = [_cell(ws, unit.rank, align=_CENTER), _cell(ws, unit.code), _cell(ws, unit.name, align=_WRAP)]
-        row += [_cell(ws, f.score) for f in unit.fields]
-        row += [_cell(ws, unit.self_total), _cell(ws, unit.appraised_total), _cell(ws, unit.score, font=_BOLD),
-                _cell(ws, unit.max_points), _cell(ws, unit.percent, fmt="0.00", font=_BOLD),
-                _cell(ws, unit.band or ""), _cell(ws, "; ".join(notes), align=_WRAP)]
-        ws.append(row)
+            notes.append(f"Đồng ý: {unit.agreement_reference}"
+                         + ("" if unit.agreement_current else " (trước khi điều chỉnh)"))
+        sheet.append([(unit.rank, "center"), (unit.code, "cell"), (unit.name, "wrap")]
+                     + [(f.score, "cell") for f in unit.fields]
+                     + [(unit.self_total, "cell"), (unit.appraised_total, "cell"), (unit.score, "bold"),
+                        (unit.max_points, "cell"), (unit.percent, "percent_bold"), (unit.band or "", "cell"),
+                        ("; ".join(notes), "wrap")])
+    return sheet
 
 
-def _statistics_sheet(workbook: Workbook, results: Results) -> None:
-    ws = workbook.create_sheet(STATISTICS_SHEET)
-    _widths(ws, [34, 60, 14, 16, 16])
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+def _statistics_sheet(results: Results) -> Sheet:
+    sheet = Sheet(STATISTICS_SHEET, widths=[34, 60, 14, 16, 16], freeze=f"A{HEADER_ROW + 1}")
     stats = results.statistics
-    _title_rows(ws, "THỐNG KÊ KẾT QUẢ", results.name)
-    _header(ws, ["Chỉ tiêu", "Giá trị", "", "", ""])
-    for label, value, fmt in (("Số đơn vị", stats.units, None), ("Tỷ lệ trung bình (%)", stats.mean, "0.00"),
-                              ("Cao nhất (%)", stats.highest, "0.00"), ("Thấp nhất (%)", stats.lowest, "0.00"),
-                              ("Chênh lệch cao nhất − thấp nhất (điểm %)", stats.gap, "0.00"),
-                              ("Điểm đạt trung bình", stats.mean_score, None)):
-        ws.append([_cell(ws, label), _cell(ws, value, fmt=fmt)])
+    _title_rows(sheet, "THỐNG KÊ KẾT QUẢ", results.name)
+    _header(sheet, ["Chỉ tiêu", "Giá trị", "", "", ""])
+    for label, value, style in (("Số đơn vị", stats.units, "cell"), ("Tỷ lệ trung bình (%)", stats.mean, "percent"),
+                                ("Cao nhất (%)", stats.highest, "percent"), ("Thấp nhất (%)", stats.lowest, "percent"),
+                                ("Chênh lệch cao nhất − thấp nhất (điểm %)", stats.gap, "percent"),
+                                ("Điểm đạt trung bình", stats.mean_score, "cell")):
+        sheet.append([(label, "cell"), (value, style)])
     for band in stats.per_band:
-        ws.append([_cell(ws, f"Xếp loại {band['band']} (từ {band['min']:g}%)"), _cell(ws, band["units"])])
-    ws.append([])
-    ws.append([_cell(ws, "TIÊU CHÍ BỊ TRỪ ĐIỂM NHIỀU NHẤT", font=_BOLD, border=False)])
-    _header(ws, ["Mã tiêu chí", "Nội dung tiêu chí", "Số đơn vị bị trừ", "Điểm trừ trung bình",
-                 "Tổng điểm bị trừ"])
+        sheet.append([(f"Xếp loại {band['band']} (từ {band['min']:g}%)", "cell"), (band["units"], "cell")])
+    sheet.append([])
+    sheet.append([("TIÊU CHÍ BỊ TRỪ ĐIỂM NHIỀU NHẤT", "title")])
+    _header(sheet, ["Mã tiêu chí", "Nội dung tiêu chí", "Số đơn vị bị trừ", "Điểm trừ trung bình",
+                    "Tổng điểm bị trừ"])
     for d in results.most_deducted:
-        ws.append([_cell(ws, d.code), _cell(ws, d.title, align=_WRAP), _cell(ws, d.units),
-                   _cell(ws, d.average_deduction), _cell(ws, d.total_deduction)])
+        sheet.append([(d.code, "cell"), (d.title, "wrap"), (d.units, "cell"), (d.average_deduction, "cell"),
+                      (d.total_deduction, "cell")])
+    return sheet
 
 
 def _findings_text(codes: list[str]) -> str:
@@ -211,40 +159,32 @@ def _difference(rows) -> float | None:
     return round(sum(a - s for a, s in pairs), 4) if pairs else None
 
 
-def _unit_sheet(workbook: Workbook, unit: UnitResult, results: Results, campaign, by_cell: dict,
-                name: str) -> None:
-    ws = workbook.create_sheet(name)
-    _widths(ws, UNIT_WIDTHS)
-    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+def _unit_sheet(unit: UnitResult, results: Results, by_cell: dict, name: str) -> Sheet:
+    sheet = Sheet(name, widths=UNIT_WIDTHS, freeze=f"C{HEADER_ROW + 1}")
     band = f", xếp loại {unit.band}" if unit.band else ""
-    _title_rows(ws, f"{unit.code} — {unit.name}",
+    _title_rows(sheet, f"{unit.code} — {unit.name}",
                 f"Điểm đạt {unit.score:g}/{unit.max_points:g} ({unit.percent:.2f}%){band}, xếp hạng {unit.rank}/"
                 f"{len(results.units)}")
-    _header(ws, UNIT_HEADERS)
+    _header(sheet, UNIT_HEADERS)
     rows_by_field: dict[str, list] = {}
     for row in unit.criteria:
         rows_by_field.setdefault(row.field, []).append(row)
-    unit_difference = _difference(unit.criteria)
     for total in unit.fields:
-        ws.append([_cell(ws, total.code, font=_BOLD, fill=_FIELD_FILL),
-                   _cell(ws, total.title, font=_BOLD, fill=_FIELD_FILL, align=_WRAP),
-                   _cell(ws, total.max_points, font=_BOLD, fill=_FIELD_FILL),
-                   _cell(ws, total.self_total, font=_BOLD, fill=_FIELD_FILL),
-                   _cell(ws, total.appraised_total, font=_BOLD, fill=_FIELD_FILL),
-                   _cell(ws, _difference(rows_by_field.get(total.code, [])), font=_BOLD, fill=_FIELD_FILL)]
-                  + [_cell(ws, None, fill=_FIELD_FILL) for _ in range(5)])
-        for row in rows_by_field.get(total.code, []):
+        field_rows = rows_by_field.get(total.code, [])
+        sheet.append([(total.code, "field"), (total.title, "field_wrap"), (total.max_points, "field"),
+                      (total.self_total, "field"), (total.appraised_total, "field"),
+                      (_difference(field_rows), "field")] + [(None, "field")] * 5)
+        for row in field_rows:
             difference = (None if row.self_score is None or row.appraised_score is None
                           else round(row.appraised_score - row.self_score, 4))
-            findings = "Không áp dụng" if not row.applicable else _findings_text(by_cell.get((unit.code, row.code),
-                                                                                             []))
-            ws.append([_cell(ws, row.code), _cell(ws, row.title, align=_WRAP),
-                       _cell(ws, row.max_points if row.applicable else None), _cell(ws, _number(row.self_score)),
-                       _cell(ws, _number(row.appraised_score)), _cell(ws, difference),
-                       _cell(ws, row.explanation, align=_WRAP), _cell(ws, row.comment, align=_WRAP),
-                       _cell(ws, OBJECTION_WORDS.get(row.objection_status or "", "")),
-                       _cell(ws, row.evidence_count), _cell(ws, findings, align=_WRAP)])
-    ws.append([_cell(ws, "Tổng cộng", font=_BOLD), _cell(ws, None), _cell(ws, unit.max_points, font=_BOLD),
-               _cell(ws, unit.self_total, font=_BOLD), _cell(ws, unit.appraised_total, font=_BOLD),
-               _cell(ws, unit_difference, font=_BOLD), _cell(ws, None),
-               _cell(ws, None), _cell(ws, None), _cell(ws, unit.evidence_count, font=_BOLD), _cell(ws, None)])
+            findings = ("Không áp dụng" if not row.applicable
+                        else _findings_text(by_cell.get((unit.code, row.code), [])))
+            sheet.append([(row.code, "cell"), (row.title, "wrap"), (row.max_points if row.applicable else None, "cell"),
+                          (_number(row.self_score), "cell"), (_number(row.appraised_score), "cell"),
+                          (difference, "cell"), (row.explanation, "wrap"), (row.comment, "wrap"),
+                          (OBJECTION_WORDS.get(row.objection_status or "", ""), "cell"),
+                          (row.evidence_count, "cell"), (findings, "wrap")])
+    sheet.append([("Tổng cộng", "bold"), (None, "cell"), (unit.max_points, "bold"), (unit.self_total, "bold"),
+                  (unit.appraised_total, "bold"), (_difference(unit.criteria), "bold"), (None, "cell"),
+                  (None, "cell"), (None, "cell"), (unit.evidence_count, "bold"), (None, "cell")])
+    return sheet
