@@ -91,12 +91,11 @@ def _appraisal(unit: str, criterion, self_score: float, has_evidence: bool) -> t
 
 
 def _objections(store: Store, campaign, deductions, summary: dict) -> None:
-    """The first deducted criterion with evidence: the unit objects and the council accepts; the next unit's
-    first deduction: the unit objects and the council rejects."""
-    by_unit: dict[str, tuple[str, float, float]] = {}
-    for unit, code, self_score, appraised in deductions:
-        by_unit.setdefault(unit, (code, self_score, appraised))
-    for n, (unit, (code, self_score, appraised)) in enumerate(list(by_unit.items())[:2]):
+    """The first deduction: the unit objects and the council accepts; the next one (another unit's when there is
+    one): the unit objects and the council rejects."""
+    first_per_unit = list({unit: (unit, code, s, a) for unit, code, s, a in reversed(deductions)}.values())[::-1]
+    chosen = first_per_unit[:2] if len(first_per_unit) >= 2 else deductions[:2]
+    for n, (unit, code, self_score, appraised) in enumerate(chosen):
         raise_objection(store, campaign, unit, code, "Đơn vị đề nghị Hội đồng xem xét lại: tài liệu kiểm chứng đã "
                         "thể hiện đầy đủ nội dung tiêu chí.", by=f"{unit} (demo)")
         if n == 0:
