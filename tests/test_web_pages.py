@@ -4,6 +4,7 @@ store), downloads, sessions and throttling, corrections, escaping, and the CLI c
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from starlette.testclient import TestClient
@@ -69,8 +70,9 @@ def test_bad_files_get_a_message_and_nothing_is_stored(web):
         ("files", ("tot.pdf", good, "application/pdf"))])
     assert response.status_code == 200
     assert "Không lưu được 2 tệp" in response.text
-    assert "hong.pdf" in response.text and "virus.exe" in response.text
-    assert "loại tệp không được hỗ trợ" in response.text
+    errors = re.findall(r"<li>([^<]*)</li>", response.text.split("Không lưu được 2 tệp")[1].split("</ul>")[0])
+    assert [e.split(":")[0] for e in errors] == ["hong.pdf", "virus.exe"]
+    assert all(len(e.split(":", 1)[1].strip()) > 5 for e in errors)  # a reason for each
     assert "/tmp/" not in response.text and str(store.root) not in response.text  # no server paths leak
     names = [l["filename"] for e in list_evidence(store, unit_code="STP") for l in e["links"]]
     assert names == ["tot.pdf"]
@@ -290,3 +292,11 @@ def test_secretariat_generates_and_downloads_documents_and_the_workbook(web):
     assert client.get(f"{C}/documents/evidence.db").status_code == 404
     bad = client.post(f"{C}/documents/generate", data={"csrf": token, "kind": "x"}, follow_redirects=True)
     assert "Chọn loại văn bản" in bad.text
+
+
+def test_reader_errors_are_said_in_vietnamese():
+    from evidence.web.views_unit import _vi_error
+    assert _vi_error("unsupported file type (not a PDF, Word document, image or text)").startswith(
+        "loại tệp không được hỗ trợ")
+    assert _vi_error("corrupt or truncated PDF (PdfStreamError)").startswith("tệp bị hỏng")
+    assert _vi_error("something else") == "something else"

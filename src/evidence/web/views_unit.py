@@ -220,6 +220,10 @@ _VI_ERRORS = [
     ("corrupt", "tệp bị hỏng, không đọc được"),
     ("larger than", "tệp quá lớn"),
     ("does not apply", "tiêu chí này không áp dụng cho đơn vị"),
+    ("crashed", "không đọc được tệp"),
+    ("timed out", "đọc tệp quá thời gian cho phép"),
+    ("time limit", "đọc tệp quá thời gian cho phép"),
+    ("password", "tệp được đặt mật khẩu, không đọc được"),
 ]
 
 
