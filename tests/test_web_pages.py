@@ -300,3 +300,17 @@ def test_reader_errors_are_said_in_vietnamese():
         "loại tệp không được hỗ trợ")
     assert _vi_error("corrupt or truncated PDF (PdfStreamError)").startswith("tệp bị hỏng")
     assert _vi_error("something else") == "something else"
+
+
+def test_a_correction_settles_the_finding_it_was_about(web):
+    from evidence.findings import findings_for_evidence
+    store = web["store"]
+    evidence_id = attach(store, plan_pdf(web["tmp"] / "draft.pdf", number="/KH-SNV"), "STP", "1.1")
+    assert "NUMBER_BLANK" in {f["code"] for f in findings_for_evidence(store, evidence_id)}
+    client, token = client_for(web, "stp")
+    page = client.get(f"{C}/u/STP/k/1.1").text
+    assert "Chưa có số văn bản" in page
+    client.post(f"/e/{evidence_id}/correct", data={"csrf": token, "field": "number", "value": "15/KH-SNV"})
+    assert "NUMBER_BLANK" not in {f["code"] for f in findings_for_evidence(store, evidence_id)}
+    page = client.get(f"/e/{evidence_id}").text
+    assert "15/KH-SNV" in page and "đã sửa" in page and "/KH-SNV" in page  # the extracted value stays visible

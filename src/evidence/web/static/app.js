@@ -20,6 +20,18 @@
       if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; show(); }
     });
   });
+  // the server refuses a request over the limit; say it before sending megabytes for nothing
+  document.querySelectorAll("form[data-max-bytes]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      var limit = parseInt(form.dataset.maxBytes, 10), total = 0;
+      form.querySelectorAll("input[type=file]").forEach(function (input) {
+        Array.prototype.forEach.call(input.files, function (f) { total += f.size; });
+      });
+      var message = form.querySelector("[data-size-error]");
+      if (message) { message.hidden = total <= limit; }
+      if (total > limit) { e.preventDefault(); e.stopImmediatePropagation(); }
+    });
+  });
   // a long operation (reading files, making documents): say so and prevent a second click
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {
