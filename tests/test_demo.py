@@ -1,0 +1,51 @@
+"""The demo round end to end: what `make demo` runs, on a temporary store (without OCR, to keep it short)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evidence.cli import main
+from evidence.errors import InputError
+from evidence.demo.run import prepare_store
+from evidence.store import Store
+
+
+@pytest.mark.slow
+def test_demo_runs_a_whole_round(tmp_path):
+    store_dir, out_dir = tmp_path / "store", tmp_path / "out"
+    result = CliRunner().invoke(main, ["--store", str(store_dir), "demo", "--out", str(out_dir), "--no-ocr",
+                                       "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["campaign"].startswith("cchc-")
+    assert summary["ingested"] > 150
+    assert len(summary["ingest_errors"]) == 1 and "ban-chup-hong.pdf" in summary["ingest_errors"][0]
+    assert all(s["total"] > 0 for s in summary["searches"])
+    assert summary["findings"] > 0 and summary["scoring"]["appraised"] > 0
+    documents = [Path(p) for p in summary["documents"]]
+    kinds = {p.stem.split("-")[2] for p in documents if p.suffix == ".docx"}
+    assert kinds == {"plan", "decision", "reminder", "minutes", "report", "announcement"}
+    assert all(p.is_file() and p.stat().st_size > 0 for p in documents)
+    assert any(p.suffix == ".xlsx" for p in documents)
+    assert {a["role"] for a in summary["accounts"]} == {"secretariat", "reviewer", "unit"}
+    # the demo store is a real store: it proves itself whole
+    verify = CliRunner().invoke(main, ["--store", str(store_dir), "verify", "--json"], catch_exceptions=False)
+    assert verify.exit_code == 0 and json.loads(verify.stdout)["ok"]
+
+
+def test_demo_never_wipes_a_real_store(tmp_path, campaign_file):
+    from evidence.campaign import create_campaign
+    from evidence.frameworks.model import save_framework
+    from conftest import small_framework
+    store = Store.init(tmp_path / "real")
+    save_framework(store, small_framework())
+    create_campaign(store, campaign_file)
+    store.close()
+    with pytest.raises(InputError, match="real campaigns"):
+        prepare_store(tmp_path / "real")
+    with Store.open(tmp_path / "real") as again:
+        assert again.db.execute("SELECT COUNT(*) FROM campaigns").fetchone()[0] == 1
