@@ -88,7 +88,7 @@ def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int 
     wall = time.monotonic() - started
 
     hits = {field: 0 for field in FIELDS}
-    text_pages = text_seconds = ocr_pages = ocr_seconds = 0.0
+    all_pages = other_seconds = ocr_pages = ocr_seconds = 0.0
     failures: list[str] = []
     for name, want in labels.items():
         record = readings.get(name, {})
@@ -106,18 +106,21 @@ def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int 
                 failures.append(f"{name} {field}: got {base.get(shown)!r} want {want.get(shown)!r}")
         ocr_pages += record["ocr_pages"]
         ocr_seconds += record["ocr_seconds"]
-        text_pages += record["pages"] - record["ocr_pages"]
-        text_seconds += record["seconds"] - record["ocr_seconds"]
+        all_pages += record["pages"]
+        other_seconds += record["seconds"] - record["ocr_seconds"]
     total = len(labels)
     print(f"\n{title}: {total} documents" + (f", read in {wall:.0f} s wall" if todo else " (cached readings)"))
     print(f"{'field':<14}{'correct':>9}{'accuracy':>10}")
     for field in FIELDS:
         print(f"{field:<14}{hits[field]:>9}{100 * hits[field] / max(total, 1):>9.1f}%")
-    if text_pages:
-        print(f"seconds per text-layer page (all but OCR): {text_seconds / text_pages:.3f}")
+    if all_pages:
+        print(f"seconds per page for everything but OCR (text layer, widgets, signatures, header): "
+              f"{other_seconds / all_pages:.3f}  ({int(all_pages)} pages)")
     if ocr_pages:
-        print(f"seconds per OCR page (render + Tesseract, per page of wall time inside a document): "
-              f"{ocr_seconds / ocr_pages:.2f}")
+        print(f"seconds per OCR page (render + Tesseract, wall time inside one reader): "
+              f"{ocr_seconds / ocr_pages:.2f}  ({int(ocr_pages)} pages OCRed)")
+    if todo and all_pages:
+        print(f"throughput: {wall / all_pages:.2f} s of wall time per page with {jobs or 'all'} readers in parallel")
     if verbose and failures:
         print("misses:")
         for line in failures:
