@@ -190,3 +190,16 @@ def test_missing_template_and_unknown_kind(store, campaign, tmp_path):
         generate(store, campaign.id, "plan", templates=tmp_path / "empty")
     with pytest.raises(InputError, match="unknown document kind"):
         generate(store, campaign.id, "memo")
+
+
+def test_chart_draws_units_at_zero_and_full_percent():
+    """A unit with 0 % (nothing appraised yet) or 100 % still gets a bar; the image is a real PNG."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from evidence.documents.chart import percentages_chart
+    png = percentages_chart(["A", "B", "C"], [0.0, 55.5, 100.0], ["Yếu", "Trung bình", "Tốt"],
+                            ["Tốt", "Khá", "Trung bình", "Yếu"])
+    image = Image.open(BytesIO(png))
+    assert image.format == "PNG" and image.width > 500

@@ -46,7 +46,7 @@ def percentages_chart(labels: list[str], percents: list[float], bands: list[str]
     for i, (label, value, band) in enumerate(zip(labels, percents, bands)):
         x0 = left + i * slot + slot * 0.1
         x1 = left + (i + 1) * slot - slot * 0.1
-        y = bottom - span * max(0.0, min(value, 100.0)) / 100
+        y = min(bottom - span * max(0.0, min(value, 100.0)) / 100, bottom - 2)  # a 0 % bar is a thin line
         draw.rectangle([x0, y, max(x1, x0 + 1), bottom - 1], fill=colour_of.get(band, "#7f7f7f"))
         if named:
             text_img = Image.new("RGBA", (int(draw.textlength(label, font=tiny)) + 4, tiny.size + 6), (0, 0, 0, 0))

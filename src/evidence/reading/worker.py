@@ -19,7 +19,7 @@ from typing import Iterator
 from .. import config
 from ..errors import ReadError
 from .model import Reading
-from .reader import read_document  # imported once here, so every forked reader starts warm
+from .reader import read_document, reason_of  # imported once here: forked readers start warm
 
 MEMORY_LIMIT_BYTES = int(os.environ.get("EVIDENCE_READ_MEMORY_MB", "8192")) * 1024 * 1024
 
