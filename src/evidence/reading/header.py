@@ -242,7 +242,7 @@ def _type_from_line(text: str) -> str | None:
     return _TYPE_KEYS[best[0]] if best else None
 
 
-def extract_metadata(page_texts: list[str], *, signatures=(), sources=()) -> dict:
+def extract_metadata(page_texts: list[str], *, signatures=()) -> dict:
     """The header keys of the metadata contract (number … references, date_source), plus `warnings`."""
     meta: dict = {"warnings": []}
     warnings = meta["warnings"]

@@ -127,7 +127,7 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
         signatures, sig_warnings = read_signatures(pdf_reader, path)
         warnings += sig_warnings
     meta["signatures"] = signatures
-    meta.update(extract_metadata(page_texts, signatures=signatures, sources=sources))
+    meta.update(extract_metadata(page_texts, signatures=signatures))
     meta["warnings"] = _dedupe(warnings + meta.get("warnings", []))
     meta["pages"] = len(page_texts)
     meta["text_source"] = text_source
