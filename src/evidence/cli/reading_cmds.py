@@ -9,7 +9,7 @@ import click
 from .. import config
 from ..errors import ReadError
 from ..reading import METADATA_KEYS, read_many
-from .common import json_option, print_json, warn
+from .common import json_option, print_json
 
 LABELS = {
     "sha256": "SHA-256", "format": "Format", "pages": "Pages", "text_source": "Text from", "number": "Number",
@@ -63,9 +63,6 @@ def inspect(file: Path, as_json: bool, no_ocr: bool, timeout: float) -> None:
     [(_, result)] = list(read_many([file], ocr=not no_ocr, jobs=1, timeout=timeout))
     if isinstance(result, ReadError):
         raise result
-    for code in result.metadata.get("warnings") or []:
-        if code in ("ocr_unavailable", "doc_conversion_failed"):
-            warn(f"{file}: {code}")
     metadata = {key: result.metadata.get(key) for key in METADATA_KEYS}
     if as_json:
         print_json(metadata)
