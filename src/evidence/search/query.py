@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..vn.numbers import NUMBER_RE, PARTY_RE
 from ..vn.text import nfc, squash_spaces
 from .analysis import folded_words, number_key
-from .schema import TEXT_FIELD_BOOSTS, link_key
+from .schema import BOOST_FIELDS, MATCH_FIELDS, link_key
 
 NUMBER_BOOST = 40.0   # the document that *is* 1366/KH-UBND comes first …
 REFS_BOOST = 6.0      # … then the ones that cite it in their metadata …
@@ -96,8 +96,20 @@ class ParsedQuery:
     numbers: list[str] = field(default_factory=list)  # number keys found in the query
 
 
-def _parser(schema):
-    return MultifieldParser(list(TEXT_FIELD_BOOSTS), schema, fieldboosts=TEXT_FIELD_BOOSTS)
+def _parser(schema, fields: dict[str, float]):
+    return MultifieldParser(list(fields), schema, fieldboosts=fields)
+
+
+def _text_query(schema, text: str) -> Q.Query:
+    """Matching runs on the folded fields only (half the postings to walk); the accented fields are optional
+    clauses that add to the score of the documents already matched, so the accented form still ranks first."""
+    folded = _parser(schema, MATCH_FIELDS).parse(text)
+    if folded is Q.NullQuery:
+        return folded
+    accented = _parser(schema, BOOST_FIELDS).parse(text)
+    if accented is Q.NullQuery or accented == folded:
+        return folded
+    return Q.AndMaybe(folded, accented)
 
 
 def check_syntax(text: str) -> None:
@@ -171,7 +183,7 @@ def parse_query(schema, text: str) -> ParsedQuery:
     remainder = " ".join(squash_spaces(r) for r in rest).strip()
     if remainder:
         try:
-            parsed = _parser(schema).parse(remainder)
+            parsed = _text_query(schema, remainder)
         except Exception as exc:  # Whoosh's parser is lenient; anything it still rejects is the query's fault
             raise InputError(f"query {text!r}: {exc}") from None
         if parsed is not Q.NullQuery:
