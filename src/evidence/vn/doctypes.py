@@ -20,11 +20,7 @@ TYPE_NAMES: dict[str, str] = {
     "CV": "Công văn",
     "L": "Luật", "NĐ": "Nghị định", "TT": "Thông tư", "TTLT": "Thông tư liên tịch", "PL": "Pháp lệnh",
 }
-ADMINISTRATIVE_CODES = frozenset(list(TYPE_NAMES)[:30])
 LEGAL_CODES = frozenset({"L", "NĐ", "TT", "TTLT", "PL"})
-
-# codes written in number symbols (before the first hyphen); longest first for matching
-SYMBOL_CODES = sorted((c for c in TYPE_NAMES if c not in ("CV", "L")), key=len, reverse=True)
 
 _EXTRA_NAMES = {  # spellings seen in real text → code
     "bản thoả thuận": "BTT", "giấy uỷ quyền": "GUQ", "quyết định (cá biệt)": "QĐ", "nghị quyết (cá biệt)": "NQ",
@@ -62,8 +58,3 @@ def find_type_name(line: str) -> str | None:
         if key == name or key.startswith(name + " "):
             return _BY_NAME[name]
     return None
-
-
-def code_from_symbol_part(part: str) -> str | None:
-    """Exact (case-sensitive) code lookup for the first part of a symbol: 'QĐ' → 'QĐ', 'Qđ' → None."""
-    return part if part in TYPE_NAMES and part not in ("CV",) else None

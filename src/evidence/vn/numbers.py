@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .doctypes import LEGAL_CODES, TYPE_NAMES
+from .doctypes import TYPE_NAMES
 from .text import nfc
 
 _LETTER = r"A-Za-zÀ-ỹĐđÐð"
@@ -97,11 +97,6 @@ def _clean_digits(num: str | None) -> str | None:
     return num.lstrip("0") if len(num) > 2 and num[:-1].isdigit() and num.startswith("0") else num
 
 
-def canonical_number(text: str) -> str | None:
-    parsed = parse_number(text)
-    return parsed.canonical if parsed else None
-
-
 def normalize_number(text: str | None) -> str | None:
     """The canonical form of a number typed by a user, for exact matching: `1366 / kh - ubnd` → `1366/KH-UBND`,
     `số 30/2020/nđ-cp` → `30/2020/NĐ-CP`, `84/QĐÐ-UBND` → `84/QĐ-UBND`. None when `text` holds no number.
@@ -136,7 +131,3 @@ def find_numbers(text: str) -> list[tuple[int, int, DocNumber]]:
                                                            year=match.group("year"),
                                                            symbol=clean_symbol(match.group("sym")))))
     return out
-
-
-def is_legal_code(code: str | None) -> bool:
-    return code in LEGAL_CODES
