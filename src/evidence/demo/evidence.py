@@ -43,8 +43,9 @@ BODY = {
            "khẩn trương triển khai các nội dung sau:",
            "1. Rà soát, tổng hợp tài liệu kiểm chứng; 2. Báo cáo kết quả thực hiện trước thời hạn quy định."],
 }
-GENERIC_BODY = ["{unit} ban hành văn bản về {topic}, làm tài liệu kiểm chứng cho việc xác định Chỉ số cải cách "
-                "hành chính.", "Các phòng, đơn vị có liên quan tổ chức thực hiện nghiêm túc nội dung trên."]
+GENERIC_BODY = ["Thực hiện Kế hoạch cải cách hành chính năm của Ủy ban nhân dân tỉnh, {unit} ban hành văn bản về "
+                "{topic}, làm tài liệu kiểm chứng cho việc xác định Chỉ số cải cách hành chính.",
+                "Các phòng, đơn vị có liên quan tổ chức thực hiện nghiêm túc nội dung trên."]
 SIGNERS = ["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Quang Vinh", "Phạm Thị Thu Hà", "Hoàng Minh Tuấn"]
 FORMATS = ["docx", "pdf", "docx", "pdf", "pdf"]
 
