@@ -269,10 +269,7 @@ def _reader_version() -> int | None:
 def _reindex(store: Store, evidence_ids: list[int], items: list[_Item]) -> None:
     """Bring the search index up to date for these records. The database is the source of truth: when the
     index cannot be updated, say so; `evidence index check` finds and `index rebuild` repairs it."""
-    try:
-        from . import search
-    except ImportError:
-        return
+    from . import search  # imported here: search reads evidence through this module
     try:
         search.index_evidence(store, evidence_ids)
     except EvidenceError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .errors import InputError, NotFound
+from .errors import EvidenceError, InputError, NotFound
 from .store import Store, now_iso
 from .vn.dates import parse_date
 from .vn.doctypes import TYPE_NAMES, type_from_name, type_name
@@ -93,13 +93,10 @@ def correct_metadata(store: Store, evidence_id: int, field: str, value: str | No
 
 def _reindex(store: Store, evidence_id: int) -> bool:
     """The database is the truth; when the index cannot follow, `evidence index check/rebuild` repairs it."""
-    try:
-        from . import search
-    except ImportError:
-        return False
+    from . import search  # imported here: search reads evidence through catalog, which reads corrections
     try:
         search.index_evidence(store, [evidence_id])
-    except Exception:  # the correction is recorded; a stale index is reported by `index check`
+    except EvidenceError:  # the correction is recorded; a stale index is reported by `index check`
         return False
     return True
 
@@ -115,14 +112,8 @@ def history(store: Store, evidence_id: int) -> list[dict]:
 def latest(store: Store, evidence_id: int) -> dict[str, str | None]:
     """field → the value of its latest correction."""
     out: dict[str, str | None] = {}
-    try:
-        rows = store.db.execute("SELECT field, value FROM metadata_corrections WHERE evidence_id = ? ORDER BY id",
-                                (evidence_id,)).fetchall()
-    except Exception as exc:  # a store older than the corrections table: nothing to apply
-        if "no such table" in str(exc):
-            return out
-        raise
-    for row in rows:
+    for row in store.db.execute("SELECT field, value FROM metadata_corrections WHERE evidence_id = ? ORDER BY id",
+                                (evidence_id,)):
         out[row["field"]] = row["value"]
     return out
 

@@ -12,11 +12,7 @@ from .frameworks.model import Criterion
 from .vn.doctypes import TYPE_NAMES
 from .vn.text import fold
 
-try:  # the due-rule language belongs to the frameworks package
-    from .frameworks.due import DueRuleError, describe_due, due_window
-except ImportError:  # pragma: no cover - only while frameworks/due.py has not landed
-    due_window = describe_due = None
-    DueRuleError = ValueError
+from .frameworks.due import DueRuleError, describe_due, due_window
 
 SIGNABLE_FORMATS = ("pdf", "docx", "doc")  # formats where a digital signature is expected or worth asking for
 
@@ -160,7 +156,7 @@ def _number(link: LinkedEvidence) -> Iterator[Finding]:
 
 
 def _window(criterion: Criterion, data: RoundData, cache: dict):
-    if not criterion.due_rule or due_window is None:
+    if not criterion.due_rule:
         return None
     if criterion.code not in cache:
         campaign = data.campaign

@@ -64,13 +64,7 @@ def main(ctx: click.Context, store_path: str | None) -> None:
 
 def _register() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":  # area not built yet
-                continue
-            raise
-        for command in module.COMMANDS:
+        for command in importlib.import_module(f"{__name__}.{name}").COMMANDS:
             main.add_command(command)
 
 

@@ -9,6 +9,7 @@ import click
 from .. import config
 from ..catalog import attach_files, get_evidence, ingest_dir, list_evidence
 from ..campaign import resolve_campaign_id
+from ..findings import findings_for_evidence
 from .common import AppContext, Progress, emit, json_option, pass_app, table
 
 
@@ -113,7 +114,7 @@ def show(app: AppContext, evidence_id: int, as_json: bool):
     """One evidence record: metadata, links, findings."""
     store = app.store()
     data = get_evidence(store, evidence_id)
-    data["findings"] = _findings_for(store, evidence_id)
+    data["findings"] = findings_for_evidence(store, evidence_id)
 
     def human(d):
         click.echo(f"evidence #{d['evidence_id']}  {d['filename']}  ({d['format']}, {d['pages']} page(s), "
@@ -141,14 +142,6 @@ def _short(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, ""))
     return str(value)
-
-
-def _findings_for(store, evidence_id: int) -> list[dict]:
-    try:
-        from ..findings import findings_for_evidence
-    except ImportError:
-        return []
-    return findings_for_evidence(store, evidence_id)
 
 
 COMMANDS = [attach, ingest, list_command, show]

@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, Response
 
 from .. import accounts
 from ..campaign import list_campaigns, load_campaign, progress
+from ..documents.pdf import soffice
 from ..errors import EvidenceError, InputError, NotFound
 from ..vn.doctypes import TYPE_NAMES
 from . import services
@@ -48,11 +49,8 @@ def dashboard(ctx: Ctx) -> Response:
                                       scores[c.code].appraised_score is not None),
                      "objections": sum(1 for s in scores.values() if s.objection_status == "open"),
                      "leaves": len(leaves)})
-    try:
-        found = services.findings(ctx.store, campaign)
-        summary = summarize_dicts(found)
-    except services.Unavailable:
-        found, summary = None, None
+    found = services.findings(ctx.store, campaign)
+    summary = summarize_dicts(found)
     by_unit: dict[str, int] = {}
     for f in found or []:
         by_unit[f.get("unit") or ""] = by_unit.get(f.get("unit") or "", 0) + 1
@@ -98,8 +96,8 @@ def search(ctx: Ctx) -> Response:
     values = {k: (q.get(k) or "").strip() for k in ("q", "campaign", "unit", "criterion", "type", "from", "to")}
     campaigns = list_campaigns(ctx.store)
     units = sorted({r[0] for r in ctx.store.db.execute("SELECT code FROM units")})
-    outcome, error, available = None, None, services.available("search")
-    if values["q"] and available:
+    outcome, error = None, None
+    if values["q"]:
         try:
             outcome = services.search(ctx.store, values["q"], campaign=values["campaign"] or None,
                                       unit=values["unit"] or None, criterion=values["criterion"] or None,
@@ -108,7 +106,7 @@ def search(ctx: Ctx) -> Response:
         except InputError as exc:
             error = search_error(str(exc))
     return ctx.render("search.html", values=values, outcome=outcome, error=error, campaigns=campaigns,
-                      units=units, types=TYPE_NAMES, available=available)
+                      units=units, types=TYPE_NAMES)
 
 
 def search_error(message: str) -> str:
@@ -135,20 +133,11 @@ def _files(ctx: Ctx, campaign_id: str) -> list[dict]:
 @page(*SECRETARIAT)
 def documents(ctx: Ctx) -> Response:
     campaign = _campaign(ctx)
-    try:
-        kinds = services.document_kinds()
-    except services.Unavailable:
-        kinds = ()
-    return ctx.render("documents.html", campaign=campaign, kinds=kinds, kind_labels=KIND_LABELS,
-                      files=_files(ctx, campaign.id), workbook=services.available("excel_export"),
-                      soffice=_soffice_available())
+    return ctx.render("documents.html", campaign=campaign, kinds=services.document_kinds(),
+                      kind_labels=KIND_LABELS, files=_files(ctx, campaign.id), soffice=_soffice_available())
 
 
 def _soffice_available() -> bool:
-    try:
-        from ..documents.pdf import soffice
-    except ImportError:
-        return False
     return soffice() is not None
 
 
@@ -177,9 +166,6 @@ def workbook(ctx: Ctx) -> Response:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         services.export_workbook(ctx.store, campaign.id, folder / f"{campaign.id}-bang-diem.xlsx")
-    except services.Unavailable:
-        return ctx.redirect(f"/c/{campaign.id}/documents", "Chức năng xuất bảng điểm chưa có trong bản cài đặt này.",
-                            "error")
     except EvidenceError as exc:
         return ctx.redirect(f"/c/{campaign.id}/documents", f"Chưa xuất được bảng điểm: {exc}", "error")
     return ctx.redirect(f"/c/{campaign.id}/documents", f"Đã xuất bảng điểm {campaign.id}-bang-diem.xlsx.")

@@ -8,6 +8,7 @@ from .. import accounts
 from ..accounts import LoginThrottled
 from ..campaign import list_campaigns, load_campaign
 from ..errors import InputError
+from . import services
 from .security import (Ctx, client_address, page, safe_redirect_target, session_user, sign_in)
 
 
@@ -71,11 +72,7 @@ def home(ctx: Ctx) -> Response:
             from ..campaign import progress
             entry["progress"] = next((p for p in progress(ctx.store, campaign) if p["unit"] == ctx.user.unit), None)
             entry["unit"] = campaign.unit(ctx.user.unit)
-            try:
-                from .services import unit_status
-                entry["status"] = unit_status(ctx.store, campaign.id, ctx.user.unit)
-            except ImportError:
-                entry["status"] = None
+            entry["status"] = services.unit_status(ctx.store, campaign.id, ctx.user.unit)
         campaigns.append(entry)
     return ctx.render("home.html", campaigns=campaigns)
 

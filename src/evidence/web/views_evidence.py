@@ -38,10 +38,7 @@ def evidence_context(ctx: Ctx, evidence_id: int, **extra) -> dict:
     record = get_evidence(ctx.store, evidence_id)
     extracted = _extracted(ctx, evidence_id)
     record["links"] = [l for l in record["links"] if can_see_unit(ctx.user, l["unit"])]
-    try:
-        found = services.evidence_findings(ctx.store, evidence_id)
-    except services.Unavailable:
-        found = None
+    found = services.evidence_findings(ctx.store, evidence_id)
     text = ""
     if record["format"] not in ("pdf", "image"):
         text = evidence_text(ctx.store, evidence_id)

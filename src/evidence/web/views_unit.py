@@ -29,15 +29,12 @@ def _evidence_counts(ctx: Ctx, campaign_id: str, unit: str) -> dict[str, int]:
         " GROUP BY criterion_code", (campaign_id, unit))}
 
 
-def _findings_by_criterion(ctx: Ctx, campaign, unit: str) -> tuple[dict[str, list[dict]], list[dict], bool]:
-    try:
-        found = services.findings(ctx.store, campaign, unit)
-    except services.Unavailable:
-        return {}, [], False
+def _findings_by_criterion(ctx: Ctx, campaign, unit: str) -> tuple[dict[str, list[dict]], list[dict]]:
+    found = services.findings(ctx.store, campaign, unit)
     by_criterion: dict[str, list[dict]] = {}
     for f in found:
         by_criterion.setdefault(f.get("criterion") or "", []).append(f)
-    return by_criterion, found, True
+    return by_criterion, found
 
 
 def _depth(code: str) -> int:
@@ -50,7 +47,7 @@ def unit_tree(ctx: Ctx) -> Response:
     counts = _evidence_counts(ctx, campaign.id, unit.code)
     scores = services.scores(ctx.store, campaign.id, unit.code)
     status = services.unit_status(ctx.store, campaign.id, unit.code)
-    findings_by, all_findings, have_findings = _findings_by_criterion(ctx, campaign, unit.code)
+    findings_by, all_findings = _findings_by_criterion(ctx, campaign, unit.code)
     excluded = campaign.not_applicable_codes(unit)
     rows = []
     totals = {"max": 0.0, "self": 0.0, "appraised": 0.0, "evidence": 0, "leaves": 0, "with_evidence": 0}
@@ -73,14 +70,14 @@ def unit_tree(ctx: Ctx) -> Response:
     appraised_any = any(s.appraised_score is not None for s in scores.values())
     result, ranked = None, 0
     if appraised_any:
+        everything = services.results(ctx.store, campaign.id)
         try:
-            everything = services.results(ctx.store, campaign.id)
             result, ranked = everything.unit(unit.code), len(everything.units)
-        except (services.Unavailable, KeyError):
+        except KeyError:
             pass
     open_objections = [s for s in scores.values() if s.objection_status == "open"]
     return ctx.render("unit_tree.html", campaign=campaign, unit=unit, rows=rows, totals=totals, status=status,
-                      deadline=campaign.deadline("self_assessment"), have_findings=have_findings,
+                      deadline=campaign.deadline("self_assessment"),
                       unit_findings=findings_by.get("", []), findings_total=len(all_findings),
                       appraised_any=appraised_any, open_objections=open_objections, result=result, ranked=ranked,
                       any_due=any(r["due"] for r in rows),
@@ -92,19 +89,15 @@ def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) ->
     criterion = campaign.criterion(criterion_code)
     evidence = list_evidence(ctx.store, campaign_id=campaign.id, unit_code=unit.code, criterion_code=criterion.code)
     for item in evidence:
-        try:
-            item["findings"] = services.evidence_findings(ctx.store, item["evidence_id"])
-        except services.Unavailable:
-            item["findings"] = None
+        item["findings"] = services.evidence_findings(ctx.store, item["evidence_id"])
         item["preview"] = preview_kind(item["format"])
-    findings_by, _all, have_findings = _findings_by_criterion(ctx, campaign, unit.code)
+    findings_by, _all = _findings_by_criterion(ctx, campaign, unit.code)
     status = services.unit_status(ctx.store, campaign.id, unit.code)
     score = services.scores(ctx.store, campaign.id, unit.code).get(criterion.code)
     context = {"campaign": campaign, "unit": unit, "criterion": criterion, "evidence": evidence, "score": score,
                "status": status, "applicable": campaign.is_applicable(unit, criterion.code),
                "findings": [f for f in findings_by.get(criterion.code, [])
                             if f.get("evidence_id") not in {e["evidence_id"] for e in evidence}],
-               "have_findings": have_findings,
                "history": services.score_history(ctx.store, campaign.id, unit.code, criterion.code),
                "due": services.due_text(criterion.due_rule), "deadline": campaign.deadline("self_assessment"),
                "errors": {}, "values": {}, "upload_errors": [], "upload_results": [],
