@@ -314,3 +314,16 @@ def test_a_correction_settles_the_finding_it_was_about(web):
     assert "NUMBER_BLANK" not in {f["code"] for f in findings_for_evidence(store, evidence_id)}
     page = client.get(f"/e/{evidence_id}").text
     assert "15/KH-SNV" in page and "đã sửa" in page and "/KH-SNV" in page  # the extracted value stays visible
+
+
+def test_criterion_page_shows_only_the_findings_of_that_criterion(web):
+    """One file linked to 1.1 (expects KH) and to 2.1 (expects QĐ): the type mismatch belongs to 2.1's page only."""
+    store, tmp = web["store"], web["tmp"]
+    pdf = plan_pdf(tmp / "kh.pdf")
+    attach(store, pdf, "STP", "1.1")
+    attach(store, pdf, "STP", "2.1")
+    client, _token = client_for(web, "stp")
+    plan_page = client.get("/c/test-2025/u/STP/k/1.1").text
+    decision_page = client.get("/c/test-2025/u/STP/k/2.1").text
+    assert "TYPE_MISMATCH" not in plan_page
+    assert "TYPE_MISMATCH" in decision_page

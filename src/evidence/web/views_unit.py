@@ -89,7 +89,9 @@ def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) ->
     criterion = campaign.criterion(criterion_code)
     evidence = list_evidence(ctx.store, campaign_id=campaign.id, unit_code=unit.code, criterion_code=criterion.code)
     for item in evidence:
-        item["findings"] = services.evidence_findings(ctx.store, item["evidence_id"])
+        item["findings"] = [f for f in services.evidence_findings(ctx.store, item["evidence_id"])
+                            if (f.get("campaign"), f.get("unit"), f.get("criterion"))
+                            == (campaign.id, unit.code, criterion.code)]
         item["preview"] = preview_kind(item["format"])
     findings_by, _all = _findings_by_criterion(ctx, campaign, unit.code)
     status = services.unit_status(ctx.store, campaign.id, unit.code)
