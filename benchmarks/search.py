@@ -296,15 +296,30 @@ def measure_incremental(store: Store, n_docs: int, batch: int = 10, calls: int =
             "docs_per_s": round(batch * calls / sum(times), 1)}
 
 
-def run(n: int, workdir: Path, rounds: int) -> dict:
+def prepare_store(n: int, workdir: Path, reuse: bool) -> tuple[Store, dict]:
+    """A store of `n` generated documents; with `reuse`, the one a previous run left in `workdir`."""
     store_dir = workdir / f"store-{n}"
+    info_file = workdir / f"store-{n}.json"
+    if reuse and info_file.exists() and store_dir.exists():
+        info = json.loads(info_file.read_text(encoding="utf-8"))
+        print(f"[{n}] reusing {store_dir} (generated in {info['generate_s']} s)", file=sys.stderr, flush=True)
+        return Store.open(store_dir), info
     shutil.rmtree(store_dir, ignore_errors=True)
+    info_file.unlink(missing_ok=True)
     store = Store.init(store_dir)
     t = time.monotonic()
     info = generate(store, n)
-    gen_s = time.monotonic() - t
-    print(f"[{n}] generated {n} documents, {info['text_bytes'] / 1e6:.0f} MB of text in {gen_s:.0f} s",
+    info["generate_s"] = round(time.monotonic() - t, 1)
+    info_file.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    print(f"[{n}] generated {n} documents, {info['text_bytes'] / 1e6:.0f} MB of text in {info['generate_s']} s",
           file=sys.stderr, flush=True)
+    return store, info
+
+
+def run(n: int, workdir: Path, rounds: int, reuse: bool = False) -> dict:
+    store, info = prepare_store(n, workdir, reuse)
+    store_dir = workdir / f"store-{n}"
+    gen_s = info["generate_s"]
     rebuild = rebuild_in_child(store_dir)
     print(f"[{n}] rebuild: {rebuild}", file=sys.stderr, flush=True)
     incremental = measure_incremental(store, n)
@@ -324,14 +339,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times each query of the mix is run")
     parser.add_argument("--workdir", type=Path, help="where to build the stores (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the generated stores")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse stores a previous run generated in --workdir (the rebuild is still measured)")
+    parser.add_argument("--generate-only", action="store_true", help="only generate the stores (into --workdir)")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="evidence-search-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    sizes = [int(x) for x in args.docs.split(",") if x.strip()]
+    if args.generate_only:
+        for n in sizes:
+            prepare_store(n, workdir, args.reuse)[0].close()
+        return
     results = []
     try:
-        for n in [int(x) for x in args.docs.split(",") if x.strip()]:
+        for n in sizes:
             started = time.monotonic()
-            r = run(n, workdir, args.rounds)
+            r = run(n, workdir, args.rounds, args.reuse)
             r["benchmark_s"] = round(time.monotonic() - started, 1)
             results.append(r)
             print(json.dumps(r, ensure_ascii=False, indent=2), flush=True)
