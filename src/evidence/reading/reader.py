@@ -30,6 +30,8 @@ def read_document(path: Path, *, ocr: bool = True, filename: str | None = None, 
         stat = path.stat()
     except OSError as exc:
         raise ReadError(f"cannot open: {exc.strerror or exc}", path=shown) from None
+    if path.is_dir():
+        raise ReadError("is a directory, expected a file", path=shown)
     if not path.is_file():
         raise ReadError("not a regular file", path=shown)
     if stat.st_size > config.MAX_FILE_BYTES:
