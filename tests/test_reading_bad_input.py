@@ -133,7 +133,7 @@ def test_unknown_binary_and_non_word_zip(tmp_path: Path):
 def test_missing_file_and_directory(tmp_path: Path):
     _one_line_error(tmp_path / "nowhere.pdf", "cannot open")
     (tmp_path / "folder.pdf").mkdir()
-    _one_line_error(tmp_path / "folder.pdf", "not a regular file")
+    _one_line_error(tmp_path / "folder.pdf", "is a directory")
 
 
 def _busy_pdf(path: Path, operators: int = 200_000) -> Path:
