@@ -5,8 +5,8 @@
 
 For each size it prints: generation time, rebuild time / throughput / peak RSS (the rebuild runs as
 `evidence index rebuild` in a child process so its memory is measured alone), index size, incremental indexing
-(attach-sized batches through `index_evidence`), and p50/p95 latency per query kind (end to end: open index,
-parse, search, snippets from the database).
+(attach-sized batches through `index_evidence`), the cost of opening the index, and p50/p95 latency per query
+kind with the index already open (as in the web app: parse, search, snippets from the database).
 """
 
 from __future__ import annotations
@@ -210,9 +210,22 @@ def percentile(values: list[float], p: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def measure_open(store: Store, times: int = 5) -> dict:
+    """Opening the index (what the first search in a process pays; later ones reuse the open searcher)."""
+    from evidence.search.searchers import close_all, open_searcher
+    ms = []
+    for _ in range(times):
+        close_all()
+        t = time.perf_counter()
+        with open_searcher(store) as (searcher, _fast):
+            segments = len(searcher.subsearchers or [searcher])
+        ms.append((time.perf_counter() - t) * 1000)
+    return {"p50_ms": round(percentile(ms, 0.5), 1), "max_ms": round(max(ms), 1), "segments": segments}
+
+
 def measure_queries(store: Store, info: dict, rounds: int) -> dict:
     mix = query_mix(info)
-    for q, f in [x for v in mix.values() for x in v]:  # warm-up: OS cache, first-open costs
+    for q, f in [x for v in mix.values() for x in v]:  # warm-up: OS cache; the index stays open from here on
         search(store, q, **f)
     out, all_ms = {}, []
     number_first = 0
@@ -316,13 +329,20 @@ def prepare_store(n: int, workdir: Path, reuse: bool) -> tuple[Store, dict]:
     return store, info
 
 
-def run(n: int, workdir: Path, rounds: int, reuse: bool = False) -> dict:
+def run(n: int, workdir: Path, rounds: int, reuse: bool = False, skip_rebuild: bool = False) -> dict:
     store, info = prepare_store(n, workdir, reuse)
     store_dir = workdir / f"store-{n}"
     gen_s = info["generate_s"]
-    rebuild = rebuild_in_child(store_dir)
+    rebuild_file = workdir / f"store-{n}.rebuild.json"
+    if skip_rebuild and rebuild_file.exists():
+        rebuild = json.loads(rebuild_file.read_text(encoding="utf-8"))
+        print(f"[{n}] index kept; rebuild figures from the run that built it", file=sys.stderr, flush=True)
+    else:
+        rebuild = rebuild_in_child(store_dir)
+        rebuild_file.write_text(json.dumps(rebuild), encoding="utf-8")
     print(f"[{n}] rebuild: {rebuild}", file=sys.stderr, flush=True)
     incremental = measure_incremental(store, n)
+    opening = measure_open(store)
     queries = measure_queries(store, info, rounds)
     store.close()
     return {"documents": n, "text_mb": round(info["text_bytes"] / 1e6, 1), "generate_s": round(gen_s, 1),
@@ -330,7 +350,7 @@ def run(n: int, workdir: Path, rounds: int, reuse: bool = False) -> dict:
             "load_average": os.getloadavg()[0], "rebuild_docs_per_s": round(n / rebuild["seconds"], 1),
             "rebuild_text_mb_per_s": round(info["text_bytes"] / 1e6 / rebuild["seconds"], 2),
             "rebuild_peak_rss_mb": rebuild["peak_rss_mb"], "index_mb": round(rebuild["index_bytes"] / 1e6, 1),
-            "incremental": incremental, "queries": queries}
+            "incremental": incremental, "open": opening, "queries": queries}
 
 
 def main() -> None:
@@ -341,6 +361,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated stores")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse stores a previous run generated in --workdir (the rebuild is still measured)")
+    parser.add_argument("--skip-rebuild", action="store_true",
+                        help="with --reuse: keep the index a previous run built (and report that run's rebuild)")
     parser.add_argument("--generate-only", action="store_true", help="only generate the stores (into --workdir)")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="evidence-search-bench-"))
@@ -354,7 +376,7 @@ def main() -> None:
     try:
         for n in sizes:
             started = time.monotonic()
-            r = run(n, workdir, args.rounds, args.reuse)
+            r = run(n, workdir, args.rounds, args.reuse, args.skip_rebuild)
             r["benchmark_s"] = round(time.monotonic() - started, 1)
             results.append(r)
             print(json.dumps(r, ensure_ascii=False, indent=2), flush=True)

@@ -11,9 +11,11 @@ from whoosh.query import QueryError
 from ..catalog import effective_metadata
 from ..errors import InputError
 from ..store import Store
-from .index import ProgressFn, open_index
+from .fast import run_fast
+from .index import ProgressFn
 from .query import Filters, make_filters, parse_query
-from .snippet import Snippet, make_snippet
+from .searchers import open_searcher
+from .snippet import MAX_SCANNED, Snippet, make_snippet
 from .source import links_of
 
 DEFAULT_LIMIT = 20
@@ -44,19 +46,30 @@ def run_search(store: Store, text: str, *, campaign: str | None = None, unit: st
         raise InputError(f"--limit {limit}: expected a number from 1 to {MAX_LIMIT}")
     filters = make_filters(campaign=campaign, unit=unit, criterion=criterion, type_code=type_code,
                            date_from=date_from, date_to=date_to)
-    ix = open_index(store, progress)
-    try:
-        parsed = parse_query(ix.schema, text)
-        with ix.searcher() as searcher:
+    with open_searcher(store, progress) as (searcher, fx):
+        parsed = parse_query(searcher.schema, text)
+        found = None
+        if parsed.clauses:
+            found = run_fast(fx, parsed.clauses, filters.query(), limit, lambda ids: _texts(store, ids))
+        texts: dict[int, str] = {}
+        if found is not None:
+            total, ranked, texts = found.total, found.ranked, found.texts
+        else:
             try:
                 results = searcher.search(parsed.query, filter=filters.query(), limit=limit, terms=False)
             except QueryError as exc:  # e.g. a phrase on a field without positions
                 raise InputError(f"query {text!r}: {str(exc).split('. ')[0]}") from None
             total = len(results)  # exact; costs about as much again as the search (see docs)
             ranked = [(int(hit["id"]), hit.score) for hit in results]
-    finally:
-        ix.close()
-    return SearchOutcome(total=total, hits=_describe(store, ranked, parsed.words), filters=filters)
+    return SearchOutcome(total=total, hits=_describe(store, ranked, parsed.words, texts), filters=filters)
+
+
+def _texts(store: Store, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {r[0]: r[1] or "" for r in store.db.execute(
+        f"SELECT id, substr(text, 1, {MAX_SCANNED}) FROM evidence WHERE id IN ({marks})", ids)}
 
 
 def search(store: Store, text: str, **options) -> dict:
@@ -64,14 +77,17 @@ def search(store: Store, text: str, **options) -> dict:
     return run_search(store, text, **options).to_json()
 
 
-def _describe(store: Store, ranked: list[tuple[int, float]], words: set[str]) -> list[Hit]:
+def _describe(store: Store, ranked: list[tuple[int, float]], words: set[str],
+              texts: dict[int, str] | None = None) -> list[Hit]:
+    """The results as `search --json` prints them; `texts` are those already read (by the fast path)."""
     ids = [i for i, _ in ranked]
     if not ids:
         return []
+    texts = texts or {}
     marks = ",".join("?" * len(ids))
     rows = {r["id"]: r for r in store.db.execute(
-        f"SELECT id, sha256, filename, metadata, substr(text, 1, 400000) AS text FROM evidence WHERE id IN ({marks})",
-        ids)}
+        f"SELECT id, sha256, filename, metadata, CASE WHEN id IN ({','.join(str(i) for i in texts if i in ids) or 'NULL'})"
+        f" THEN NULL ELSE substr(text, 1, {MAX_SCANNED}) END AS text FROM evidence WHERE id IN ({marks})", ids)}
     links = links_of(store, ids)
     hits = []
     for evidence_id, score in ranked:
@@ -79,7 +95,7 @@ def _describe(store: Store, ranked: list[tuple[int, float]], words: set[str]) ->
         if row is None:  # deleted since it was indexed; `index check` reports it as extra
             continue
         meta = effective_metadata(store, evidence_id, json.loads(row["metadata"] or "{}")) or {}
-        snippet = make_snippet(row["text"], words)
+        snippet = make_snippet(texts[evidence_id] if evidence_id in texts else row["text"], words)
         if not snippet.parts and meta.get("summary"):
             snippet = make_snippet(meta["summary"], words)
         hits.append(Hit(data={

@@ -14,7 +14,8 @@ from whoosh.qparser import MultifieldParser
 from ..errors import InputError
 from ..vn.numbers import NUMBER_RE, PARTY_RE
 from ..vn.text import nfc, squash_spaces
-from .analysis import folded_words, number_key
+from .analysis import accented_analyzer, fold_lower, folded_words, number_key
+from .fast import Clause
 from .schema import BOOST_FIELDS, MATCH_FIELDS, link_key
 
 NUMBER_BOOST = 40.0   # the document that *is* 1366/KH-UBND comes first …
@@ -94,6 +95,27 @@ class ParsedQuery:
     query: Q.Query
     words: set[str] = field(default_factory=set)      # folded words to highlight
     numbers: list[str] = field(default_factory=list)  # number keys found in the query
+    clauses: list[Clause] | None = None               # for the fast path (fast.py); None: Whoosh's own search
+
+
+# outside quotes, anything but plain words sends a query to Whoosh's parser (operators, groups, ranges,
+# prefixes, boosts, fuzzy and slop, field syntax, single-quoted terms)
+_SPECIAL = re.compile(r"[:*?()\[\]{}^~']|(?<!\S)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?!\S)")
+
+
+def fast_clauses(text: str) -> list[Clause] | None:
+    """Plain words and "phrases" as fast-path clauses; None when the text uses any other query syntax."""
+    if _SPECIAL.search(re.sub(r'"[^"]*"', " ", text)):
+        return None
+    clauses: list[Clause] = []
+    for m in re.finditer(r'"([^"]*)"|([^"\s]+)', text):
+        accented = [t.text for t in accented_analyzer()(m.group(1) if m.group(1) is not None else m.group(2))]
+        folded = [fold_lower(a) for a in accented]
+        if m.group(1) is not None and len(folded) > 1:
+            clauses.append(Clause("phrase", folded, accented))
+        else:
+            clauses.extend(Clause("word", [f], [a]) for f, a in zip(folded, accented))
+    return clauses
 
 
 def _parser(schema, fields: dict[str, float]):
@@ -103,6 +125,7 @@ def _parser(schema, fields: dict[str, float]):
 def _text_query(schema, text: str) -> Q.Query:
     """Matching runs on the folded fields only (half the postings to walk); the accented fields are optional
     clauses that add to the score of the documents already matched, so the accented form still ranks first."""
+    text = re.sub(r"(?<![\w/])body:", "body_f:", text)  # the text is indexed folded (accents: fast.py)
     folded = _parser(schema, MATCH_FIELDS).parse(text)
     if folded is Q.NullQuery:
         return folded
@@ -173,15 +196,19 @@ def parse_query(schema, text: str) -> ParsedQuery:
     check_syntax(text)
     numbers = _number_spans(text)
     parts: list[Q.Query] = []
+    clauses: list[Clause] | None = []
     rest, cursor = [], 0
     for start, end, key in numbers:
         before = text[cursor:start]
         rest.append(_NUMBER_PREFIX.sub("", before))  # `số 1366/KH-UBND`: the word `số` is part of the number
         parts.append(_number_query(key, text[start:end]))
+        clauses.append(Clause("number", folded_words(text[start:end]), key=key))
         cursor = end
     rest.append(text[cursor:])
     remainder = " ".join(squash_spaces(r) for r in rest).strip()
     if remainder:
+        more = fast_clauses(remainder)
+        clauses = None if more is None else clauses + more
         try:
             parsed = _text_query(schema, remainder)
         except Exception as exc:  # Whoosh's parser is lenient; anything it still rejects is the query's fault
@@ -193,7 +220,7 @@ def parse_query(schema, text: str) -> ParsedQuery:
     q = parts[0] if len(parts) == 1 else Q.And(parts)
     return ParsedQuery(query=q.normalize(), words=set(highlight_words(q)) | {w for s, e, _ in numbers
                                                                                for w in folded_words(text[s:e])},
-                       numbers=[key for _, _, key in numbers])
+                       numbers=[key for _, _, key in numbers], clauses=clauses or None)
 
 
 def highlight_words(q: Q.Query):
@@ -206,9 +233,9 @@ def highlight_words(q: Q.Query):
         yield q.text
     elif isinstance(q, Q.Phrase) and q.fieldname in FOLDED_FIELDS:
         yield from q.words
-    elif isinstance(q, Q.Term) and q.fieldname in ("subject", "body", "issuer"):
+    elif isinstance(q, Q.Term) and q.fieldname in ("subject", "issuer"):
         yield from folded_words(q.text)
-    elif isinstance(q, Q.Phrase) and q.fieldname in ("subject", "body"):
+    elif isinstance(q, Q.Phrase) and q.fieldname == "subject":
         for w in q.words:
             yield from folded_words(w)
     else:

@@ -1,7 +1,8 @@
 """The index schema: one Whoosh document per evidence record.
 
-Text fields come in two forms — with diacritics (boosted at query time) and folded — both with positions for
-phrase queries. Numbers and codes are exact-match fields. Links are many per record, so campaign, unit and
+Text fields come in two forms — with diacritics (boosted at query time) and folded. `words_f` (all the text,
+folded, counts only) is what the fast search path matches and ranks on; `body_f` keeps positions for phrases
+in queries the fast path leaves to Whoosh's own matchers. Numbers and codes are exact-match fields. Links are many per record, so campaign, unit and
 criterion are multi-valued, and `link` holds every combination of one link's values (`C|U|K`, `|U|K`, …) so a
 unit-and-criterion filter means one link of that unit to that criterion.
 """
@@ -12,21 +13,22 @@ from itertools import product
 
 from whoosh import fields
 
-from .analysis import number_analyzer, vietnamese_text_field
+from .analysis import number_analyzer, vietnamese_text_field, vietnamese_words_field
 
 # Bump whenever the fields, analyzers or what goes into them change: a stored index with another version is
 # rebuilt automatically from the database.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         fingerprint=fields.STORED(),
+        head=fields.STORED(),  # subject, issuer, file name: what a phrase is checked against besides the text
         subject=vietnamese_text_field(folded=False),
         subject_f=vietnamese_text_field(folded=True),
-        body=vietnamese_text_field(folded=False),
-        body_f=vietnamese_text_field(folded=True),
+        body_f=vietnamese_text_field(folded=True),  # the subject and the text
+        words_f=vietnamese_words_field(folded=True),  # subject (twice), text, issuer, file name
         filename=vietnamese_text_field(folded=True),
         issuer=vietnamese_text_field(folded=True),
         number=fields.TEXT(analyzer=number_analyzer(), phrase=False),
@@ -43,7 +45,7 @@ def make_schema() -> fields.Schema:
 # Fields a plain query searches, with their weights: the accented forms count more, so `tài liệu` ranks a
 # document that says `tài liệu` above one that only matches once accents are ignored.
 MATCH_FIELDS = {"subject_f": 2.0, "body_f": 1.0, "issuer": 1.0, "filename": 0.5}  # decide what matches
-BOOST_FIELDS = {"subject": 4.0, "body": 2.0}  # only add to the score of what matched
+BOOST_FIELDS = {"subject": 4.0}  # only add to the score of what matched (the text's accents: see fast.py)
 TEXT_FIELD_BOOSTS = {**BOOST_FIELDS, **MATCH_FIELDS}
 
 

@@ -112,8 +112,10 @@ def build_document(evidence_id: int, filename: str, metadata: dict, text: str, u
     doc = {
         "id": str(evidence_id),
         "fingerprint": fingerprint(updated_at, filename, metadata, links),
+        "head": "\n".join((subject, issuer, nfc(filename or ""))),
         "subject": subject, "subject_f": subject,
-        "body": body, "body_f": body,
+        "body_f": f"{subject}\n{body}",
+        "words_f": "\n".join((subject, subject, body, issuer, nfc(filename or ""))),
         "filename": nfc(filename or ""),
         "issuer": issuer,
         "number": _text(metadata.get("number")),
