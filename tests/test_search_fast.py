@@ -100,6 +100,7 @@ def test_phrase_total_estimated_beyond_the_check_limit(store, docs, monkeypatch)
     assert exact["total"] == len(whoosh_ids(store, '"chỉ số cải cách hành chính"')) == 8
     monkeypatch.setattr(fast, "CHECK_ALL", 2)
     monkeypatch.setattr(fast, "CHECK_SAMPLE", 3)
+    monkeypatch.setattr(fast, "CHECK_SAMPLE_MAX", 3)
     estimated = search(store, '"chỉ số cải cách hành chính"')
     # 9 documents have every word, 8 the phrase; 3 sampled of the 9 give an estimate between the two
     assert 8 <= estimated["total"] <= 9

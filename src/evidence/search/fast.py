@@ -32,8 +32,11 @@ ACCENT_BOOST = 2.0                # a word found with the accents it was typed w
 SUBJECT_BOOST = 2.0               # a word in the subject (folded); ×2 more when its accents match too
 RERANK = 50                       # candidates re-scored with the text (accents, subject, phrase check)
 MAX_COUNTED = 20                  # occurrences of a word counted for the accent bonus (BM25 saturates anyway)
-CHECK_ALL = 400                   # phrase candidates checked one by one for an exact total, up to this many …
-CHECK_SAMPLE = 300                # … beyond that the total is estimated from this many, spread evenly
+CHECK_ALL = 200                   # phrase candidates checked one by one for an exact total, up to this many …
+CHECK_SAMPLE = 100                # … beyond that the total is estimated from rounds of this many, spread evenly,
+CHECK_SAMPLE_MAX = 400            # … up to this many, until the relative standard error is
+CHECK_PRECISION = 0.05            # … at most this (5 %: about ±10 % for 95 % of queries)
+PHRASE_WORDS_READ = 6             # a phrase's candidates: documents with its rarest words (all are checked)
 WALK_LIMIT = 3000                 # candidates read at most while looking for verified phrase matches
 
 TextFetcher = Callable[[list[int]], dict[int, str]]  # evidence ids → text (the database is the source of truth)
@@ -46,6 +49,11 @@ class Clause:
     folded: list[str]              # folded tokens
     accented: list[str] = field(default_factory=list)  # lower-case tokens as typed (with their accents)
     key: str | None = None         # number key (kind == "number")
+
+    @property
+    def typed(self) -> str:
+        """The phrase as typed, lower case, single spaces (a quick exact check before the regex)."""
+        return " ".join(self.accented) if self.kind == "phrase" else ""
 
     def pattern(self) -> re.Pattern | None:
         """Regex over lower-cased text (accents or not) for the words in order; None when there is nothing to
@@ -191,7 +199,11 @@ def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None,
     pending: list[tuple[Clause, np.ndarray, re.Pattern]] = []  # clauses whose matches still need the text
     for c in clauses:
         words_mask = np.ones(fx.n, dtype=bool)
-        for w in c.folded:
+        words = c.folded
+        if c.kind != "word" and len(words) > PHRASE_WORDS_READ:
+            # the check on the text looks at every word in order: the rarest few are enough for candidates
+            words = sorted(set(words), key=lambda w: fx.searcher.doc_frequency(MATCH_FIELD, w))[:PHRASE_WORDS_READ]
+        for w in words:
             words_mask &= fx.word_scores(w, score)
         if c.kind == "number":
             sure = np.zeros(fx.n, dtype=bool)
@@ -223,12 +235,21 @@ def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None,
             checker.load([int(d) for d in need])
             total -= int(sum(not checker.passes(int(d)) for d in need))
         else:
-            sample = [int(d) for d in need[np.linspace(0, len(need) - 1, CHECK_SAMPLE).astype(np.int64)]]
-            checker.load(sample)
-            passed = sum(checker.passes(d) for d in sample)
-            if passed < CHECK_SAMPLE // 10:
+            # rounds of evenly spread candidates until the estimate's relative standard error is small enough
+            spread = need[np.linspace(0, len(need) - 1, CHECK_SAMPLE_MAX).astype(np.int64)]
+            rounds = CHECK_SAMPLE_MAX // CHECK_SAMPLE
+            checked = passed = 0
+            for r in range(rounds):
+                batch = [int(d) for d in spread[r::rounds]]
+                checker.load(batch)
+                passed += sum(checker.passes(d) for d in batch)
+                checked += len(batch)
+                rate = passed / checked
+                if rate and math.sqrt((1 - rate) / (rate * checked)) <= CHECK_PRECISION:
+                    break
+            if passed < checked // 10:
                 return None  # a rare phrase of common words: let Whoosh find its few documents exactly
-            total = len(candidates) - len(need) + round(len(need) * passed / len(sample))
+            total = len(candidates) - len(need) + round(len(need) * passed / checked)
             estimated = True
 
     # the best candidates by BM25, checked and re-scored with the text
@@ -259,6 +280,7 @@ class _Checker:
         self.pending = pending
         self.cache: dict[int, tuple[int, str, str]] = {}  # docnum → (evidence id, head, lower-cased text)
         self.texts: dict[int, str] = {}  # evidence id → text as stored
+        self.passed: dict[int, bool] = {}
         words = [(f, a) for c in clauses if c.kind != "number" for f, a in zip(c.folded, c.accented)]
         self.words = words
         self.idf = {f: fx.idf(MATCH_FIELD, f) for f, _ in words}
@@ -283,9 +305,14 @@ class _Checker:
     def passes(self, d: int) -> bool:
         if not any(m[d] for _, m, _ in self.pending):
             return True
-        self.load([d])
-        lower = self.cache[d][2]
-        return all(not m[d] or p.search(lower) for _, m, p in self.pending)
+        known = self.passed.get(d)
+        if known is None:
+            self.load([d])
+            lower = self.cache[d][2]
+            # as typed first (a C substring search); the accent-blind regex only when that fails
+            known = self.passed[d] = all(not m[d] or (c.typed and c.typed in lower) or p.search(lower)
+                                         for c, m, p in self.pending)
+        return known
 
     def bonus(self, d: int) -> float:
         """Words found with the accents typed (in the text or subject) and words of the subject."""
