@@ -166,8 +166,7 @@ def ingest_dir(store: Store, root: Path, *, campaign_id: str, by: str | None = N
 
 def _run(store: Store, campaign: Campaign, items: list[_Item], *, pages, note, by, ocr, jobs,
          progress: ProgressFn | None) -> None:
-    # 1. cheap checks and hashing; known content is linked without reading it again
-    known: dict[str, int] = {}
+    # 1. cheap checks and hashing; content already stored is linked without reading it again
     to_read: dict[str, Path] = {}
     for item in items:
         try:
@@ -179,10 +178,7 @@ def _run(store: Store, campaign: Campaign, items: list[_Item], *, pages, note, b
         except OSError as exc:
             item.outcome.error = f"{item.path}: cannot read ({exc.strerror or exc})"
             continue
-        row = store.db.execute("SELECT id FROM evidence WHERE sha256 = ?", (item.sha256,)).fetchone()
-        if row:
-            known[item.sha256] = row["id"]
-        else:
+        if not store.db.execute("SELECT 1 FROM evidence WHERE sha256 = ?", (item.sha256,)).fetchone():
             to_read.setdefault(item.sha256, item.path)
 
     # 2. read new content in parallel (each file once, however often it appears in the batch)
