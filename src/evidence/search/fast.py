@@ -211,7 +211,7 @@ def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None,
                 ids, tf = fx.postings(fieldname, c.key)
                 sure[ids] = True
                 score[ids] += boost * fx.idf(fieldname, c.key)
-            maybe = words_mask & ~sure
+            maybe = words_mask & ~sure if c.folded else np.zeros(fx.n, dtype=bool)
             base &= sure | maybe
             pattern = c.pattern()
             if pattern is not None:
