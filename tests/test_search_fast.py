@@ -7,7 +7,7 @@ import pytest
 
 from evidence.search import fast, index_evidence, rebuild_index, remove_evidence, search
 from evidence.search.query import fast_clauses, make_filters, parse_query
-from evidence.search.searchers import open_searcher
+from evidence.search.searchers import clear_caches, open_searcher
 from search_fixtures import DOCS, load_all
 
 
@@ -111,3 +111,13 @@ def test_phrase_total_estimated_beyond_the_check_limit(store, docs, monkeypatch)
 def test_fixture_documents_all_reachable(store, docs):
     for key, (number, *_rest) in DOCS.items():
         assert ids_of(search(store, number))[0] == docs[key]
+
+
+def test_postings_cache_evicts_and_gives_the_same_answers(store, docs, monkeypatch):
+    first = search(store, "chỉ số cải cách hành chính")
+    monkeypatch.setattr(fast, "CACHE_POSTINGS", 3)  # smaller than one common word's postings
+    clear_caches()
+    again = search(store, "chỉ số cải cách hành chính")
+    with open_searcher(store) as (_, fx):
+        assert fx.cached <= 3 or len(fx.cache) == 1
+    assert again == first

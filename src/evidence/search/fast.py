@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Callable
@@ -31,6 +32,7 @@ NUMBER_BOOST, REFS_BOOST = 40.0, 6.0   # as in query.py: the document that is th
 ACCENT_BOOST = 2.0                # a word found with the accents it was typed with
 SUBJECT_BOOST = 2.0               # a word in the subject (folded); ×2 more when its accents match too
 RERANK = 50                       # candidates re-scored with the text (accents, subject, phrase check)
+CACHE_POSTINGS = 5_000_000        # decoded postings kept per open index (~60 MB)
 MAX_COUNTED = 20                  # occurrences of a word counted for the accent bonus (BM25 saturates anyway)
 CHECK_ALL = 200                   # phrase candidates checked one by one for an exact total, up to this many …
 CHECK_SAMPLE = 100                # … beyond that the total is estimated from rounds of this many, spread evenly,
@@ -94,17 +96,37 @@ class FastIndex:
         self.lengths = lengths
         self.avg_length = float(searcher.avg_field_length(MATCH_FIELD) or 1.0)
         self._norm = K1 * ((1 - B) + B * lengths / self.avg_length)
+        self.cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.cached = 0  # postings held in the cache
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, weights) of a term, all segments, deleted documents included."""
+        """(document numbers, weights) of a term, all segments, deleted documents included. Decoded postings
+        are kept (up to CACHE_POSTINGS in all, least recently used dropped first) while this index is open:
+        Vietnamese queries reuse a few thousand syllables, the common ones in most documents."""
+        key = (fieldname, text)
+        found = self.cache.pop(key, None)
+        if found is None:
+            found = self._decode(fieldname, text)
+            self.cached += len(found[0])
+            while self.cache and self.cached > CACHE_POSTINGS:
+                self.cached -= len(self.cache.pop(next(iter(self.cache)))[0])
+        self.cache[key] = found  # (re)inserted last: most recently used
+        return found
+
+    def clear_cache(self) -> None:
+        self.cache.clear()
+        self.cached = 0
+
+    def _decode(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         all_ids: list[np.ndarray] = []
         all_ws: list[np.ndarray] = []
         for reader, off in self.segments:
             if (fieldname, text) not in reader:
                 continue
             ids, ws = _read_postings(reader.postings(fieldname, text))
-            all_ids.append(np.asarray(ids, dtype=np.int64) + off)
-            all_ws.append(np.asarray(ws, dtype=np.float32))
+            ids_arr = np.frombuffer(ids, dtype=np.int32).astype(np.int64)
+            all_ids.append(ids_arr + off if off else ids_arr)
+            all_ws.append(np.frombuffer(ws, dtype=np.float32))
         if not all_ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if len(all_ids) == 1:
@@ -165,12 +187,12 @@ def _field_lengths(reader, fieldname: str, count: int) -> np.ndarray:
     return out
 
 
-def _read_postings(m) -> tuple[list[int], list[float]]:
+def _read_postings(m) -> tuple[array, array]:
     """All (ids, weights) of a term's matcher, a whole block at a time when it is Whoosh's on-disk matcher."""
     while not hasattr(m, "_read_data") and hasattr(m, "child"):  # a deletion filter: deletions are masked later
         m = m.child
-    ids: list[int] = []
-    ws: list[float] = []
+    ids = array("i")
+    ws = array("f")
     if not hasattr(m, "_read_data"):
         while m.is_active():
             ids.append(m.id())
@@ -183,8 +205,8 @@ def _read_postings(m) -> tuple[list[int], list[float]]:
         ids.extend(accumulate(block_ids))
         if block_ws is None:
             ws.extend([1.0] * len(block_ids))
-        elif isinstance(block_ws, float):
-            ws.extend([block_ws] * len(block_ids))
+        elif isinstance(block_ws, (int, float)):
+            ws.extend([float(block_ws)] * len(block_ids))
         else:
             ws.extend(block_ws)
         m._next_block()
