@@ -300,9 +300,10 @@ class _Checker:
         self.fx = fx
         self.fetch_texts = fetch_texts
         self.pending = pending
-        self.cache: dict[int, tuple[int, str, str]] = {}  # docnum → (evidence id, head, lower-cased text)
+        self.cache: dict[int, tuple[int, str, str]] = {}  # docnum → (evidence id, head, head + text)
         self.texts: dict[int, str] = {}  # evidence id → text as stored
         self.passed: dict[int, bool] = {}
+        self.lowered: dict[int, str] = {}
         words = [(f, a) for c in clauses if c.kind != "number" for f, a in zip(c.folded, c.accented)]
         self.words = words
         self.idf = {f: fx.idf(MATCH_FIELD, f) for f, _ in words}
@@ -319,7 +320,14 @@ class _Checker:
         self.texts.update(texts)
         for d in missing:
             head = stored[d].get("head") or ""
-            self.cache[d] = (ids[d], head, f"{head}\n{texts.get(ids[d]) or ''}".lower())
+            self.cache[d] = (ids[d], head, f"{head}\n{texts.get(ids[d]) or ''}")
+
+    def lower(self, d: int) -> str:
+        """The document's head and text, lower-cased (once)."""
+        found = self.lowered.get(d)
+        if found is None:
+            found = self.lowered[d] = self.cache[d][2].lower()
+        return found
 
     def evidence_id(self, d: int) -> int:
         return self.cache[d][0]
@@ -330,17 +338,18 @@ class _Checker:
         known = self.passed.get(d)
         if known is None:
             self.load([d])
-            lower = self.cache[d][2]
-            # as typed first (a C substring search); the accent-blind regex only when that fails
-            known = self.passed[d] = all(not m[d] or (c.typed and c.typed in lower) or p.search(lower)
-                                         for c, m, p in self.pending)
+            text = self.cache[d][2]
+            # as typed first (C substring searches, no lower-casing when it is there as typed); the
+            # accent-blind regex on the lower-cased text only when that fails
+            known = self.passed[d] = all(not m[d] or (c.typed and (c.typed in text or c.typed in self.lower(d)))
+                                         or p.search(self.lower(d)) for c, m, p in self.pending)
         return known
 
     def bonus(self, d: int) -> float:
         """Words found with the accents typed (in the text or subject) and words of the subject."""
         if not self.words:
             return 0.0
-        _, head, lower = self.cache[d]
+        head, lower = self.cache[d][1], self.lower(d)
         counts = {a: _count_word(lower, p) if a in lower else 0 for a, p in self.accented_re.items()}
         subject = head.split("\n", 1)[0].lower()
         subject_words = set(re.findall(r"\w+(?:\.\w+)*", subject))
