@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -81,54 +82,22 @@ def _writer(ix):
                          path=ix.storage.folder if hasattr(ix.storage, "folder") else None) from None
 
 
-def index_evidence(store: Store, evidence_ids: list[int]) -> None:
-    """Bring the index entries of these records up to date with the database (add, replace, or delete when the
-    record is gone). Waits for the writer lock; raises StoreError when the index cannot be updated."""
-    ids = sorted({int(i) for i in evidence_ids})
-    if not ids:
-        return
+@contextmanager
+def _locked_writer(store: Store):
+    """The writer of an up-to-date index, under the writer lock; committed on success, cancelled on error.
+
+    Yields None when the index had to be rebuilt from the database instead (which already holds the change).
+    Any failure becomes a StoreError: a damaged index must not turn a stored attach into a crash."""
     try:
         with IndexLock(store):
             if not index_is_current(store):
-                _rebuild_locked(store, None)  # reads everything, these records included
+                _rebuild_locked(store, None)  # reads everything, the changed records included
+                yield None
                 return
             ix = windex.open_dir(str(store.index_dir))
             writer = _writer(ix)
             try:
-                seen = set()
-                for doc in iter_documents(store, ids):
-                    writer.update_document(**doc)
-                    seen.add(int(doc["id"]))
-                for gone in set(ids) - seen:
-                    writer.delete_by_term("id", str(gone))
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            finally:
-                ix.close()
-    except EvidenceError:
-        raise
-    except Exception as exc:  # a damaged index must not turn a stored attach into a crash
-        raise StoreError(f"search index not updated ({type(exc).__name__}: {exc}); "
-                         "run `evidence index rebuild`", path=store.index_dir) from None
-
-
-def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
-    """Drop these records from the index (after they were deleted from the database)."""
-    ids = sorted({int(i) for i in evidence_ids})
-    if not ids:
-        return
-    try:
-        with IndexLock(store):
-            if not index_is_current(store):
-                _rebuild_locked(store, None)
-                return
-            ix = windex.open_dir(str(store.index_dir))
-            writer = _writer(ix)
-            try:
-                for i in ids:
-                    writer.delete_by_term("id", str(i))
+                yield writer
                 writer.commit()
             except BaseException:
                 writer.cancel()
@@ -140,6 +109,35 @@ def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
     except Exception as exc:
         raise StoreError(f"search index not updated ({type(exc).__name__}: {exc}); "
                          "run `evidence index rebuild`", path=store.index_dir) from None
+
+
+def index_evidence(store: Store, evidence_ids: list[int]) -> None:
+    """Bring the index entries of these records up to date with the database (add, replace, or delete when the
+    record is gone). Waits for the writer lock; raises StoreError when the index cannot be updated."""
+    ids = sorted({int(i) for i in evidence_ids})
+    if not ids:
+        return
+    with _locked_writer(store) as writer:
+        if writer is None:
+            return
+        seen = set()
+        for doc in iter_documents(store, ids):
+            writer.update_document(**doc)
+            seen.add(int(doc["id"]))
+        for gone in set(ids) - seen:
+            writer.delete_by_term("id", str(gone))
+
+
+def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
+    """Drop these records from the index (after they were deleted from the database)."""
+    ids = sorted({int(i) for i in evidence_ids})
+    if not ids:
+        return
+    with _locked_writer(store) as writer:
+        if writer is None:
+            return
+        for i in ids:
+            writer.delete_by_term("id", str(i))
 
 
 def rebuild_index(store: Store, progress: ProgressFn | None = None) -> dict:
