@@ -269,13 +269,18 @@ def build_plan(w: Writer) -> None:
              ("Loại hình", 38, "{{ u.kind }}|left")], "units", row_name="u")
 
 
-def build_decision(w: Writer) -> None:
+def _decision_opening(w: Writer) -> None:
+    """Header, type line, the authority, the legal bases (italic), the proposer and 'QUYẾT ĐỊNH:'."""
     w.header()
     w.title("QUYẾT ĐỊNH")
     w.p("{{ decision.authority }}", "center")
     w.bullets("legal_bases", style="basis", prefix="")
     w.p("Theo đề nghị của {{ decision.proposer }}.", "basis")
     w.p("QUYẾT ĐỊNH:", "center")
+
+
+def build_decision(w: Writer) -> None:
+    _decision_opening(w)
     w.p(runs=[("Điều 1. ", {"bold": True}),
               ("Thành lập {{ council.label }} {{ campaign.name_lower }} (sau đây gọi tắt là {{ council.short }}), "
                "gồm các thành viên có tên sau:", {})])
@@ -399,12 +404,7 @@ def _score_matrix(w: Writer) -> None:
 
 
 def build_announcement(w: Writer) -> None:
-    w.header()
-    w.title("QUYẾT ĐỊNH")
-    w.p("{{ decision.authority }}", "center")
-    w.bullets("legal_bases", style="basis", prefix="")
-    w.p("Theo đề nghị của {{ decision.proposer }}.", "basis")
-    w.p("QUYẾT ĐỊNH:", "center")
+    _decision_opening(w)
     w.p(runs=[("Điều 1. ", {"bold": True}),
               ("Công bố kết quả {{ campaign.name_lower }} (chi tiết tại Phụ lục kèm theo Quyết định này). "
                "Chỉ số bình quân đạt {{ stats.mean }}%; {{ stats.summary }}.", {})])
