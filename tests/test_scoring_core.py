@@ -143,3 +143,17 @@ def test_history_is_append_only_in_the_database(store, campaign):
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         store.db.execute("DELETE FROM score_events")
     assert get_score(store, C, "STP", "1.1").self_score == 2
+
+
+def test_unit_score_summaries_count_applicable_criteria_only(store, campaign):
+    from evidence.scoring import unit_score_summaries
+    set_self_score(store, campaign, "BLV", "1.1", 4)
+    set_self_score(store, campaign, "BLV", "2.2", 3)
+    appraise(store, campaign, "BLV", "1.1", 3)
+    raise_objection(store, campaign, "BLV", "1.1", "Đề nghị xem xét lại")
+    summaries = unit_score_summaries(store, "test-2025")
+    blv = summaries["BLV"]
+    assert (blv["leaves"], blv["max"]) == (4, 17.0)  # 1.3 not applicable; 2.2 for districts only
+    assert (blv["self_scored"], blv["appraised"], blv["self_total"], blv["appraised_total"]) == (2, 1, 7, 3)
+    assert [s.criterion for s in blv["objections"]] == ["1.1"]
+    assert summaries["STP"]["leaves"] == 4 and summaries["STP"]["self_scored"] == 0

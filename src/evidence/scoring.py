@@ -174,6 +174,26 @@ def get_score(store: Store, campaign_id: str, unit: str, criterion: str) -> Scor
     return _score_from_row(row) if row else Score(unit=unit, criterion=criterion)
 
 
+def unit_score_summaries(store: Store, campaign: Campaign | str) -> dict[str, dict]:
+    """Per unit code, what the round's overview pages show: applicable scored criteria (`leaves`) and their
+    maximum, how many are self-scored and appraised, both totals, and the scores with an open objection."""
+    campaign = _load(store, campaign)
+    scores = current_scores(store, campaign.id)
+    out: dict[str, dict] = {}
+    for unit in campaign.units:
+        leaves = campaign.applicable_leaves(unit)
+        own = [s for c in leaves if (s := scores.get((unit.code, c.code)))]
+        out[unit.code] = {
+            "leaves": len(leaves), "max": sum(c.points for c in leaves),
+            "self_scored": sum(1 for s in own if s.self_score is not None),
+            "appraised": sum(1 for s in own if s.appraised_score is not None),
+            "self_total": sum(s.self_score or 0 for s in own),
+            "appraised_total": sum(s.appraised_score or 0 for s in own),
+            "objections": [s for s in own if s.objection_status == "open"],
+        }
+    return out
+
+
 def unit_statuses(store: Store, campaign_id: str) -> dict[str, UnitStatus]:
     """Submission and agreement per unit code (units with nothing recorded are absent)."""
     out = {}

@@ -23,6 +23,10 @@ def unit_status(store: Store, campaign_id: str, unit: str):
     return scoring.unit_status(store, campaign_id, unit)
 
 
+def unit_score_summaries(store: Store, campaign_id: str) -> dict[str, dict]:
+    return scoring.unit_score_summaries(store, campaign_id)
+
+
 def unit_statuses(store: Store, campaign_id: str) -> dict:
     return scoring.unit_statuses(store, campaign_id)
 

@@ -38,17 +38,9 @@ def _campaign(ctx: Ctx):
 def dashboard(ctx: Ctx) -> Response:
     campaign = _campaign(ctx)
     statuses = services.unit_statuses(ctx.store, campaign.id)
-    rows = []
-    for p in progress(ctx.store, campaign):
-        scores = services.scores(ctx.store, campaign.id, p["unit"])
-        leaves = campaign.applicable_leaves(campaign.unit(p["unit"]))
-        rows.append({"progress": p, "status": statuses.get(p["unit"]),
-                     "self_scored": sum(1 for c in leaves if scores.get(c.code) and
-                                        scores[c.code].self_score is not None),
-                     "appraised": sum(1 for c in leaves if scores.get(c.code) and
-                                      scores[c.code].appraised_score is not None),
-                     "objections": sum(1 for s in scores.values() if s.objection_status == "open"),
-                     "leaves": len(leaves)})
+    summaries = services.unit_score_summaries(ctx.store, campaign.id)
+    rows = [{"progress": p, "status": statuses.get(p["unit"]), **summaries[p["unit"]]}
+            for p in progress(ctx.store, campaign)]
     found = services.findings(ctx.store, campaign)
     summary = summarize_dicts(found)
     by_unit: dict[str, int] = {}

@@ -18,17 +18,9 @@ def units(ctx: Ctx) -> Response:
     except NotFound:
         raise NotFound("không tìm thấy") from None
     statuses = services.unit_statuses(ctx.store, campaign.id)
-    rows = []
-    for p in progress(ctx.store, campaign):
-        scores = services.scores(ctx.store, campaign.id, p["unit"])
-        leaves = campaign.applicable_leaves(campaign.unit(p["unit"]))
-        rows.append({"progress": p, "status": statuses.get(p["unit"]),
-                     "self_total": sum(s.self_score or 0 for s in scores.values()),
-                     "appraised": sum(1 for c in leaves if scores.get(c.code) and
-                                      scores[c.code].appraised_score is not None),
-                     "appraised_total": sum(s.appraised_score or 0 for s in scores.values()),
-                     "leaves": len(leaves), "max": sum(c.points for c in leaves),
-                     "objections": [s for s in scores.values() if s.objection_status == "open"]})
+    summaries = services.unit_score_summaries(ctx.store, campaign.id)
+    rows = [{"progress": p, "status": statuses.get(p["unit"]), **summaries[p["unit"]]}
+            for p in progress(ctx.store, campaign)]
     return ctx.render("units.html", campaign=campaign, rows=rows)
 
 
