@@ -271,17 +271,14 @@ def _check_header(c: _Checker, table: Table) -> bool:
         for parent in parents:
             c.check_element(parent, "parent", "header.parent")
         c.check_element(issuer, "issuer", "header.issuer")
-        rule = _rule_after(issuer)
-        if rule is None:
-            c.fail("header.issuer_rule", "no rule under the issuing body")
-        else:
-            _check_rule(c, rule, issuer, "issuer", table, 0, SHORT_RULE_RANGE, "header.issuer_rule")
+        _check_rule_under(c, issuer, "issuer", table, 0, SHORT_RULE_RANGE, "header.issuer_rule",
+                          "no rule under the issuing body")
     is_letter = False
     if number is None:
         c.fail("header.number", "no `Số:` line in the left column")
     else:
         c.check_element(number, "number", "header.number")
-        text = " ".join(number.text.split()) if False else number.text.strip()
+        text = number.text.strip()
         match = NUMBER_LINE.match(text)
         if not match:
             c.fail("header.number", "expected `Số: 12/KH-UBND` (or a blank number `Số:      /KH-UBND`)", text)
@@ -306,17 +303,23 @@ def _check_header(c: _Checker, table: Table) -> bool:
         c.fail("header.motto", f"no `{MOTTO}` in the right column")
     else:
         c.check_element(motto, "motto", "header.motto")
-        rule = _rule_after(motto)
-        if rule is None:
-            c.fail("header.motto_rule", "no full-width rule under the motto")
-        else:
-            _check_rule(c, rule, motto, "motto", table, 1, FULL_RULE_RANGE, "header.motto_rule")
+        _check_rule_under(c, motto, "motto", table, 1, FULL_RULE_RANGE, "header.motto_rule",
+                          "no full-width rule under the motto")
     dated = [p for p in right if p.text.strip().startswith(tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZĐÂĂÊÔƠƯ"))
              and "ngày" in p.text]
     for paragraph in dated:
         c.check_element(paragraph, "place_date", "header.place_date")
         _check_date_line(c, paragraph.text.strip())
     return is_letter
+
+
+def _check_rule_under(c, paragraph, role, table, column, allowed, code, missing) -> None:
+    """The rule drawn under a header line (issuer, motto): present, and as wide as Decree 30 says."""
+    rule = _rule_after(paragraph)
+    if rule is None:
+        c.fail(code, missing)
+    else:
+        _check_rule(c, rule, paragraph, role, table, column, allowed, code)
 
 
 def _check_rule(c, rule, above, element, table, column, ratio_range, label) -> None:
