@@ -87,5 +87,5 @@ def test_demo_searches(store, campaign, tmp_path):
     pairs = demo_searches(store, "test-2025")
     assert len(pairs) >= 4
     for label, result in pairs:
-        assert isinstance(label, str) and set(result) == {"total", "results"}
+        assert isinstance(label, str) and set(result) == {"total", "total_estimated", "results"}
     assert all(result["total"] >= 1 for label, result in pairs if "cải cách hành chính" not in label)

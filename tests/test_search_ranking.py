@@ -90,7 +90,7 @@ def test_date_range_formats_agree(store, docs):
 
 def test_result_shape_and_snippet(store, docs):
     result = search(store, "tài liệu kiểm chứng", limit=1)
-    assert set(result) == {"total", "results"}
+    assert set(result) == {"total", "total_estimated", "results"} and result["total_estimated"] is False
     hit = result["results"][0]
     assert set(hit) == {"evidence_id", "sha256", "filename", "number", "type_code", "issued_on", "summary",
                         "score", "snippet", "links"}

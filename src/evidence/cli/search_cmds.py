@@ -87,7 +87,8 @@ def search(app: AppContext, query, campaign, unit, criterion, type_code, date_fr
             if snippet:
                 click.echo(f"    {snippet}")
         shown = len(outcome.hits)
-        click.echo(f"{outcome.total} result(s)" + (f", showing {shown}" if shown < outcome.total else ""))
+        about = "about " if outcome.estimated else ""
+        click.echo(f"{about}{outcome.total} result(s)" + (f", showing {shown}" if shown < outcome.total else ""))
 
     emit(outcome.to_json(), as_json, human)
 
@@ -131,6 +132,9 @@ def check(app: AppContext, as_json):
             if ids:
                 more = f" … (+{len(ids) - 20})" if len(ids) > 20 else ""
                 click.echo(f"{key}: {len(ids)} {meaning}: " + ", ".join(f"#{i}" for i in ids[:20]) + more)
+        if r["segments_without_postings"]:
+            click.echo(f"{r['segments_without_postings']} of {r['segments']} index segment(s) without their postings"
+                       " file: searches are slower until the next write or `evidence index rebuild`")
         click.echo("ok" if r["ok"] else "run `evidence index rebuild` to repair")
 
     emit(report, as_json, human)

@@ -33,9 +33,10 @@ class SearchOutcome:
     total: int
     hits: list[Hit] = field(default_factory=list)
     filters: Filters | None = None
+    estimated: bool = False  # the total of a phrase found in very many documents, from a sample (fast.py)
 
     def to_json(self) -> dict:
-        return {"total": self.total, "results": [h.data for h in self.hits]}
+        return {"total": self.total, "total_estimated": self.estimated, "results": [h.data for h in self.hits]}
 
 
 def run_search(store: Store, text: str, *, campaign: str | None = None, unit: str | None = None,
@@ -52,8 +53,9 @@ def run_search(store: Store, text: str, *, campaign: str | None = None, unit: st
         if parsed.clauses:
             found = run_fast(fx, parsed.clauses, filters.query(), limit, lambda ids: _texts(store, ids))
         texts: dict[int, str] = {}
+        estimated = False
         if found is not None:
-            total, ranked, texts = found.total, found.ranked, found.texts
+            total, ranked, texts, estimated = found.total, found.ranked, found.texts, found.estimated
         else:
             try:
                 results = searcher.search(parsed.query, filter=filters.query(), limit=limit, terms=False)
@@ -61,7 +63,8 @@ def run_search(store: Store, text: str, *, campaign: str | None = None, unit: st
                 raise InputError(f"query {text!r}: {str(exc).split('. ')[0]}") from None
             total = len(results)  # exact; costs about as much again as the search (see docs)
             ranked = [(int(hit["id"]), hit.score) for hit in results]
-    return SearchOutcome(total=total, hits=_describe(store, ranked, parsed.words, texts), filters=filters)
+    return SearchOutcome(total=total, hits=_describe(store, ranked, parsed.words, texts), filters=filters,
+                         estimated=estimated)
 
 
 def _texts(store: Store, ids: list[int]) -> dict[int, str]:
@@ -73,7 +76,7 @@ def _texts(store: Store, ids: list[int]) -> dict[int, str]:
 
 
 def search(store: Store, text: str, **options) -> dict:
-    """`evidence search --json` as a library call: {"total", "results": [...]}."""
+    """`evidence search --json` as a library call: {"total", "total_estimated", "results": [...]}."""
     return run_search(store, text, **options).to_json()
 
 

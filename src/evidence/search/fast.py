@@ -1,13 +1,13 @@
 """The fast search path: plain words, "phrases" and document numbers (with the command's filters), evaluated
-over whole posting blocks with numpy instead of Whoosh's one-posting-at-a-time matchers.
+over whole posting lists with numpy instead of Whoosh's one-posting-at-a-time matchers.
 
 Whoosh's matchers cost a few Python calls per posting, and Vietnamese syllables are few and common (`thanh`,
 `chinh`, `cach` occur in most documents once accents are folded), so an AND of four words walks hundreds of
-thousands of postings. Here each word is one term of `words_f` (all the text, folded, counts only); its posting
-blocks are decoded whole (C-speed unpickling), matching is a boolean AND over dense arrays, the exact total is a
-count, and BM25 over `words_f` ranks every match at once. Then the best candidates (`RERANK`) are read from the
-database and re-scored in Python: words typed with accents found with those accents, words in the subject, and
-the phrase check (a "phrase" or a number mentioned in the text must appear with its words in order).
+thousands of postings. Here each word is one term of `words_f` (all the text, folded, counts only), read as flat
+arrays from the segment's postings file (postings.py); matching is a boolean AND over dense arrays, the exact
+total is a count, and the score of every match is computed at once: BM25 over `words_f`, plus the words found
+with the accents they were typed with (`words_a`) and the words of the subject (`subject_f`, `subject`). Only
+phrases (and numbers mentioned in the text) need the text: a candidate is a match when the words appear in order.
 
 Anything else — OR, NOT, parentheses, prefixes, `field:value`, `*` — goes through Whoosh's own search (engine.py).
 """
@@ -16,28 +16,28 @@ from __future__ import annotations
 
 import math
 import re
-from array import array
 from dataclasses import dataclass, field
-from itertools import accumulate
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 from whoosh import query as Q
 
-from .analysis import accent_blind_pattern, fold_lower
+from . import postings as fastfiles
+from .analysis import fold_in_place
 
 MATCH_FIELD = "words_f"
+ACCENT_FIELD = "words_a"
 K1, B = 1.2, 0.75                 # BM25 (Whoosh's defaults)
 NUMBER_BOOST, REFS_BOOST = 40.0, 6.0   # as in query.py: the document that is the number, then those citing it
 ACCENT_BOOST = 2.0                # a word found with the accents it was typed with
 SUBJECT_BOOST = 2.0               # a word in the subject (folded); ×2 more when its accents match too
-RERANK = 50                       # candidates re-scored with the text (accents, subject, phrase check)
-CACHE_POSTINGS = 5_000_000        # decoded postings kept per open index (~60 MB)
-MAX_COUNTED = 20                  # occurrences of a word counted for the accent bonus (BM25 saturates anyway)
-CHECK_ALL = 200                   # phrase candidates checked one by one for an exact total, up to this many …
-CHECK_SAMPLE = 100                # … beyond that the total is estimated from rounds of this many, spread evenly,
-CHECK_SAMPLE_MAX = 400            # … up to this many, until the relative standard error is
-CHECK_PRECISION = 0.05            # … at most this (5 %: about ±10 % for 95 % of queries)
+CACHE_POSTINGS = 5_000_000        # postings kept per open index (~40 MB)
+CHECK_ALL = 100                   # phrase candidates checked one by one for an exact total, up to this many …
+CHECK_SAMPLE = 50                 # … beyond that the total is estimated from rounds of this many, spread evenly,
+CHECK_SAMPLE_MAX = 200            # … up to this many, until the relative standard error is
+CHECK_PRECISION = 0.07            # … at most this (7 %: about ±14 % for 95 % of queries)
+CHECK_BATCH = 50                  # best candidates read at a time while looking for verified phrase matches
 PHRASE_WORDS_READ = 6             # a phrase's candidates: documents with its rarest words (all are checked)
 WALK_LIMIT = 3000                 # candidates read at most while looking for verified phrase matches
 
@@ -58,11 +58,12 @@ class Clause:
         return " ".join(self.accented) if self.kind == "phrase" else ""
 
     def pattern(self) -> re.Pattern | None:
-        """Regex over lower-cased text (accents or not) for the words in order; None when there is nothing to
-        check (a single word)."""
+        """Regex over folded text (fold_in_place) for the words in order, any punctuation or spacing between
+        them; None when there is nothing to check (a single word). It starts with a literal, which the regex
+        engine scans for at C speed; the word boundary before it is checked per match (`_find_word`)."""
         if self.kind == "word" or (self.kind == "phrase" and len(self.folded) < 2):
             return None
-        return re.compile(r"(?<!\w)" + r"\W+".join(accent_blind_pattern(w) for w in self.folded) + r"(?!\w)")
+        return re.compile(r"\W+".join(re.escape(w) for w in self.folded) + r"(?!\w)")
 
 
 @dataclass
@@ -76,10 +77,13 @@ class FastResult:
 class FastIndex:
     """What the fast path needs from one open Whoosh searcher: live documents, `words_f` lengths, postings."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, index_dir: Path | None = None):
         self.searcher = searcher
         self.segments = [(s.reader(), off) for s, off in searcher.subsearchers] if searcher.subsearchers \
             else [(searcher.reader(), 0)]
+        # each segment's postings file (None: decoded from Whoosh's blocks, the slow way)
+        self.files = [fastfiles.load(index_dir, reader) if index_dir is not None else None
+                      for reader, _ in self.segments]
         self.n = searcher.doc_count_all()
         self.live = np.ones(self.n, dtype=bool)
         lengths = np.zeros(self.n, dtype=np.float32)
@@ -99,14 +103,26 @@ class FastIndex:
         self.cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.cached = 0  # postings held in the cache
 
+    @property
+    def files_missing(self) -> int:
+        """Segments searched without a postings file."""
+        return sum(f is None for f in self.files)
+
+    def close(self) -> None:
+        self.clear_cache()
+        for f in self.files:
+            if f is not None:
+                f.close()
+        self.files = [None] * len(self.files)
+
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, weights) of a term, all segments, deleted documents included. Decoded postings
-        are kept (up to CACHE_POSTINGS in all, least recently used dropped first) while this index is open:
-        Vietnamese queries reuse a few thousand syllables, the common ones in most documents."""
+        """(document numbers, weights) of a term, all segments, deleted documents included. They are kept
+        (up to CACHE_POSTINGS in all, least recently used dropped first) while this index is open: Vietnamese
+        queries reuse a few thousand syllables, the common ones in most documents."""
         key = (fieldname, text)
         found = self.cache.pop(key, None)
         if found is None:
-            found = self._decode(fieldname, text)
+            found = self._read(fieldname, text)
             self.cached += len(found[0])
             while self.cache and self.cached > CACHE_POSTINGS:
                 self.cached -= len(self.cache.pop(next(iter(self.cache)))[0])
@@ -117,16 +133,19 @@ class FastIndex:
         self.cache.clear()
         self.cached = 0
 
-    def _decode(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _read(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         all_ids: list[np.ndarray] = []
         all_ws: list[np.ndarray] = []
-        for reader, off in self.segments:
-            if (fieldname, text) not in reader:
-                continue
-            ids, ws = _read_postings(reader.postings(fieldname, text))
-            ids_arr = np.frombuffer(ids, dtype=np.int32).astype(np.int64)
-            all_ids.append(ids_arr + off if off else ids_arr)
-            all_ws.append(np.frombuffer(ws, dtype=np.float32))
+        for (reader, off), file in zip(self.segments, self.files):
+            found = file.postings(fieldname, text) if file is not None else None
+            if found is None:
+                if (fieldname, text) not in reader:
+                    continue
+                ids, ws = fastfiles.decode(reader.postings(fieldname, text))
+                found = np.frombuffer(ids, dtype=np.int32), np.frombuffer(ws, dtype=np.float32)
+            if len(found[0]):
+                all_ids.append(found[0].astype(np.int64) + off)
+                all_ws.append(found[1])
         if not all_ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if len(all_ids) == 1:
@@ -141,14 +160,16 @@ class FastIndex:
     def idf(self, fieldname: str, text: str) -> float:
         return math.log(self.n / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
 
-    def word_scores(self, text: str, score: np.ndarray) -> np.ndarray:
-        """Add the word's BM25 over `words_f` to `score`; return the mask of documents holding it."""
-        ids, tf = self.postings(MATCH_FIELD, text)
-        m = np.zeros(self.n, dtype=bool)
-        m[ids] = True
+    def bm25(self, fieldname: str, text: str, score: np.ndarray, idf: float, boost: float = 1.0) -> np.ndarray:
+        """Add `boost` × the term's BM25 (on `words_f` lengths) to `score`; return the documents holding it."""
+        ids, tf = self.postings(fieldname, text)
         if len(ids):
-            score[ids] += self.idf(MATCH_FIELD, text) * tf * (K1 + 1) / (tf + self._norm[ids])
-        return m
+            score[ids] += boost * idf * tf * (K1 + 1) / (tf + self._norm[ids])
+        return ids
+
+    def add(self, fieldname: str, text: str, score: np.ndarray, value: float) -> None:
+        """Add `value` to the score of every document holding the term."""
+        score[self.postings(fieldname, text)[0]] += value
 
     def filter_mask(self, q: Q.Query | None) -> np.ndarray | None:
         """The documents a filter query (Filters.query(): terms, a date range, their AND) lets through."""
@@ -162,13 +183,23 @@ class FastIndex:
         if isinstance(q, Q.Term):
             return self.mask(q.fieldname, q.text)
         out = np.zeros(self.n, dtype=bool)
-        if isinstance(q, Q.TermRange):
-            for fieldname, text in q.expanded_terms(self.searcher.reader()):
-                out[self.postings(fieldname, text if isinstance(text, str) else text.decode("utf-8"))[0]] = True
+        if isinstance(q, Q.TermRange) and not q.startexcl and not q.endexcl:
+            for (reader, off), file in zip(self.segments, self.files):
+                ids = file.range_ids(q.fieldname, q.start, q.end) if file is not None else None
+                if ids is None:
+                    for fieldname, text in q.expanded_terms(reader):
+                        text = text if isinstance(text, str) else text.decode("utf-8")
+                        ids, _ = fastfiles.decode(reader.postings(fieldname, text))
+                        out[np.frombuffer(ids, dtype=np.int32).astype(np.int64) + off] = True
+                else:
+                    out[ids.astype(np.int64) + off] = True
             return out
         for d in self.searcher.docs_for_query(q):  # any other shape: Whoosh's own (slower) way
             out[d] = True
         return out
+
+    def evidence_id(self, docnum: int) -> int:
+        return int(self.searcher.stored_fields(docnum)["id"])
 
 
 def _field_lengths(reader, fieldname: str, count: int) -> np.ndarray:
@@ -187,32 +218,6 @@ def _field_lengths(reader, fieldname: str, count: int) -> np.ndarray:
     return out
 
 
-def _read_postings(m) -> tuple[array, array]:
-    """All (ids, weights) of a term's matcher, a whole block at a time when it is Whoosh's on-disk matcher."""
-    while not hasattr(m, "_read_data") and hasattr(m, "child"):  # a deletion filter: deletions are masked later
-        m = m.child
-    ids = array("i")
-    ws = array("f")
-    if not hasattr(m, "_read_data"):
-        while m.is_active():
-            ids.append(m.id())
-            ws.append(m.weight())
-            m.next()
-        return ids, ws
-    while m.is_active():
-        m._read_data()
-        block_ids, block_ws = m._data[0], m._data[1]
-        ids.extend(accumulate(block_ids))
-        if block_ws is None:
-            ws.extend([1.0] * len(block_ids))
-        elif isinstance(block_ws, (int, float)):
-            ws.extend([float(block_ws)] * len(block_ids))
-        else:
-            ws.extend(block_ws)
-        m._next_block()
-    return ids, ws
-
-
 def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None, limit: int,
              fetch_texts: TextFetcher) -> FastResult | None:
     """Match, count and rank; None when the answer would be unreliable (then the caller uses Whoosh)."""
@@ -226,7 +231,9 @@ def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None,
             # the check on the text looks at every word in order: the rarest few are enough for candidates
             words = sorted(set(words), key=lambda w: fx.searcher.doc_frequency(MATCH_FIELD, w))[:PHRASE_WORDS_READ]
         for w in words:
-            words_mask &= fx.word_scores(w, score)
+            holding = np.zeros(fx.n, dtype=bool)
+            holding[fx.bm25(MATCH_FIELD, w, score, fx.idf(MATCH_FIELD, w))] = True
+            words_mask &= holding
         if c.kind == "number":
             sure = np.zeros(fx.n, dtype=bool)
             for fieldname, boost in (("number", NUMBER_BOOST), ("refs", REFS_BOOST)):
@@ -243,11 +250,12 @@ def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None,
             pattern = c.pattern()
             if pattern is not None:
                 pending.append((c, words_mask, pattern))
+            _add_accents_and_subject(fx, c, score)
     allowed = fx.filter_mask(filter_query)
     if allowed is not None:
         base &= allowed
     candidates = np.flatnonzero(base)
-    checker = _Checker(fx, fetch_texts, clauses, pending)
+    checker = _PhraseChecker(fx, fetch_texts, pending)
 
     # the total: exact, or from a sample when very many candidates need their text checked
     total, estimated = len(candidates), False
@@ -274,104 +282,102 @@ def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None,
             total = len(candidates) - len(need) + round(len(need) * passed / checked)
             estimated = True
 
-    # the best candidates by BM25, checked and re-scored with the text
-    order = candidates[np.argsort(-score[candidates], kind="stable")]
-    wanted = max(limit, RERANK)
-    accepted: list[tuple[int, float]] = []
-    for start in range(0, min(len(order), WALK_LIMIT), RERANK):
-        chunk = [int(d) for d in order[start:start + RERANK]]
-        checker.load(chunk)
-        for d in chunk:
-            if checker.passes(d):
-                accepted.append((d, float(score[d]) + checker.bonus(d)))
-        if len(accepted) >= wanted:
+    # the best candidates, in order; those that need it checked with their text
+    order = _best(candidates, score, min(len(candidates), limit if not pending else WALK_LIMIT))
+    accepted: list[int] = []
+    step = CHECK_BATCH if pending else max(len(order), 1)
+    for start in range(0, len(order), step):
+        chunk = [int(d) for d in order[start:start + step]]
+        checker.load([d for d in chunk if checker.needs_text(d)])
+        accepted.extend(d for d in chunk if checker.passes(d))
+        if len(accepted) >= limit:
             break
-    accepted.sort(key=lambda x: (-x[1], x[0]))
-    ranked = [(checker.evidence_id(d), s) for d, s in accepted[:limit]]
+    ranked = [(checker.evidence_id(d), float(score[d])) for d in accepted[:limit]]
     return FastResult(total=max(total, len(accepted)), ranked=ranked, estimated=estimated,
                       texts={i: checker.texts[i] for i, _ in ranked if i in checker.texts})
 
 
-class _Checker:
-    """Reads candidates' stored fields and text (in batches) to check phrases and add the accent/subject bonus."""
+def _best(candidates: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """The `k` best-scored candidates, best first; ties in document order (candidates come sorted)."""
+    if k <= 0:
+        return candidates[:0]
+    values = -score[candidates]
+    if k < len(candidates):
+        keep = np.argpartition(values, k - 1)[:k]
+        keep.sort()  # back to document order, so the stable sort below breaks ties by document number
+        candidates, values = candidates[keep], values[keep]
+    return candidates[np.argsort(values, kind="stable")]
 
-    def __init__(self, fx: FastIndex, fetch_texts: TextFetcher, clauses: list[Clause],
+
+def _add_accents_and_subject(fx: FastIndex, c: Clause, score: np.ndarray) -> None:
+    """A word typed with its accents and found with them counts more (`tài liệu` ranks documents that say
+    `tài liệu` above those that say `tái lập` or `tải liệu`); so does a word of the subject, more again when
+    its accents match there too."""
+    for f, a in zip(c.folded, c.accented):
+        idf = fx.idf(MATCH_FIELD, f)
+        fx.bm25(ACCENT_FIELD, a, score, idf, ACCENT_BOOST)
+        fx.add("subject_f", f, score, SUBJECT_BOOST * idf)
+        fx.add("subject", a, score, SUBJECT_BOOST * idf)
+
+
+class _PhraseChecker:
+    """Reads candidates' stored head and text (in batches) to check that phrases appear with their words in
+    order; remembers the evidence ids of the documents it saw."""
+
+    def __init__(self, fx: FastIndex, fetch_texts: TextFetcher,
                  pending: list[tuple[Clause, np.ndarray, re.Pattern]]):
         self.fx = fx
         self.fetch_texts = fetch_texts
         self.pending = pending
-        self.cache: dict[int, tuple[int, str, str]] = {}  # docnum → (evidence id, head, head + text)
-        self.texts: dict[int, str] = {}  # evidence id → text as stored
+        self.ids: dict[int, int] = {}     # docnum → evidence id
+        self.full: dict[int, str] = {}    # docnum → head + text
+        self.texts: dict[int, str] = {}   # evidence id → text as stored
         self.passed: dict[int, bool] = {}
-        self.lowered: dict[int, str] = {}
-        words = [(f, a) for c in clauses if c.kind != "number" for f, a in zip(c.folded, c.accented)]
-        self.words = words
-        self.idf = {f: fx.idf(MATCH_FIELD, f) for f, _ in words}
-        # a pattern that starts with the literal word scans fast (C); the left boundary is checked per match
-        self.accented_re = {a: re.compile(re.escape(a) + r"(?!\w)") for _, a in words}
+
+    def needs_text(self, d: int) -> bool:
+        return any(m[d] for _, m, _ in self.pending)
 
     def load(self, docnums: list[int]) -> None:
-        missing = [d for d in docnums if d not in self.cache]
+        missing = [d for d in docnums if d not in self.full]
         if not missing:
             return
         stored = {d: self.fx.searcher.stored_fields(d) for d in missing}
         ids = {d: int(s["id"]) for d, s in stored.items()}
+        self.ids.update(ids)
         texts = self.fetch_texts(list(ids.values()))
         self.texts.update(texts)
         for d in missing:
-            head = stored[d].get("head") or ""
-            self.cache[d] = (ids[d], head, f"{head}\n{texts.get(ids[d]) or ''}")
-
-    def lower(self, d: int) -> str:
-        """The document's head and text, lower-cased (once)."""
-        found = self.lowered.get(d)
-        if found is None:
-            found = self.lowered[d] = self.cache[d][2].lower()
-        return found
+            self.full[d] = f"{stored[d].get('head') or ''}\n{texts.get(ids[d]) or ''}"
 
     def evidence_id(self, d: int) -> int:
-        return self.cache[d][0]
+        found = self.ids.get(d)
+        return found if found is not None else self.fx.evidence_id(d)
 
     def passes(self, d: int) -> bool:
-        if not any(m[d] for _, m, _ in self.pending):
+        if not self.needs_text(d):
             return True
         known = self.passed.get(d)
         if known is None:
             self.load([d])
-            text = self.cache[d][2]
-            # as typed first (C substring searches, no lower-casing when it is there as typed); the
-            # accent-blind regex on the lower-cased text only when that fails
-            known = self.passed[d] = all(not m[d] or (c.typed and (c.typed in text or c.typed in self.lower(d)))
-                                         or p.search(self.lower(d)) for c, m, p in self.pending)
+            text = self.full[d]
+            folded = None
+            known = True
+            for c, m, p in self.pending:
+                if not m[d] or (c.typed and c.typed in text):  # as typed: a plain substring search
+                    continue
+                if folded is None:
+                    folded = fold_in_place(text)
+                if not _find_word(p, folded):
+                    known = False
+                    break
+            self.passed[d] = known
         return known
 
-    def bonus(self, d: int) -> float:
-        """Words found with the accents typed (in the text or subject) and words of the subject."""
-        if not self.words:
-            return 0.0
-        head, lower = self.cache[d][1], self.lower(d)
-        counts = {a: _count_word(lower, p) if a in lower else 0 for a, p in self.accented_re.items()}
-        subject = head.split("\n", 1)[0].lower()
-        subject_words = set(re.findall(r"\w+(?:\.\w+)*", subject))
-        subject_folded = {fold_lower(w) for w in subject_words}
-        norm = K1 * ((1 - B) + B * self.fx.lengths[d] / self.fx.avg_length)
-        out = 0.0
-        for f, a in self.words:
-            tf = counts.get(a, 0)
-            if tf:
-                out += ACCENT_BOOST * self.idf[f] * tf * (K1 + 1) / (tf + norm)
-            if f in subject_folded:
-                out += SUBJECT_BOOST * self.idf[f] * (2.0 if a in subject_words else 1.0)
-        return out
 
-
-def _count_word(lower: str, pattern: re.Pattern) -> int:
-    """Occurrences of a whole word (up to MAX_COUNTED)."""
-    n = 0
-    for m in pattern.finditer(lower):
+def _find_word(pattern: re.Pattern, text: str) -> bool:
+    """Whether `pattern` matches `text` starting at a word boundary."""
+    for m in pattern.finditer(text):
         start = m.start()
-        if start == 0 or not (lower[start - 1].isalnum() or lower[start - 1] == "_"):
-            n += 1
-            if n == MAX_COUNTED:
-                break
-    return n
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return True
+    return False

@@ -20,6 +20,7 @@ from whoosh.index import LockError
 
 from ..errors import EvidenceError, StoreError
 from ..store import Store, now_iso
+from . import postings
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
 from .source import count_evidence, iter_documents, iter_fingerprints
@@ -104,11 +105,22 @@ def _locked_writer(store: Store):
                 raise
             finally:
                 ix.close()
+            _add_postings_files(store.index_dir)
     except EvidenceError:
         raise
     except Exception as exc:
         raise StoreError(f"search index not updated ({type(exc).__name__}: {exc}); "
                          "run `evidence index rebuild`", path=store.index_dir) from None
+
+
+def _add_postings_files(index_dir: Path) -> None:
+    """After a commit: the postings files of the new segments. They only make searches fast; when one cannot
+    be written the change is still in the index (searches decode that segment, slower), and the next write or
+    `index check` shows it."""
+    try:
+        postings.add_missing(index_dir)
+    except Exception:  # noqa: BLE001 — derived data; the committed change must not be reported as lost
+        pass
 
 
 def index_evidence(store: Store, evidence_ids: list[int]) -> None:
@@ -175,6 +187,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
             writer.cancel()
             raise
         ix.close()
+        postings.add_missing(building)
         (building / VERSION_FILE).write_text(json.dumps(
             {"schema_version": SCHEMA_VERSION, "built_at": now_iso(), "documents": done}), encoding="utf-8")
         _swap_in(store.index_dir, building)
@@ -217,13 +230,23 @@ def check_index(store: Store) -> dict:
     and entries built from an older state of their record (stale)."""
     version = index_version(store.index_dir)
     report = {"ok": True, "schema_version": version, "expected_schema_version": SCHEMA_VERSION,
-              "documents": 0, "indexed": 0, "missing": [], "extra": [], "stale": []}
+              "documents": 0, "indexed": 0, "missing": [], "extra": [], "stale": [],
+              "segments": 0, "segments_without_postings": 0}
     indexed: dict[int, str] = {}
     if version is not None:
         ix = windex.open_dir(str(store.index_dir))
         with ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 indexed[int(fields["id"])] = fields.get("fingerprint")
+            for reader, _ in searcher.reader().leaf_readers():
+                if getattr(reader, "segment", lambda: None)() is None:
+                    continue
+                report["segments"] += 1
+                found = postings.load(store.index_dir, reader)
+                if found is None:
+                    report["segments_without_postings"] += 1
+                else:
+                    found.close()
         ix.close()
     seen = set()
     for evidence_id, fp in iter_fingerprints(store):

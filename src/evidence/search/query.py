@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Callable
 
 from whoosh import query as Q
 from whoosh.qparser import MultifieldParser
@@ -92,10 +93,17 @@ def parse_date_option(value: str | None, option: str) -> str | None:
 
 @dataclass
 class ParsedQuery:
-    query: Q.Query
+    build: Callable[[], Q.Query]                      # the Whoosh query (built when needed: it costs ~5 ms)
     words: set[str] = field(default_factory=set)      # folded words to highlight
     numbers: list[str] = field(default_factory=list)  # number keys found in the query
     clauses: list[Clause] | None = None               # for the fast path (fast.py); None: Whoosh's own search
+    _query: Q.Query | None = None
+
+    @property
+    def query(self) -> Q.Query:
+        if self._query is None:
+            self._query = self.build()
+        return self._query
 
 
 # outside quotes, anything but plain words sends a query to Whoosh's parser (operators, groups, ranges,
@@ -195,13 +203,11 @@ def parse_query(schema, text: str) -> ParsedQuery:
         raise InputError("empty query: give words, a \"phrase\" or a document number")
     check_syntax(text)
     numbers = _number_spans(text)
-    parts: list[Q.Query] = []
     clauses: list[Clause] | None = []
     rest, cursor = [], 0
     for start, end, key in numbers:
         before = text[cursor:start]
         rest.append(_NUMBER_PREFIX.sub("", before))  # `số 1366/KH-UBND`: the word `số` is part of the number
-        parts.append(_number_query(key, text[start:end]))
         clauses.append(Clause("number", folded_words(text[start:end]), key=key))
         cursor = end
     rest.append(text[cursor:])
@@ -209,18 +215,28 @@ def parse_query(schema, text: str) -> ParsedQuery:
     if remainder:
         more = fast_clauses(remainder)
         clauses = None if more is None else clauses + more
-        try:
-            parsed = _text_query(schema, remainder)
-        except Exception as exc:  # Whoosh's parser is lenient; anything it still rejects is the query's fault
-            raise InputError(f"query {text!r}: {exc}") from None
-        if parsed is not Q.NullQuery:
-            parts.append(parsed)
-    if not parts:
-        raise InputError(f"query {text!r}: nothing to search for")
-    q = parts[0] if len(parts) == 1 else Q.And(parts)
-    return ParsedQuery(query=q.normalize(), words=set(highlight_words(q)) | {w for s, e, _ in numbers
-                                                                               for w in folded_words(text[s:e])},
-                       numbers=[key for _, _, key in numbers], clauses=clauses or None)
+    number_words = {w for s, e, _ in numbers for w in folded_words(text[s:e])}
+
+    def build() -> Q.Query:
+        parts = [_number_query(key, text[s:e]) for s, e, key in numbers]
+        if remainder:
+            try:
+                parsed = _text_query(schema, remainder)
+            except Exception as exc:  # Whoosh's parser is lenient; anything it still rejects is the query's fault
+                raise InputError(f"query {text!r}: {exc}") from None
+            if parsed is not Q.NullQuery:
+                parts.append(parsed)
+        if not parts:
+            raise InputError(f"query {text!r}: nothing to search for")
+        return (parts[0] if len(parts) == 1 else Q.And(parts)).normalize()
+
+    if clauses:  # plain words, phrases and numbers: the fast path needs no Whoosh query
+        words = {w for c in clauses if c.kind != "number" for w in c.folded}
+        return ParsedQuery(build=build, words=words | number_words, numbers=[k for _, _, k in numbers],
+                           clauses=clauses)
+    q = build()
+    return ParsedQuery(build=build, words=set(highlight_words(q)) | number_words,
+                       numbers=[key for _, _, key in numbers], clauses=None, _query=q)
 
 
 def highlight_words(q: Q.Query):

@@ -1,8 +1,9 @@
 """The index schema: one Whoosh document per evidence record.
 
 Text fields come in two forms — with diacritics (boosted at query time) and folded. `words_f` (all the text,
-folded, counts only) is what the fast search path matches and ranks on; `body_f` keeps positions for phrases
-in queries the fast path leaves to Whoosh's own matchers. Numbers and codes are exact-match fields. Links are many per record, so campaign, unit and
+folded, counts only) is what the fast search path matches and ranks on, and `words_a` (the same, with its
+accents) what it adds for words found with the accents they were typed with; `body_f` keeps positions for
+phrases in queries the fast path leaves to Whoosh's own matchers. Numbers and codes are exact-match fields. Links are many per record, so campaign, unit and
 criterion are multi-valued, and `link` holds every combination of one link's values (`C|U|K`, `|U|K`, …) so a
 unit-and-criterion filter means one link of that unit to that criterion.
 """
@@ -17,7 +18,7 @@ from .analysis import number_analyzer, vietnamese_text_field, vietnamese_words_f
 
 # Bump whenever the fields, analyzers or what goes into them change: a stored index with another version is
 # rebuilt automatically from the database.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def make_schema() -> fields.Schema:
@@ -29,6 +30,7 @@ def make_schema() -> fields.Schema:
         subject_f=vietnamese_text_field(folded=True),
         body_f=vietnamese_text_field(folded=True),  # the subject and the text
         words_f=vietnamese_words_field(folded=True),  # subject (twice), text, issuer, file name
+        words_a=vietnamese_words_field(folded=False),  # the same, lower case, accents kept
         filename=vietnamese_text_field(folded=True),
         issuer=vietnamese_text_field(folded=True),
         number=fields.TEXT(analyzer=number_analyzer(), phrase=False),

@@ -32,6 +32,8 @@ class _Entry:
 
     def close(self) -> None:
         try:
+            if self.fast is not None:
+                self.fast.close()
             self.searcher.close()
             self.ix.close()
         except Exception:
@@ -78,12 +80,14 @@ def open_searcher(store: Store, progress: ProgressFn | None = None) -> Iterator[
                 # a fresh reader, not `refresh()`: that reuses segment readers whose deletions changed
                 entry.searcher.close()
                 entry.searcher = entry.ix.searcher()
+                if entry.fast is not None:
+                    entry.fast.close()
                 entry.fast = None
         except (OSError, ValueError) as exc:
             raise StoreError(f"cannot read the search index ({exc}); run `evidence index rebuild`",
                              path=store.index_dir) from None
         if entry.fast is None:
-            entry.fast = FastIndex(entry.searcher)
+            entry.fast = FastIndex(entry.searcher, store.index_dir)
         yield entry.searcher, entry.fast
 
 

@@ -17,7 +17,7 @@ _WORD_CHAR = re.compile(r"\w")
 _JOINER = re.compile(r"^(?: |\s?[/-]\s?)$")  # between words of a phrase or parts of a number
 WINDOW = 220            # characters of context in a snippet
 MAX_SCANNED = 400_000   # characters of a document searched for a snippet
-MAX_MATCHES = 120       # matches weighed for the best window (common words match thousands of times)
+MAX_MATCHES = 40        # matches weighed for the best window (common words match thousands of times)
 
 
 @dataclass

@@ -109,13 +109,14 @@ def build_document(evidence_id: int, filename: str, metadata: dict, text: str, u
     issuer = " ".join(p for p in (_text(metadata.get("issuer")), _text(metadata.get("parent_issuer"))) if p)
     refs = sorted({k for k in (number_key(r.get("number")) for r in metadata.get("references") or []
                                if isinstance(r, dict)) if k})
+    words = "\n".join((subject, subject, body, issuer, nfc(filename or "")))
     doc = {
         "id": str(evidence_id),
         "fingerprint": fingerprint(updated_at, filename, metadata, links),
         "head": "\n".join((subject, issuer, nfc(filename or ""))),
         "subject": subject, "subject_f": subject,
         "body_f": f"{subject}\n{body}",
-        "words_f": "\n".join((subject, subject, body, issuer, nfc(filename or ""))),
+        "words_f": words, "words_a": words,
         "filename": nfc(filename or ""),
         "issuer": issuer,
         "number": _text(metadata.get("number")),
