@@ -141,7 +141,7 @@ class FastIndex:
             if found is None:
                 if (fieldname, text) not in reader:
                     continue
-                ids, ws = fastfiles.decode(reader.postings(fieldname, text))
+                ids, ws = fastfiles.decode_term(reader, fieldname, text)
                 found = np.frombuffer(ids, dtype=np.int32), np.frombuffer(ws, dtype=np.float32)
             if len(found[0]):
                 all_ids.append(found[0].astype(np.int64) + off)
@@ -189,7 +189,7 @@ class FastIndex:
                 if ids is None:
                     for fieldname, text in q.expanded_terms(reader):
                         text = text if isinstance(text, str) else text.decode("utf-8")
-                        ids, _ = fastfiles.decode(reader.postings(fieldname, text))
+                        ids, _ = fastfiles.decode_term(reader, fieldname, text)
                         out[np.frombuffer(ids, dtype=np.int32).astype(np.int64) + off] = True
                 else:
                     out[ids.astype(np.int64) + off] = True

@@ -187,7 +187,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
             writer.cancel()
             raise
         ix.close()
-        postings.add_missing(building)
+        postings.add_missing(building, mapped=False)
         (building / VERSION_FILE).write_text(json.dumps(
             {"schema_version": SCHEMA_VERSION, "built_at": now_iso(), "documents": done}), encoding="utf-8")
         _swap_in(store.index_dir, building)

@@ -125,73 +125,56 @@ def load(index_dir: Path, reader) -> SegmentPostings | None:
         return None
 
 
-def add_missing(index_dir: Path) -> int:
+def add_missing(index_dir: Path, *, mapped: bool = True) -> int:
     """Write the file of every segment of the index in `index_dir` that lacks a usable one (the caller holds the
-    writer lock). Returns how many were written."""
-    from whoosh import index as windex
-    ix = windex.open_dir(str(index_dir))
+    writer lock). Returns how many were written.
+
+    `mapped=False` reads the segments without memory-mapping them (a rebuild: a 50k-document segment is
+    ~250 MB, and mapped pages would count against its memory, which must stay under 1 GB); mapping is faster
+    for the small segments of an attach."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.reading import SegmentReader
+    ix = FileStorage(str(index_dir), supports_mmap=mapped).open_index()
     written = 0
-    top = ix.reader()
     try:
-        for reader, _ in top.leaf_readers():
-            if getattr(reader, "segment", lambda: None)() is None:  # an empty index
+        schema = ix.schema
+        for segment in ix._segments():
+            path = file_for(index_dir, segment.segment_id())
+            try:
+                SegmentPostings(path, segment.segment_id(), segment.doc_count_all()).close()
                 continue
-            existing = load(index_dir, reader)
-            if existing is not None:
-                existing.close()
-                continue
-            write(index_dir, reader)
+            except (OSError, ValueError):
+                pass
+            reader = SegmentReader(ix.storage, schema, segment)
+            try:
+                write(index_dir, reader)
+            finally:
+                reader.close()
             written += 1
     finally:
-        top.close()
         ix.close()
     return written
 
 
 def write(index_dir: Path, reader) -> Path:
-    """Decode FIELDS of one segment and write its file (temporary name, fsync, rename)."""
+    """Decode FIELDS of one segment and write its file (temporary name, fsync, rename), one field at a time so
+    only one field's postings are in memory."""
     segment_id = reader.segment().segment_id()
     path = file_for(index_dir, segment_id)
-    parts = []
-    for name in FIELDS:
-        if name not in reader.schema:
-            continue
-        terms, starts, ids, weights = [], array("q", [0]), array("i"), array("f")
-        for raw in reader.lexicon(name):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-            if "\n" in term:  # the separator of the terms list; no analyzer of FIELDS makes one
-                raise ValueError(f"field {name}: a term holds a line break")
-            term_ids, term_weights = decode(reader.postings(name, term))
-            terms.append(term)
-            ids.extend(term_ids)
-            weights.extend(term_weights)
-            starts.append(len(ids))
-        parts.append((name, "\n".join(terms).encode("utf-8"), len(terms), starts, ids, weights))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    names = [name for name in FIELDS if name in reader.schema]
     header: dict = {"segment": segment_id, "doc_count": reader.doc_count_all(), "fields": {}}
-    # the header's offsets depend on its own length: lay the data out after a generous fixed-size header slot
-    slot = 256 + 256 * len(parts)
-    at = _align(len(MAGIC) + _HEADER.size + slot)
-    blobs = []
-    for name, terms_blob, n_terms, starts, ids, weights in parts:
-        entry = {"terms": n_terms, "postings": len(ids)}
-        for key, blob in (("terms", terms_blob), ("starts", starts.tobytes()), ("ids", ids.tobytes()),
-                          ("weights", weights.tobytes())):
-            entry[f"{key}_at"] = at
-            if key == "terms":
-                entry["terms_bytes"] = len(blob)
-            blobs.append((at, blob))
-            at = _align(at + len(blob))
-        header["fields"][name] = entry
-    head = json.dumps(header).encode("utf-8")
-    if len(head) > slot:
-        raise ValueError("postings file header too long")  # cannot happen with FIELDS as they are
+    slot = 256 + 256 * len(names)  # room for the header, written last (its offsets are known by then)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
+            f.write(b"\0" * _align(len(MAGIC) + _HEADER.size + slot))
+            for name in names:
+                header["fields"][name] = _write_field(f, reader, name)
+            head = json.dumps(header).encode("utf-8")
+            if len(head) > slot:
+                raise ValueError("postings file header too long")  # cannot happen with FIELDS as they are
+            f.seek(0)
             f.write(MAGIC + _HEADER.pack(len(head)) + head)
-            for offset, blob in blobs:
-                f.write(b"\0" * (offset - f.tell()))
-                f.write(blob)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -201,15 +184,50 @@ def write(index_dir: Path, reader) -> Path:
     return path
 
 
+def _write_field(f, reader, name: str) -> dict:
+    terms, starts, ids, weights = [], array("q", [0]), array("i"), array("f")
+    for raw in reader.lexicon(name):
+        term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+        if "\n" in term:  # the separator of the terms list; no analyzer of FIELDS makes one
+            raise ValueError(f"field {name}: a term holds a line break")
+        term_ids, term_weights = decode_term(reader, name, term)
+        terms.append(term)
+        ids.extend(term_ids)
+        weights.extend(term_weights)
+        starts.append(len(ids))
+    entry = {"terms": len(terms), "postings": len(ids)}
+    blob = "\n".join(terms).encode("utf-8")
+    entry["terms_bytes"] = len(blob)
+    for key, data in (("terms", blob), ("starts", starts), ("ids", ids), ("weights", weights)):
+        at = _align(f.tell())
+        f.write(b"\0" * (at - f.tell()))
+        entry[f"{key}_at"] = at
+        if isinstance(data, array):
+            data.tofile(f)
+        else:
+            f.write(data)
+    return entry
+
+
 def _align(n: int) -> int:
     return (n + _ALIGN - 1) // _ALIGN * _ALIGN
+
+
+def decode_term(reader, fieldname: str, text: str) -> tuple[array, array]:
+    """All (ids, weights) of a term in one segment, deleted documents included (the fast path masks them): the
+    segment's own matcher, not `reader.postings()`, whose deletion filter has already stepped past the first
+    deleted postings when it is made."""
+    terms = getattr(reader, "_terms", None)
+    if terms is not None and hasattr(reader, "_text_to_bytes"):
+        matcher = terms.matcher(fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format)
+    else:
+        matcher = reader.postings(fieldname, text)
+    return decode(matcher)
 
 
 def decode(m) -> tuple[array, array]:
     """All (ids, weights) of a term's Whoosh matcher, a whole block at a time when it is Whoosh's on-disk
     matcher (about 40 µs a block of 128; the slow path this module exists to avoid at search time)."""
-    while not hasattr(m, "_read_data") and hasattr(m, "child"):  # a deletion filter: deletions are masked later
-        m = m.child
     ids = array("i")
     ws = array("f")
     if not hasattr(m, "_read_data"):
