@@ -121,3 +121,15 @@ def test_postings_cache_evicts_and_gives_the_same_answers(store, docs, monkeypat
     with open_searcher(store) as (_, fx):
         assert fx.cached <= 3 or len(fx.cache) == 1
     assert again == first
+
+
+def test_phrase_words_are_whole_words(store, campaign, tmp_path):
+    """A phrase must start and end on word boundaries, whether found as typed or through the folded text."""
+    from evidence.catalog import attach_files
+    path = tmp_path / "ghi-chu.txt"
+    path.write_text("ai cung biet cai cach hanh chinh. Nghi sot chi so.\n", encoding="utf-8")
+    attach_files(store, [path], campaign_id="test-2025", unit_code="STP", criterion_code="1.1")
+    assert search(store, '"cai cach"')["total"] == 1
+    assert search(store, '"ai cach"')["total"] == 0       # inside "cai cach", as typed
+    assert search(store, '"ai cách"')["total"] == 0       # inside "cai cach", through the folded text
+    assert search(store, '"chi so"')["total"] == 1

@@ -57,25 +57,6 @@ def fold_in_place(text: str) -> str:
     return folded.tobytes().decode("utf-32-le")
 
 
-def _lower_variants() -> dict[str, str]:
-    """Folded letter → every lower-case letter that folds to it (`a` → `aàáảãạăằắ…`)."""
-    out: dict[str, set[str]] = {}
-    for code, folded in _FOLD_TABLE.items():
-        ch = chr(code)
-        if ch == ch.lower():
-            out.setdefault(folded, {folded}).add(ch)
-    return {k: "".join(sorted(v)) for k, v in out.items()}
-
-
-_VARIANTS = _lower_variants()
-
-
-def accent_blind_pattern(folded_word: str) -> str:
-    """A regex for `folded_word` in lower-cased text with or without accents (`chi` matches `chỉ`, `chi`, `chì`):
-    lets a phrase be checked on the text as it is, without folding it first."""
-    return "".join(f"[{_VARIANTS[c]}]" if c in _VARIANTS else re.escape(c) for c in folded_word)
-
-
 def fold_lower(text: str) -> str:
     """`fold(text).lower()` for composed text, fast (one `str.translate`) and one character for one character
     whenever the text is fully composed (it is after NFC, except for letters Unicode has no composed form of)."""

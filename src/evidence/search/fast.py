@@ -103,11 +103,6 @@ class FastIndex:
         self.cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.cached = 0  # postings held in the cache
 
-    @property
-    def files_missing(self) -> int:
-        """Segments searched without a postings file."""
-        return sum(f is None for f in self.files)
-
     def close(self) -> None:
         self.clear_cache()
         for f in self.files:
@@ -363,7 +358,7 @@ class _PhraseChecker:
             folded = None
             known = True
             for c, m, p in self.pending:
-                if not m[d] or (c.typed and c.typed in text):  # as typed: a plain substring search
+                if not m[d] or (c.typed and _find_typed(c.typed, text)):  # as typed: substring search
                     continue
                 if folded is None:
                     folded = fold_in_place(text)
@@ -374,10 +369,26 @@ class _PhraseChecker:
         return known
 
 
+def _find_typed(phrase: str, text: str) -> bool:
+    """Whether `phrase` occurs in `text` as whole words (`ai cách` is not in `cải cách`, nor `chi so` in
+    `nghi sot`)."""
+    start = text.find(phrase)
+    while start != -1:
+        end = start + len(phrase)
+        if (start == 0 or not _word_char(text[start - 1])) and (end == len(text) or not _word_char(text[end])):
+            return True
+        start = text.find(phrase, start + 1)
+    return False
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def _find_word(pattern: re.Pattern, text: str) -> bool:
     """Whether `pattern` matches `text` starting at a word boundary."""
     for m in pattern.finditer(text):
         start = m.start()
-        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+        if start == 0 or not _word_char(text[start - 1]):
             return True
     return False
