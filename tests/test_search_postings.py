@@ -87,7 +87,8 @@ def test_missing_files_give_the_same_answers_and_come_back(store, docs, cli):
     assert shown.exit_code == 0 and "without their postings file" in shown.stdout
     index_evidence(store, [docs["plan"]])  # the next write adds the files of every segment
     assert files(store) == segment_ids(store)
-    assert answers(store, scores=False) == [(r["total"], {h["evidence_id"] for h in r["results"]}) for r in expected]
+    without_scores = [(r["total"], {h["evidence_id"] for h in r["results"]}) for r in expected]
+    assert answers(store, scores=False) == without_scores
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "other segment"])

@@ -46,18 +46,19 @@ class SegmentPostings:
             self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         try:
             self._fields = self._parse(segment_id, doc_count)
-        except (ValueError, KeyError, TypeError, struct.error) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, struct.error) as exc:
             self.close()
             raise ValueError(f"{path.name}: {exc}") from None
         self._lookup = {}
 
-    def _parse(self, segment_id: str, doc_count: int) -> dict[str, tuple[list[str], np.ndarray, np.ndarray, np.ndarray]]:
+    def _parse(self, segment_id: str, doc_count: int) -> dict[str, tuple]:
+        """field → (terms, starts, ids, weights), after checking that the file is whole and this segment's."""
         buf = self._map
         if buf[:len(MAGIC)] != MAGIC:
             raise ValueError("not a postings file")
         (size,) = _HEADER.unpack_from(buf, len(MAGIC))
         header = json.loads(bytes(buf[len(MAGIC) + _HEADER.size:len(MAGIC) + _HEADER.size + size]))
-        if header.get("segment") != segment_id or header.get("doc_count") != doc_count:
+        if not isinstance(header, dict) or header.get("segment") != segment_id or header.get("doc_count") != doc_count:
             raise ValueError("written for another segment")
         out = {}
         for name, part in header["fields"].items():
@@ -72,9 +73,6 @@ class SegmentPostings:
                 raise ValueError(f"field {name} is damaged")
             out[name] = (terms, starts, ids, weights)
         return out
-
-    def has(self, fieldname: str) -> bool:
-        return fieldname in self._fields
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(document numbers, weights) of a term; None when the field is not in the file."""

@@ -3,9 +3,10 @@
 Text fields come in two forms — with diacritics (boosted at query time) and folded. `words_f` (all the text,
 folded, counts only) is what the fast search path matches and ranks on, and `words_a` (the same, with its
 accents) what it adds for words found with the accents they were typed with; `body_f` keeps positions for
-phrases in queries the fast path leaves to Whoosh's own matchers. Numbers and codes are exact-match fields. Links are many per record, so campaign, unit and
-criterion are multi-valued, and `link` holds every combination of one link's values (`C|U|K`, `|U|K`, …) so a
-unit-and-criterion filter means one link of that unit to that criterion.
+phrases in queries the fast path leaves to Whoosh's own matchers. Numbers and codes are exact-match fields.
+Links are many per record, so campaign, unit and criterion are multi-valued, and `link` holds every combination
+of one link's values (`C|U|K`, `|U|K`, …) so a unit-and-criterion filter means one link of that unit to that
+criterion.
 """
 
 from __future__ import annotations
