@@ -185,3 +185,36 @@ def test_pdf_page_of_absurd_size_is_rendered_small_for_ocr(tmp_path: Path):
     pdf.save()
     reading = read_document(path)
     assert reading.pages == 1 and reading.text_source == "none"
+
+
+def test_readers_start_from_the_fork_server_when_other_threads_run(tmp_path: Path):
+    """The web server reads uploads from its worker threads: forking such a process would copy the locks
+    other threads hold into the reader, so readers start from the fork server there (and still time out)."""
+    import threading
+
+    from evidence.reading import worker
+
+    if threading.active_count() == 1:  # the command line (other tests may have left threads behind)
+        assert worker._context().get_start_method() == "fork"
+    busy = _busy_pdf(tmp_path / "busy.pdf")
+    good = tmp_path / "good.txt"
+    good.write_text("Biên bản thẩm định", encoding="utf-8")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)  # another request's thread, busy meanwhile
+    other.start()
+    found = {}
+
+    def run():
+        found["method"] = worker._context().get_start_method()
+        found["results"] = dict(read_many([busy, good], ocr=False, jobs=2, timeout=3))
+
+    try:
+        reader_thread = threading.Thread(target=run)
+        reader_thread.start()
+        reader_thread.join(60)
+    finally:
+        stop.set()
+    assert found["method"] == "forkserver"
+    results = found["results"]
+    assert results[good].text == "Biên bản thẩm định"
+    assert isinstance(results[busy], ReadError) and "timed out after 3 s" in str(results[busy])

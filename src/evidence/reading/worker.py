@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from collections import deque
 from multiprocessing.connection import wait
@@ -32,7 +33,16 @@ def cpu_count() -> int:
 
 
 def _context():
+    """`fork` from a single-threaded process (the command line: readers start warm, nothing to import). From a
+    process running other threads (the web server), the fork server: forking copies every lock another thread
+    holds at that moment (a logging handler's, a cache's, SQLite's) into the child, locked for good, and the
+    reader would hang until its time limit. The fork server is a clean single-threaded process that has
+    imported the readers once."""
     methods = mp.get_all_start_methods()
+    if threading.active_count() > 1 and "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["evidence.reading.reader"])  # used when the server starts (once)
+        return ctx
     return mp.get_context("fork" if "fork" in methods else "spawn")
 
 
