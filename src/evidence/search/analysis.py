@@ -58,7 +58,7 @@ def fold_in_place(text: str) -> str:
 
 
 def fold_lower(text: str) -> str:
-    """`fold(text).lower()` for composed text, fast (one `str.translate`) and one character for one character
+    """`fold(text).lower()` for composed text, fast (fold_in_place) and one character for one character
     whenever the text is fully composed (it is after NFC, except for letters Unicode has no composed form of)."""
     out = fold_in_place(text)
     if _COMBINING.search(out):  # rare: a mark with no composed form — take the slow, exact path

@@ -238,16 +238,8 @@ def check_index(store: Store) -> dict:
         with ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 indexed[int(fields["id"])] = fields.get("fingerprint")
-            for reader, _ in searcher.reader().leaf_readers():
-                if getattr(reader, "segment", lambda: None)() is None:
-                    continue
-                report["segments"] += 1
-                found = postings.load(store.index_dir, reader)
-                if found is None:
-                    report["segments_without_postings"] += 1
-                else:
-                    found.close()
         ix.close()
+        report["segments"], report["segments_without_postings"] = postings.segments_without_file(store.index_dir)
     seen = set()
     for evidence_id, fp in iter_fingerprints(store):
         seen.add(evidence_id)

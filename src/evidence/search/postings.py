@@ -137,12 +137,8 @@ def add_missing(index_dir: Path, *, mapped: bool = True) -> int:
     try:
         schema = ix.schema
         for segment in ix._segments():
-            path = file_for(index_dir, segment.segment_id())
-            try:
-                SegmentPostings(path, segment.segment_id(), segment.doc_count_all()).close()
+            if _usable(index_dir, segment):
                 continue
-            except (OSError, ValueError):
-                pass
             reader = SegmentReader(ix.storage, schema, segment)
             try:
                 write(index_dir, reader)
@@ -152,6 +148,26 @@ def add_missing(index_dir: Path, *, mapped: bool = True) -> int:
     finally:
         ix.close()
     return written
+
+
+def segments_without_file(index_dir: Path) -> tuple[int, int]:
+    """(segments, segments lacking a usable file) of the index in `index_dir`, for `index check`."""
+    from whoosh import index as windex
+    ix = windex.open_dir(str(index_dir))
+    try:
+        segments = ix._segments()
+        return len(segments), sum(not _usable(index_dir, s) for s in segments)
+    finally:
+        ix.close()
+
+
+def _usable(index_dir: Path, segment) -> bool:
+    try:
+        SegmentPostings(file_for(index_dir, segment.segment_id()), segment.segment_id(),
+                        segment.doc_count_all()).close()
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 def write(index_dir: Path, reader) -> Path:
