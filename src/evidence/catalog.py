@@ -1,5 +1,5 @@
 """Attaching evidence: store each original once (content-addressed), read it, and link it to a criterion of a
-unit in a campaign. Also bulk ingest, listing and showing evidence.
+unit in a campaign. Also bulk ingest, taking a link back (kept as history), listing and showing evidence.
 
 Order of writes, so a crash never leaves a link to a missing or half-written blob: the blob is written
 atomically first, then the evidence row and its link are inserted in one transaction. A crash in between
@@ -274,6 +274,66 @@ def _reindex(store: Store, evidence_ids: list[int], items: list[_Item]) -> None:
                 item.outcome.warnings.append(f"index_not_updated: {exc}")
 
 
+# ---------------------------------------------------------------- taking a link back
+
+def detach_evidence(store: Store, evidence_id: int, *, campaign_id: str, unit_code: str, criterion_code: str,
+                    by: str | None = None, reason: str | None = None) -> dict:
+    """Take back one link of a record to a criterion of a unit (a wrong file, or the right file under the wrong
+    criterion). The link moves to `detached_links`, which keeps it for good; the original stays in the store
+    (other links may use it) and the search index drops the link. Refused once the unit has submitted its
+    self-assessment, as its self-scores are: the dossier the council appraises does not change under it."""
+    from .scoring import submitted_on
+    campaign = load_campaign(store, campaign_id)
+    by = nfc(by or config.current_user())
+    reason = nfc(reason).strip() if reason else None
+    with store.transaction() as conn:
+        link = conn.execute(
+            "SELECT * FROM links WHERE evidence_id = ? AND campaign_id = ? AND unit_code = ? AND criterion_code = ?",
+            (evidence_id, campaign.id, unit_code, criterion_code)).fetchone()
+        if link is None:
+            raise NotFound(f"evidence #{evidence_id} is not linked to {unit_code}/{criterion_code} in campaign "
+                           f"{campaign.id}; " + _where_linked(conn, evidence_id))
+        submitted = submitted_on(conn, campaign.id, unit_code)
+        if submitted:
+            raise InputError(f"unit {unit_code} submitted its self-assessment on {submitted[:10]}; its evidence "
+                             "cannot be detached until the secretariat reopens it")
+        detached_at = now_iso()
+        conn.execute(
+            "INSERT INTO detached_links(link_id, evidence_id, campaign_id, unit_code, criterion_code, filename, pages,"
+            " note, linked_by, linked_at, detached_by, detached_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?)", (link["id"], evidence_id, campaign.id, unit_code, criterion_code, link["filename"],
+                       link["pages"], link["note"], link["linked_by"], link["linked_at"], by, detached_at, reason))
+        conn.execute("DELETE FROM links WHERE id = ?", (link["id"],))
+    result = {"evidence_id": evidence_id, "campaign": campaign.id, "unit": unit_code, "criterion": criterion_code,
+              "link_id": link["id"], "filename": link["filename"], "detached_by": by, "detached_at": detached_at,
+              "reason": reason, "warnings": []}
+    from . import search  # imported here: search reads evidence through this module
+    try:
+        search.index_evidence(store, [evidence_id])
+    except EvidenceError as exc:
+        result["warnings"].append(f"index_not_updated: {exc}")
+    return result
+
+
+def _where_linked(conn, evidence_id: int) -> str:
+    rows = conn.execute("SELECT campaign_id, unit_code, criterion_code FROM links WHERE evidence_id = ?"
+                        " ORDER BY id", (evidence_id,)).fetchall()
+    if not rows:
+        exists = conn.execute("SELECT 1 FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
+        return "it has no links" if exists else "there is no such evidence"
+    return "it is linked to " + ", ".join(f"{r[0]} {r[1]}/{r[2]}" for r in rows)
+
+
+def detached_links(store: Store, evidence_id: int) -> list[dict]:
+    """The links of a record that were taken back, oldest first."""
+    return [{"link_id": r["link_id"], "campaign": r["campaign_id"], "unit": r["unit_code"],
+             "criterion": r["criterion_code"], "filename": r["filename"], "pages": r["pages"], "note": r["note"],
+             "linked_by": r["linked_by"], "linked_at": r["linked_at"], "detached_by": r["detached_by"],
+             "detached_at": r["detached_at"], "reason": r["reason"]}
+            for r in store.db.execute("SELECT * FROM detached_links WHERE evidence_id = ? ORDER BY id",
+                                      (evidence_id,))]
+
+
 # ---------------------------------------------------------------- reading back
 
 def _links_of(store: Store, evidence_ids: list[int], where: str = "", params: tuple = ()) -> dict[int, list[dict]]:
@@ -335,6 +395,7 @@ def get_evidence(store: Store, evidence_id: int) -> dict:
         "created_at": row["created_at"], "updated_at": row["updated_at"],
         "metadata": {key: metadata.get(key) for key in METADATA_KEYS},
         "links": _links_of(store, [row["id"]]).get(row["id"], []),
+        "detached_links": detached_links(store, row["id"]),
         "text_chars": len(row["text"]),
     }
 

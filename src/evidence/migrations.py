@@ -193,6 +193,33 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX login_failures_by_key ON login_failures(key, at);
         """,
     ),
+    (
+        4,
+        "detached links: a link taken back is kept here (append-only), not lost",
+        """
+        CREATE TABLE detached_links (
+            id             INTEGER PRIMARY KEY,
+            link_id        INTEGER NOT NULL,      -- the id the link had in `links`
+            evidence_id    INTEGER NOT NULL REFERENCES evidence(id),
+            campaign_id    TEXT NOT NULL,
+            unit_code      TEXT NOT NULL,
+            criterion_code TEXT NOT NULL,
+            filename       TEXT NOT NULL,
+            pages          TEXT,
+            note           TEXT,
+            linked_by      TEXT NOT NULL,
+            linked_at      TEXT NOT NULL,
+            detached_by    TEXT NOT NULL,
+            detached_at    TEXT NOT NULL,
+            reason         TEXT
+        );
+        CREATE INDEX detached_links_by_evidence ON detached_links(evidence_id);
+        CREATE TRIGGER detached_links_no_update BEFORE UPDATE ON detached_links
+        BEGIN SELECT RAISE(ABORT, 'detached_links is append-only'); END;
+        CREATE TRIGGER detached_links_no_delete BEFORE DELETE ON detached_links
+        BEGIN SELECT RAISE(ABORT, 'detached_links is append-only'); END;
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

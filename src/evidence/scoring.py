@@ -259,7 +259,8 @@ def _load(store: Store, campaign: Campaign | str) -> Campaign:
     return campaign if isinstance(campaign, Campaign) else load_campaign(store, campaign)
 
 
-def _locked(conn, campaign_id: str, unit: str) -> str | None:
+def submitted_on(conn, campaign_id: str, unit: str) -> str | None:
+    """When the unit submitted its self-assessment (None: not submitted, or reopened since)."""
     row = conn.execute("SELECT submitted_at FROM score_units WHERE campaign_id = ? AND unit_code = ?",
                        (campaign_id, unit)).fetchone()
     return row["submitted_at"] if row else None
@@ -275,7 +276,7 @@ def set_self_score(store: Store, campaign: Campaign | str, unit: str, criterion:
     check_range(node, value, what="self-score")
     at = now_iso()
     with store.transaction() as conn:
-        submitted = _locked(conn, campaign.id, unit)
+        submitted = submitted_on(conn, campaign.id, unit)
         if submitted:
             raise InputError(f"unit {unit} submitted its self-assessment on {submitted[:10]}; self-scores are "
                              "locked until the secretariat reopens it (`evidence score reopen`)")
@@ -412,7 +413,7 @@ def submit_self_assessment(store: Store, campaign: Campaign | str, unit: str, by
     campaign.unit(unit)
     at = now_iso()
     with store.transaction() as conn:
-        submitted = _locked(conn, campaign.id, unit)
+        submitted = submitted_on(conn, campaign.id, unit)
         if submitted:
             raise InputError(f"unit {unit} already submitted its self-assessment on {submitted[:10]}")
         who = _by(by)
@@ -430,7 +431,7 @@ def reopen_self_assessment(store: Store, campaign: Campaign | str, unit: str, *,
     campaign.unit(unit)
     at = now_iso()
     with store.transaction() as conn:
-        if not _locked(conn, campaign.id, unit):
+        if not submitted_on(conn, campaign.id, unit):
             raise InputError(f"unit {unit} has not submitted its self-assessment; there is nothing to reopen")
         _event(conn, campaign.id, unit, None, "reopen", by=_by(by), at=at, text=_text(reason))
         conn.execute("UPDATE score_units SET submitted_at = NULL, submitted_by = NULL WHERE campaign_id = ? AND"

@@ -1,4 +1,4 @@
-"""attach, ingest, list, show."""
+"""attach, detach, ingest, list, show."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import config
-from ..catalog import attach_files, get_evidence, ingest_dir, list_evidence
+from ..catalog import attach_files, detach_evidence, get_evidence, ingest_dir, list_evidence
 from ..campaign import resolve_campaign_id
 from ..findings import findings_for_evidence
 from .common import AppContext, Progress, emit, json_option, pass_app, table
@@ -61,6 +61,32 @@ def attach(app: AppContext, files, campaign_id, unit_code, criterion_code, pages
                             ocr=not no_ocr, progress=bar.advance)
     bar.finish()
     _report(outcomes, as_json)
+
+
+@click.command()
+@click.argument("evidence_id", type=int)
+@click.option("--campaign", "campaign_id", metavar="ID", help="Campaign (default: the only one).")
+@click.option("--unit", "unit_code", required=True, metavar="CODE")
+@click.option("--criterion", "criterion_code", required=True, metavar="CODE")
+@click.option("--reason", help="Why the link is taken back (kept with it).")
+@click.option("--by", help="Who detaches (default: the OS user).")
+@json_option
+@pass_app
+def detach(app: AppContext, evidence_id, campaign_id, unit_code, criterion_code, reason, by, as_json):
+    """Take back the link of an evidence record to a criterion of a unit (a wrong file, a wrong criterion).
+
+    The link is kept in the record's history (`show`); the original stays in the store. Refused once the unit
+    has submitted its self-assessment, until the secretariat reopens it (`score reopen`)."""
+    store = app.store()
+    result = detach_evidence(store, evidence_id, campaign_id=resolve_campaign_id(store, campaign_id),
+                             unit_code=unit_code, criterion_code=criterion_code, by=by, reason=reason)
+
+    def human(r):
+        click.echo(f"detached evidence #{r['evidence_id']} ({r['filename']}) from {r['campaign']} "
+                   f"{r['unit']}/{r['criterion']}")
+        for warning in r["warnings"]:
+            click.echo(f"warning: {warning}", err=True)
+    emit(result, as_json, human)
 
 
 @click.command()
@@ -133,6 +159,10 @@ def show(app: AppContext, evidence_id: int, as_json: bool):
             click.echo(f"linked to {l['campaign']} {l['unit']}/{l['criterion']} by {l['linked_by']} at "
                        f"{l['linked_at']}" + (f", pages {l['pages']}" if l["pages"] else "")
                        + (f" — {l['note']}" if l["note"] else ""))
+        for l in d["detached_links"]:
+            click.echo(f"detached from {l['campaign']} {l['unit']}/{l['criterion']} by {l['detached_by']} at "
+                       f"{l['detached_at']}" + (f" — {l['reason']}" if l["reason"] else "")
+                       + f" (linked by {l['linked_by']} at {l['linked_at']})")
         for f in d["findings"]:
             click.echo(f"{f['severity']:8} {f['code']}: {f['message']}")
     emit(data, as_json, human)
@@ -144,4 +174,4 @@ def _short(value) -> str:
     return str(value)
 
 
-COMMANDS = [attach, ingest, list_command, show]
+COMMANDS = [attach, detach, ingest, list_command, show]
