@@ -81,6 +81,8 @@ def cases(w):
         ("POST", f"{K}/self-score", {"score": "3", "explanation": "Đã ban hành kế hoạch"}, {STP}),
         ("POST", f"/e/{e}/correct", {"field": "number", "value": "12/KH-STP"}, {SEC, STP}),
         ("POST", f"/e/{other}/correct", {"field": "number", "value": "7/KH-SYT"}, {SEC, SYT}),
+        ("POST", f"{K}/detach/{other}", {"reason": "nhầm"}, set()),  # another unit's file: nobody
+        ("POST", f"{K}/detach/{e}", {"reason": "nhầm tiêu chí"}, {STP}),
         ("POST", f"{K}/appraise", {"score": "2", "comment": "Thiếu phụ lục"}, STAFF),
         ("POST", f"{K}/objection", {"text": "Đề nghị xem xét lại"}, {STP}),
         ("POST", f"{K}/resolve", {"decision": "reject", "reason": "Giữ nguyên"}, STAFF),
@@ -172,6 +174,9 @@ def test_refused_writes_changed_nothing(world):
             "SELECT evidence_id, corrected_by FROM metadata_corrections")}
         assert (world["e_syt"], "stp") not in by_evidence and (world["e_stp"], "syt") not in by_evidence
         assert {r[0] for r in store.db.execute("SELECT name FROM users")} >= {"moi"}
+        # only STP took back a link, and only its own
+        assert {(r[0], r[1]) for r in store.db.execute("SELECT detached_by, unit_code FROM detached_links")} \
+            == {("stp", "STP")}
     finally:
         store.close()
 

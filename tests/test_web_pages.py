@@ -327,3 +327,31 @@ def test_criterion_page_shows_only_the_findings_of_that_criterion(web):
     decision_page = client.get("/c/test-2025/u/STP/k/2.1").text
     assert "TYPE_MISMATCH" not in plan_page
     assert "TYPE_MISMATCH" in decision_page
+
+
+def test_unit_takes_a_file_back_until_it_submits(web):
+    store = web["store"]
+    client, token = client_for(web, "stp")
+    pdf = plan_pdf(web["tmp"] / "x.pdf").read_bytes()
+    for criterion in ("1.1", "1.2"):
+        client.post(f"{C}/u/STP/k/{criterion}/upload", data={"csrf": token},
+                    files=[("files", ("Kế hoạch.pdf", pdf, "application/pdf"))])
+    evidence_id = list_evidence(store, campaign_id="test-2025", unit_code="STP")[0]["evidence_id"]
+    page = client.get(f"{C}/u/STP/k/1.1")
+    assert "Gỡ khỏi tiêu chí này" in page.text and f"/k/1.1/detach/{evidence_id}" in page.text
+    done = client.post(f"{C}/u/STP/k/1.1/detach/{evidence_id}", data={"csrf": token, "reason": "nhầm tiêu chí"})
+    assert done.status_code == 200 and "Đã gỡ tài liệu «Kế hoạch.pdf» khỏi tiêu chí 1.1" in done.text
+    assert "Chưa có tài liệu nào." in done.text
+    record = get_evidence(store, evidence_id)
+    assert [(l["criterion"]) for l in record["links"]] == ["1.2"]
+    assert [(d["criterion"], d["detached_by"], d["reason"]) for d in record["detached_links"]] == [
+        ("1.1", "stp", "nhầm tiêu chí")]
+    detail = client.get(f"/e/{evidence_id}")
+    assert "Đã gỡ khỏi tiêu chí" in detail.text and "nhầm tiêu chí" in detail.text
+    # once submitted, the form is gone and a forged post is refused with a message
+    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes"})
+    page = client.get(f"{C}/u/STP/k/1.2")
+    assert "Gỡ khỏi tiêu chí này" not in page.text
+    refused = client.post(f"{C}/u/STP/k/1.2/detach/{evidence_id}", data={"csrf": token})
+    assert "không gỡ được tài liệu" in refused.text
+    assert [(l["criterion"]) for l in get_evidence(store, evidence_id)["links"]] == ["1.2"]

@@ -24,6 +24,7 @@ ROUTES = [
     Route(U + "/reopen", admin.reopen, methods=["POST"]),
     Route(K, unit.criterion_page, methods=["GET"]),
     Route(K + "/upload", unit.upload, methods=["POST"]),
+    Route(K + "/detach/{evidence}", unit.detach, methods=["POST"]),
     Route(K + "/self-score", unit.self_score, methods=["POST"]),
     Route(K + "/objection", unit.objection, methods=["POST"]),
     Route(K + "/appraise", review.appraise, methods=["POST"]),

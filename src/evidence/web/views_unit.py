@@ -9,8 +9,8 @@ from pathlib import Path
 
 from starlette.responses import Response
 
-from ..catalog import attach_files, list_evidence
-from ..errors import EvidenceError, InputError
+from ..catalog import attach_files, detach_evidence, list_evidence
+from ..errors import EvidenceError, InputError, NotFound
 from ..vn.text import nfc
 from . import services
 from .security import Ctx, Forbidden, page, require_unit
@@ -156,11 +156,33 @@ def upload(ctx: Ctx) -> Response:
     results, problems = attach_uploads(ctx, campaign.id, unit.code, criterion.code, files, pages=pages or None,
                                        note=note or None)
     if problems:
-        return ctx.render("criterion.html", http_http_status=400 if not results else 200,
+        return ctx.render("criterion.html", http_status=400 if not results else 200,
                           **criterion_context(ctx, campaign, unit, criterion.code, values=values,
                                               upload_errors=problems, upload_results=results))
     return ctx.redirect(unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu",
                         f"Đã tải lên {len(results)} tệp: " + ", ".join(r["filename"] for r in results) + ".")
+
+
+@page(*UNIT)
+def detach(ctx: Ctx) -> Response:
+    """The unit takes back one of its files from this criterion (kept in the record's history)."""
+    campaign, unit = _own_unit(ctx)
+    criterion = campaign.criterion(ctx.param("criterion"))
+    raw = ctx.param("evidence")
+    if not raw.isdigit() or len(raw) > 12:
+        raise NotFound("không tìm thấy")
+    reason = ctx.form.get("reason").strip()
+    url = unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu"
+    if len(reason) > 2000:
+        return ctx.redirect(url, "Lý do gỡ tài liệu tối đa 2000 ký tự.", kind="error")
+    try:
+        result = detach_evidence(ctx.store, int(raw), campaign_id=campaign.id, unit_code=unit.code,
+                                 criterion_code=criterion.code, by=ctx.user.name, reason=reason or None)
+    except InputError:  # submitted: the dossier is locked until the secretariat reopens it
+        return ctx.redirect(url, "Đơn vị đã gửi bản tự đánh giá nên không gỡ được tài liệu; đề nghị Văn phòng "
+                                 "mở lại hồ sơ nếu cần sửa.", kind="error")
+    return ctx.redirect(url, f"Đã gỡ tài liệu «{result['filename']}» khỏi tiêu chí {criterion.code}; "
+                             "lịch sử vẫn được lưu.")
 
 
 def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files, *, pages, note):
