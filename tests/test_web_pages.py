@@ -79,6 +79,13 @@ def test_bad_files_get_a_message_and_nothing_is_stored(web):
     assert _tmp_leftovers(store) == []
 
 
+def test_upload_of_bad_files_only_answers_400(web):
+    client, token = client_for(web, "stp")
+    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token}, files=[
+        ("files", ("hong.pdf", b"%PDF-1.4 not a pdf", "application/pdf"))])
+    assert response.status_code == 400 and "Không lưu được 1 tệp" in response.text
+
+
 def test_no_file_chosen_says_so_next_to_the_field(web):
     client, token = client_for(web, "stp")
     response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token, "pages": "abc"})
