@@ -32,6 +32,17 @@ def test_demo_runs_a_whole_round(tmp_path):
     assert all(p.is_file() and p.stat().st_size > 0 for p in documents)
     assert any(p.suffix == ".xlsx" for p in documents)
     assert {a["role"] for a in summary["accounts"]} == {"secretariat", "reviewer", "unit"}
+    assert summary["detached"] == 1
+    store = Store.open(store_dir)
+    try:  # the link taken back is history, not a link
+        (evidence_id, unit, criterion, reason), = store.db.execute(
+            "SELECT evidence_id, unit_code, criterion_code, reason FROM detached_links").fetchall()
+        assert reason == "nhầm tiêu chí"
+        assert not store.db.execute("SELECT 1 FROM links WHERE evidence_id = ? AND unit_code = ? AND"
+                                    " criterion_code = ?", (evidence_id, unit, criterion)).fetchall()
+        assert store.db.execute("SELECT COUNT(*) FROM links WHERE evidence_id = ?", (evidence_id,)).fetchone()[0]
+    finally:
+        store.close()
     # the demo store is a real store: it proves itself whole
     verify = CliRunner().invoke(main, ["--store", str(store_dir), "verify", "--json"], catch_exceptions=False)
     assert verify.exit_code == 0 and json.loads(verify.stdout)["ok"]

@@ -79,6 +79,7 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True,
     echo(f"ingested {summary['ingested']} file(s); {len(errors)} refused:")
     for o in errors:
         echo(f"  error: {o.error}")
+    _wrong_criterion_taken_back(store, campaign, files, echo, summary)
 
     echo("\n== 3. Progress per unit (criteria with evidence / applicable criteria)")
     campaign = load_campaign(store, campaign.id)
@@ -94,6 +95,26 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True,
     echo(f"\ndemo finished in {summary['seconds']} s; store: {store_dir}, documents: {out_dir}")
     store.close()
     return summary
+
+
+def _wrong_criterion_taken_back(store: Store, campaign, files, echo: Echo, summary: dict) -> None:
+    """A unit attaches a file under the wrong criterion, notices, and takes it back (`evidence detach`)."""
+    from ..catalog import attach_files, detach_evidence
+    plan = next((f for f in files if f.problem is None and f.path.suffix == ".docx"), None)
+    if plan is None:
+        return
+    wrong = next((c.code for c in campaign.applicable_leaves(campaign.unit(plan.unit)) if c.code != plan.criterion),
+                 None)
+    outcome = attach_files(store, [plan.path], campaign_id=campaign.id, unit_code=plan.unit, criterion_code=wrong,
+                           by="demo", ocr=False)[0]
+    if outcome.error or outcome.evidence_id is None:
+        return
+    result = detach_evidence(store, outcome.evidence_id, campaign_id=campaign.id, unit_code=plan.unit,
+                             criterion_code=wrong, by="demo", reason="nhầm tiêu chí")
+    summary["detached"] = 1
+    echo(f"{plan.unit} attached {plan.path.name} under {wrong} by mistake and took it back: evidence detach "
+         f"{result['evidence_id']} --unit {plan.unit} --criterion {wrong} --reason \"nhầm tiêu chí\" "
+         "(kept in `evidence show`)")
 
 
 def _later_stages():
