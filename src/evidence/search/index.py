@@ -21,6 +21,7 @@ from whoosh.index import LockError
 from ..errors import EvidenceError, StoreError
 from ..store import Store, now_iso
 from . import postings
+from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
 from .source import count_evidence, iter_documents, iter_fingerprints
@@ -66,7 +67,7 @@ def open_index(store: Store, progress: ProgressFn | None = None):
     ensure_index(store, progress)
     for attempt in range(3):
         try:
-            return windex.open_dir(str(store.index_dir))
+            return whoosh_storage.open_index(store.index_dir)
         except (OSError, windex.EmptyIndexError) as exc:  # swapped by a rebuild this very moment
             if attempt == 2:
                 raise StoreError(f"cannot open the search index ({exc}); run `evidence index rebuild`",
@@ -95,7 +96,7 @@ def _locked_writer(store: Store):
                 _rebuild_locked(store, None)  # reads everything, the changed records included
                 yield None
                 return
-            ix = windex.open_dir(str(store.index_dir))
+            ix = whoosh_storage.open_index(store.index_dir)
             writer = _writer(ix)
             try:
                 yield writer
@@ -168,7 +169,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
     building.mkdir()
     try:
         total = count_evidence(store)
-        ix = windex.create_in(str(building), make_schema())
+        ix = whoosh_storage.create_index(building, make_schema())
         done = 0
         procs = rebuild_processes(total)
         if procs > 1:  # one segment per process, not merged: merging would cost another full pass
@@ -187,7 +188,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
             writer.cancel()
             raise
         ix.close()
-        postings.add_missing(building, mapped=False)
+        postings.add_missing(building)
         (building / VERSION_FILE).write_text(json.dumps(
             {"schema_version": SCHEMA_VERSION, "built_at": now_iso(), "documents": done}), encoding="utf-8")
         _swap_in(store.index_dir, building)
@@ -234,7 +235,7 @@ def check_index(store: Store) -> dict:
               "segments": 0, "segments_without_postings": 0}
     indexed: dict[int, str] = {}
     if version is not None:
-        ix = windex.open_dir(str(store.index_dir))
+        ix = whoosh_storage.open_index(store.index_dir)
         with ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 indexed[int(fields["id"])] = fields.get("fingerprint")

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .storage import open_index
+
 FIELDS = ("words_f", "words_a", "subject_f", "subject", "link", "type", "issued")
 SUFFIX = ".evpost1"
 MAGIC = b"EVPOST1\n"
@@ -123,16 +125,12 @@ def load(index_dir: Path, reader) -> SegmentPostings | None:
         return None
 
 
-def add_missing(index_dir: Path, *, mapped: bool = True) -> int:
+def add_missing(index_dir: Path) -> int:
     """Write the file of every segment of the index in `index_dir` that lacks a usable one (the caller holds the
-    writer lock). Returns how many were written.
-
-    `mapped=False` reads the segments without memory-mapping them (a rebuild: a 50k-document segment is
-    ~250 MB, and mapped pages would count against its memory, which must stay under 1 GB); mapping is faster
-    for the small segments of an attach."""
-    from whoosh.filedb.filestore import FileStorage
+    writer lock). Returns how many were written. Segments are read unmapped (storage.py), which also keeps a
+    rebuild's memory bounded."""
     from whoosh.reading import SegmentReader
-    ix = FileStorage(str(index_dir), supports_mmap=mapped).open_index()
+    ix = open_index(index_dir)
     written = 0
     try:
         schema = ix.schema
@@ -152,8 +150,7 @@ def add_missing(index_dir: Path, *, mapped: bool = True) -> int:
 
 def segments_without_file(index_dir: Path) -> tuple[int, int]:
     """(segments, segments lacking a usable file) of the index in `index_dir`, for `index check`."""
-    from whoosh import index as windex
-    ix = windex.open_dir(str(index_dir))
+    ix = open_index(index_dir)
     try:
         segments = ix._segments()
         return len(segments), sum(not _usable(index_dir, s) for s in segments)
