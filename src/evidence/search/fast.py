@@ -153,7 +153,8 @@ class FastIndex:
         return m
 
     def idf(self, fieldname: str, text: str) -> float:
-        return math.log(self.n / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
+        """Whoosh's idf: the document frequency counts deleted documents too, as the postings do."""
+        return math.log(self.n / (len(self.postings(fieldname, text)[0]) + 1)) + 1
 
     def bm25(self, fieldname: str, text: str, score: np.ndarray, idf: float, boost: float = 1.0) -> np.ndarray:
         """Add `boost` × the term's BM25 (on `words_f` lengths) to `score`; return the documents holding it."""
@@ -224,7 +225,7 @@ def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None,
         words = c.folded
         if c.kind != "word" and len(words) > PHRASE_WORDS_READ:
             # the check on the text looks at every word in order: the rarest few are enough for candidates
-            words = sorted(set(words), key=lambda w: fx.searcher.doc_frequency(MATCH_FIELD, w))[:PHRASE_WORDS_READ]
+            words = sorted(set(words), key=lambda w: len(fx.postings(MATCH_FIELD, w)[0]))[:PHRASE_WORDS_READ]
         for w in words:
             holding = np.zeros(fx.n, dtype=bool)
             holding[fx.bm25(MATCH_FIELD, w, score, fx.idf(MATCH_FIELD, w))] = True
