@@ -101,10 +101,10 @@ def _wrong_criterion_taken_back(store: Store, campaign, files, echo: Echo, summa
     """A unit attaches a file under the wrong criterion, notices, and takes it back (`evidence detach`)."""
     from ..catalog import attach_files, detach_evidence
     plan = next((f for f in files if f.problem is None and f.path.suffix == ".docx"), None)
-    if plan is None:
+    wrong = plan and next((c.code for c in campaign.applicable_leaves(campaign.unit(plan.unit))
+                           if c.code != plan.criterion), None)
+    if not wrong:
         return
-    wrong = next((c.code for c in campaign.applicable_leaves(campaign.unit(plan.unit)) if c.code != plan.criterion),
-                 None)
     outcome = attach_files(store, [plan.path], campaign_id=campaign.id, unit_code=plan.unit, criterion_code=wrong,
                            by="demo", ocr=False)[0]
     if outcome.error or outcome.evidence_id is None:

@@ -144,6 +144,14 @@ def evidence_visible(ctx: Ctx, evidence_id: int) -> bool:
                                 (evidence_id, ctx.user.unit)).fetchone() is not None
 
 
+def evidence_id_param(ctx: Ctx) -> int:
+    """The `{evidence}` of the URL as a number; anything else is a page that does not exist."""
+    raw = ctx.param("evidence")
+    if not raw.isdigit() or len(raw) > 12:
+        raise NotFound("không tìm thấy")
+    return int(raw)
+
+
 def require_evidence(ctx: Ctx, evidence_id: int) -> None:
     if not evidence_visible(ctx, evidence_id):
         raise NotFound("không tìm thấy")

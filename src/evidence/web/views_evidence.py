@@ -13,19 +13,12 @@ from ..catalog import evidence_text, get_evidence
 from ..errors import InputError, NotFound
 from ..vn.doctypes import TYPE_NAMES
 from . import services
-from .security import Ctx, Forbidden, can_see_unit, page, require_evidence
+from .security import Ctx, Forbidden, can_see_unit, evidence_id_param, page, require_evidence
 
 MEDIA_TYPES = {"pdf": "application/pdf", "doc": "application/msword",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                "text": "text/plain; charset=utf-8"}
 PREVIEW_TEXT_CHARS = 20000
-
-
-def _evidence_id(ctx: Ctx) -> int:
-    raw = ctx.param("evidence")
-    if not raw.isdigit() or len(raw) > 12:
-        raise NotFound("không tìm thấy")
-    return int(raw)
 
 
 def may_correct(ctx: Ctx, record: dict) -> bool:
@@ -58,7 +51,7 @@ def _extracted(ctx: Ctx, evidence_id: int) -> dict:
 
 @page()
 def evidence_page(ctx: Ctx) -> Response:
-    evidence_id = _evidence_id(ctx)
+    evidence_id = evidence_id_param(ctx)
     require_evidence(ctx, evidence_id)
     return ctx.render("evidence.html", **evidence_context(ctx, evidence_id))
 
@@ -67,7 +60,7 @@ def evidence_page(ctx: Ctx) -> Response:
 def evidence_file(ctx: Ctx) -> Response:
     """The stored original. PDFs and images are sent inline (for the preview), everything else as an
     attachment; the name is the one the user gave the file (RFC 5987 for Vietnamese names)."""
-    evidence_id = _evidence_id(ctx)
+    evidence_id = evidence_id_param(ctx)
     require_evidence(ctx, evidence_id)
     row = ctx.store.db.execute("SELECT sha256, filename, format FROM evidence WHERE id = ?",
                                (evidence_id,)).fetchone()
@@ -95,7 +88,7 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
 
 @page("unit", "secretariat")
 def correct(ctx: Ctx) -> Response:
-    evidence_id = _evidence_id(ctx)
+    evidence_id = evidence_id_param(ctx)
     require_evidence(ctx, evidence_id)
     record = get_evidence(ctx.store, evidence_id)
     if not may_correct(ctx, record):

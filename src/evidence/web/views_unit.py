@@ -10,10 +10,10 @@ from pathlib import Path
 from starlette.responses import Response
 
 from ..catalog import attach_files, detach_evidence, list_evidence
-from ..errors import EvidenceError, InputError, NotFound
+from ..errors import EvidenceError, InputError
 from ..vn.text import nfc
 from . import services
-from .security import Ctx, Forbidden, page, require_unit
+from .security import Ctx, Forbidden, evidence_id_param, page, require_unit
 
 UNIT = ("unit",)
 
@@ -168,15 +168,13 @@ def detach(ctx: Ctx) -> Response:
     """The unit takes back one of its files from this criterion (kept in the record's history)."""
     campaign, unit = _own_unit(ctx)
     criterion = campaign.criterion(ctx.param("criterion"))
-    raw = ctx.param("evidence")
-    if not raw.isdigit() or len(raw) > 12:
-        raise NotFound("không tìm thấy")
+    evidence_id = evidence_id_param(ctx)
     reason = ctx.form.get("reason").strip()
     url = unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu"
     if len(reason) > 2000:
         return ctx.redirect(url, "Lý do gỡ tài liệu tối đa 2000 ký tự.", kind="error")
     try:
-        result = detach_evidence(ctx.store, int(raw), campaign_id=campaign.id, unit_code=unit.code,
+        result = detach_evidence(ctx.store, evidence_id, campaign_id=campaign.id, unit_code=unit.code,
                                  criterion_code=criterion.code, by=ctx.user.name, reason=reason or None)
     except InputError:  # submitted: the dossier is locked until the secretariat reopens it
         return ctx.redirect(url, "Đơn vị đã gửi bản tự đánh giá nên không gỡ được tài liệu; đề nghị Văn phòng "
