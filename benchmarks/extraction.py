@@ -59,8 +59,9 @@ def read_labels(folder: Path) -> dict[str, dict]:
         return {row["file"]: row for row in csv.DictReader(handle)}
 
 
-def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int | None, ocr: bool, title: str,
-        verbose: bool) -> dict:
+def run(
+    folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int | None, ocr: bool, title: str, verbose: bool
+) -> dict:
     files = [folder / name for name in labels]
     readings: dict[str, dict] = {}
     todo = []
@@ -76,10 +77,16 @@ def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int 
             print(f"  {path.name}: {result}", file=sys.stderr)
             readings[path.name] = {"error": str(result)}
             continue
-        record = {"page_texts": result.page_texts, "signatures": result.metadata["signatures"],
-                  "metadata": result.metadata, "seconds": result.seconds, "ocr_seconds": result.ocr_seconds,
-                  "ocr_pages": result.ocr_pages, "pages": result.pages,
-                  "sources": result.text_source}
+        record = {
+            "page_texts": result.page_texts,
+            "signatures": result.metadata["signatures"],
+            "metadata": result.metadata,
+            "seconds": result.seconds,
+            "ocr_seconds": result.ocr_seconds,
+            "ocr_pages": result.ocr_pages,
+            "pages": result.pages,
+            "sources": result.text_source,
+        }
         readings[path.name] = record
         if cache:
             cache.mkdir(parents=True, exist_ok=True)
@@ -114,11 +121,15 @@ def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int 
     for field in FIELDS:
         print(f"{field:<14}{hits[field]:>9}{100 * hits[field] / max(total, 1):>9.1f}%")
     if all_pages:
-        print(f"seconds per page for everything but OCR (text layer, widgets, signatures, header): "
-              f"{other_seconds / all_pages:.3f}  ({int(all_pages)} pages)")
+        print(
+            f"seconds per page for everything but OCR (text layer, widgets, signatures, header): "
+            f"{other_seconds / all_pages:.3f}  ({int(all_pages)} pages)"
+        )
     if ocr_pages:
-        print(f"seconds per OCR page (render + Tesseract, wall time inside one reader): "
-              f"{ocr_seconds / ocr_pages:.2f}  ({int(ocr_pages)} pages OCRed)")
+        print(
+            f"seconds per OCR page (render + Tesseract, wall time inside one reader): "
+            f"{ocr_seconds / ocr_pages:.2f}  ({int(ocr_pages)} pages OCRed)"
+        )
     if todo and all_pages:
         print(f"throughput: {wall / all_pages:.2f} s of wall time per page with {jobs or 'all'} readers in parallel")
     if verbose and failures:
@@ -140,8 +151,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not args.generated_only:
         if (args.corpus / "labels.csv").is_file():
-            run(args.corpus, read_labels(args.corpus), cache=args.cache, jobs=args.jobs, ocr=not args.no_ocr,
-                title=f"corpus {args.corpus.name}", verbose=args.verbose)
+            run(
+                args.corpus,
+                read_labels(args.corpus),
+                cache=args.cache,
+                jobs=args.jobs,
+                ocr=not args.no_ocr,
+                title=f"corpus {args.corpus.name}",
+                verbose=args.verbose,
+            )
         else:
             print(f"no labelled corpus at {args.corpus}; skipped", file=sys.stderr)
     if not args.corpus_only:
@@ -150,8 +168,15 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
             folder = Path(tmp)
             labels = write_labelled_set(folder)
-            run(folder, labels, cache=None, jobs=args.jobs, ocr=not args.no_ocr, title="generated born-digital set",
-                verbose=args.verbose)
+            run(
+                folder,
+                labels,
+                cache=None,
+                jobs=args.jobs,
+                ocr=not args.no_ocr,
+                title="generated born-digital set",
+                verbose=args.verbose,
+            )
     return 0
 
 

@@ -29,7 +29,7 @@ MOTTO2 = "Độc lập - Tự do - Hạnh phúc"
 
 
 def font_path(bold: bool = False) -> Path | None:
-    for path in (BOLD_CANDIDATES if bold else FONT_CANDIDATES):
+    for path in BOLD_CANDIDATES if bold else FONT_CANDIDATES:
         if path.is_file():
             return path
     return None
@@ -38,25 +38,27 @@ def font_path(bold: bool = False) -> Path | None:
 @dataclass
 class Sample:
     name: str
-    issuer: list[str]                       # lines of the issuing body
+    issuer: list[str]  # lines of the issuing body
     parent: list[str] = field(default_factory=list)
-    number: str | None = "12"               # None: blank (draft)
+    number: str | None = "12"  # None: blank (draft)
     symbol: str = "KH-UBND"
-    year_in_number: str | None = None       # legal documents: 30/2020/NĐ-CP
-    type_code: str = "KH"                   # CV: công văn (V/v under the number)
+    year_in_number: str | None = None  # legal documents: 30/2020/NĐ-CP
+    type_code: str = "KH"  # CV: công văn (V/v under the number)
     summary: list[str] = field(default_factory=lambda: ["Thực hiện công tác cải cách hành chính năm 2025"])
     place: str = "Quảng Nam"
     issued: date | None = date(2025, 1, 5)  # None: blank day (draft)
     blank_month: int = 1
     authority: list[str] = field(default_factory=lambda: ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
     signer: str = "Nguyễn Văn An"
-    body: list[str] = field(default_factory=lambda: [
-        "Căn cứ Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh;",
-        "Thực hiện Kế hoạch số 1366/KH-UBND ngày 12 tháng 3 năm 2024, Ủy ban nhân dân tỉnh ban hành kế hoạch"
-        " thực hiện như sau:",
-        "1. Các cơ quan, đơn vị triển khai thực hiện nghiêm túc, đúng thời hạn.",
-    ])
-    date_in_header: bool = True             # biên bản: no place/date line in the header
+    body: list[str] = field(
+        default_factory=lambda: [
+            "Căn cứ Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh;",
+            "Thực hiện Kế hoạch số 1366/KH-UBND ngày 12 tháng 3 năm 2024, Ủy ban nhân dân tỉnh ban hành kế hoạch"
+            " thực hiện như sau:",
+            "1. Các cơ quan, đơn vị triển khai thực hiện nghiêm túc, đúng thời hạn.",
+        ]
+    )
+    date_in_header: bool = True  # biên bản: no place/date line in the header
 
     @property
     def number_text(self) -> str:
@@ -81,11 +83,17 @@ class Sample:
 
     def label(self, filename: str) -> dict:
         return {
-            "file": filename, "number": self.number_text, "type_code": self.type_code,
-            "type_name": TYPE_NAMES[self.type_code], "parent_issuer": " ".join(self.parent),
-            "issuer": " ".join(self.issuer), "place": self.place if self.date_in_header else "",
-            "issued_on": self.issued.isoformat() if self.issued else "", "summary": self.summary_text,
-            "signer_title": " / ".join(self.authority), "signer_name": self.signer,
+            "file": filename,
+            "number": self.number_text,
+            "type_code": self.type_code,
+            "type_name": TYPE_NAMES[self.type_code],
+            "parent_issuer": " ".join(self.parent),
+            "issuer": " ".join(self.issuer),
+            "place": self.place if self.date_in_header else "",
+            "issued_on": self.issued.isoformat() if self.issued else "",
+            "summary": self.summary_text,
+            "signer_title": " / ".join(self.authority),
+            "signer_name": self.signer,
         }
 
 
@@ -93,22 +101,27 @@ def samples() -> list[Sample]:
     """One document of every Decree 30 form: single- and two-level headers, each administrative type, công văn,
     legal normative numbers, a draft with a blank number and day, minutes without a place/date line."""
     out = []
-    admin = [("QĐ", "QĐ-UBND", ["Về việc thành lập Hội đồng thẩm định Chỉ số cải cách hành chính",
-                                 "năm 2025 của các sở, ban, ngành"]),
-             ("KH", "KH-UBND", ["Triển khai xác định Chỉ số cải cách hành chính năm 2025"]),
-             ("BC", "BC-SNV", ["Kết quả thẩm định Chỉ số cải cách hành chính năm 2024"]),
-             ("TB", "TB-UBND", ["Kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp", "về cải cách hành chính"]),
-             ("TTr", "TTr-SNV", ["Về việc đề nghị phê duyệt Kế hoạch cải cách hành chính năm 2025"]),
-             ("CT", "CT-UBND", ["Về việc tăng cường công tác phòng, chống tham nhũng, tiêu cực"]),
-             ("HD", "HD-SNV", ["Tự đánh giá, chấm điểm Chỉ số cải cách hành chính"]),
-             ("CTr", "CTr-UBND", ["Công tác trọng tâm năm 2025"]),
-             ("PA", "PA-UBND", ["Sắp xếp đơn vị hành chính cấp xã"]),
-             ("ĐA", "ĐA-UBND", ["Nâng cao chất lượng phục vụ người dân"]),
-             ("QC", "QC-UBND", ["Làm việc của Hội đồng thẩm định"]),
-             ("QyĐ", "QyĐ-UBND", ["Tiêu chí đánh giá cán bộ, công chức"]),
-             ("GM", "GM-SNV", ["Dự hội nghị triển khai Chỉ số cải cách hành chính"]),
-             ("HĐ", "HĐ-SNV", ["Thuê dịch vụ khảo sát sự hài lòng"]),
-             ("NQ", "NQ-HĐND", ["Về việc thông qua kế hoạch đầu tư công năm 2025"])]
+    admin = [
+        (
+            "QĐ",
+            "QĐ-UBND",
+            ["Về việc thành lập Hội đồng thẩm định Chỉ số cải cách hành chính", "năm 2025 của các sở, ban, ngành"],
+        ),
+        ("KH", "KH-UBND", ["Triển khai xác định Chỉ số cải cách hành chính năm 2025"]),
+        ("BC", "BC-SNV", ["Kết quả thẩm định Chỉ số cải cách hành chính năm 2024"]),
+        ("TB", "TB-UBND", ["Kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp", "về cải cách hành chính"]),
+        ("TTr", "TTr-SNV", ["Về việc đề nghị phê duyệt Kế hoạch cải cách hành chính năm 2025"]),
+        ("CT", "CT-UBND", ["Về việc tăng cường công tác phòng, chống tham nhũng, tiêu cực"]),
+        ("HD", "HD-SNV", ["Tự đánh giá, chấm điểm Chỉ số cải cách hành chính"]),
+        ("CTr", "CTr-UBND", ["Công tác trọng tâm năm 2025"]),
+        ("PA", "PA-UBND", ["Sắp xếp đơn vị hành chính cấp xã"]),
+        ("ĐA", "ĐA-UBND", ["Nâng cao chất lượng phục vụ người dân"]),
+        ("QC", "QC-UBND", ["Làm việc của Hội đồng thẩm định"]),
+        ("QyĐ", "QyĐ-UBND", ["Tiêu chí đánh giá cán bộ, công chức"]),
+        ("GM", "GM-SNV", ["Dự hội nghị triển khai Chỉ số cải cách hành chính"]),
+        ("HĐ", "HĐ-SNV", ["Thuê dịch vụ khảo sát sự hài lòng"]),
+        ("NQ", "NQ-HĐND", ["Về việc thông qua kế hoạch đầu tư công năm 2025"]),
+    ]
     for i, (code, symbol, summary) in enumerate(admin):
         two_level = i % 2 == 1
         parent = ["UBND TỈNH QUẢNG NAM"] if two_level else []
@@ -118,39 +131,116 @@ def samples() -> list[Sample]:
         if two_level:
             symbol = symbol.split("-")[0] + "-SNV"
         day = date(2025, 1 + i % 12, 1 + (3 * i) % 28)
-        authority = (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"] if two_level else ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
-        out.append(Sample(name=f"admin-{i:02d}-{code}", issuer=issuer, parent=parent, number=str(10 + 7 * i),
-                          symbol=symbol, type_code=code, summary=summary, issued=day, authority=authority,
-                          signer=["Nguyễn Văn An", "Trần Thị Bình", "Lê Quang Cường"][i % 3]))
-    out.append(Sample(name="cv-01", issuer=["SỞ NỘI VỤ"], parent=["UBND TỈNH QUẢNG NAM"], number="383",
-                      symbol="SNV-CCHC", type_code="CV", summary=["V/v đôn đốc gửi hồ sơ tự đánh giá",
-                                                                  "Chỉ số cải cách hành chính năm 2025"],
-                      issued=date(2025, 12, 22), authority=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], signer="Phạm Văn Dũng"))
-    out.append(Sample(name="cv-02", issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"], number="2231",
-                      symbol="UBND-KGVX", type_code="CV", place="Quảng Ngãi",
-                      summary=["V/v góp ý dự thảo Quyết định của Thủ tướng Chính phủ"], issued=date(2025, 3, 9),
-                      authority=["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"],
-                      signer="Phùng Tô Long"))
-    out.append(Sample(name="legal-nd", issuer=["CHÍNH PHỦ"], number="30", year_in_number="2020", symbol="NĐ-CP",
-                      type_code="NĐ", summary=["Về công tác văn thư"], place="Hà Nội", issued=date(2020, 3, 5),
-                      authority=["TM. CHÍNH PHỦ", "THỦ TƯỚNG"], signer="Nguyễn Xuân Phúc"))
-    out.append(Sample(name="legal-qd", issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"], number="19",
-                      year_in_number="2012", symbol="QĐ-UBND", type_code="QĐ",
-                      summary=["Ban hành Quy định về quản lý công tác văn thư"], issued=date(2012, 3, 12)))
-    out.append(Sample(name="draft-tb", issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"], number=None,
-                      symbol="TB-UBND", type_code="TB", place="Quảng Ngãi", issued=None,
-                      summary=["Kết luận của Phó Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp giao ban"],
-                      authority=["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], signer="Nguyễn Quốc Việt"))
-    out.append(Sample(name="minutes-bb", issuer=["HỘI ĐỒNG THẨM ĐỊNH"], parent=["UBND TỈNH QUẢNG NAM"], number="05",
-                      symbol="BB-HĐTĐ", type_code="BB", summary=["Họp thẩm định Chỉ số cải cách hành chính năm 2025"],
-                      issued=date(2026, 1, 10), date_in_header=False, authority=["CHỦ TỌA"], signer="Trần Văn Bình",
-                      body=["Hôm nay, vào lúc 8 giờ 00, ngày 10 tháng 01 năm 2026, tại Sở Nội vụ, Hội đồng thẩm định"
-                            " họp thẩm định kết quả tự đánh giá.", "Thành phần gồm các thành viên Hội đồng."]))
+        authority = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"] if two_level else ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+        out.append(
+            Sample(
+                name=f"admin-{i:02d}-{code}",
+                issuer=issuer,
+                parent=parent,
+                number=str(10 + 7 * i),
+                symbol=symbol,
+                type_code=code,
+                summary=summary,
+                issued=day,
+                authority=authority,
+                signer=["Nguyễn Văn An", "Trần Thị Bình", "Lê Quang Cường"][i % 3],
+            )
+        )
+    out.append(
+        Sample(
+            name="cv-01",
+            issuer=["SỞ NỘI VỤ"],
+            parent=["UBND TỈNH QUẢNG NAM"],
+            number="383",
+            symbol="SNV-CCHC",
+            type_code="CV",
+            summary=["V/v đôn đốc gửi hồ sơ tự đánh giá", "Chỉ số cải cách hành chính năm 2025"],
+            issued=date(2025, 12, 22),
+            authority=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
+            signer="Phạm Văn Dũng",
+        )
+    )
+    out.append(
+        Sample(
+            name="cv-02",
+            issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"],
+            number="2231",
+            symbol="UBND-KGVX",
+            type_code="CV",
+            place="Quảng Ngãi",
+            summary=["V/v góp ý dự thảo Quyết định của Thủ tướng Chính phủ"],
+            issued=date(2025, 3, 9),
+            authority=["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"],
+            signer="Phùng Tô Long",
+        )
+    )
+    out.append(
+        Sample(
+            name="legal-nd",
+            issuer=["CHÍNH PHỦ"],
+            number="30",
+            year_in_number="2020",
+            symbol="NĐ-CP",
+            type_code="NĐ",
+            summary=["Về công tác văn thư"],
+            place="Hà Nội",
+            issued=date(2020, 3, 5),
+            authority=["TM. CHÍNH PHỦ", "THỦ TƯỚNG"],
+            signer="Nguyễn Xuân Phúc",
+        )
+    )
+    out.append(
+        Sample(
+            name="legal-qd",
+            issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"],
+            number="19",
+            year_in_number="2012",
+            symbol="QĐ-UBND",
+            type_code="QĐ",
+            summary=["Ban hành Quy định về quản lý công tác văn thư"],
+            issued=date(2012, 3, 12),
+        )
+    )
+    out.append(
+        Sample(
+            name="draft-tb",
+            issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"],
+            number=None,
+            symbol="TB-UBND",
+            type_code="TB",
+            place="Quảng Ngãi",
+            issued=None,
+            summary=["Kết luận của Phó Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp giao ban"],
+            authority=["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"],
+            signer="Nguyễn Quốc Việt",
+        )
+    )
+    out.append(
+        Sample(
+            name="minutes-bb",
+            issuer=["HỘI ĐỒNG THẨM ĐỊNH"],
+            parent=["UBND TỈNH QUẢNG NAM"],
+            number="05",
+            symbol="BB-HĐTĐ",
+            type_code="BB",
+            summary=["Họp thẩm định Chỉ số cải cách hành chính năm 2025"],
+            issued=date(2026, 1, 10),
+            date_in_header=False,
+            authority=["CHỦ TỌA"],
+            signer="Trần Văn Bình",
+            body=[
+                "Hôm nay, vào lúc 8 giờ 00, ngày 10 tháng 01 năm 2026, tại Sở Nội vụ, Hội đồng thẩm định"
+                " họp thẩm định kết quả tự đánh giá.",
+                "Thành phần gồm các thành viên Hội đồng.",
+            ],
+        )
+    )
     return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # DOCX
+
 
 def write_docx(sample: Sample, path: Path) -> Path:
     import docx
@@ -203,6 +293,7 @@ def _cell_lines(cell, lines: list[str], *, bold_from: int) -> None:
 
 # ---------------------------------------------------------------------------------------------------------------
 # PDF
+
 
 def _fonts():
     from reportlab.pdfbase import pdfmetrics
@@ -322,10 +413,24 @@ def export_pdfs(docx_files: list[Path], out_dir: Path, timeout: float = 300) -> 
     if binary is None:
         return []
     with tempfile.TemporaryDirectory(prefix="evidence-lo-") as profile:
-        subprocess.run([binary, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=False,
-                       env={**os.environ, "HOME": profile})
+        subprocess.run(
+            [
+                binary,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                *map(str, docx_files),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, "HOME": profile},
+        )
     return [p for p in (out_dir / (d.stem + ".pdf") for d in docx_files) if p.is_file()]
 
 

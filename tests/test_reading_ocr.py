@@ -9,12 +9,20 @@ from evidence.reading import read_document
 from evidence.reading.quality import classify
 from reading_samples import render_scan
 
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
-                                     reason="Tesseract or poppler not installed")
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None or shutil.which("pdftoppm") is None, reason="Tesseract or poppler not installed"
+)
 
-HEADER = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM", "Số: 15/KH-UBND", "Quảng Nam, ngày 05 tháng 01 năm 2025",
-          "KẾ HOẠCH", "Triển khai xác định Chỉ số cải cách hành chính năm 2025", "",
-          "Thực hiện Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh."]
+HEADER = [
+    "ỦY BAN NHÂN DÂN",
+    "TỈNH QUẢNG NAM",
+    "Số: 15/KH-UBND",
+    "Quảng Nam, ngày 05 tháng 01 năm 2025",
+    "KẾ HOẠCH",
+    "Triển khai xác định Chỉ số cải cách hành chính năm 2025",
+    "",
+    "Thực hiện Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh.",
+]
 
 
 @needs_tesseract
@@ -46,18 +54,29 @@ def test_blank_page_is_not_sent_to_tesseract(tmp_path: Path):
 GOOD = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Ủy ban nhân dân tỉnh ban hành kế hoạch."
 
 
-@pytest.mark.parametrize("text, verdict", [
-    (GOOD, "good"),
-    ("", "empty"),
-    ("Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nCơ quan: Tỉnh Quảng Ngãi\nThời gian ký: 03/02/2025 10:47:25",
-     "stamp"),
-    # TCVN3 (ABC) font text read as Latin-1
-    ("C¨n cø LuËt Tæ chøc chÝnh quyÒn ®Þa ph\u00adong ngµy 19 th¸ng 6 n¨m 2015; ñy ban nh©n d©n tØnh ban hµnh", "garbage"),
-    # VNI font text
-    ("Caên cöù Luaät Toå chöùc chính quyeàn ñòa phöông ngaøy 19 thaùng 6 naêm 2015; UÛy ban nhaân daân tænh", "garbage"),
-    ("Ww ,.. mmm ijl qqq xzv 8ii ~ jjj ppp zzz Mmk lll wwwx krrt ppq; lkk mmwqe rrrt ZZZ llx qqf", "garbage"),
-    ("Trang 2", "short"),
-])
+@pytest.mark.parametrize(
+    "text, verdict",
+    [
+        (GOOD, "good"),
+        ("", "empty"),
+        (
+            "Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nCơ quan: Tỉnh Quảng Ngãi\nThời gian ký: 03/02/2025 10:47:25",
+            "stamp",
+        ),
+        # TCVN3 (ABC) font text read as Latin-1
+        (
+            "C¨n cø LuËt Tæ chøc chÝnh quyÒn ®Þa ph\u00adong ngµy 19 th¸ng 6 n¨m 2015; ñy ban nh©n d©n tØnh ban hµnh",
+            "garbage",
+        ),
+        # VNI font text
+        (
+            "Caên cöù Luaät Toå chöùc chính quyeàn ñòa phöông ngaøy 19 thaùng 6 naêm 2015; UÛy ban nhaân daân tænh",
+            "garbage",
+        ),
+        ("Ww ,.. mmm ijl qqq xzv 8ii ~ jjj ppp zzz Mmk lll wwwx krrt ppq; lkk mmwqe rrrt ZZZ llx qqf", "garbage"),
+        ("Trang 2", "short"),
+    ],
+)
 def test_text_layer_quality(text, verdict):
     assert classify(text) == verdict
 

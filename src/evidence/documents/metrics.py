@@ -6,11 +6,16 @@ Without either, an average glyph width keeps the estimate within a few percent f
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
 
-_FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
-              Path("/Library/Fonts"), Path("C:/Windows/Fonts")]
+_FONT_DIRS = [
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".fonts",
+    Path("/Library/Fonts"),
+    Path("C:/Windows/Fonts"),
+]
 _CANDIDATES = {
     (False, False): ["times.ttf", "Times New Roman.ttf", "LiberationSerif-Regular.ttf"],
     (True, False): ["timesbd.ttf", "Times New Roman Bold.ttf", "LiberationSerif-Bold.ttf"],
@@ -21,7 +26,7 @@ _SCALE = 100  # measure at 100× the size for sub-point precision
 PT_PER_MM = 72 / 25.4
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_file(bold: bool, italic: bool) -> Path | None:
     names = _CANDIDATES[(bold, italic)]
     for name in names:
@@ -51,6 +56,7 @@ def _font(size_pt: float, bold: bool, italic: bool):
     if path is None:
         return None
     from PIL import ImageFont
+
     return ImageFont.truetype(str(path), int(size_pt * _SCALE))
 
 
@@ -63,8 +69,9 @@ def text_width_mm(text: str, size_pt: float, *, bold: bool = False, italic: bool
     return font.getlength(text) / _SCALE / PT_PER_MM
 
 
-def longest_line_mm(text: str, size_pt: float, available_mm: float, *, bold: bool = False,
-                    italic: bool = False) -> float:
+def longest_line_mm(
+    text: str, size_pt: float, available_mm: float, *, bold: bool = False, italic: bool = False
+) -> float:
     """Width of the longest line the text makes when wrapped at word boundaries in `available_mm`."""
     longest, line = 0.0, ""
     for word in text.split():

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The keys of `inspect --json` and of `show --json`'s "metadata", in contract order (interface.md).
-METADATA_KEYS = (
-    "sha256", "format", "pages", "text_source", "number", "type_code", "type_name", "issuer", "parent_issuer",
-    "place", "issued_on", "date_source", "summary", "signer_title", "signer_name", "signatures", "references",
-    "warnings",
-)
-
-
-def empty_metadata() -> dict:
-    meta = {key: None for key in METADATA_KEYS}
-    meta["signatures"] = []
-    meta["references"] = []
-    meta["warnings"] = []
-    return meta
-
+from ..records import METADATA_KEYS, empty_metadata  # noqa: F401 - the record's keys, re-exported
 
 @dataclass
 class Reading:
