@@ -12,12 +12,12 @@ from ..errors import InputError
 from ..store import Store
 from ..round.workbook import export_scores
 from ..vn.text import fold
-from . import context_results, context_setup
+from . import context_results, context_self_report, context_setup
 from .context_reminder import reminder_contexts
 from .pdf import convert_to_pdf
 from .render import render_docx
 
-KINDS = ("plan", "decision", "reminder", "minutes", "report", "announcement")
+KINDS = ("plan", "decision", "reminder", "minutes", "report", "announcement", "self-report")
 
 
 # kind -> its context builder: (campaign) for the round's setup documents, (store, campaign) for the others
@@ -28,6 +28,8 @@ BUILDERS: dict[str, Callable] = {
     "report": context_results.report_context,
     "announcement": context_results.announcement_context,
 }
+# per-unit kinds -> (store, campaign, unit code): one document per unit, `unit` required (generate_all: every unit)
+UNIT_BUILDERS: dict[str, Callable] = {"self-report": context_self_report.self_report_context}
 
 
 def template_path(kind: str, templates: Path | str | None = None) -> Path:
@@ -67,7 +69,11 @@ def generate(
     campaign = load_campaign(store, campaign_id)
     template = template_path(kind, templates)
     jobs: list[tuple[dict, str]] = []
-    if kind == "reminder":
+    if kind in UNIT_BUILDERS:
+        if not unit:
+            raise InputError(f"'{kind}' is written per unit: give the unit (--unit CODE)")
+        jobs.append((UNIT_BUILDERS[kind](store, campaign, unit), default_name(campaign, kind, unit)))
+    elif kind == "reminder":
         for unit_code, context in reminder_contexts(store, campaign, unit):
             jobs.append((context, default_name(campaign, kind, unit_code)))
     elif kind in ("plan", "decision"):
@@ -106,8 +112,11 @@ def _workbook(store: Store, campaign: Campaign, path: Path) -> Path:
 def generate_all(
     store: Store, campaign_id: str, out_dir: Path | str, *, templates: Path | str | None = None, pdf: bool = False
 ) -> list[Path]:
-    """Every kind into `out_dir` (the demo's entry point); reminders for each unit with findings."""
+    """Every kind into `out_dir` (the demo's entry point); reminders for each unit with findings, a self-report
+    for each unit."""
     paths: list[Path] = []
     for kind in KINDS:
-        paths.extend(generate(store, campaign_id, kind, out=Path(out_dir), templates=templates, pdf=pdf))
+        units = [u.code for u in load_campaign(store, campaign_id).units] if kind in UNIT_BUILDERS else [None]
+        for unit in units:
+            paths.extend(generate(store, campaign_id, kind, out=Path(out_dir), unit=unit, templates=templates, pdf=pdf))
     return paths

@@ -119,6 +119,21 @@ SCHEMA: dict[str, dict] = {
         },
     },
     "announcement": {**_COMMON, "decision": _DECISION, "legal_bases": [ANY], "stats": _STATS, "ranking": [_RANK_ROW]},
+    "self-report": {
+        **_COMMON,
+        "unit": {"code": ANY, "name": ANY},
+        "addressee": ANY,
+        "plan_issuer": ANY,
+        "index_name": ANY,
+        "facts": ANY,
+        "organisation": [ANY],
+        "summary": [ANY],
+        "scores": [{"code": ANY, "title": ANY, "group": ANY, "max": ANY, "self": ANY, "note": ANY}],
+        "total": {"max": ANY, "self": ANY},
+        "evidence": [{"code": ANY, "title": ANY, "lines": [ANY]}],
+        "difficulties": [ANY],
+        "proposals": [ANY],
+    },
 }
 
 

@@ -29,7 +29,7 @@ from .layout import (
     TEXT_WIDTH_MM,
 )
 
-KINDS = ("plan", "decision", "reminder", "minutes", "report", "announcement")
+KINDS = ("plan", "decision", "reminder", "minutes", "report", "announcement", "self-report")
 
 
 def _size(element: str) -> float:
@@ -602,6 +602,71 @@ def build_announcement(w: Writer) -> None:
     )
 
 
+def build_self_report(w: Writer) -> None:
+    """The unit's self-assessment report (báo cáo kết quả tự đánh giá, chấm điểm), signed by its head."""
+    w.header()
+    w.title("BÁO CÁO")
+    w.p("Kính gửi: {{ addressee }}.", "addressee")
+    w.p(
+        "Thực hiện {{ refs.plan }} của {{ plan_issuer }} về {{ campaign.name_lower }}, {{ unit.name }} báo cáo kết "
+        "quả tự đánh giá, chấm điểm {{ index_name }} như sau:"
+    )
+    w.heading("I. TỔ CHỨC TRIỂN KHAI TỰ ĐÁNH GIÁ")
+    w.bullets("organisation", prefix="")
+    w.p("{{ facts }}")
+    w.heading("II. KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM")
+    w.bullets("summary")
+    w.p("Kết quả tự đánh giá, chấm điểm theo từng tiêu chí, tiêu chí thành phần như sau:")
+    columns = [
+        ("Tiêu chí", 18, "{{ row.code }}", "table_center"),
+        ("Nội dung", 70, "{{ row.title }}", "table"),
+        ("Điểm tối đa", 19, "{{ row.max }}", "table_center"),
+        ("Điểm tự đánh giá", 21, "{{ row.self }}", "table_center"),
+        ("Ghi chú, giải trình", 37, "{{ row.note }}", "table"),
+    ]
+    table = w.document.add_table(rows=9, cols=len(columns))
+    kit.grid(table)
+    kit.fixed_widths(table, [c[1] for c in columns], cell_margin_mm=1.5)
+    head, open_row, if_row, group, else_row, leaf, endif_row, close_row, total = table.rows
+    kit.repeat_header_row(head)
+    for cell, (heading, _, _, _) in zip(head.cells, columns):
+        w._fill(cell, [(heading, "table_head")])
+    for row, tag in (
+        (open_row, "{%tr for row in scores %}"),
+        (if_row, "{%tr if row.group %}"),
+        (else_row, "{%tr else %}"),
+        (endif_row, "{%tr endif %}"),
+        (close_row, "{%tr endfor %}"),
+    ):
+        w._fill(row.cells[0], [(tag, "table")])
+    for row, bold in ((group, True), (leaf, False)):  # a field or group row in bold, a scored criterion plain
+        for cell, (_, _, template, style) in zip(row.cells, columns):
+            w._fill(cell, [(template, style)])
+            if bold:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+        kit.cant_split(row)
+    for cell, text in zip(total.cells, ["", "Tổng cộng", "{{ total.max }}", "{{ total.self }}", ""]):
+        w._fill(cell, [(text, "table_head")])
+    w.p("", "spacer")
+    w.heading("III. DANH MỤC TÀI LIỆU KIỂM CHỨNG")
+    w.tag("{%p for k in evidence %}")
+    w.p(runs=[("Tiêu chí {{ k.code }}. ", {"bold": True}), ("{{ k.title }}:", {"bold": True})])
+    w.tag("{%p for item in k.lines %}")
+    w.p("- {{ item }}")
+    w.tag("{%p endfor %}")
+    w.tag("{%p endfor %}")
+    w.heading("IV. KHÓ KHĂN, VƯỚNG MẮC")
+    w.bullets("difficulties")
+    w.heading("V. KIẾN NGHỊ, ĐỀ XUẤT")
+    w.bullets("proposals")
+    w.p(
+        "Trên đây là báo cáo kết quả tự đánh giá, chấm điểm {{ index_name }} của {{ unit.name }}, kính gửi "
+        "{{ addressee }} xem xét, thẩm định./."
+    )
+    w.signature()
+
+
 BUILDERS = {
     "plan": build_plan,
     "decision": build_decision,
@@ -609,6 +674,7 @@ BUILDERS = {
     "minutes": build_minutes,
     "report": build_report,
     "announcement": build_announcement,
+    "self-report": build_self_report,
 }
 
 
