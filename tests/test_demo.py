@@ -29,7 +29,8 @@ def test_demo_runs_a_whole_round(tmp_path):
     assert summary["findings"] > 0 and summary["scoring"]["appraised"] > 0
     documents = [Path(p) for p in summary["documents"]]
     kinds = {p.stem.split("-")[2] for p in documents if p.suffix == ".docx"}
-    assert kinds == {"plan", "decision", "reminder", "minutes", "report", "announcement"}
+    assert kinds == {"plan", "decision", "reminder", "minutes", "report", "announcement", "self"}  # self-report-<unit>
+    assert summary["dossiers"] and all(Path(p).is_file() for p in summary["dossiers"])  # one zip per unit
     assert all(p.is_file() and p.stat().st_size > 0 for p in documents)
     assert any(p.suffix == ".xlsx" for p in documents)
     assert {a["role"] for a in summary["accounts"]} == {"secretariat", "reviewer", "unit"}

@@ -55,7 +55,7 @@ def test_contexts_follow_the_schema(store, scored):
 
 def test_all_six_kinds_generate_and_pass_the_lint(store, scored, tmp_path):
     paths = generate_all(store, scored.id, tmp_path / "out")
-    kinds = {p.stem.split("-")[2] for p in paths}
+    kinds = {k for k in KINDS for p in paths if p.stem == f"{scored.id}-{k}" or p.stem.startswith(f"{scored.id}-{k}-")}
     assert kinds == set(KINDS)
     for path in paths:
         assert lint_docx(path) == [], path.name
@@ -92,7 +92,10 @@ def test_pdf_of_each_kind_round_trips(store, scored, tmp_path):
     from evidence.documents.pdf import convert_to_pdf
 
     out = tmp_path / "out"
-    docs = [generate(store, scored.id, kind, out=out, unit="STP" if kind == "reminder" else None)[0] for kind in KINDS]
+    docs = [
+        generate(store, scored.id, kind, out=out, unit="STP" if kind in ("reminder", "self-report") else None)[0]
+        for kind in KINDS
+    ]
     pdfs = convert_to_pdf(docs)
     expected = {
         "plan": "KẾ HOẠCH",
@@ -101,6 +104,7 @@ def test_pdf_of_each_kind_round_trips(store, scored, tmp_path):
         "minutes": "BIÊN BẢN",
         "report": "BÁO CÁO",
         "announcement": "QUYẾT ĐỊNH",
+        "self-report": "Kính gửi",
     }
     for kind, pdf in zip(KINDS, pdfs):
         reader = PdfReader(str(pdf))
@@ -109,11 +113,11 @@ def test_pdf_of_each_kind_round_trips(store, scored, tmp_path):
         for needle in (
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
-            "SỞ NỘI VỤ",
+            "SỞ TƯ PHÁP" if kind == "self-report" else "SỞ NỘI VỤ",  # the unit issues its own report
             expected[kind],
         ):
             assert needle in text, (kind, needle)
-        if kind != "minutes":
+        if kind not in ("minutes", "self-report"):
             assert "Nơi nhận" in text and "Nguyễn Văn A" in text
         if len(reader.pages) > 1:  # page numbers from page 2
             assert (reader.pages[1].extract_text() or "").strip().startswith("2")

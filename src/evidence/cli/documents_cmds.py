@@ -13,7 +13,7 @@ from .common import emit, json_option, pass_app, print_json, table
 @click.command("generate")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--campaign", "campaign_id", metavar="ID", help="Campaign (default: the only one in the store).")
-@click.option("--unit", metavar="CODE", help="reminder: only this unit.")
+@click.option("--unit", metavar="CODE", help="reminder: only this unit; self-report: the unit (required).")
 @click.option(
     "--out",
     metavar="PATH",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..documents.dossier import build_campaign_dossiers
 from ..documents.generate import generate_all
 from ..round.campaign import load_campaign
 from ..round.findings import check
@@ -64,6 +65,12 @@ def documents_stage(store, campaign_id, out_dir, echo, summary):
     for path in paths:
         echo(f"  {path}")
     echo(f"  {workbook}  (score workbook)")
+    dossiers, errors = build_campaign_dossiers(store, campaign_id, out_dir / "dossiers")
+    summary["dossiers"] = [d.path for d in dossiers]
+    for d in dossiers:
+        echo(f"  {d.path}  (the unit's dossier: {d.documents} files under {d.criteria} criteria)")
+    for e in errors:
+        echo(f"  no dossier for {e['unit']}: {e['error']}")
 
 
 def web_stage(store, campaign_id, out_dir, echo, summary):
@@ -79,6 +86,6 @@ def web_stage(store, campaign_id, out_dir, echo, summary):
 STAGES = [
     ("4. Search (with and without diacritics, phrase, number, filters)", search_stage),
     ("5. Scoring round: self-assessment, appraisal, objection, agreement; check and ranking", scoring_stage),
-    ("6. Official documents (Decree 30) and the score workbook", documents_stage),
+    ("6. Official documents (Decree 30), each unit's self-report and dossier, the score workbook", documents_stage),
     ("7. Web app", web_stage),
 ]

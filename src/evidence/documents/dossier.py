@@ -292,6 +292,7 @@ def _write_zip(
             archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         with open(tmp_name, "rb") as handle:
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)  # mkstemp made it private; the dossier is meant to be handed on
         os.replace(tmp_name, out)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

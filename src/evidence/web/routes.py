@@ -4,6 +4,7 @@ from starlette.routing import Route
 
 from . import views_admin as admin
 from . import views_auth as auth
+from . import views_dossier as dossier
 from . import views_evidence as evidence
 from . import views_review as review
 from . import views_unit as unit
@@ -22,6 +23,8 @@ ROUTES = [
     Route(U + "/submit", unit.submit, methods=["POST"]),
     Route(U + "/agreement", unit.agreement, methods=["POST"]),
     Route(U + "/reopen", admin.reopen, methods=["POST"]),
+    Route(U + "/self-report", dossier.self_report, methods=["GET"]),
+    Route(U + "/dossier", dossier.dossier, methods=["GET"]),
     Route(K, unit.criterion_page, methods=["GET"]),
     Route(K + "/upload", unit.upload, methods=["POST"]),
     Route(K + "/detach/{evidence}", unit.detach, methods=["POST"]),

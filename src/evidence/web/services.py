@@ -10,6 +10,7 @@ from .. import search as search_module
 from ..catalog import CORRECTABLE_FIELDS, attach_files, check_pages, correct_metadata, detach_evidence
 from ..catalog.corrections import MAX_TEXT as MAX_CORRECTION_TEXT
 from ..documents import generate as documents_generate
+from ..documents.dossier import build_dossier, dossier_name
 from ..documents.pdf import soffice
 from ..frameworks.due import DueRuleError, describe_due
 from ..records import correction_history, evidence_text, get_evidence, list_evidence
@@ -120,7 +121,17 @@ def due_text(rule: str | None) -> str | None:
 
 
 def document_kinds() -> tuple[str, ...]:
-    return documents_generate.KINDS
+    """The secretariat's kinds; per-unit kinds (the self-report) are downloaded from the unit's page."""
+    return tuple(k for k in documents_generate.KINDS if k not in documents_generate.UNIT_BUILDERS)
+
+
+def self_report_docx(store: Store, campaign_id: str, unit: str, out_dir: Path) -> Path:
+    return documents_generate.generate(store, campaign_id, "self-report", unit=unit, out=out_dir)[0]
+
+
+def unit_dossier(store: Store, campaign_id: str, unit: str, out_dir: Path) -> Path:
+    campaign = load_campaign(store, campaign_id)
+    return build_dossier(store, campaign_id, unit, out_dir / dossier_name(campaign, campaign.unit(unit)))
 
 
 def generate_document(store: Store, campaign_id: str, kind: str, out_dir: Path, *, pdf: bool) -> list[Path]:
