@@ -26,6 +26,7 @@ from .settings import DocumentSettings
 
 KIND = "self-report"
 LOCAL_GOVERNMENT_KINDS = ("commune", "district", "province")
+NO_HEAD_NAME = "(họ và tên người ký)"  # a visible blank when the campaign does not name the unit's head
 
 
 # ---------------------------------------------------------------------------------------------- the unit entry
@@ -130,7 +131,7 @@ def _note(entry: CriterionEntry) -> str:
             return f"Giải trình: {entry.explanation}"
         return "Chưa có tài liệu kiểm chứng, chưa giải trình"
     n = len(entry.documents)
-    return f"{n} tài liệu kiểm chứng" if n else ""
+    return f"{n} tài liệu" if n else ""
 
 
 def score_rows(entries: list[CriterionEntry]) -> list[dict]:
@@ -233,8 +234,10 @@ def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dic
 
     facts = (
         f"{unit.name} đã tự đánh giá, chấm điểm {scored}/{len(own)} tiêu chí, tiêu chí thành phần thuộc "
-        f"{fields} lĩnh vực và đính kèm {len(documents)} tài liệu kiểm chứng ({links} lượt gắn với tiêu chí)"
+        f"{fields} lĩnh vực và đính kèm {len(documents)} tài liệu kiểm chứng"
     )
+    if links != len(documents):  # a document proving several criteria
+        facts += f" ({links} lượt gắn với tiêu chí)"
     facts += f"; kết quả tự đánh giá được gửi ngày {short_date(submitted)}." if submitted else "."
     organisation = _lines(block, "organisation", unit.code) or _lines(block, "organization", unit.code)
     difficulties = _lines(block, "difficulties", unit.code) or _difficulties_from_explanations(entries)
@@ -279,7 +282,7 @@ def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dic
             "signer": {
                 "authority": authority.upper(),
                 "title": title.upper(),
-                "name": unit_value(unit, entry, "head_name"),
+                "name": unit_value(unit, entry, "head_name") or NO_HEAD_NAME,
             },
             "recipients": _lines(block, "recipients", unit.code) or ["Như trên"],
             "unit": {"code": unit.code, "name": unit.name},

@@ -23,6 +23,9 @@ def safe_part(text: str, *, limit: int = PART_MAX, fallback: str = "tep") -> str
     if len(cleaned) > limit:  # cut at a word boundary when one is not too far back
         cut = cleaned[: limit + 1].rfind(" ")
         cleaned = cleaned[: cut if cut > limit // 2 else limit]
+        opened = cleaned.rfind("(")
+        if opened > limit // 2 and ")" not in cleaned[opened:]:  # no half of a bracket
+            cleaned = cleaned[:opened]
     cleaned = cleaned.rstrip(" .-,")
     cleaned = cleaned.lstrip(" .")
     if not cleaned:

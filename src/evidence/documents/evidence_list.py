@@ -115,8 +115,10 @@ def citation(meta: dict, filename: str) -> str:
     issuer = squash_spaces(nfc(meta.get("issuer") or ""))
     if issuer:
         head += f" của {sentence_name(issuer.upper(), meta.get('place') or '') if issuer.isupper() else issuer}"
-    summary = nfc(meta.get("summary") or "")
-    if summary.strip():
+    summary = squash_spaces(nfc(meta.get("summary") or ""))
+    if name and summary.lower().startswith(name.lower() + " "):  # "Kế hoạch số … về kế hoạch CCHC": once is enough
+        summary = summary[len(name) + 1 :]
+    if summary:
         head += f" {_subject(summary)}"
     return head
 

@@ -618,11 +618,11 @@ def build_self_report(w: Writer) -> None:
     w.bullets("summary")
     w.p("Kết quả tự đánh giá, chấm điểm theo từng tiêu chí, tiêu chí thành phần như sau:")
     columns = [
-        ("Tiêu chí", 18, "{{ row.code }}", "table_center"),
-        ("Nội dung", 70, "{{ row.title }}", "table"),
-        ("Điểm tối đa", 19, "{{ row.max }}", "table_center"),
-        ("Điểm tự đánh giá", 21, "{{ row.self }}", "table_center"),
-        ("Ghi chú, giải trình", 37, "{{ row.note }}", "table"),
+        ("Tiêu chí", 17, "{{ row.code }}", "table_center"),
+        ("Nội dung", 68, "{{ row.title }}", "table"),
+        ("Điểm tối đa", 20, "{{ row.max }}", "table_center"),
+        ("Điểm tự đánh giá", 22, "{{ row.self }}", "table_center"),
+        ("Ghi chú, giải trình", 38, "{{ row.note }}", "table"),
     ]
     table = w.document.add_table(rows=9, cols=len(columns))
     kit.grid(table)
