@@ -71,10 +71,10 @@ def _number(block: dict, unit_code: str) -> str:
     if value in (None, ""):
         return "      "
     text = str(value).strip()
-    if not re.fullmatch(r"\d{1,6}[a-z]?", text):
+    match = re.fullmatch(r"(\d{1,6})([a-z]?)", text)
+    if not match:
         raise InputError(f"campaign units[{unit_code}].self_report.number: '{text}' is not a document number")
-    digits = re.match(r"\d+", text).group(0)
-    return digits.zfill(2) + text[len(digits) :]
+    return match.group(1).zfill(2) + match.group(2)
 
 
 def _date(value, unit_code: str) -> date | None:

@@ -269,6 +269,7 @@ def _write_zip(
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
     os.close(fd)
     manifest_files: list[dict] = []
+    has_pdf = any(p.endswith(".pdf") for p, _, _ in generated)
     try:
         with zipfile.ZipFile(tmp_name, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             manifest_files.append(_put_bytes(archive, "index.html", html, "index"))
@@ -284,7 +285,7 @@ def _write_zip(
                 "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
                 "campaign": {"id": plan.campaign.id, "name": plan.campaign.name},
                 "unit": {"code": plan.unit.code, "name": plan.unit.name},
-                "self_report_pdf": any(p.endswith(".pdf") for p, _, _ in generated),
+                "self_report_pdf": has_pdf,
                 "notes": plan.notes,
                 "audit_chain_head": _chain_head(store),
                 "files": manifest_files,
@@ -304,7 +305,7 @@ def _write_zip(
         files=len(manifest_files) + 1,
         documents=len(plan.originals),
         criteria=len({doc.criterion for _, doc in plan.originals}),
-        self_report_pdf=manifest["self_report_pdf"],
+        self_report_pdf=has_pdf,
         notes=list(plan.notes),
     )
 
