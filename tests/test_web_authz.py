@@ -74,6 +74,8 @@ def cases(w):
         ("GET", f"{C}/u/SYT", None, {SEC, REV, SYT}),
         ("GET", K, None, {SEC, REV, STP}),
         ("GET", f"{C}/u/SYT/k/1.1", None, {SEC, REV, SYT}),
+        ("GET", f"{C}/u/STP/self-report", None, {SEC, REV, STP}),
+        ("GET", f"{C}/u/SYT/dossier", None, {SEC, REV, SYT}),
         ("GET", f"/e/{e}", None, {SEC, REV, STP}),
         ("GET", f"/e/{e}/file", None, {SEC, REV, STP}),
         ("GET", f"/e/{other}", None, {SEC, REV, SYT}),
