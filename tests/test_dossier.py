@@ -143,6 +143,13 @@ def test_self_report_of_a_unit_without_head_or_evidence_still_renders(store, uni
     assert "SỞ TƯ PHÁP" in text and "Số:       /BC-STP" in text
     assert "Chưa có tài liệu kiểm chứng." in text and "Không có." in text
     assert "GIÁM ĐỐC" in text and "(họ và tên người ký)" in text  # the head is not named in the campaign
+    # local government: the people's committee issues it, TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH signs, no parent body
+    [path] = generate(store, "test-2025", "self-report", unit="BLV", out=tmp_path / "blv.docx")
+    assert lint_docx(path) == []
+    header = "\n".join(c.text for row in docx.Document(str(path)).tables[0].rows for c in row.cells)
+    assert "ỦY BAN NHÂN DÂN HUYỆN BẠCH LONG VỸ" in header and "UBND TỈNH" not in header
+    signature = "\n".join(c.text for row in docx.Document(str(path)).tables[-1].rows for c in row.cells)
+    assert "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH" in signature
     store.close()
     assert cli("generate", "self-report", "--campaign", "test-2025", "--out", tmp_path).exit_code == 2
     result = cli("generate", "self-report", "--campaign", "test-2025", "--unit", "XYZ", "--out", tmp_path)

@@ -218,6 +218,8 @@ def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dic
         parent = org.parent
     authority = unit_value(unit, entry, "head_authority") or ("TM. ỦY BAN NHÂN DÂN" if local_government else "")
     title = unit_value(unit, entry, "head_title") or ("CHỦ TỊCH" if local_government else "GIÁM ĐỐC")
+    if authority.upper() == "TM. ỦY BAN NHÂN DÂN" and title.upper().startswith("CHỦ TỊCH"):
+        title = "CHỦ TỊCH"  # "Chủ tịch UBND" signs as TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH
     index = index_name(campaign)
     subject = settings.text("subject", "") or f"Kết quả tự đánh giá, chấm điểm {index}"
 
@@ -230,7 +232,7 @@ def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dic
     documents = {d.evidence_id for e in entries for d in e.documents}
     links = sum(len(e.documents) for e in entries)
     not_applicable = [e.code for e in entries if e.is_leaf and not e.applicable]
-    fields = len(campaign.framework.criteria)
+    fields = sum(1 for e in entries if e.depth == 0)
 
     facts = (
         f"{unit.name} đã tự đánh giá, chấm điểm {scored}/{len(own)} tiêu chí, tiêu chí thành phần thuộc "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..frameworks.model import Criterion
+from ..frameworks.model import Criterion, Framework
 from ..records import get_evidence
 from ..round.campaign import Campaign, Unit
 from ..round.scoring import Score, current_scores
@@ -76,6 +76,12 @@ class CriterionEntry:
         if not self.is_leaf or not self.applicable or self.survey or self.documents:
             return False
         return self.criterion.evidence_required or bool(self.self_score)
+
+
+def unit_framework(campaign: Campaign, unit: Unit) -> Framework:
+    """The framework the unit is scored on (its ranking group's when the round defines `framework_for`)."""
+    framework_for = getattr(campaign, "framework_for", None)
+    return framework_for(unit) if framework_for is not None else campaign.framework
 
 
 def is_survey(criterion: Criterion) -> bool:
@@ -206,6 +212,6 @@ def unit_entries(store: Store, campaign: Campaign, unit: Unit) -> list[Criterion
         entry.documents = documents.get(criterion.code, [])  # rare: a document linked to a group
         return entry
 
-    for root in campaign.framework.criteria:
+    for root in unit_framework(campaign, unit).criteria:
         visit(root, 0)
     return entries
