@@ -107,7 +107,7 @@ def index_html(
             continue
         found = by_criterion.get(e.code, [])
         row_class = ' class="g"' if not e.is_leaf else ""
-        self_text = "ĐTXHH" if e.is_leaf and e.survey else _points(e.self_score)
+        self_text = "Điều tra XHH" if e.is_leaf and e.survey else _points(e.self_score)
         out.append(
             f'<tr{row_class}><td class="n"><a href="#{anchor(e.code)}">{escape(e.code)}</a></td>'
             f"<td>{escape(e.title)}</td><td class=n>{_points(e.max_points)}</td><td class=n>{self_text}</td>"
