@@ -65,7 +65,12 @@ def test_ties_share_a_rank_and_the_next_rank_skips(store, campaign):
     appraise(store, C, "STP", "1.1", 3.5)  # STP 11.5/16 = 71.88 %
     appraise(store, C, "BLV", "1.1", 4.5 - 0.5)  # unchanged value: BLV stays 75 %
     results = compute_results(store, C)
-    assert [(u.code, u.rank) for u in results.units] == [("SYT", 1), ("BLV", 1), ("STP", 3)]
+    # ranked within each group: departments (SYT, STP), then districts (BLV)
+    assert [(u.code, u.group, u.rank) for u in results.units] == [
+        ("SYT", "so-nganh", 1),
+        ("STP", "so-nganh", 2),
+        ("BLV", "huyen", 1),
+    ]
     assert results.unit("STP").basis == "mixed"
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "search_cmds",  # search, index …
     "score_cmds",  # score …, check, results
     "documents_cmds",  # generate, templates …, documents lint
+    "register_cmds",  # documents register
     "web_cmds",  # serve, user …
     "demo_cmds",  # demo
 ]
