@@ -93,7 +93,23 @@ def test_statistics_and_most_deducted(store, campaign):
 def test_to_json_is_clean(store, campaign):
     score_all(store, "STP", {"1.1": 4}, {"1.1": 3})
     data = compute_results(store, C).to_json()
-    assert set(data) == {"campaign", "name", "year", "framework", "max_points", "units", "statistics", "most_deducted"}
+    assert set(data) == {
+        "campaign",
+        "name",
+        "year",
+        "framework",
+        "max_points",
+        "units",
+        "statistics",
+        "most_deducted",
+        "groups",
+        "provisional",
+        "provisional_reasons",
+    }
+    assert data["provisional"] is True and data["provisional_reasons"][0].startswith(
+        "Còn 12 tiêu chí chưa được thẩm định"
+    )
+    assert [g["code"] for g in data["groups"]] == ["so-nganh", "huyen"] and data["units"][0]["group"] == "so-nganh"
     assert "criteria" not in data["units"][0]
     full = compute_results(store, C).to_json(criteria=True)
     stp = next(u for u in full["units"] if u["code"] == "STP")
