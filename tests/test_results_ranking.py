@@ -107,7 +107,7 @@ def test_to_json_is_clean(store, campaign):
         "provisional_reasons",
     }
     assert data["provisional"] is True and data["provisional_reasons"][0].startswith(
-        "Còn 12 tiêu chí chưa được thẩm định"
+        "Còn 11 tiêu chí chưa được thẩm định ở 3 đơn vị: Sở Tư pháp (3)"
     )
     assert [g["code"] for g in data["groups"]] == ["so-nganh", "huyen"] and data["units"][0]["group"] == "so-nganh"
     assert "criteria" not in data["units"][0]
