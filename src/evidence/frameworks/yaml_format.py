@@ -24,7 +24,8 @@
             guidance: Chấm 1 điểm nếu ban hành đúng hạn …
 
 `evidence: false` says no evidence is needed. `scored_by: survey` marks a criterion scored from the sociological
-survey: units neither self-score nor prove it, the secretariat imports the survey results (`evidence survey import`). Text may use `>` or `|` blocks.
+survey: units neither self-score nor prove it, the secretariat imports the survey results (`evidence survey import`).
+Text may use `>` or `|` blocks.
 Files are read with PyYAML's safe loader (plus line numbers); anchors and aliases (`&name`, `*name`) are refused,
 files over 5 MB too.
 """
