@@ -26,7 +26,7 @@ class OfficialDoc:
     subject: str  # trích yếu, without "V/v"
     number: str | None = None  # "12/KH-SNV"; "/KH-SNV" for a draft with a blank number
     parent: str = ""
-    place: str = "Quảng Nam"
+    place: str = "Lâm Đồng"
     issued_on: date | None = None  # None: the day is left blank
     body: list[str] = field(default_factory=list)
     signer_authority: str = ""  # "KT. GIÁM ĐỐC"
@@ -273,7 +273,7 @@ def write(doc: OfficialDoc, path: Path, kind: str = "docx") -> Path:
 if __name__ == "__main__":  # python -m evidence.demo.docgen: a manual look at the output
     sample = OfficialDoc(
         issuer="Sở Tư pháp",
-        parent="UBND tỉnh Quảng Nam",
+        parent="UBND tỉnh Lâm Đồng",
         type_code="KH",
         number="12/KH-STP",
         issued_on=date(2025, 1, 5),

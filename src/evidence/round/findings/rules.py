@@ -401,23 +401,25 @@ def survey_rules(data: RoundData) -> Iterator[Finding]:
     if len(data.units) != len(data.campaign.units):
         return  # a check of one unit: survey points are the secretariat's business, not the unit's
     campaign = data.campaign
-    missing: dict[str, list[str]] = {}
-    titles: dict[str, str] = {}
+    missing: dict[tuple[str, str], list[str]] = {}  # (framework, criterion) → unit codes
+    titles: dict[tuple[str, str], str] = {}
     for unit in data.units:
+        framework_id = campaign.framework_for(unit).id
         for criterion in campaign.applicable_leaves(unit):
             if not criterion.is_survey:
                 continue
             score = data.scores.get((unit.code, criterion.code))
             if score is None or score.appraised_score is None:
-                missing.setdefault(criterion.code, []).append(unit.code)
-                titles.setdefault(criterion.code, criterion.title)
+                key = (framework_id, criterion.code)
+                missing.setdefault(key, []).append(unit.code)
+                titles.setdefault(key, criterion.title)
     if not missing:
         return
     total = sum(len(units) for units in missing.values())
     parts = [
-        f"tiêu chí {code} ({titles[code]}): {len(units)} đơn vị"
+        f"tiêu chí {key[1]} ({titles[key]}): {len(units)} đơn vị"
         + (f" ({', '.join(units[:8])}{', …' if len(units) > 8 else ''})" if units else "")
-        for code, units in missing.items()
+        for key, units in missing.items()
     ]
     yield Finding(
         "SURVEY_MISSING",
