@@ -143,7 +143,7 @@ def build_evidence_tree(campaign: Campaign, root: Path, *, scans: int = 1, seed:
                 continue  # deliberately missing
             serial += 1
             type_code = (criterion.expected_types or ["BC"])[0]
-            issued = _issue_date(campaign, criterion, rng, span)
+            issued: date | None = _issue_date(campaign, criterion, rng, span)
             problem = None
             number_blank = False
             if u_index == 1 and c_index == 0:

@@ -112,7 +112,9 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True, to
 def _wrong_criterion_taken_back(store: Store, campaign, files, echo: Echo, summary: dict) -> None:
     """A unit attaches a file under the wrong criterion, notices, and takes it back (`evidence detach`)."""
     plan = next((f for f in files if f.problem is None and f.path.suffix == ".docx"), None)
-    wrong = plan and next(
+    if plan is None:
+        return
+    wrong = next(
         (c.code for c in campaign.applicable_leaves(campaign.unit(plan.unit)) if c.code != plan.criterion), None
     )
     if not wrong:

@@ -72,7 +72,7 @@ def score_rules(data: RoundData) -> Iterator[Finding]:
                     unit.code,
                     criterion.code,
                     None,
-                    f"Tự chấm {_points(self_score)} điểm ở tiêu chí {criterion.code} nhưng không có tài "
+                    f"Tự chấm {_points(self_score or 0)} điểm ở tiêu chí {criterion.code} nhưng không có tài "
                     "liệu kiểm chứng và không có giải trình. Đề nghị đính kèm tài liệu kiểm chứng hoặc "
                     "ghi rõ giải trình.",
                 )
@@ -264,7 +264,7 @@ def _dates(link: LinkedEvidence, criterion: Criterion, data: RoundData, windows:
             )
         return
     earliest, latest = window
-    rule = describe_due(criterion.due_rule)
+    rule = describe_due(criterion.due_rule or "")
     if latest is not None and issued > latest:
         yield Finding(
             "LATE_ISSUE",
