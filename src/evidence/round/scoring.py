@@ -104,7 +104,7 @@ def parse_score(value, *, what: str = "score") -> float:
 def scorable(campaign: Campaign, unit_code: str, criterion_code: str) -> Criterion:
     """The criterion, if a score may be set on it for this unit; otherwise a one-line reason."""
     unit = campaign.unit(unit_code)
-    criterion = campaign.criterion(criterion_code)
+    criterion = campaign.criterion(criterion_code, unit=unit)
     if not criterion.is_leaf:
         children = ", ".join(c.code for c in criterion.children)
         raise InputError(f"criterion {criterion_code} is a group; score its sub-criteria ({children})")
@@ -193,14 +193,20 @@ def get_score(store: Store, campaign_id: str, unit: str, criterion: str) -> Scor
 
 def unit_score_summaries(store: Store, campaign: Campaign | str) -> dict[str, dict]:
     """Per unit code, what the round's overview pages show: applicable scored criteria (`leaves`) and their
-    maximum, how many are self-scored and appraised, both totals, and the scores with an open objection."""
+    maximum, how many are self-scored and appraised, both totals, the scores with an open objection, and the survey
+    criteria (`survey`: how many; `survey_missing`: codes whose survey points are not entered yet)."""
     campaign = _load(store, campaign)
     scores = current_scores(store, campaign.id)
     out: dict[str, dict] = {}
     for unit in campaign.units:
         leaves = campaign.applicable_leaves(unit)
         own = [s for c in leaves if (s := scores.get((unit.code, c.code)))]
+        survey = [c for c in leaves if c.is_survey]
         out[unit.code] = {
+            "survey": len(survey),
+            "survey_missing": [
+                c.code for c in survey if (s := scores.get((unit.code, c.code))) is None or s.appraised_score is None
+            ],
             "leaves": len(leaves),
             "max": sum(c.points for c in leaves),
             "self_scored": sum(1 for s in own if s.self_score is not None),
@@ -334,6 +340,11 @@ def set_self_score(
     `explanation=None` keeps the current explanation; `""` clears it."""
     campaign = _load(store, campaign)
     node = scorable(campaign, unit, criterion)
+    if node.is_survey:
+        raise InputError(
+            f"criterion {criterion} is scored from the sociological survey (scored_by: survey): units do not "
+            "self-score it; the secretariat imports the survey results (`evidence survey import`)"
+        )
     value = parse_score(score, what="self-score")
     check_range(node, value, what="self-score")
     at = now_iso()
@@ -422,8 +433,8 @@ def raise_objection(
     """A unit's objection (kiến nghị) to the appraised score of one criterion."""
     campaign = _load(store, campaign)
     scorable(campaign, unit, criterion)
-    text = _text(text)
-    if not text:
+    objection = _text(text)
+    if not objection:
         raise InputError("an objection needs its content (what the unit asks the council to reconsider)")
     at = now_iso()
     with store.transaction() as conn:
@@ -435,12 +446,20 @@ def raise_objection(
         if current.objection_status == "open":
             raise InputError(f"unit {unit} already has an open objection on criterion {criterion}")
         _event(
-            conn, campaign.id, unit, criterion, "objection", by=_by(by), at=at, value=current.appraised_score, text=text
+            conn,
+            campaign.id,
+            unit,
+            criterion,
+            "objection",
+            by=_by(by),
+            at=at,
+            value=current.appraised_score,
+            text=objection,
         )
         conn.execute(
             "UPDATE scores SET objection = ?, objection_status = 'open', resolution = NULL, updated_at = ?"
             " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-            (text, at, campaign.id, unit, criterion),
+            (objection, at, campaign.id, unit, criterion),
         )
     return get_score(store, campaign.id, unit, criterion)
 
@@ -518,8 +537,8 @@ def record_agreement(
     campaign = _load(store, campaign)
     campaign.unit(unit)
     day = _date(agreed_on)
-    reference = _text(reference)
-    if not reference:
+    cleaned = _text(reference)
+    if not cleaned:
         raise InputError("an agreement needs the reference of the unit's document (e.g. 15/CV-STP)")
     note = _text(note)
     at = now_iso()
@@ -544,14 +563,14 @@ def record_agreement(
             by=_by(by),
             at=at,
             text=note,
-            reference=reference,
+            reference=cleaned,
             event_date=day,
         )
         _ensure_unit_row(conn, campaign.id, unit)
         conn.execute(
             "UPDATE score_units SET agreed_on = ?, agreement_reference = ?, agreement_note = ?,"
             " agreement_event_id = ? WHERE campaign_id = ? AND unit_code = ?",
-            (day, reference, note, event, campaign.id, unit),
+            (day, cleaned, note, event, campaign.id, unit),
         )
     return unit_status(store, campaign.id, unit)
 
