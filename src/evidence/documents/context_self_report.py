@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from ..errors import InputError
 from ..round.campaign import Campaign, Unit
+from ..round.register import registered
 from ..round.scoring import unit_status
 from ..store import Store
 from ..vn.text import fold, nfc, squash_spaces
@@ -101,8 +102,11 @@ def issuer_line(unit: Unit, entry: dict) -> str:
     """The issuing body in the header, upper case: `SỞ Y TẾ`, `ỦY BAN NHÂN DÂN XÃ BÌNH SƠN`."""
     given = unit_value(unit, entry, "issuer")
     name = given or unit.name
-    name = re.sub(r"^UBND\b", "Ủy ban nhân dân", name)
-    return name.upper()
+    name = re.sub(r"^UBND\b", "Ủy ban nhân dân", name).upper()
+    committee = "ỦY BAN NHÂN DÂN "
+    if name.startswith(committee):  # ỦY BAN NHÂN DÂN / XÃ ĐỨC TRỌNG: the place name is never split over two lines
+        name = committee + name[len(committee) :].replace(" ", "\u00a0")
+    return name
 
 
 def index_name(campaign: Campaign) -> str:
@@ -204,8 +208,13 @@ def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dic
     settings = DocumentSettings(campaign, KIND)
     org = campaign.organization
     context = common_context(campaign, "report")  # campaign, refs: the unit cites the plan like every kind
-    plan_issuer = context["org"]["issuer_name"]  # the standing body issued the round's plan
-    standing = settings.text("addressee", "") or plan_issuer
+    standing = settings.text("addressee", "") or context["org"]["issuer_name"]
+    plan = registered(store, campaign.id, "plan")  # cited in full once its number and date are registered
+    plan_citation = (
+        plan.citation()
+        if plan
+        else f"{context['refs']['plan']} của {context['org']['issuer_name']} về {context['campaign']['name_lower']}"
+    )
 
     entries = unit_entries(store, campaign, unit)
     submitted = _submitted_on(store, campaign, unit)
@@ -289,7 +298,7 @@ def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dic
             "recipients": _lines(block, "recipients", unit.code) or ["Như trên"],
             "unit": {"code": unit.code, "name": unit.name},
             "addressee": standing,
-            "plan_issuer": plan_issuer,
+            "plan_citation": plan_citation,
             "index_name": index,
             "facts": facts,
             "organisation": organisation,

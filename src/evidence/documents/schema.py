@@ -123,7 +123,7 @@ SCHEMA: dict[str, dict] = {
         **_COMMON,
         "unit": {"code": ANY, "name": ANY},
         "addressee": ANY,
-        "plan_issuer": ANY,
+        "plan_citation": ANY,
         "index_name": ANY,
         "facts": ANY,
         "organisation": [ANY],

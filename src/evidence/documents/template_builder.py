@@ -608,8 +608,8 @@ def build_self_report(w: Writer) -> None:
     w.title("BÁO CÁO")
     w.p("Kính gửi: {{ addressee }}.", "addressee")
     w.p(
-        "Thực hiện {{ refs.plan }} của {{ plan_issuer }} về {{ campaign.name_lower }}, {{ unit.name }} báo cáo kết "
-        "quả tự đánh giá, chấm điểm {{ index_name }} như sau:"
+        "Thực hiện {{ plan_citation }}, {{ unit.name }} báo cáo kết quả tự đánh giá, chấm điểm {{ index_name }} "
+        "như sau:"
     )
     w.heading("I. TỔ CHỨC TRIỂN KHAI TỰ ĐÁNH GIÁ")
     w.bullets("organisation", prefix="")
