@@ -27,6 +27,7 @@ from evidence.documents.schema import SCHEMA, conforms
 from evidence.errors import InputError, StoreError
 from evidence.round import scoring
 from evidence.round.campaign import load_campaign
+from evidence.round.register import record_issued
 from evidence import store as store_package
 from evidence.vn.text import nfc
 from evidence.web import create_app
@@ -127,6 +128,10 @@ def test_self_report_context_follows_the_schema_and_lists_survey_criteria(store,
     campaign = unit_round["campaign"]
     context = self_report_context(store, campaign, "SYT")
     assert conforms(context, SCHEMA["self-report"]) == []
+    assert context["plan_citation"].startswith("Kế hoạch số …/KH-SNV của Sở Nội vụ về")  # not registered yet
+    record_issued(store, campaign.id, "plan", number="12/KH-SNV", issued_on="2025-01-10", issuer="Sở Nội vụ")
+    context = self_report_context(store, campaign, "SYT")
+    assert context["plan_citation"].startswith("Kế hoạch số 12/KH-SNV ngày 10/01/2025 của Sở Nội vụ")
     campaign.framework.by_code["2.1"].scored_by = "survey"  # issue 12's field; read with getattr
     context = self_report_context(store, campaign, "SYT")
     row = next(r for r in context["scores"] if r["code"] == "2.1")
