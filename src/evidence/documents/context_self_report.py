@@ -98,15 +98,15 @@ def default_symbol(unit: Unit) -> str:
     return re.sub(r"[^A-Z0-9]", "", fold(unit.code).upper()) or "DV"
 
 
-def issuer_line(unit: Unit, entry: dict) -> str:
-    """The issuing body in the header, upper case: `SỞ Y TẾ`, `ỦY BAN NHÂN DÂN XÃ BÌNH SƠN`."""
+def issuer_lines(unit: Unit, entry: dict) -> list[str]:
+    """The issuing body in the header, upper case, one item per line: [`SỞ Y TẾ`], [`ỦY BAN NHÂN DÂN`,
+    `XÃ ĐỨC TRỌNG`] (a people's committee over its place, the place name never split)."""
     given = unit_value(unit, entry, "issuer")
-    name = given or unit.name
-    name = re.sub(r"^UBND\b", "Ủy ban nhân dân", name).upper()
-    committee = "ỦY BAN NHÂN DÂN "
-    if name.startswith(committee):  # ỦY BAN NHÂN DÂN / XÃ ĐỨC TRỌNG: the place name is never split over two lines
-        name = committee + name[len(committee) :].replace(" ", "\u00a0")
-    return name
+    name = re.sub(r"^UBND\b", "Ủy ban nhân dân", given or unit.name).upper()
+    committee = "ỦY BAN NHÂN DÂN"
+    if name.startswith(committee + " "):
+        return [committee, name[len(committee) + 1 :].replace(" ", "\u00a0")]
+    return [name]
 
 
 def index_name(campaign: Campaign) -> str:
@@ -208,13 +208,15 @@ def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dic
     settings = DocumentSettings(campaign, KIND)
     org = campaign.organization
     context = common_context(campaign, "report")  # campaign, refs: the unit cites the plan like every kind
-    standing = settings.text("addressee", "") or context["org"]["issuer_name"]
+    standing = settings.text("addressee", "") or context["org"].get("standing") or context["org"]["issuer_name"]
     plan = registered(store, campaign.id, "plan")  # cited in full once its number and date are registered
-    plan_citation = (
-        plan.citation()
-        if plan
-        else f"{context['refs']['plan']} của {context['org']['issuer_name']} về {context['campaign']['name_lower']}"
-    )
+    if plan is not None:
+        plan_citation = plan.citation()
+    else:  # the number left blank for the clerk
+        plan_citation = context["refs"]["plan"]
+        if " của " not in plan_citation:
+            plan_citation += f" của {context['org']['issuer_name']}"
+        plan_citation += f" về {context['campaign']['name_lower']}"
 
     entries = unit_entries(store, campaign, unit)
     submitted = _submitted_on(store, campaign, unit)
@@ -270,31 +272,32 @@ def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dic
     if missing:
         summary.append(f"Tiêu chí chưa có tài liệu kiểm chứng: {', '.join(missing)} (giải trình tại bảng điểm).")
 
+    # the unit issues and its head signs: the common keys are kept (whatever the templates' version has) and the
+    # unit's values put in
+    lines = issuer_lines(unit, entry)
+    context["org"].update({"parent": parent.upper(), "issuer": " ".join(lines), "issuer_short": symbol, "place": place})
+    context["org"]["issuer_name"] = unit.name
+    if "issuer_lines" in context["org"]:
+        context["org"]["issuer_lines"] = lines
+    name = unit_value(unit, entry, "head_name") or NO_HEAD_NAME
+    context["signer"].update({"authority": authority.upper(), "title": title.upper(), "name": name})
+    if "lines" in context["signer"]:
+        context["signer"]["lines"] = [line.upper() for line in (authority, title) if line]
+    context["doc"].update(
+        {
+            "kind": KIND,
+            "number": _number(block, unit.code),
+            "symbol": f"BC-{symbol}",
+            "date": when.isoformat(),
+            "date_short": short_date(when),
+            "place_date": place_date_line(place, when),
+            "subject": subject,
+            "brief": "",
+            "archive": f"VT, {squash_spaces(nfc(str(block.get('drafting_unit') or 'VP')))}",
+        }
+    )
     context.update(
         {
-            "org": {
-                "parent": parent.upper(),
-                "issuer": issuer_line(unit, entry),
-                "issuer_short": symbol,
-                "place": place,
-                "issuer_name": unit.name,
-            },
-            "doc": {
-                "kind": KIND,
-                "number": _number(block, unit.code),
-                "symbol": f"BC-{symbol}",
-                "date": when.isoformat(),
-                "date_short": short_date(when),
-                "place_date": place_date_line(place, when),
-                "subject": subject,
-                "brief": "",
-                "archive": f"VT, {squash_spaces(nfc(str(block.get('drafting_unit') or 'VP')))}",
-            },
-            "signer": {
-                "authority": authority.upper(),
-                "title": title.upper(),
-                "name": unit_value(unit, entry, "head_name") or NO_HEAD_NAME,
-            },
             "recipients": _lines(block, "recipients", unit.code) or ["Như trên"],
             "unit": {"code": unit.code, "name": unit.name},
             "addressee": standing,
