@@ -138,7 +138,6 @@ def test_session_cookie_flags_and_security_headers(web, store):
     secure_app = create_app(store.root, https_only=True)
     cookie = TestClient(secure_app, base_url="https://testserver").get("/login").headers["set-cookie"]
     assert "secure" in cookie.lower()
-    assert (store.root / "web-secret").stat().st_mode & 0o777 == 0o600
 
 
 def test_login_is_throttled_after_five_failures(web):

@@ -89,6 +89,13 @@ def vn_date(value) -> str:
         return text
 
 
+def vn_time(value) -> str:
+    """Unix seconds (a session's times) as local date and time."""
+    if value is None or value == "":
+        return "—"
+    return datetime.fromtimestamp(float(value), LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+
+
 def days_left(value) -> int | None:
     if not value:
         return None
@@ -142,6 +149,7 @@ def install(env) -> None:
         {
             "vn_number": vn_number,
             "vn_date": vn_date,
+            "vn_time": vn_time,
             "days_text": days_text,
             "days_left": days_left,
             "size_text": size_text,

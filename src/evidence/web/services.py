@@ -25,8 +25,11 @@ from ..round.scoring import (
     submit_self_assessment,
 )
 from ..store import Store
+from .sessions import active_sessions, end_user_sessions
 
 __all__ = [
+    "active_sessions",
+    "end_user_sessions",
     "CORRECTABLE_FIELDS",
     "MAX_CORRECTION_TEXT",
     "appraise",

@@ -13,7 +13,7 @@ from . import accounts
 from ..errors import EvidenceError, InputError, NotFound
 from ..vn.doctypes import TYPE_NAMES
 from . import services
-from .security import STAFF, Ctx, page
+from .security import STAFF, Ctx, page, sign_out
 from .views_evidence import content_disposition
 
 SECRETARIAT = ("secretariat",)
@@ -226,17 +226,34 @@ def users(ctx: Ctx) -> Response:
     return _users_page(ctx)
 
 
+ROLE_ORDER = ("unit", "reviewer", "secretariat")  # the least powerful first: the form's default is a unit account
+
+
 def _users_page(ctx: Ctx, *, errors: dict | None = None, values: dict | None = None, status: int = 200) -> Response:
+    live = services.active_sessions(ctx.store)
+    by_user: dict[str, list] = {}
+    for session in live:
+        by_user.setdefault(session.user_name, []).append(session)
     return ctx.render(
         "users.html",
         http_status=status,
         users=accounts.list_users(ctx.store),
         units=accounts.unit_codes(ctx.store),
-        roles=accounts.ROLES,
+        roles=ROLE_ORDER,
         errors=errors or {},
-        values=values or {},
+        values=values or {"role": "unit"},
         min_password=accounts.MIN_PASSWORD,
+        max_password=accounts.MAX_PASSWORD,
+        sessions=by_user,
     )
+
+
+def _password_error(password: str) -> str | None:
+    if len(password) < accounts.MIN_PASSWORD:
+        return f"Mật khẩu cần ít nhất {accounts.MIN_PASSWORD} ký tự."
+    if len(password) > accounts.MAX_PASSWORD:
+        return f"Mật khẩu dài tối đa {accounts.MAX_PASSWORD} ký tự."
+    return None
 
 
 @page(*SECRETARIAT)
@@ -251,40 +268,46 @@ def user_add(ctx: Ctx) -> Response:
         errors["name"] = "Tên đăng nhập 2–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới."
     if role not in accounts.ROLES:
         errors["role"] = "Chọn vai trò."
+    elif role == "unit" and not unit:
+        errors["unit"] = "Tài khoản đơn vị cần chọn đơn vị."
     elif role == "unit" and unit not in accounts.unit_codes(ctx.store):
-        errors["unit"] = "Tài khoản đơn vị cần chọn mã đơn vị."
-    if len(password) < accounts.MIN_PASSWORD:
-        errors["password"] = f"Mật khẩu cần ít nhất {accounts.MIN_PASSWORD} ký tự."
+        errors["unit"] = f"Không có đơn vị mã «{unit}» trong các đợt đánh giá."
+    problem = _password_error(password)
+    if problem:
+        errors["password"] = problem
+    if not errors and accounts.find_user(ctx.store, name):
+        errors["name"] = "Tên đăng nhập này đã có."
     if not errors:
         try:
             accounts.add_user(ctx.store, name, role, password, unit=unit if role == "unit" else None)
         except InputError as exc:
-            errors["name" if "already exists" in str(exc) else "role"] = (
-                "Tên đăng nhập này đã có." if "already exists" in str(exc) else str(exc)
-            )
+            errors["name"] = f"Chưa tạo được tài khoản: {exc}"
     if errors:
-        return _users_page(ctx, errors=errors, values=values, http_status=400)
+        return _users_page(ctx, errors=errors, values=values, status=400)
     return ctx.redirect("/users", f"Đã tạo tài khoản {name}.")
 
 
 @page(*SECRETARIAT)
 def user_update(ctx: Ctx) -> Response:
     name = ctx.param("name")
-    accounts.get_user(ctx.store, name)
+    if accounts.find_user(ctx.store, name) is None:
+        raise NotFound("không tìm thấy")
     action = ctx.form.get("action")
     if action == "password":
-        password = ctx.form.get("password")
-        if len(password) < accounts.MIN_PASSWORD:
-            return _users_page(
-                ctx,
-                errors={f"password-{name}": f"Mật khẩu cần ít nhất {accounts.MIN_PASSWORD} ký tự."},
-                http_status=400,
-            )
-        accounts.set_password(ctx.store, name, password)
-        return ctx.redirect("/users", f"Đã đặt mật khẩu mới cho {name}.")
+        problem = _password_error(ctx.form.get("password"))
+        if problem:
+            return _users_page(ctx, errors={f"password-{name}": problem}, status=400)
+        accounts.set_password(ctx.store, name, ctx.form.get("password"))
+        return ctx.redirect("/users", f"Đã đặt mật khẩu mới cho {name}; các phiên đăng nhập của tài khoản đã kết thúc.")
     if action in ("disable", "enable"):
         if name == ctx.user.name and action == "disable":
-            return ctx.redirect("/users", "Không thể tự khóa tài khoản đang dùng.", "error")
+            return _users_page(ctx, errors={f"action-{name}": "Không thể tự khóa tài khoản đang dùng."}, status=400)
         accounts.set_disabled(ctx.store, name, action == "disable")
         return ctx.redirect("/users", f"Đã {'khóa' if action == 'disable' else 'mở khóa'} tài khoản {name}.")
-    raise InputError("thao tác không hợp lệ")
+    if action == "signout":
+        ended = services.end_user_sessions(ctx.store, name)
+        if name == ctx.user.name:
+            sign_out(ctx.request)
+            return ctx.redirect("/login")
+        return ctx.redirect("/users", f"Đã đăng xuất {name} trên mọi thiết bị ({ended} phiên).")
+    return _users_page(ctx, errors={f"action-{name}": "Thao tác không hợp lệ."}, status=400)

@@ -8,7 +8,7 @@ from . import accounts
 from .accounts import LoginThrottled
 from ..errors import InputError
 from . import services
-from .security import Ctx, client_address, page, safe_redirect_target, session_user, sign_in
+from .security import Ctx, client_address, page, safe_redirect_target, session_user, sign_in, sign_out
 
 
 @page(login=False)
@@ -67,7 +67,7 @@ def _login_page(
 
 @page()
 def logout(ctx: Ctx) -> Response:
-    ctx.request.session.clear()
+    sign_out(ctx.request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -112,13 +112,15 @@ def password(ctx: Ctx) -> Response:
             errors["current"] = f"Nhập sai quá nhiều lần; thử lại sau {exc.retry_after} giây."
         if len(new) < accounts.MIN_PASSWORD:
             errors["new"] = f"Mật khẩu mới cần ít nhất {accounts.MIN_PASSWORD} ký tự."
+        elif len(new) > accounts.MAX_PASSWORD:
+            errors["new"] = f"Mật khẩu mới dài tối đa {accounts.MAX_PASSWORD} ký tự."
         elif new != again:
             errors["again"] = "Hai lần nhập mật khẩu mới không khớp."
         if not errors:
             try:
                 accounts.set_password(ctx.store, ctx.user.name, new)
             except InputError as exc:
-                errors["new"] = str(exc)
+                errors["new"] = f"Chưa đổi được mật khẩu: {exc}"
             else:
                 sign_in(ctx.request, ctx.store, ctx.user)
                 return ctx.redirect("/", "Đã đổi mật khẩu.")
