@@ -98,7 +98,7 @@ def cases(w):
         ("POST", f"{C}/documents/generate", {"kind": "plan"}, {SEC}),
         ("POST", "/users/add", {"name": "moi", "role": "reviewer", "password": "mat-khau-moi"}, {SEC}),
         ("POST", "/users/moi", {"action": "disable"}, {SEC}),
-        ("POST", f"{C}/u/STP/submit", {"confirm": "yes"}, {STP}),
+        ("POST", f"{C}/u/STP/submit", {"confirm": "yes", "ack": "yes"}, {STP}),
         ("POST", f"{C}/u/STP/reopen", {"reason": "bổ sung"}, {SEC}),
         ("POST", "/login", {"name": "x", "password": "y"}, ALL),  # reaches the login check (wrong password)
         ("POST", "/logout", {}, ALL),

@@ -243,7 +243,7 @@ def test_self_score_errors_are_shown_next_to_the_field_and_reviewers_cannot_set_
 
     assert get_score(store, "test-2025", "STP", "1.1").self_score == 3.5
     # submitted: locked
-    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes"})
+    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes", "ack": "yes"})
     locked = client.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "1"})
     assert locked.status_code == 400 and "điểm tự chấm đã bị khóa" in locked.text
 
@@ -403,7 +403,7 @@ def test_unit_takes_a_file_back_until_it_submits(web):
     detail = client.get(f"/e/{evidence_id}")
     assert "Đã gỡ khỏi tiêu chí" in detail.text and "nhầm tiêu chí" in detail.text
     # once submitted, the form is gone and a forged post is refused with a message
-    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes"})
+    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes", "ack": "yes"})
     page = client.get(f"{C}/u/STP/k/1.2")
     assert "Gỡ khỏi tiêu chí này" not in page.text
     refused = client.post(f"{C}/u/STP/k/1.2/detach/{evidence_id}", data={"csrf": token})

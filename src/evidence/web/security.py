@@ -63,10 +63,11 @@ class Ctx:
         context.setdefault("flashes", self.request.session.pop("flash", []))
         return self.request.app.state.render(self.request, template, http_status=http_status, user=self.user, **context)
 
-    def redirect(self, url: str, message: str | None = None, kind: str = "ok") -> Response:
-        """After a successful POST: a message for the next page, then 303 (so reloading does not post again)."""
+    def redirect(self, url: str, message: str | None = None, kind: str = "ok", where: str | None = None) -> Response:
+        """After a successful POST: a message for the next page, then 303 (so reloading does not post again).
+        `where`: the id of the page section that shows the message (the one the URL scrolls to), else the top."""
         if message:
-            self.request.session.setdefault("flash", []).append({"kind": kind, "text": message})
+            self.request.session.setdefault("flash", []).append({"kind": kind, "text": message, "where": where})
         return RedirectResponse(url, status_code=303)
 
 

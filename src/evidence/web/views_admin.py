@@ -15,6 +15,7 @@ from ..vn.doctypes import TYPE_NAMES
 from . import services
 from .security import STAFF, Ctx, page, sign_out
 from .views_evidence import content_disposition
+from .views_unit import tree_context
 
 SECRETARIAT = ("secretariat",)
 DOCUMENT_MEDIA = {
@@ -83,17 +84,21 @@ def summarize_dicts(found: list[dict]) -> dict:
 @page(*SECRETARIAT)
 def reopen(ctx: Ctx) -> Response:
     campaign = _campaign(ctx)
-    unit = ctx.param("unit")
     try:
-        campaign.unit(unit)
-        services.reopen_self_assessment(
-            ctx.store, campaign, unit, reason=ctx.form.get("reason").strip() or None, by=ctx.user.name
-        )
+        unit = campaign.unit(ctx.param("unit"))
     except NotFound:
         raise NotFound("không tìm thấy") from None
-    except InputError as exc:
-        return ctx.redirect(f"/c/{campaign.id}/u/{unit}", f"Chưa mở lại được: {exc}", "error")
-    return ctx.redirect(f"/c/{campaign.id}/u/{unit}", "Đã mở lại bản tự đánh giá; đơn vị có thể sửa điểm.")
+    reason = ctx.form.get("reason").strip()
+    problem = "Lý do tối đa 2000 ký tự." if len(reason) > 2000 else None
+    if problem is None:
+        try:
+            services.reopen_self_assessment(ctx.store, campaign, unit.code, reason=reason or None, by=ctx.user.name)
+        except InputError as exc:
+            problem = f"Chưa mở lại được: {exc}"
+    if problem:
+        context = tree_context(ctx, campaign, unit, errors={"reopen": problem}, values={"reason": reason})
+        return ctx.render("unit_tree.html", http_status=400, **context)
+    return ctx.redirect(f"/c/{campaign.id}/u/{unit.code}", "Đã mở lại bản tự đánh giá; đơn vị có thể sửa điểm.")
 
 
 # ---------------------------------------------------------------- search
@@ -155,14 +160,20 @@ def _files(ctx: Ctx, campaign_id: str) -> list[dict]:
 
 @page(*SECRETARIAT)
 def documents(ctx: Ctx) -> Response:
-    campaign = _campaign(ctx)
+    return _documents_page(ctx, _campaign(ctx))
+
+
+def _documents_page(ctx: Ctx, campaign, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
     return ctx.render(
         "documents.html",
+        http_status=status,
         campaign=campaign,
         kinds=services.document_kinds(),
         kind_labels=KIND_LABELS,
         files=_files(ctx, campaign.id),
         soffice=_soffice_available(),
+        errors=errors or {},
+        values=values or {},
     )
 
 
@@ -177,7 +188,9 @@ def generate(ctx: Ctx) -> Response:
     pdf = ctx.form.get("pdf") == "yes"
     url = f"/c/{campaign.id}/documents"
     if kind not in services.document_kinds():
-        return ctx.redirect(url, "Chọn loại văn bản cần tạo.", "error")
+        return _documents_page(
+            ctx, campaign, errors={"kind": "Chọn loại văn bản cần tạo."}, values={"kind": kind}, status=400
+        )
     folder = services.documents_dir(ctx.store, campaign.id)
     folder.mkdir(parents=True, exist_ok=True)
     try:
