@@ -84,7 +84,9 @@ def load(store: Store, session_id: str | None, *, now: float | None = None) -> S
         return None
     now = time.time() if now is None else now
     where, args = _alive_clause(now)
-    row = store.db.execute(f"SELECT * FROM web_sessions WHERE id_hash = ? AND {where}", (hash_id(session_id), *args)).fetchone()
+    row = store.db.execute(
+        f"SELECT * FROM web_sessions WHERE id_hash = ? AND {where}", (hash_id(session_id), *args)
+    ).fetchone()
     if row is None:
         return None
     session = _row(row)

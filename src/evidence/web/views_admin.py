@@ -4,6 +4,7 @@ council uses too."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 from datetime import datetime, UTC
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from starlette.responses import FileResponse, Response
 from . import accounts
 from ..errors import EvidenceError, InputError, NotFound
 from ..vn.doctypes import TYPE_NAMES
-from . import services
+from . import services, weights
 from .security import STAFF, Ctx, page, sign_out
 from .views_evidence import content_disposition
 from .views_unit import tree_context
@@ -50,16 +51,13 @@ def dashboard(ctx: Ctx) -> Response:
         for p in services.progress(ctx.store, campaign)
     ]
     found = services.findings(ctx.store, campaign)
-    summary = summarize_dicts(found)
-    by_unit: dict[str, int] = {}
-    for f in found or []:
-        by_unit[f.get("unit") or ""] = by_unit.get(f.get("unit") or "", 0) + 1
     return ctx.render(
         "dashboard.html",
         campaign=campaign,
         rows=rows,
-        summary=summary,
-        findings_by_unit=by_unit,
+        summary=summarize_dicts(found),
+        findings_by_unit=weights.by_unit(found),
+        info_lines=weights.info_lines(found),
         deadlines=sorted(campaign.deadlines.items(), key=lambda kv: kv[1]),
     )
 
@@ -104,13 +102,18 @@ def reopen(ctx: Ctx) -> Response:
 # ---------------------------------------------------------------- search
 
 
+PAGE_SIZE = 50
+
+
 @page(*STAFF)
 def search(ctx: Ctx) -> Response:
     q = ctx.request.query_params
     values = {k: (q.get(k) or "").strip() for k in ("q", "campaign", "unit", "criterion", "type", "from", "to")}
+    raw_page = (q.get("page") or "1").strip()
+    page_no = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= 200 else 1
     campaigns = services.list_campaigns(ctx.store)
     units = sorted({r[0] for r in ctx.store.db.execute("SELECT code FROM units")})
-    outcome, error = None, None
+    outcome, error, hits = None, None, []
     if values["q"]:
         try:
             outcome = services.search(
@@ -122,12 +125,29 @@ def search(ctx: Ctx) -> Response:
                 type_code=values["type"] or None,
                 date_from=values["from"] or None,
                 date_to=values["to"] or None,
-                limit=50,
+                limit=PAGE_SIZE * page_no,
             )
+            hits = outcome.hits[PAGE_SIZE * (page_no - 1) :]
         except InputError as exc:
             error = search_error(str(exc))
+    kept = {k: v for k, v in values.items() if v}
+    pages = {}
+    if outcome is not None:
+        if page_no > 1:
+            pages["prev"] = "/search?" + urlencode({**kept, "page": page_no - 1})
+        if outcome.total > PAGE_SIZE * page_no:
+            pages["next"] = "/search?" + urlencode({**kept, "page": page_no + 1})
     return ctx.render(
-        "search.html", values=values, outcome=outcome, error=error, campaigns=campaigns, units=units, types=TYPE_NAMES
+        "search.html",
+        values=values,
+        outcome=outcome,
+        hits=hits,
+        first=PAGE_SIZE * (page_no - 1) + 1,
+        pages=pages,
+        error=error,
+        campaigns=campaigns,
+        units=units,
+        types=TYPE_NAMES,
     )
 
 
@@ -246,7 +266,7 @@ def _users_page(ctx: Ctx, *, errors: dict | None = None, values: dict | None = N
     live = services.active_sessions(ctx.store)
     by_user: dict[str, list] = {}
     for session in live:
-        by_user.setdefault(session.user_name, []).append(session)
+        by_user.setdefault(session.user_name or "", []).append(session)
     return ctx.render(
         "users.html",
         http_status=status,

@@ -27,7 +27,7 @@ def login(ctx: Ctx) -> Response:
     if not password:
         errors["password"] = "Nhập mật khẩu."
     if errors:
-        return _login_page(ctx, next_url=next_url, name=name, errors=errors, http_status=400)
+        return _login_page(ctx, next_url=next_url, name=name, errors=errors, status=400)
     try:
         user = accounts.authenticate(ctx.store, name, password, client=client_address(request))
     except LoginThrottled as exc:
@@ -74,7 +74,7 @@ def logout(ctx: Ctx) -> Response:
 def visible_campaigns(ctx: Ctx) -> list[dict]:
     rows = services.list_campaigns(ctx.store)
     if ctx.user.role == "unit":
-        mine = set(accounts.unit_campaigns(ctx.store, ctx.user.unit))
+        mine = set(accounts.unit_campaigns(ctx.store, ctx.user.unit or ""))
         rows = [r for r in rows if r["id"] in mine]
     return rows
 
@@ -91,11 +91,10 @@ def home(ctx: Ctx) -> Response:
             "appraisal": campaign.deadline("appraisal"),
         }
         if ctx.user.role == "unit":
-            entry["progress"] = next(
-                (p for p in services.progress(ctx.store, campaign) if p["unit"] == ctx.user.unit), None
-            )
-            entry["unit"] = campaign.unit(ctx.user.unit)
-            entry["status"] = services.unit_status(ctx.store, campaign.id, ctx.user.unit)
+            code = ctx.user.unit or ""
+            entry["progress"] = next((p for p in services.progress(ctx.store, campaign) if p["unit"] == code), None)
+            entry["unit"] = campaign.unit(code)
+            entry["status"] = services.unit_status(ctx.store, campaign.id, code)
         campaigns.append(entry)
     return ctx.render("home.html", campaigns=campaigns)
 

@@ -450,9 +450,7 @@ def submit(ctx: Ctx) -> Response:
         return ctx.render(
             "unit_tree.html",
             http_status=400,
-            **tree_context(
-                ctx, campaign, unit, errors={"confirm": "Hãy đánh dấu ô xác nhận trước khi gửi."}
-            ),
+            **tree_context(ctx, campaign, unit, errors={"confirm": "Hãy đánh dấu ô xác nhận trước khi gửi."}),
         )
     context = tree_context(ctx, campaign, unit)
     if context["check"]["open"] and ctx.form.get("ack") != "yes" and not context["status"].submitted:
