@@ -92,7 +92,11 @@ def reopen(ctx: Ctx) -> Response:
         try:
             services.reopen_self_assessment(ctx.store, campaign, unit.code, reason=reason or None, by=ctx.user.name)
         except InputError as exc:
-            problem = f"Chưa mở lại được: {exc}"
+            problem = "Chưa mở lại được: " + (
+                "đơn vị chưa gửi bản tự đánh giá nên không có gì để mở lại."
+                if "has not submitted" in str(exc)
+                else str(exc)
+            )
     if problem:
         context = tree_context(ctx, campaign, unit, errors={"reopen": problem}, values={"reason": reason})
         return ctx.render("unit_tree.html", http_status=400, **context)
