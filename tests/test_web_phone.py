@@ -29,7 +29,8 @@ OVERFLOW = """() => {
     let p = el.parentElement, contained = false;
     while (p && p !== document.body) {
       const o = getComputedStyle(p).overflowX;
-      if ((o === 'auto' || o === 'scroll' || o === 'hidden') && p.getBoundingClientRect().right <= width + 1) { contained = true; break; }
+      const scrolls = o === 'auto' || o === 'scroll' || o === 'hidden';
+      if (scrolls && p.getBoundingClientRect().right <= width + 1) { contained = true; break; }
       p = p.parentElement;
     }
     if (!contained) wide.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' ' + Math.round(box.right));
@@ -39,7 +40,7 @@ OVERFLOW = """() => {
 
 
 @pytest.fixture(scope="module")
-def evidence_ids(server):
+def evidence_ids(server):  # noqa: F811
     from evidence.round.scoring import set_self_score
     from evidence.store import Store
 
