@@ -156,8 +156,14 @@ CASES = [
         "Nhập điểm thẩm định",
         ["nhận xét giữ lại"],
     ),
-    ("thamdinh", f"{C}/u/STP/k/1.2/appraise", {"score": "ba", "comment": "nx"}, "phải là một số", ['value="ba"']),
-    ("thamdinh", f"{C}/u/STP/k/1.2/appraise", {"score": "7"}, "vượt mức tối đa 3", ['value="7"']),
+    (
+        "thamdinh",
+        f"{C}/u/STP/k/1.2/appraise",
+        {"score": "ba", "comment": "nx", "force": "yes"},
+        "phải là một số",
+        ['value="ba"'],
+    ),
+    ("thamdinh", f"{C}/u/STP/k/1.2/appraise", {"score": "7", "force": "yes"}, "vượt mức tối đa 3", ['value="7"']),
     (
         "thamdinh",
         f"{C}/u/SYT/k/1.1/resolve",

@@ -15,7 +15,7 @@ from evidence.records import get_evidence, list_evidence
 from evidence.demo.accounts import demo_accounts
 from evidence.web import create_app
 
-from web_support import PASSWORDS, attach, csrf_of, login, make_accounts, plan_pdf
+from web_support import PASSWORDS, attach, csrf_of, login, make_accounts, plan_pdf, to_stage
 
 C = "/c/test-2025"
 
@@ -297,8 +297,11 @@ def test_objection_resolution_agreement_and_results(web):
     reviewer, rtoken = client_for(web, "thamdinh")
     unit.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "4"})
     early = unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": "Xem lại"})
-    assert early.status_code == 400 and "chưa có điểm thẩm định" in early.text
-    reviewer.post(f"{C}/u/STP/k/1.1/appraise", data={"csrf": rtoken, "score": "2", "comment": "Thiếu phụ lục"})
+    assert early.status_code == 400 and "giai đoạn tiếp nhận kiến nghị" in early.text
+    reviewer.post(
+        f"{C}/u/STP/k/1.1/appraise", data={"csrf": rtoken, "score": "2", "comment": "Thiếu phụ lục", "force": "yes"}
+    )
+    to_stage(store.root, "test-2025", "objections")
     empty = unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": " "})
     assert 'id="err-objection"' in empty.text
     unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": "Phụ lục đã có ở trang 3"})
@@ -317,10 +320,11 @@ def test_objection_resolution_agreement_and_results(web):
     score = get_score(store, "test-2025", "STP", "1.1")
     assert (score.appraised_score, score.objection_status) == (4.0, "accepted")
     tree = unit.get(f"{C}/u/STP").text
-    assert "Kết quả thẩm định" in tree and "Xếp hạng" in tree
-    unit.post(f"{C}/u/STP/agreement", data={"csrf": token, "reference": "15/STP-VP", "agreed_on": "2025-12-01"})
+    assert "Xếp hạng" not in tree, "not published yet: no rank for the unit"
+    assert "Ghi nhận đồng ý kết quả" in tree
+    unit.post(f"{C}/u/STP/agreement", data={"csrf": token, "reference": "15/STP-VP", "agreed_on": "01/12/2025"})
     status = unit_status(store, "test-2025", "STP")
-    assert status.agreement_reference == "15/STP-VP"
+    assert (status.agreement_reference, status.agreed_on) == ("15/STP-VP", "2025-12-01")
 
 
 def test_secretariat_generates_and_downloads_documents_and_the_workbook(web):

@@ -278,3 +278,30 @@ def test_no_page_has_a_browser_date_field_and_the_agreement_takes_dd_mm_yyyy(web
     client, _ = client_for(web, "thuky")
     for url in ("/", "/users", f"{C}/dashboard", f"{C}/documents", f"{C}/units", f"{C}/u/STP", "/search?q=a"):
         assert 'type="date"' not in client.get(url).text, url
+
+
+def test_survey_criteria_are_never_asked_of_the_unit(tmp_path):
+    from evidence.frameworks.model import Criterion, save_framework
+    from evidence.round.campaign import create_campaign
+    from evidence.store import Store
+
+    from conftest import CAMPAIGN_YAML, small_framework
+
+    framework = small_framework()
+    framework.criteria[1].children.append(
+        Criterion(code="2.3", title="Mức độ hài lòng của người dân", max_points=5, parent_code="2", scored_by="survey")
+    )
+    store = Store.init(tmp_path / "store")
+    save_framework(store, framework)
+    (tmp_path / "campaign.yaml").write_text(CAMPAIGN_YAML, encoding="utf-8")
+    create_campaign(store, tmp_path / "campaign.yaml")
+    make_accounts(store)
+    client = TestClient(create_app(store.root, ocr=False))
+    login(client, "stp")
+    tree = client.get(f"{C}/u/STP").text
+    check = tree[tree.index('id="kiem-tra"') : tree.index("</section>", tree.index('id="kiem-tra"'))]
+    assert "/k/1.2#diem" in check and "/k/2.3" not in check
+    assert "Điều tra XHH" in tree
+    page = client.get(f"{C}/u/STP/k/2.3").text
+    assert "kết quả điều tra xã hội học" in page and 'action="/c/test-2025/u/STP/k/2.3/self-score"' not in page
+    store.close()

@@ -18,6 +18,7 @@ from ..records import correction_history, latest_corrections, evidence_text, get
 from ..round import findings as findings_module, results as results_module, scoring, workbook
 from ..round.findings.model import CODE_LABELS as FINDING_LABELS
 from ..round.campaign import Campaign, list_campaigns, load_campaign, progress
+from ..round.stages import STAGE_LABELS, current_stage, stage_dates
 from ..round.scoring import (
     appraise,
     raise_objection,
@@ -31,6 +32,9 @@ from ..store import Store
 from .sessions import active_sessions, end_user_sessions
 
 __all__ = [
+    "STAGE_LABELS",
+    "current_stage",
+    "stage_dates",
     "FINDING_LABELS",
     "WARNING_LABELS",
     "estimated_issue_date",

@@ -58,6 +58,7 @@ def dashboard(ctx: Ctx) -> Response:
         summary=summarize_dicts(found),
         findings_by_unit=weights.by_unit(found),
         info_lines=weights.info_lines(found),
+        stage_label=services.STAGE_LABELS.get(services.current_stage(ctx.store, campaign.id)),
         deadlines=sorted(campaign.deadlines.items(), key=lambda kv: kv[1]),
     )
 

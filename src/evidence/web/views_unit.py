@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from ..errors import EvidenceError, InputError
 from ..vn.text import nfc
-from . import services, weights
-from .filters import vn_number
+from . import publication, services, weights
+from .filters import vn_date, vn_number
 from .security import Ctx, Forbidden, evidence_id_param, page, require_unit
 
 UNIT = ("unit",)
@@ -91,9 +91,12 @@ def tree_context(ctx: Ctx, campaign, unit, **extra) -> dict:
     if appraised_any:
         everything = services.results(ctx.store, campaign.id)
         try:
-            result, ranked = everything.unit(unit.code), len(everything.units)
+            result = everything.unit(unit.code)
         except KeyError:
             pass
+        else:
+            group = next((g for g in everything.groups if unit.code in {u.code for u in g.units}), None)
+            ranked = len(group.units) if group else len(everything.units)
     open_objections = [s for s in scores.values() if s.objection_status == "open"]
     context = {
         "campaign": campaign,
@@ -123,18 +126,16 @@ def tree_context(ctx: Ctx, campaign, unit, **extra) -> dict:
 
 
 def what_is_shown(ctx: Ctx, campaign, status, appraised_any: bool) -> dict:
-    """{"show": {...}, "stage_note": …}: which scores, results and forms this user sees at this point of the round."""
-    show = {
-        "appraised": True,
-        "comments": True,
-        "results": True,
-        "published": True,
-        "objection_form": True,
-        "objections_badge": True,
-        "agreement_form": appraised_any,
-        "appraise_form": True,
+    """{"show", "stage", "stage_note"}: which scores, results and forms this user sees at this stage of the round
+    (publication.py)."""
+    stage = services.current_stage(ctx.store, campaign.id)
+    since = services.stage_dates(ctx.store, campaign.id).get(stage)
+    return {
+        "show": publication.shown(ctx.user.role, stage, appraised_any=appraised_any),
+        "stage": stage,
+        "stage_label": services.STAGE_LABELS.get(stage, stage),
+        "stage_note": publication.unit_note(stage, vn_date(since)) if ctx.user.role == "unit" else None,
     }
-    return {"show": show, "stage_note": None}
 
 
 def presubmit_check(campaign, unit, found: list[dict]) -> dict:
@@ -472,6 +473,10 @@ def objection(ctx: Ctx) -> Response:
     errors = {}
     if not text:
         errors["objection"] = "Nêu nội dung kiến nghị (đề nghị Hội đồng xem xét lại điều gì, vì sao)."
+    elif not publication.shown("unit", services.current_stage(ctx.store, campaign.id), appraised_any=True)[
+        "objection_form"
+    ]:
+        errors["objection"] = publication.OBJECTIONS_CLOSED
     else:
         try:
             services.raise_objection(ctx.store, campaign, unit.code, criterion.code, text, by=ctx.user.name)
@@ -513,6 +518,9 @@ def agreement(ctx: Ctx) -> Response:
         errors["agreed_on"] = "Ngày ghi như 05/01/2026 (ngày/tháng/năm)."
     if len(note) > 2000:
         errors["note"] = "Ghi chú tối đa 2000 ký tự."
+    stage = services.current_stage(ctx.store, campaign.id)
+    if not errors and not publication.shown("unit", stage, appraised_any=True)["agreement_form"]:
+        errors["agreement"] = publication.AGREEMENT_CLOSED
     if not errors:
         try:
             services.record_agreement(
@@ -525,7 +533,11 @@ def agreement(ctx: Ctx) -> Response:
                 by=ctx.user.name,
             )
         except InputError as exc:
-            errors["agreement"] = f"Chưa ghi nhận được: {exc}"
+            errors["agreement"] = "Chưa ghi nhận được: " + (
+                "đơn vị còn kiến nghị chưa được xử lý; khi Hội đồng trả lời xong mới ghi nhận được văn bản đồng ý."
+                if "open objection" in str(exc)
+                else str(exc)
+            )
     if errors:
         return ctx.render(
             "unit_tree.html", http_status=400, **tree_context(ctx, campaign, unit, errors=errors, values=values)
