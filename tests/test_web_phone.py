@@ -35,7 +35,13 @@ OVERFLOW = """() => {
     }
     if (!contained) wide.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' ' + Math.round(box.right));
   }
-  return {doc: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5)};
+  // a table squeezed into the screen is as bad as one running off it: no column narrower than a short word
+  const narrow = [];
+  for (const th of document.querySelectorAll('main table:not(.tree) thead th')) {
+    const w = th.getBoundingClientRect().width;
+    if (w > 0 && w < 28) narrow.push(th.textContent.trim() + ' ' + Math.round(w));
+  }
+  return {doc: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5), narrow: narrow.slice(0, 5)};
 }"""
 
 
@@ -60,6 +66,7 @@ def check_fits(page, name: str) -> None:
     found = page.evaluate(OVERFLOW)
     assert found["doc"] <= found["width"], f"{name}: the page is {found['doc']} px wide on a {found['width']} px screen"
     assert not found["wide"], f"{name}: wider than the screen outside a scroll box: {found['wide']}"
+    assert not found["narrow"], f"{name}: columns squeezed to a few pixels: {found['narrow']}"
 
 
 PAGES = {
