@@ -108,6 +108,8 @@ class Campaign:
     store: Store | None = field(default=None, repr=False, compare=False)
     _excluded: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
     _frameworks: dict[str, Framework] = field(default_factory=dict, repr=False, compare=False)
+    _codes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _units_by_code: dict[str, Unit] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def framework(self) -> Framework:
@@ -118,11 +120,17 @@ class Campaign:
 
     def group_of(self, unit_code: str) -> RankingGroup:
         """The ranking group of a unit (by its kind)."""
-        unit = self.unit(unit_code)
+        unit = self._unit_index().get(unit_code) or self.unit(unit_code)
         for group in self.groups:
             if unit.kind in group.kinds or (unit.kind is None and not group.kinds):
                 return group
         raise NotFound(f"unit '{unit_code}' (kind {unit.kind}) is in no ranking group of campaign '{self.id}'")
+
+    def _unit_index(self) -> dict[str, Unit]:
+        if len(self._units_by_code) != len(self.units):
+            self._units_by_code.clear()
+            self._units_by_code.update({u.code: u for u in self.units})
+        return self._units_by_code
 
     def group(self, code: str) -> RankingGroup:
         for group in self.groups:
@@ -195,7 +203,11 @@ class Campaign:
         return self._excluded[unit.code]
 
     def is_applicable(self, unit: Unit, code: str) -> bool:
-        return code in self.framework_for(unit).by_code and code not in self.not_applicable_codes(unit)
+        framework = self.framework_for(unit)
+        codes = self._codes.get(framework.id)
+        if codes is None:  # by_code walks the tree: once per framework, not once per call
+            codes = self._codes[framework.id] = frozenset(framework.by_code)
+        return code in codes and code not in self.not_applicable_codes(unit)
 
     def applicable_leaves(self, unit: Unit) -> list[Criterion]:
         excluded = self.not_applicable_codes(unit)
@@ -255,7 +267,8 @@ class Campaign:
 
 class _Problems:
     def __init__(self, path: Path):
-        self.path, self.items = path, []
+        self.path = path
+        self.items: list[str] = []
 
     def add(self, where: str, reason: str) -> None:
         self.items.append(f"{where}: {reason}")
@@ -433,6 +446,7 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
     groups = _parse_groups(data.get("groups"), units, problems)
 
     problems.raise_if_any()
+    assert start is not None and end is not None  # checked above
     return Campaign(
         id=cid,
         name=name,
@@ -455,11 +469,11 @@ def _parse_groups(raw, units: list[Unit], problems: _Problems) -> list[RankingGr
     fall in exactly one group."""
     groups: list[RankingGroup] = []
     if raw is None:
-        kinds = {u.kind for u in units}
+        present = {u.kind for u in units}
         for code, name, group_kinds in DEFAULT_GROUPS:
-            if kinds & set(group_kinds):
+            if present & set(group_kinds):
                 groups.append(RankingGroup(code, name, list(group_kinds)))
-        if None in kinds:
+        if None in present:
             groups.append(RankingGroup(OTHER_GROUP[0], OTHER_GROUP[1], []))
         return groups
     if not isinstance(raw, list) or not raw:
