@@ -142,7 +142,7 @@ def presubmit_check(campaign, unit, found: list[dict]) -> dict:
     """What a unit should look at before submitting, from the findings: criteria without a self-score, required
     criteria with neither evidence nor an explanation, and the other errors. Survey criteria are never asked for
     (the secretariat enters their points)."""
-    survey = {c.code for c in campaign.applicable_leaves(unit) if getattr(c, "scored_by", "self") == "survey"}
+    survey = {c.code for c in campaign.applicable_leaves(unit) if c.is_survey}
     titles = {c.code: c.title for c in campaign.applicable_leaves(unit)}
 
     def item(f: dict) -> dict:
