@@ -305,3 +305,10 @@ def test_survey_criteria_are_never_asked_of_the_unit(tmp_path):
     page = client.get(f"{C}/u/STP/k/2.3").text
     assert "kết quả điều tra xã hội học" in page and 'action="/c/test-2025/u/STP/k/2.3/self-score"' not in page
     store.close()
+
+
+def test_a_group_criterion_page_lists_its_sub_criteria_and_has_no_forms(web):
+    client, _ = client_for(web, "stp")
+    page = client.get(f"{C}/u/STP/k/1").text
+    assert "Nhóm tiêu chí" in page and f'href="{C}/u/STP/k/1.1"' in page
+    assert "/upload" not in page and "/self-score" not in page
