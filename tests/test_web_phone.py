@@ -128,3 +128,25 @@ def test_the_dashboard_on_a_phone_scrolls_sideways_with_the_unit_column_fixed(br
     shot(page, "phone-dashboard-scrolled")
     check_fits(page, "phone dashboard")
     context.close()
+
+
+def test_a_unit_submits_from_a_phone_through_the_pre_submit_check(browser, server):  # noqa: F811
+    context, page = sign_in(browser, server, "syt", viewport=PHONE)
+    page.goto(f"{server['url']}{C}/u/SYT")
+    check = page.locator("#kiem-tra")
+    assert "chưa tự chấm" in check.inner_text()
+    assert check.bounding_box()["y"] < PHONE["height"], "the check is on the first screen"
+    page.click("a[href='#gui']")
+    page.wait_for_timeout(200)
+    assert page.locator("#gui").bounding_box()["y"] < PHONE["height"]  # the link takes the unit to the submit box
+    page.check("#gui input[name=confirm]")
+    page.click("#gui button[type=submit]")
+    page.wait_for_selector("#xac-nhan")
+    box = page.locator("#xac-nhan")
+    assert "vẫn gửi?" in box.inner_text() and box.locator("a").count() >= 1
+    shot(page, "phone-submit-confirm")
+    check_fits(page, "phone submit confirmation")
+    box.locator("button[type=submit]").click()
+    page.wait_for_selector(".flash.ok")
+    assert "Đã gửi bản tự đánh giá" in page.inner_text(".flash.ok")
+    context.close()
