@@ -13,7 +13,7 @@ from evidence.store import Store
 from evidence.web import create_app
 
 from conftest import CAMPAIGN_YAML, small_framework
-from web_support import attach, login, make_accounts, plan_pdf
+from web_support import attach, csrf_of, login, make_accounts, plan_pdf, to_stage
 
 C = "/c/test-2025"
 K = f"{C}/u/STP/k/1.1"
@@ -40,9 +40,7 @@ def world(tmp_path_factory):
 
 
 def open_window(store_path):
-    """Hook for the round's stages: the objection and agreement forms are open (see test_web_publication.py)."""
-    from web_support import to_stage
-
+    """The objection and agreement forms are open (see test_web_publication.py)."""
     to_stage(store_path, "test-2025", "objections")
 
 
@@ -183,8 +181,6 @@ CASES = [
 def test_bad_input_is_a_400_on_the_form_with_a_vietnamese_message(world, who, url, data, message, kept):
     if who == "anonymous":
         client = TestClient(world["app"])
-        from web_support import csrf_of
-
         token = csrf_of(client.get("/login").text)
     else:
         client, token = client_as(world, who)

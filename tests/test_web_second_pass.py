@@ -10,13 +10,18 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+import evidence.reading as reading
+from evidence.frameworks.model import Criterion, save_framework
 from evidence.reading import warnings as reader_warnings
+from evidence.round.campaign import create_campaign
+from evidence.round.findings.model import CODE_LABELS, CODES
 from evidence.round.scoring import set_self_score
 from evidence.records import list_evidence
 from evidence.search import index_evidence
-from evidence.store import dumps, now_iso
+from evidence.store import Store, dumps, now_iso
 from evidence.web import create_app
 
+from conftest import CAMPAIGN_YAML, small_framework
 from web_support import attach, login, make_accounts, plan_pdf
 
 C = "/c/test-2025"
@@ -144,8 +149,6 @@ def test_reader_warnings_and_findings_read_in_vietnamese_and_estimated_dates_say
 
 
 def test_every_reader_warning_code_has_a_label():
-    import evidence.reading as reading
-
     listed = set(re.findall(r"\b([a-z]+(?:_[a-z0-9]+)+)\b", reading.__doc__.split("Warning codes")[1]))
     listed -= {"read_document", "read_many"}
     missing = sorted(code for code in listed if code not in reader_warnings.WARNING_LABELS)
@@ -154,8 +157,6 @@ def test_every_reader_warning_code_has_a_label():
 
 
 def test_every_finding_code_has_a_label():
-    from evidence.round.findings.model import CODE_LABELS, CODES
-
     assert set(CODES) <= set(CODE_LABELS)
 
 
@@ -281,12 +282,6 @@ def test_no_page_has_a_browser_date_field_and_the_agreement_takes_dd_mm_yyyy(web
 
 
 def test_survey_criteria_are_never_asked_of_the_unit(tmp_path):
-    from evidence.frameworks.model import Criterion, save_framework
-    from evidence.round.campaign import create_campaign
-    from evidence.store import Store
-
-    from conftest import CAMPAIGN_YAML, small_framework
-
     framework = small_framework()
     framework.criteria[1].children.append(
         Criterion(code="2.3", title="Mức độ hài lòng của người dân", max_points=5, parent_code="2", scored_by="survey")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from evidence.web import accounts
 from evidence.catalog import attach_files
+from evidence.round import stages
 from evidence.store import Store
 
 PASSWORDS = {"thuky": "thuky-pass-1", "thamdinh": "thamdinh-pass-1", "stp": "stp-pass-1", "syt": "syt-pass-1"}
@@ -76,11 +77,7 @@ def login(client, name: str, password: str | None = None):
 
 
 def to_stage(store_path: Path, campaign: str, stage: str) -> None:
-    """Move the campaign through the round's stages up to `stage` (round/stages.py); no-op before it exists."""
-    try:
-        from evidence.round import stages
-    except ImportError:
-        return
+    """Move the campaign through the round's stages up to `stage` (round/stages.py)."""
     store = Store.open(store_path)
     try:
         order = stages.STAGES
