@@ -1,9 +1,10 @@
-"""Who is asking and may they: the signed session, CSRF tokens, role and object checks, security headers.
+"""Who is asking and may they: the server-side session (sessions.py), CSRF tokens, role and object checks.
 
-Every route is wrapped by `page(...)`, which (in this order) loads the signed-in user from the store, refuses
-roles the route is not for, parses and CSRF-checks POST bodies, and only then runs the handler in a worker thread
-with a store opened for this request. Object checks (`can_see_unit`, `require_unit`, `require_evidence`) are
-called by the handlers for every campaign/unit/evidence id taken from the URL or the form.
+Every route is wrapped by `page(...)`, which reads a POST body (refusing one too large), then in a worker thread
+with a store opened for this request loads the session named by the cookie and its user, CSRF-checks the POST,
+refuses roles the route is not for, runs the handler, and writes back what changed in the session. Object checks
+(`can_see_unit`, `require_unit`, `require_evidence`) are called by the handlers for every campaign/unit/evidence id
+taken from the URL or the form.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from functools import wraps
+from urllib.parse import quote
 from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -324,8 +326,6 @@ def with_session(request: Request, render: Callable[[], Response]) -> Response:
 
 
 def _safe_next(path: str) -> str:
-    from urllib.parse import quote
-
     return quote(path if path.startswith("/") and not path.startswith("//") else "/", safe="/")
 
 
