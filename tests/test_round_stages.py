@@ -175,3 +175,28 @@ def test_a_group_may_be_scored_on_its_own_framework(store, tmp_path):
     assert [(g.framework, g.max_points) for g in results.groups] == [("mini", 20), ("mini-xa", 10)]
     blanks = {(f.unit, f.criterion) for f in check(store, cid) if f.code == "BLANK_SELF_SCORE"}
     assert ("DTR", "1.2") in blanks and ("DTR", "2.1") not in blanks and ("STP", "2.2") not in blanks
+
+
+def test_a_stored_campaign_created_under_older_rules_still_loads(store, campaign, tmp_path):
+    """A 2026 campaign stored before the two-level rules (a district, a kind of another name) loads and ranks."""
+    import json as _json
+
+    config = _json.loads(store.db.execute("SELECT config FROM campaigns WHERE id = ?", (C,)).fetchone()[0])
+    config["year"] = 2026
+    config["units"].append({"code": "XYZ", "name": "Đơn vị khác", "kind": "province"})
+    config["units"].append({"code": "NOK", "name": "Đơn vị chưa phân loại"})
+    with store.transaction() as conn:
+        conn.execute("UPDATE campaigns SET config = ? WHERE id = ?", (_json.dumps(config, ensure_ascii=False), C))
+        for position, code in ((3, "XYZ"), (4, "NOK")):
+            conn.execute(
+                "INSERT INTO units(campaign_id, code, name, kind, not_applicable, position) VALUES (?, ?, ?, NULL, '[]', ?)",
+                (C, code, code, position),
+            )
+    loaded = load_campaign(store, C)
+    assert [(g.code, g.kinds) for g in loaded.groups] == [
+        ("so-nganh", ["department"]),
+        ("huyen", ["district"]),
+        ("khac", ["province"]),
+    ]
+    assert loaded.group_of("XYZ").code == "khac" and loaded.group_of("NOK").code == "khac"
+    assert [g.code for g in compute_results(store, C).groups] == ["so-nganh", "huyen", "khac"]
