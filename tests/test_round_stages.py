@@ -62,6 +62,10 @@ def test_final_is_refused_while_results_are_provisional(store, campaign):
     assert not compute_results(store, C).provisional
     advance(store, C, "final", on=date(2026, 1, 25))
     assert current_stage(store, C) == "final"
+    with pytest.raises(InputError, match="is final since 2026-01-25"):
+        appraise(store, C, "STP", "1.1", 0)
+    with pytest.raises(InputError, match="is final"):
+        set_self_score(store, C, "BLV", "1.1", 0)
 
 
 def test_ranking_groups_by_kind_rank_within_each_group(store, campaign):
