@@ -204,3 +204,18 @@ def test_a_stored_campaign_created_under_older_rules_still_loads(store, campaign
     ]
     assert loaded.group_of("XYZ").code == "khac" and loaded.group_of("NOK").code == "khac"
     assert [g.code for g in compute_results(store, C).groups] == ["so-nganh", "huyen", "khac"]
+
+
+def test_document_dates_follow_the_stages(store, campaign):
+    from evidence.round.stages import check_document_date, document_dates
+
+    with pytest.raises(InputError, match="a minutes records the appraisal stage, which campaign 'test-2025' has not"):
+        check_document_date(store, C, "minutes", date(2026, 1, 10))
+    advance(store, C, "self_assessment_closed", on=date(2025, 12, 20))
+    advance(store, C, "appraisal", on=date(2026, 1, 10))
+    dates = document_dates(store, C)
+    assert dates["minutes"] == {"earliest": date(2026, 1, 10), "default": date(2026, 1, 10)}
+    assert dates["report"]["default"] is None and dates["plan"]["earliest"] == date(2024, 12, 16)
+    check_document_date(store, C, "minutes", date(2026, 1, 10))
+    with pytest.raises(InputError, match="before the appraisal stage .2026-01-10. that a minutes records"):
+        check_document_date(store, C, "minutes", date(2026, 1, 9))
