@@ -137,3 +137,13 @@ def test_the_council_appraises_submitted_units_and_an_unsubmitted_one_only_delib
     submitted = reviewer.post(f"{C}/u/STP/k/1.2/appraise", data={"csrf": token, "score": "2"}, follow_redirects=False)
     assert submitted.status_code == 303
     assert "Thẩm định dù đơn vị chưa gửi" not in reviewer.get(f"{C}/u/STP/k/1.2").text
+
+
+def test_once_published_the_council_and_the_unit_are_told_scores_no_longer_change(world):
+    for stage in ("self_assessment_closed", "appraisal", "objections", "final"):
+        advance(world, stage)
+    reviewer = TestClient(world["app"])
+    token = login(reviewer, "thamdinh")
+    late = reviewer.post(f"{C}/u/STP/k/1.2/appraise", data={"csrf": token, "score": "1"})
+    assert late.status_code == 400 and "điểm không còn thay đổi được" in late.text
+    assert "/appraise" not in reviewer.get(f"{C}/u/STP/k/1.2").text

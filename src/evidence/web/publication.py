@@ -5,7 +5,8 @@
   appraised score, no comment, nothing of the council's in its history.
 - From `objections` on, it sees each criterion's appraised score and the council's comments; in `objections` (and
   only then) it may object to a score and record its written agreement.
-- From `final` (the secretariat published the results) it sees its total, percentage, band and rank.
+- From `final` (the secretariat published the results) it sees its total, percentage, band and rank; scores no
+  longer change (round/scoring.py refuses them), so no score form is offered to anyone.
 
 The council and the secretariat see everything at every stage (results not yet published are marked so). The
 council appraises submitted units; appraising a unit that has not submitted is a deliberate choice (a box to tick).
@@ -26,6 +27,7 @@ class Shown:
     objection_form: bool
     agreement_form: bool
     objections_badge: bool
+    council_forms: bool = True  # appraisal and objection answers (closed once the results are approved)
 
     def __getitem__(self, name: str) -> bool:  # templates and views read it like a dict
         return bool(getattr(self, name))
@@ -40,6 +42,7 @@ def shown(role: str, stage: str, *, appraised_any: bool) -> Shown:
             objection_form=False,
             agreement_form=False,
             objections_badge=True,
+            council_forms=stage != "final",
         )
     return Shown(
         appraised=stage in RELEASED,

@@ -437,6 +437,8 @@ def score_error(message: str, criterion) -> str:
         return "Tiêu chí đang có kiến nghị chưa xử lý; hãy xử lý kiến nghị trước."
     if "does not apply" in message or "not applicable" in message:
         return "Tiêu chí này không áp dụng cho đơn vị."
+    if "is final since" in message:
+        return "Kết quả đã được phê duyệt, công bố; điểm không còn thay đổi được."
     if "is a group" in message:
         return "Đây là nhóm tiêu chí; hãy chấm từng tiêu chí thành phần."
     return message
