@@ -39,6 +39,9 @@ def percentages_chart(
     named = len(labels) <= 60
     left, right, top = int(width * 0.08), int(width * 0.98), int(height * 0.10)
     bottom = int(height * (0.78 if named else 0.86))
+    if named and labels:  # room under the axis for the longest unit name, written upwards
+        longest = max(draw.textlength(label, font=tiny) for label in labels) + 16
+        bottom = int(max(height * 0.45, min(height - longest, height * 0.86)))
     span = bottom - top
     for value in range(0, 101, 20):  # grid and y ticks
         y = bottom - span * value / 100

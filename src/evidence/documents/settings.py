@@ -13,7 +13,14 @@ from ..round.campaign import Campaign
 from ..errors import InputError
 from ..vn.text import nfc, squash_spaces
 
-KIND_SYMBOL = {"plan": "KH", "decision": "QĐ", "minutes": "BB", "report": "BC", "announcement": "QĐ"}
+KIND_SYMBOL = {
+    "plan": "KH",
+    "decision": "QĐ",
+    "minutes": "BB",
+    "report": "BC",
+    "submission": "TTr",
+    "announcement": "QĐ",
+}
 
 
 class DocumentSettings:
