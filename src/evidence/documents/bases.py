@@ -8,6 +8,7 @@ is a clean blank the clerk fills in by hand, never "…".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -27,7 +28,7 @@ except ImportError:  # pragma: no cover - only before the round's register is me
     _registered = None
 
 BASES_FILE = Path(__file__).with_name("legal_bases.yaml")
-BLANK_NUMBER = "\u00a0" * 6  # a gap for the number, written by hand at signing
+BLANK_NUMBER = "\u00a0" * 8  # a gap for the number, written by hand at signing
 BLANK_DATE = "ngày\u00a0\u00a0\u00a0\u00a0\u00a0 tháng\u00a0\u00a0\u00a0\u00a0\u00a0 năm\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0"
 TYPE_NAMES = {
     "plan": "Kế hoạch",
@@ -69,7 +70,7 @@ class Ref:
             text += f" của {self.issuer}"
         if subject and self.subject and self.type != "Luật":
             text += " " + _about(self.subject)
-        return squash_spaces(text).replace(" ,", ",")
+        return re.sub(" +", " ", text).strip()  # ASCII spaces only: the no-break blanks are the clerk's
 
     def subject_name(self) -> str:
         return self.subject

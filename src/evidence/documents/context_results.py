@@ -176,7 +176,7 @@ def _decision_block(store: Store | None, campaign: Campaign, kind: str, proposal
     proposer = f"{head} tại {proposal.citation(issuer=False, subject=False)}" if proposal else head
     return {
         "authority": settings.text("authority", authority.authority_line(campaign, kind)),
-        "proposer": settings.text("proposer", proposer),
+        "proposer": settings.text("proposer") if settings.get("proposer") else proposer,
         "implementers": settings.text(
             "implementers", f"Chánh Văn phòng UBND {level}, {head}, Thủ trưởng các cơ quan, đơn vị có liên quan"
         ),
@@ -299,8 +299,8 @@ def _attendance(campaign: Campaign, settings: DocumentSettings) -> dict:
     total = len(members)
     quorum = len(present) * 2 > total
     return {
-        "present": [f"{m['salutation']} {m['name']}, {m['title']}, {m['role']}" for m in present],
-        "absent": [f"{m['salutation']} {m['name']}, {m['title']}" for m in absent],
+        "present": _listed([f"{m['salutation']} {m['name']}, {m['title']}, {m['role']}" for m in present]),
+        "absent": _listed([f"{m['salutation']} {m['name']}, {m['title']}" for m in absent]),
         "count": f"{len(present)}/{total}",
         "quorum": (
             f"Có mặt {len(present)}/{total} thành viên, bảo đảm số lượng thành viên dự họp theo quy định."
@@ -308,6 +308,11 @@ def _attendance(campaign: Campaign, settings: DocumentSettings) -> dict:
             else f"Có mặt {len(present)}/{total} thành viên, chưa đủ quá nửa số thành viên theo quy định."
         ),
     }
+
+
+def _listed(lines: list[str]) -> list[str]:
+    """`- a;` … `- z.`: a list inside a sentence."""
+    return [line + (";" if i < len(lines) - 1 else ".") for i, line in enumerate(lines)]
 
 
 def _representatives(campaign: Campaign, settings: DocumentSettings) -> list[str]:
@@ -468,13 +473,13 @@ def _bands(campaign: Campaign, results: Results) -> list[dict]:
 def _conduct(store: Store, campaign: Campaign, results: Results, label: str) -> list[str]:
     """Section I: how the round was run, from the campaign's dates and the units' state."""
     deadlines = campaign.deadlines
-    plan = plan_ref(campaign, store)
     submitted = sum(1 for u in results.units if u.submitted)
     total = len(results.units)
+    council = bases.issued(store, campaign, "decision")
     lines = [
-        f"Thực hiện {plan.citation(long_date=False, subject=False)}, {label} được thành lập để thẩm định kết quả "
-        f"tự đánh giá của {total} cơ quan, đơn vị; thời kỳ đánh giá từ ngày {short_date(campaign.period_start)} "
-        f"đến ngày {short_date(campaign.period_end)}."
+        f"{label} được thành lập theo {council.citation(long_date=False, subject=False)} để thẩm định kết quả "
+        f"tự đánh giá của {total} cơ quan, đơn vị theo Kế hoạch; thời kỳ đánh giá từ ngày "
+        f"{short_date(campaign.period_start)} đến ngày {short_date(campaign.period_end)}."
     ]
     if "self_assessment" in deadlines:
         lines.append(
@@ -650,9 +655,8 @@ def submission_context(store: Store, campaign: Campaign, *, draft: bool = False)
             "addressee": f"Ủy ban nhân dân {level}",
             "grounds": [
                 f"Thực hiện {plan_ref(campaign, store).citation(long_date=False)};",
-                f"Căn cứ {minutes.citation(long_date=False, subject=False)} của {label} và "
-                f"{report.citation(long_date=False, subject=False)} của {standing} về kết quả "
-                f"{lower_first(campaign.name)}.",
+                f"Căn cứ {minutes.citation(long_date=False, subject=False)} và "
+                f"{report.citation(long_date=False)}.",
             ],
             "stats": _stats(results),
             "groups": _group_rows(results, campaign),

@@ -222,9 +222,9 @@ def decision_context(store: Store | None, campaign: Campaign, *, draft: bool = F
         {
             "decision": {
                 "authority": settings.text("authority", authority.authority_line(campaign, "decision")),
-                "proposer": settings.text(
-                    "proposer", f"{head} tại {proposal_ref(store, campaign).citation(long_date=True, issuer=False)}"
-                ),
+                "proposer": settings.text("proposer")
+                if settings.get("proposer")
+                else f"{head} tại {proposal_ref(store, campaign).citation(long_date=True, issuer=False)}",
                 "implementers": settings.text(
                     "implementers",
                     f"Chánh Văn phòng UBND {level}, {head}, Thủ trưởng các cơ quan, đơn vị có liên quan",
