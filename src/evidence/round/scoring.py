@@ -104,7 +104,7 @@ def parse_score(value, *, what: str = "score") -> float:
 def scorable(campaign: Campaign, unit_code: str, criterion_code: str) -> Criterion:
     """The criterion, if a score may be set on it for this unit; otherwise a one-line reason."""
     unit = campaign.unit(unit_code)
-    criterion = campaign.criterion(criterion_code)
+    criterion = campaign.criterion(criterion_code, unit=unit)
     if not criterion.is_leaf:
         children = ", ".join(c.code for c in criterion.children)
         raise InputError(f"criterion {criterion_code} is a group; score its sub-criteria ({children})")
@@ -193,14 +193,20 @@ def get_score(store: Store, campaign_id: str, unit: str, criterion: str) -> Scor
 
 def unit_score_summaries(store: Store, campaign: Campaign | str) -> dict[str, dict]:
     """Per unit code, what the round's overview pages show: applicable scored criteria (`leaves`) and their
-    maximum, how many are self-scored and appraised, both totals, and the scores with an open objection."""
+    maximum, how many are self-scored and appraised, both totals, the scores with an open objection, and the survey
+    criteria (`survey`: how many; `survey_missing`: codes whose survey points are not entered yet)."""
     campaign = _load(store, campaign)
     scores = current_scores(store, campaign.id)
     out: dict[str, dict] = {}
     for unit in campaign.units:
         leaves = campaign.applicable_leaves(unit)
         own = [s for c in leaves if (s := scores.get((unit.code, c.code)))]
+        survey = [c for c in leaves if c.is_survey]
         out[unit.code] = {
+            "survey": len(survey),
+            "survey_missing": [
+                c.code for c in survey if (s := scores.get((unit.code, c.code))) is None or s.appraised_score is None
+            ],
             "leaves": len(leaves),
             "max": sum(c.points for c in leaves),
             "self_scored": sum(1 for s in own if s.self_score is not None),
@@ -334,6 +340,11 @@ def set_self_score(
     `explanation=None` keeps the current explanation; `""` clears it."""
     campaign = _load(store, campaign)
     node = scorable(campaign, unit, criterion)
+    if node.is_survey:
+        raise InputError(
+            f"criterion {criterion} is scored from the sociological survey (scored_by: survey): units do not "
+            "self-score it; the secretariat imports the survey results (`evidence survey import`)"
+        )
     value = parse_score(score, what="self-score")
     check_range(node, value, what="self-score")
     at = now_iso()
