@@ -22,10 +22,7 @@ from ..yamlfile import load_yaml_file
 from . import authority
 from .settings import KIND_SYMBOL, DocumentSettings
 
-try:  # the register of issued documents (issue 12); absent in a branch that predates it
-    from ..round.register import registered as _registered
-except ImportError:  # pragma: no cover - only before the round's register is merged
-    _registered = None
+from ..round.register import registered
 
 BASES_FILE = Path(__file__).with_name("legal_bases.yaml")
 BLANK_NUMBER = "\u00a0" * 8  # a gap for the number, written by hand at signing
@@ -200,12 +197,12 @@ def issued(store: Store | None, campaign: Campaign, kind: str, subject: str = ""
     `documents.<kind>.number/date`, else with a blank number and date."""
     body = authority.issuer(campaign, kind)
     symbol = expected_symbol(campaign, kind)
-    record = _registered(store, campaign.id, kind) if store is not None and _registered is not None else None
+    record = registered(store, campaign.id, kind) if store is not None else None
     if record is not None:
         number = str(record.number).strip()
         return Ref(
             TYPE_NAMES[kind],
-            number if "/" in number else f"{_pad(number)}/{symbol}",
+            _pad_full(number) if "/" in number else f"{_pad(number)}/{symbol}",
             symbol,
             record.issued_on,
             _clean(record.issuer) or body.name,
@@ -221,6 +218,12 @@ def issued(store: Store | None, campaign: Campaign, kind: str, subject: str = ""
         body.name,
         subject,
     )
+
+
+def _pad_full(number: str) -> str:
+    """`7/TTr-SNV` → `07/TTr-SNV` (Decree 30: numbers below 10 take a leading zero)."""
+    head, _, tail = number.partition("/")
+    return f"{_pad(head)}/{tail}"
 
 
 def _pad(number: str) -> str:

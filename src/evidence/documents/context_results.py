@@ -4,11 +4,11 @@ there, not here). The groups (departments, communes) each rank on their own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..round.campaign import Campaign
-from ..round.results import Results, UnitResult, compute_results
+from ..round.results import GroupResult, Results, UnitResult, compute_results
+from ..round.stages import stage_dates
 from ..round.scoring import history
 from ..store import Store
 from . import authority, bases
@@ -28,11 +28,6 @@ from .settings import DocumentSettings
 TOP_DEDUCTED = 10
 NAMED_UNITS_PER_BAND = 12
 DEDUCTIONS_IN_TEXT = 6  # per unit in the minutes' body; more go to the appendix, in full
-GROUP_NAMES = {
-    "department": "Nhóm các sở, ban, ngành",
-    "commune": "Nhóm UBND các xã, phường, đặc khu",
-    "district": "Nhóm UBND các huyện, thị xã, thành phố",
-}
 
 
 def vn_number(value: float | None, decimals: int = 2) -> str:
@@ -61,56 +56,25 @@ def sentence(text: str) -> str:
 # ------------------------------------------------------------------------------------------ groups, state
 
 
-@dataclass
-class Group:
-    code: str
-    name: str
-    units: list[UnitResult]  # ranked within the group
-    ranks: dict[str, int]
-
-
-def groups(campaign: Campaign, results: Results) -> list[Group]:
-    """Units ranked within their group (departments and communes separately; one group when all are alike)."""
-    order: list[str] = []
-    members: dict[str, list[UnitResult]] = {}
-    for unit in results.units:  # already in ranking order
-        key = unit.kind or "other"
-        if key not in members:
-            order.append(key)
-            members[key] = []
-        members[key].append(unit)
-    out = []
-    for key in sorted(order, key=lambda k: list(GROUP_NAMES).index(k) if k in GROUP_NAMES else 99):
-        units = members[key]
-        ranks: dict[str, int] = {}
-        for i, unit in enumerate(units):
-            same = i and abs(unit.percent - units[i - 1].percent) < 1e-9
-            ranks[unit.code] = ranks[units[i - 1].code] if same else i + 1
-        out.append(Group(key, GROUP_NAMES.get(key, "Nhóm các cơ quan, đơn vị"), units, ranks))
-    return out
-
-
 def provisional_reasons(store: Store, campaign: Campaign, results: Results) -> list[str]:
-    """Why the results cannot be final yet (empty: they can): units not fully appraised, open objections."""
-    reasons = []
-    for unit in results.units:
-        if unit.appraised < unit.applicable_criteria:
-            reasons.append(
-                f"{unit.name} chưa được thẩm định đầy đủ ({unit.appraised}/{unit.applicable_criteria} tiêu chí)"
-            )
-        if unit.open_objections:
-            reasons.append(f"{unit.name} còn {unit.open_objections} kiến nghị chưa được xem xét")
-    return reasons
+    """Why the results cannot be final yet (empty: they can), as the round states them."""
+    return list(results.provisional_reasons)
+
+
+def _groups(results: Results) -> list[GroupResult]:
+    if results.groups:
+        return results.groups
+    return [GroupResult("all", "Các cơ quan, đơn vị", [], "", results.max_points, results.units, results.statistics, [])]
 
 
 def _ranking(results: Results, campaign: Campaign) -> list[dict]:
     rows = []
-    for group in groups(campaign, results):
+    for group in _groups(results):
         for u in group.units:
             rows.append(
                 {
                     "group": group.name,
-                    "rank": group.ranks[u.code],
+                    "rank": u.rank,
                     "code": u.code,
                     "name": u.name,
                     "self": vn_number(u.self_total),
@@ -125,19 +89,17 @@ def _ranking(results: Results, campaign: Campaign) -> list[dict]:
 
 def _group_rows(results: Results, campaign: Campaign) -> list[dict]:
     out = []
-    for group in groups(campaign, results):
-        percents = [u.percent for u in group.units]
-        mean = sum(percents) / len(percents) if percents else 0.0
+    for group in _groups(results):
         out.append(
             {
                 "name": group.name,
                 "count": len(group.units),
-                "mean": vn_percent(mean),
+                "mean": vn_percent(group.statistics.mean),
                 "best": f"{group.units[0].name} ({vn_percent(group.units[0].percent)}%)" if group.units else "",
                 "worst": f"{group.units[-1].name} ({vn_percent(group.units[-1].percent)}%)" if group.units else "",
                 "rows": [
                     {
-                        "rank": group.ranks[u.code],
+                        "rank": u.rank,
                         "name": u.name,
                         "appraised": vn_number(u.score),
                         "max": vn_number(u.max_points),
@@ -196,8 +158,9 @@ def _clock(value: str, default: str) -> str:
         return text
 
 
-def meeting_date(campaign: Campaign) -> date:
-    """The appraisal meeting's day: `documents.minutes.held_at`, else the appraisal deadline, else the issue date."""
+def meeting_date(campaign: Campaign, store: Store | None = None) -> date:
+    """The appraisal meeting's day: `documents.minutes.held_at`, else the day the round entered its appraisal
+    stage, else the appraisal deadline, else the issue date."""
     settings = DocumentSettings(campaign, "minutes")
     held = settings.get("held_at")
     if isinstance(held, datetime):
@@ -209,10 +172,11 @@ def meeting_date(campaign: Campaign) -> date:
             return date.fromisoformat(held.strip().replace("T", " ").split()[0])
         except ValueError:
             pass
-    return campaign.deadlines.get("appraisal") or issue_date(settings)
+    stages = stage_dates(store, campaign.id) if store is not None else {}
+    return stages.get("appraisal") or campaign.deadlines.get("appraisal") or issue_date(settings)
 
 
-def _meeting(campaign: Campaign, settings: DocumentSettings, venue_default: str) -> dict:
+def _meeting(store: Store, campaign: Campaign, settings: DocumentSettings, venue_default: str) -> dict:
     held = settings.get("held_at")
     start = "08:00"
     if isinstance(held, datetime):
@@ -223,7 +187,7 @@ def _meeting(campaign: Campaign, settings: DocumentSettings, venue_default: str)
     return {
         "start": _clock(start, "08:00"),
         "end": _clock(str(settings.get("ends_at", "11:30")), "11:30"),
-        "date": short_date(meeting_date(campaign)),
+        "date": short_date(meeting_date(campaign, store)),
         "venue": settings.text("venue", venue_default),
     }
 
@@ -405,7 +369,7 @@ def minutes_context(store: Store, campaign: Campaign, *, draft: bool = False) ->
     context.update(
         {
             "council": council,
-            "meeting": _meeting(campaign, settings, f"trụ sở {standing}"),
+            "meeting": _meeting(store, campaign, settings, f"trụ sở {standing}"),
             "chair": _who(chair),
             "secretary": _who(secretary),
             "attendance": _attendance(campaign, settings),
@@ -707,21 +671,31 @@ def announcement_context(store: Store, campaign: Campaign, *, draft: bool = Fals
 
 
 def earliest_date(store: Store, campaign: Campaign, kind: str) -> tuple[date | None, str]:
-    """The earliest date a document of `kind` may carry, and the event it must follow (one line for an error)."""
+    """The earliest date a document of `kind` may carry, and the event it must follow (one line for an error):
+    the minutes not before the self-assessment closed; the report, submission and announcement not before the
+    objection window closed (the `final` stage, else the objections deadline), nor before what they cite."""
+    stages = stage_dates(store, campaign.id)
     deadlines = campaign.deadlines
+    floor: tuple[date | None, str] = (None, "")
     if kind == "minutes":
-        when = deadlines.get("self_assessment")
-        return when, "the end of the self-assessment"
-    if kind in ("report", "submission", "announcement"):
-        when = deadlines.get("objections") or deadlines.get("appraisal")
-        floor: tuple[date | None, str] = (when, "the end of the objection window" if "objections" in deadlines else "the appraisal")
+        if "self_assessment_closed" in stages:
+            floor = (stages["self_assessment_closed"], "the end of the self-assessment")
+        elif "self_assessment" in deadlines:
+            floor = (deadlines["self_assessment"], "the self-assessment deadline")
+    elif kind in ("report", "submission", "announcement"):
+        if "final" in stages:
+            floor = (stages["final"], "the close of the objection window (stage final)")
+        elif "objections" in deadlines:
+            floor = (deadlines["objections"], "the end of the objection window")
+        elif "appraisal" in stages:
+            floor = (stages["appraisal"], "the appraisal meeting")
         previous = {"submission": ("report", "minutes"), "announcement": ("submission",), "report": ("minutes",)}
         for other in previous.get(kind, ()):
             ref = bases.issued(store, campaign, other)
-            if ref.date and (floor[0] is None or ref.date > floor[0]):
-                floor = (ref.date, f"the {other} it cites ({short_date(ref.date)})")
-        return floor
-    if kind == "decision":
+            if ref.date and ref.number and (floor[0] is None or ref.date > floor[0]):
+                floor = (ref.date, f"the {other} it cites")
+    elif kind == "decision":
         ref = plan_ref(campaign, store)
-        return ref.date, "the plan it cites"
-    return None, ""
+        if ref.date and ref.number:
+            floor = (ref.date, "the plan it cites")
+    return floor

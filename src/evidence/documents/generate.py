@@ -96,7 +96,7 @@ def generate(
 def check_ready(store: Store, campaign: Campaign, kind: str) -> None:
     """Refuse (one line) a document dated before the events it records, or stating provisional results."""
     settings = DocumentSettings(campaign, kind)
-    when = context_results.meeting_date(campaign) if kind == "minutes" else issue_date(settings)
+    when = context_results.meeting_date(campaign, store) if kind == "minutes" else issue_date(settings)
     floor, event = context_results.earliest_date(store, campaign, kind)
     if floor is not None and when < floor:
         raise InputError(
