@@ -30,10 +30,17 @@ def scored(store, campaign):
             own, appraised = points[leaf.code]
             scoring.set_self_score(store, campaign, unit.code, leaf.code, own, explanation="Có tài liệu")
             scoring.appraise(
-                store, campaign, unit.code, leaf.code, appraised, comment="tài liệu chưa đúng thời kỳ" if appraised < own else None
+                store,
+                campaign,
+                unit.code,
+                leaf.code,
+                appraised,
+                comment="tài liệu chưa đúng thời kỳ" if appraised < own else None,
             )
     scoring.raise_objection(store, campaign, "STP", "1.1", "Đề nghị xem xét lại Kế hoạch số 05/KH-STP")
-    scoring.resolve_objection(store, campaign, "STP", "1.1", accepted=True, score=4, reason="kế hoạch ban hành đúng hạn")
+    scoring.resolve_objection(
+        store, campaign, "STP", "1.1", accepted=True, score=4, reason="kế hoạch ban hành đúng hạn"
+    )
     return campaign
 
 
@@ -70,7 +77,10 @@ def test_every_kind_as_the_signer_reads_it(store, scored, tmp_path):
     for kind in ("report", "submission", "reminder-STP"):
         assert "SỞ NỘI VỤ" in texts[kind] and _signature(paths[kind])[:2] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
     assert "HỘI ĐỒNG THẨM ĐỊNH" in texts["minutes"] and "/BB-HĐTĐ" in texts["minutes"]
-    assert "Kính gửi: Ủy ban nhân dân tỉnh." in texts["report"] and "Kính gửi: Ủy ban nhân dân tỉnh." in texts["submission"]
+    assert (
+        "Kính gửi: Ủy ban nhân dân tỉnh." in texts["report"]
+        and "Kính gửi: Ủy ban nhân dân tỉnh." in texts["submission"]
+    )
     assert "/SNV-CCHC" in texts["reminder-STP"]
     # legal bases: type, number, date, issuer, subject
     for kind in ("plan", "decision", "announcement"):
@@ -79,16 +89,33 @@ def test_every_kind_as_the_signer_reads_it(store, scored, tmp_path):
     assert "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số" in texts["announcement"]
     # the minutes (Mẫu 1.9): attendance, quorum, objection old → new, final table, conclusions
     minutes = texts["minutes"]
-    for needle in ("Thời gian bắt đầu:", "Địa điểm:", "Có mặt 3/3 thành viên", "Vắng mặt: không có.",
-                   "Chủ trì (chủ tọa): Ông Trần Văn B", "Thư ký (người ghi biên bản)",
-                   "điều chỉnh điểm thẩm định từ 3 điểm thành 4 điểm", "III. KẾT QUẢ THẨM ĐỊNH", "IV. KẾT LUẬN",
-                   "Biên bản được lập thành 03 bản", "THƯ KÝ", "CHỦ TỌA", "Lưu: VT, Hồ sơ."):
+    for needle in (
+        "Thời gian bắt đầu:",
+        "Địa điểm:",
+        "Có mặt 3/3 thành viên",
+        "Vắng mặt: không có.",
+        "Chủ trì (chủ tọa): Ông Trần Văn B",
+        "Thư ký (người ghi biên bản)",
+        "điều chỉnh điểm thẩm định từ 3 điểm thành 4 điểm",
+        "III. KẾT QUẢ THẨM ĐỊNH",
+        "IV. KẾT LUẬN",
+        "Biên bản được lập thành 03 bản",
+        "THƯ KÝ",
+        "CHỦ TỌA",
+        "Lưu: VT, Hồ sơ.",
+    ):
         assert needle in minutes, needle
     assert ".;" not in minutes and "; ." not in minutes
     # the report: sections I-IV, groups ranked on their own, sequential STT in the appendix
     report = texts["report"]
-    for needle in ("I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN", "II. KẾT QUẢ ĐÁNH GIÁ", "III. ĐÁNH GIÁ CHUNG",
-                   "3. Nguyên nhân", "IV. ĐỀ XUẤT, KIẾN NGHỊ", "2. Kết quả theo nhóm"):
+    for needle in (
+        "I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN",
+        "II. KẾT QUẢ ĐÁNH GIÁ",
+        "III. ĐÁNH GIÁ CHUNG",
+        "3. Nguyên nhân",
+        "IV. ĐỀ XUẤT, KIẾN NGHỊ",
+        "2. Kết quả theo nhóm",
+    ):
         assert needle in report, needle
     appendix = docx.Document(str(paths["report"])).tables[-1]
     assert [r.cells[0].text for r in appendix.rows[1:]] == ["1", "2", "3"]
@@ -100,7 +127,9 @@ def test_registered_documents_are_cited_in_full(store, scored, tmp_path):
     record_issued(store, scored.id, "plan", number="15/KH-UBND", issued_on="2025-01-20")
     record_issued(store, scored.id, "submission", number="7/TTr-SNV", issued_on="2026-02-02")
     [decision] = generate(store, scored.id, "decision", out=tmp_path)
-    assert "Căn cứ Kế hoạch số 15/KH-UBND ngày 20 tháng 01 năm 2025 của Ủy ban nhân dân tỉnh Quảng Nam" in _text(decision)
+    assert "Căn cứ Kế hoạch số 15/KH-UBND ngày 20 tháng 01 năm 2025 của Ủy ban nhân dân tỉnh Quảng Nam" in _text(
+        decision
+    )
     [announcement] = generate(store, scored.id, "announcement", out=tmp_path)
     assert "tại Tờ trình số 07/TTr-SNV ngày 02 tháng 02 năm 2026" in _text(announcement)
 
@@ -116,7 +145,9 @@ def test_dates_in_stage_order_and_provisional_results(store, campaign, tmp_path,
 
 
 def test_reminder_reads_as_a_cong_van(store, scored, tmp_path):
-    [path] = generate(store, scored.id, "reminder", unit="STP", out=tmp_path) if _has_findings(store, scored) else [None]
+    [path] = (
+        generate(store, scored.id, "reminder", unit="STP", out=tmp_path) if _has_findings(store, scored) else [None]
+    )
     if path is None:
         pytest.skip("no findings in this fixture")
     text = _text(path)

@@ -23,9 +23,7 @@ from .common import emit, json_option, pass_app, print_json, table
 @click.option("--templates", metavar="DIR", type=click.Path(path_type=Path), help="Your own templates folder.")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice.")
 @click.option("--xlsx", "workbook", is_flag=True, help="report: also write the score workbook beside the .docx.")
-@click.option(
-    "--draft", is_flag=True, help="Write it even if results are provisional or dates early, marked DỰ THẢO."
-)
+@click.option("--draft", is_flag=True, help="Write it even if results are provisional or dates early, marked DỰ THẢO.")
 @json_option
 @pass_app
 def generate_cmd(app, kind, campaign_id, unit, out, templates, pdf, workbook, draft, as_json):

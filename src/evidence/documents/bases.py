@@ -26,7 +26,9 @@ from ..round.register import registered
 
 BASES_FILE = Path(__file__).with_name("legal_bases.yaml")
 BLANK_NUMBER = "\u00a0" * 8  # a gap for the number, written by hand at signing
-BLANK_DATE = "ngày\u00a0\u00a0\u00a0\u00a0\u00a0 tháng\u00a0\u00a0\u00a0\u00a0\u00a0 năm\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0"
+BLANK_DATE = (
+    "ngày\u00a0\u00a0\u00a0\u00a0\u00a0 tháng\u00a0\u00a0\u00a0\u00a0\u00a0 năm\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0"
+)
 TYPE_NAMES = {
     "plan": "Kế hoạch",
     "decision": "Quyết định",
@@ -76,8 +78,10 @@ class Ref:
 def date_words(value: date | None) -> str:
     if value is None:
         return BLANK_DATE
-    return f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}" if value.month <= 2 else (
-        f"ngày {value.day:02d} tháng {value.month} năm {value.year}"
+    return (
+        f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
+        if value.month <= 2
+        else (f"ngày {value.day:02d} tháng {value.month} năm {value.year}")
     )
 
 
@@ -148,8 +152,7 @@ def standing_bases(campaign: Campaign, kind: str) -> list[Ref]:
     return [
         item.ref
         for item in instruments()
-        if item.id not in omit
-        and (item.id in extra or (kind in item.kinds and item.index in ("all", index)))
+        if item.id not in omit and (item.id in extra or (kind in item.kinds and item.index in ("all", index)))
     ]
 
 

@@ -94,13 +94,22 @@ def default_recipients(campaign: Campaign, kind: str) -> list[str]:
         "minutes": [f"Thành viên {council}", f"Ủy ban nhân dân {level} (để báo cáo)"],
         "report": ["Như trên", leaders],
         "submission": ["Như trên", leaders],
-        "announcement": ["Như Điều 3", "Bộ Nội vụ" if authority.index_kind(campaign) == "par" else "Thanh tra Chính phủ"]
+        "announcement": [
+            "Như Điều 3",
+            "Bộ Nội vụ" if authority.index_kind(campaign) == "par" else "Thanh tra Chính phủ",
+        ]
         + province_leaders,
     }.get(kind, [])
 
 
 def common_context(
-    campaign: Campaign, kind: str, *, subject: str = "", brief: str = "", store: Store | None = None, draft: bool = False
+    campaign: Campaign,
+    kind: str,
+    *,
+    subject: str = "",
+    brief: str = "",
+    store: Store | None = None,
+    draft: bool = False,
 ) -> dict:
     settings = DocumentSettings(campaign, kind)
     org = campaign.organization

@@ -64,7 +64,9 @@ def provisional_reasons(store: Store, campaign: Campaign, results: Results) -> l
 def _groups(results: Results) -> list[GroupResult]:
     if results.groups:
         return results.groups
-    return [GroupResult("all", "Các cơ quan, đơn vị", [], "", results.max_points, results.units, results.statistics, [])]
+    return [
+        GroupResult("all", "Các cơ quan, đơn vị", [], "", results.max_points, results.units, results.statistics, [])
+    ]
 
 
 def _ranking(results: Results, campaign: Campaign) -> list[dict]:
@@ -536,7 +538,9 @@ def report_context(store: Store, campaign: Campaign, *, chart: bool = True, draf
             "Hồ sơ tự đánh giá của một số cơ quan, đơn vị gửi chậm, chưa đủ thời gian để thẩm định đầy đủ các tiêu chí."
         )
     if limitations and not causes:
-        causes.append("Việc theo dõi, cập nhật tài liệu kiểm chứng trong năm của một số cơ quan, đơn vị chưa thường xuyên.")
+        causes.append(
+            "Việc theo dõi, cập nhật tài liệu kiểm chứng trong năm của một số cơ quan, đơn vị chưa thường xuyên."
+        )
     names = [u.name for u in units]
     context.update(
         {
@@ -613,14 +617,12 @@ def submission_context(store: Store, campaign: Campaign, *, draft: bool = False)
     minutes = bases.issued(store, campaign, "minutes", f"họp thẩm định của {label}")
     report = bases.issued(store, campaign, "report", f"kết quả {lower_first(campaign.name)}")
     level = authority.province_level(campaign)
-    standing = context["org"]["standing"]
     context.update(
         {
             "addressee": f"Ủy ban nhân dân {level}",
             "grounds": [
                 f"Thực hiện {plan_ref(campaign, store).citation(long_date=False)};",
-                f"Căn cứ {minutes.citation(long_date=False, subject=False)} và "
-                f"{report.citation(long_date=False)}.",
+                f"Căn cứ {minutes.citation(long_date=False, subject=False)} và {report.citation(long_date=False)}.",
             ],
             "stats": _stats(results),
             "groups": _group_rows(results, campaign),
@@ -651,9 +653,7 @@ def announcement_context(store: Store, campaign: Campaign, *, draft: bool = Fals
         store, campaign, "submission", f"đề nghị phê duyệt và công bố kết quả {lower_first(campaign.name)}"
     )
     refs = (
-        bases.standing_bases(campaign, "announcement")
-        + [bases.index_decision(campaign)]
-        + [plan_ref(campaign, store)]
+        bases.standing_bases(campaign, "announcement") + [bases.index_decision(campaign)] + [plan_ref(campaign, store)]
     )
     context.update(
         {

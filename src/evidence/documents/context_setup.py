@@ -56,7 +56,7 @@ def bands_text(campaign: Campaign) -> str:
 def timetable(campaign: Campaign, issuer_name: str, council: str) -> list[dict]:
     settings = DocumentSettings(campaign, "plan")
     labels = settings.get("timetable_labels") or {}
-    rows = []
+    rows: list[dict] = []
     for name, when in sorted(campaign.deadlines.items(), key=lambda item: item[1]):
         task, owner = DEADLINE_TASKS.get(name, (name.replace("_", " ").capitalize(), "{issuer}"))
         if isinstance(labels.get(name), dict):
@@ -68,9 +68,7 @@ def timetable(campaign: Campaign, issuer_name: str, council: str) -> list[dict]:
             {
                 "task": task,
                 "deadline": f"Trước ngày {short_date(when)}",
-                "owner": owner.format(
-                    issuer=issuer_name, council=council, province=authority.province(campaign).name
-                ),
+                "owner": owner.format(issuer=issuer_name, council=council, province=authority.province(campaign).name),
             }
         )
     for i, row in enumerate(rows, start=1):
@@ -153,7 +151,9 @@ def _end_bases(lines: list[str], *, last: str = ".") -> list[str]:
 def _responsibilities(settings: DocumentSettings, issuer: str, council: str) -> list[dict]:
     raw = settings.get("responsibilities")
     if isinstance(raw, list) and raw:
-        items = [{"who": str(r.get("who", "")), "tasks": str(r.get("tasks", ""))} for r in raw if isinstance(r, dict)]
+        items: list[dict] = [
+            {"who": str(r.get("who", "")), "tasks": str(r.get("tasks", ""))} for r in raw if isinstance(r, dict)
+        ]
     else:
         items = [
             {
@@ -205,16 +205,14 @@ def decision_context(store: Store | None, campaign: Campaign, *, draft: bool = F
         draft=draft,
     )
     settings = DocumentSettings(campaign, "decision")
-    refs = (
-        bases.standing_bases(campaign, "decision")
-        + [bases.index_decision(campaign)]
-        + [plan_ref(campaign, store)]
-    )
+    refs = bases.standing_bases(campaign, "decision") + [bases.index_decision(campaign)] + [plan_ref(campaign, store)]
     standing, head = context["org"]["standing"], context["org"]["standing_head"]
     level = authority.province_level(campaign)
     support = (
-        [f"{council['short']} được sử dụng Tổ giúp việc do {head} quyết định thành lập để tham mưu, giúp việc "
-         "trong công tác thẩm định."]
+        [
+            f"{council['short']} được sử dụng Tổ giúp việc do {head} quyết định thành lập để tham mưu, giúp việc "
+            "trong công tác thẩm định."
+        ]
         if council["short"] == "Hội đồng"
         else []
     )

@@ -138,7 +138,5 @@ def generate_all(
     """Every kind into `out_dir` (the demo's entry point); reminders for each unit with findings."""
     paths: list[Path] = []
     for kind in KINDS:
-        paths.extend(
-            generate(store, campaign_id, kind, out=Path(out_dir), templates=templates, pdf=pdf, draft=draft)
-        )
+        paths.extend(generate(store, campaign_id, kind, out=Path(out_dir), templates=templates, pdf=pdf, draft=draft))
     return paths

@@ -62,7 +62,7 @@ class _Checker:
 
     # effective run properties ------------------------------------------------------------------------------
     def _doc_defaults(self) -> dict:
-        out = {"size": None, "font": None, "bold": False, "italic": False}
+        out: dict = {"size": None, "font": None, "bold": False, "italic": False}
         rpr = self.document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
         if rpr is not None:
             sz = rpr.find(qn("w:sz"))
@@ -281,9 +281,7 @@ def _check_kind_parts(c: _Checker, kind: str | None, header: Table, body_blocks:
         left = [p for row in header.rows for p in _cell_paragraphs(row.cells[0])]
         number = next((i for i, p in enumerate(left) if p.text.strip().startswith("Số")), len(left))
         reports_up = number > 1 or kind == "submission"  # a parent body above the issuer
-        addressed = any(
-            isinstance(b, Paragraph) and b.text.strip().startswith("Kính gửi") for b in body_blocks[:8]
-        )
+        addressed = any(isinstance(b, Paragraph) and b.text.strip().startswith("Kính gửi") for b in body_blocks[:8])
         if reports_up and not addressed:
             c.fail(f"{kind}.addressee", "a report or submission to the superior body needs `Kính gửi: …`")
 
@@ -380,7 +378,7 @@ def _check_header(c: _Checker, table: Table) -> bool:
         if not match:
             c.fail("header.number", "expected `Số: 12/KH-UBND` (or a blank number `Số:      /KH-UBND`)", text)
         else:
-            digits = re.match(r"\d*", match.group("number")).group(0)
+            digits = re.sub(r"\D.*", "", match.group("number"))
             if digits and int(digits) < 10 and len(digits) < 2:
                 c.fail("header.number", "numbers below 10 take a leading zero (05)", text)
             if any(part != part.upper() and part not in MIXED_CASE_TYPES for part in match.group("symbol").split("-")):

@@ -30,7 +30,7 @@ PT_PER_MM = 72 / 25.4
 def _font_file(bold: bool, italic: bool) -> Path | None:
     names = _CANDIDATES[(bold, italic)]
     for name in names:
-        found = []
+        found: list[Path] = []
         for base in _FONT_DIRS:
             if base.is_dir():
                 found.extend(base.rglob(name))

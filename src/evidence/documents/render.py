@@ -104,9 +104,7 @@ def render_docx(template_path: Path, context: dict, out_path: Path, *, kind: str
     finish_layout(tpl.docx)
     lost = required_parts(tpl.docx, kind)
     if lost:
-        raise InputError(
-            f"the rendered document lost {', '.join(lost)}; check the template's tags", path=template_path
-        )
+        raise InputError(f"the rendered document lost {', '.join(lost)}; check the template's tags", path=template_path)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.tmp")

@@ -87,9 +87,7 @@ SCHEMA: dict[str, dict] = {
             **_COUNCIL,
             "tasks": [ANY],
             "standing": [ANY],
-            "members": [
-                {"no": ANY, "name": ANY, "salutation": ANY, "title": ANY, "role": ANY, "role_code": ANY}
-            ],
+            "members": [{"no": ANY, "name": ANY, "salutation": ANY, "title": ANY, "role": ANY, "role_code": ANY}],
         },
     },
     "reminder": {
@@ -126,9 +124,7 @@ SCHEMA: dict[str, dict] = {
                 "fields": [{"code": ANY, "title": ANY, "max": ANY, "self": ANY, "appraised": ANY, "diff": ANY}],
             }
         ],
-        "final": [
-            {"no": ANY, "name": ANY, "self": ANY, "appraised": ANY, "max": ANY, "percent": ANY, "band": ANY}
-        ],
+        "final": [{"no": ANY, "name": ANY, "self": ANY, "appraised": ANY, "max": ANY, "percent": ANY, "band": ANY}],
         "appendix": {
             "rows": [
                 {

@@ -78,5 +78,5 @@ class DocumentSettings:
         text = str(value).strip()
         if not re.fullmatch(r"\d{1,6}[a-z]?", text):
             raise InputError(f"campaign documents.{self.kind}.number: '{text}' is not a document number")
-        digits = re.match(r"\d+", text).group(0)
+        digits = re.sub(r"\D.*", "", text)
         return digits.zfill(2) + text[len(digits) :]

@@ -7,6 +7,7 @@ module is how the shipped ones are made (`python scripts/build_templates.py`). L
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -59,7 +60,7 @@ def _define_styles(document) -> None:
     kit.rule_style(document, S["subject_rule"]).paragraph_format.space_after = Pt(12)
     spacer = kit.paragraph_style(document, S["spacer"], size=1, line=None)
     spacer.paragraph_format.line_spacing = Pt(6)
-    body = dict(
+    body: dict[str, Any] = dict(
         size=_size("body"),
         align="justify",
         after=BODY_SPACE_AFTER_PT,
@@ -516,10 +517,7 @@ def build_report(w: Writer) -> None:
     w.header()
     w.title("BÁO CÁO")
     w.p("Kính gửi: {{ addressee }}.", "addressee")
-    w.p(
-        "Thực hiện {{ refs.plan }} về {{ campaign.name_lower }}, {{ org.issuer_name }} báo cáo kết quả "
-        "như sau:"
-    )
+    w.p("Thực hiện {{ refs.plan }} về {{ campaign.name_lower }}, {{ org.issuer_name }} báo cáo kết quả như sau:")
     w.heading("I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN")
     w.bullets("conduct")
     w.heading("II. KẾT QUẢ ĐÁNH GIÁ")
