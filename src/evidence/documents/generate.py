@@ -133,10 +133,23 @@ def generate_all(
     *,
     templates: Path | str | None = None,
     pdf: bool = False,
-    draft: bool = False,
+    draft: bool | None = None,
 ) -> list[Path]:
-    """Every kind into `out_dir` (the demo's entry point); reminders for each unit with findings."""
+    """Every kind into `out_dir` (the demo's entry point); reminders for each unit with findings.
+
+    `draft=None`: each kind final when the round allows it, else written as a marked draft (DỰ THẢO) rather than
+    left out; True/False force one or the other."""
     paths: list[Path] = []
+    campaign = load_campaign(store, campaign_id)
     for kind in KINDS:
-        paths.extend(generate(store, campaign_id, kind, out=Path(out_dir), templates=templates, pdf=pdf, draft=draft))
+        as_draft = draft
+        if as_draft is None:
+            try:
+                check_ready(store, campaign, kind)
+                as_draft = False
+            except InputError:
+                as_draft = True
+        paths.extend(
+            generate(store, campaign_id, kind, out=Path(out_dir), templates=templates, pdf=pdf, draft=as_draft)
+        )
     return paths
