@@ -64,3 +64,53 @@ def test_register_cli(cli, campaign):
     assert [(d["kind"], d["number"], d["issued_on"]) for d in listing["documents"]] == [
         ("decision", "905/QĐ-UBND", "2025-03-04")
     ]
+
+
+def signed_pdf(tmp_path, number="15/KH-UBND", day=date(2025, 1, 20)):
+    from evidence.demo.docgen import OfficialDoc, write_pdf
+
+    doc = OfficialDoc(
+        issuer="ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM",
+        type_code="KH",
+        number=number,
+        place="Quảng Nam",
+        issued_on=day,
+        subject="Xác định Chỉ số cải cách hành chính năm 2025",
+        body=["Ủy ban nhân dân tỉnh ban hành Kế hoạch xác định Chỉ số cải cách hành chính năm 2025."],
+        signer_authority="TM. ỦY BAN NHÂN DÂN",
+        signer_title="CHỦ TỊCH",
+        signer_name="Trần Văn Bình",
+    )
+    return write_pdf(doc, tmp_path / f"{number.split('/')[0]}.pdf")
+
+
+def test_register_with_the_signed_pdf(store, campaign, tmp_path):
+    pdf = signed_pdf(tmp_path)
+    entry = register_document(store, C, "plan", number="15/KH-UBND", issued_on="20/01/2025", pdf=pdf)
+    assert entry.pdf_sha256 and store.blobs.exists(entry.pdf_sha256)
+    assert registered(store, C, "plan").pdf_sha256 == entry.pdf_sha256
+
+
+@pytest.mark.parametrize(
+    ("number", "day", "message"),
+    [
+        ("16/KH-UBND", "2025-01-20", "the PDF shows number 15/KH-UBND, not 16/KH-UBND"),
+        ("15/KH-UBND", "2025-01-21", "the PDF is dated 20/01/2025, not 21/01/2025"),
+    ],
+)
+def test_a_pdf_showing_another_number_or_date_is_refused(store, campaign, tmp_path, number, day, message):
+    pdf = signed_pdf(tmp_path)
+    with pytest.raises(InputError, match=message) as info:
+        register_document(store, C, "plan", number=number, issued_on=day, pdf=pdf)
+    assert str(pdf) in str(info.value) and "\n" not in str(info.value)
+    assert registered(store, C, "plan") is None
+
+
+def test_register_cli_with_a_wrong_pdf(cli, campaign, tmp_path):
+    pdf = signed_pdf(tmp_path)
+    result = cli("documents", "register", "plan", "--number", "16/KH-UBND", "--date", "2025-01-20", "--pdf", pdf)
+    assert result.exit_code == 2 and "shows number 15/KH-UBND" in result.output
+    missing = cli(
+        "documents", "register", "plan", "--number", "15/KH-UBND", "--date", "2025-01-20", "--pdf", "nope.pdf"
+    )
+    assert missing.exit_code == 2 and missing.output.startswith("error: ")

@@ -115,3 +115,63 @@ def test_campaign_stage_cli(cli, campaign):
         "label": "Kết thúc tự đánh giá",
         "date": "2025-12-20",
     }
+
+
+GROUPED = """\
+id: grouped-2026
+name: Xác định Chỉ số CCHC năm 2026
+framework: mini
+year: 2026
+period: {start: 2025-12-16, end: 2026-12-15}
+organization: {parent: UBND TỈNH LÂM ĐỒNG, issuer: SỞ NỘI VỤ, place: Lâm Đồng}
+units:
+  - {code: STP, name: Sở Tư pháp, kind: department, head_title: Giám đốc, symbol: STP}
+  - {code: DTR, name: UBND xã Đức Trọng, kind: commune, place: Đức Trọng}
+groups:
+  - {code: so-nganh, name: Khối sở, ban, ngành, kinds: [department]}
+  - {code: xa-phuong, name: Khối xã, phường, đặc khu, kinds: [commune], framework: mini-xa}
+"""
+
+
+def commune_framework():
+    from evidence.frameworks.model import Criterion, Framework
+
+    field = Criterion(
+        code="1",
+        title="Cải cách thủ tục hành chính cấp xã",
+        children=[
+            Criterion("1.1", "Tiếp nhận hồ sơ qua Trung tâm phục vụ hành chính công", 8, parent_code="1"),
+            Criterion("1.2", "Giải quyết hồ sơ đúng hạn", 2, parent_code="1"),
+        ],
+    )
+    return Framework(id="mini-xa", name="Chỉ số CCHC cấp xã (thử nghiệm)", criteria=[field])
+
+
+def test_a_group_may_be_scored_on_its_own_framework(store, tmp_path):
+    from conftest import small_framework
+    from evidence.frameworks.model import save_framework
+    from evidence.round.findings import check
+
+    save_framework(store, small_framework())
+    path = write(tmp_path, GROUPED)
+    with pytest.raises(InputError, match="groups.2..framework: unknown framework 'mini-xa'"):
+        create_campaign(store, path)
+    save_framework(store, commune_framework())
+    campaign = create_campaign(store, path)
+    cid = campaign.id
+    assert campaign.framework_for("DTR").id == "mini-xa" and campaign.framework_for("STP").id == "mini"
+    assert campaign.criterion("1.1", unit="DTR").points == 8 and campaign.criterion("1.1").points == 4
+    assert [f.id for f in campaign.frameworks()] == ["mini", "mini-xa"]
+    assert campaign.unit("STP").head_title == "Giám đốc" and campaign.unit("DTR").place == "Đức Trọng"
+    with pytest.raises(InputError, match="above its maximum of 4"):
+        set_self_score(store, cid, "STP", "1.1", 8)
+    set_self_score(store, cid, "DTR", "1.1", 8)  # 8 is the commune index's maximum
+    with pytest.raises(Exception, match="unknown criterion '2.1' in framework 'mini-xa'"):
+        set_self_score(store, cid, "DTR", "2.1", 1)
+    results = compute_results(store, cid)
+    dtr = results.unit("DTR")
+    assert (dtr.max_points, dtr.score, [f.code for f in dtr.fields]) == (10, 8, ["1"])
+    assert results.unit("STP").max_points == 16  # 2.2 is for districts only
+    assert [(g.framework, g.max_points) for g in results.groups] == [("mini", 20), ("mini-xa", 10)]
+    blanks = {(f.unit, f.criterion) for f in check(store, cid) if f.code == "BLANK_SELF_SCORE"}
+    assert ("DTR", "1.2") in blanks and ("DTR", "2.1") not in blanks and ("STP", "2.2") not in blanks

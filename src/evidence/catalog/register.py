@@ -46,10 +46,9 @@ def register_document(
         reading = read_document(pdf)
         if reading.format != "pdf":
             raise InputError(f"--pdf: expected the signed PDF, got a {reading.format} file", path=pdf)
-        shown = reading.metadata.get("number")
-        if shown and normalize_number(shown) and not normalize_number(shown).startswith("/"):
-            if normalize_number(shown) != canonical:
-                raise InputError(f"the PDF shows number {shown}, not {canonical}", path=pdf)
+        shown = normalize_number(reading.metadata.get("number"))
+        if shown and not shown.startswith("/") and shown != canonical:  # a blank number (/KH-UBND) proves nothing
+            raise InputError(f"the PDF shows number {shown}, not {canonical}", path=pdf)
         shown_date = reading.metadata.get("issued_on")
         if shown_date and shown_date != day.isoformat():
             raise InputError(

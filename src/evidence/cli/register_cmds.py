@@ -17,7 +17,9 @@ KINDS = ("plan", "decision", "reminder", "minutes", "report", "submission", "ann
 @click.option("--campaign", "campaign_id", metavar="ID", help="The campaign (default: the only one).")
 @click.option("--number", metavar="N", help="The number as issued, e.g. 15/KH-UBND.")
 @click.option("--date", "issued_on", metavar="DATE", help="The issue date (YYYY-MM-DD or DD/MM/YYYY).")
-@click.option("--pdf", type=click.Path(path_type=Path), help="The signed PDF: read to confirm number and date.")
+@click.option(
+    "--pdf", "--file", "pdf", type=click.Path(path_type=Path), help="The signed PDF: read to confirm number and date."
+)
 @click.option("--issuer", help="Who issued it, as cited in a sentence (default: from the campaign).")
 @click.option("--subject", help="Its subject (trích yếu), as cited after 'về' (default: from the campaign).")
 @click.option("--signer", help="Who signed it.")

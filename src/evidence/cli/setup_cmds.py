@@ -126,13 +126,18 @@ def campaign_show(app: AppContext, campaign_id: str | None, as_json: bool) -> No
         for name, when in d["deadlines"].items():
             click.echo(f"deadline {name}: {when}")
         click.echo(f"issuer: {d['organization']['issuer']}")
+        for g in d["groups"]:
+            framework = f" — {g['framework']}" if g["framework"] else ""
+            click.echo(f"group {g['code']}: {g['name']} ({', '.join(g['kinds']) or 'no kind'}){framework}")
         click.echo("")
+        group_of = {u["code"]: u["group"] for u in d["units"]}
         table(
             [
                 [
                     p["unit"],
                     p["name"],
                     p["kind"] or "",
+                    group_of.get(p["unit"], ""),
                     f"{p['criteria_with_evidence']}/{p['applicable_criteria']}",
                     f"{p['percent']:.0f}%",
                     p["required_without_evidence"],
@@ -140,7 +145,7 @@ def campaign_show(app: AppContext, campaign_id: str | None, as_json: bool) -> No
                 ]
                 for p in d["progress"]
             ],
-            ["unit", "name", "kind", "with evidence", "%", "required missing", "documents"],
+            ["unit", "name", "kind", "group", "with evidence", "%", "required missing", "documents"],
         )
 
     emit(data, as_json, human)

@@ -129,7 +129,7 @@ def reminder_context(
     deadline = new_deadline(
         campaign, when, settings.date("new_deadline", None), int(settings.get("min_days", MIN_DAYS))
     )
-    titles = campaign.framework.by_code
+    titles = campaign.framework_for(unit).by_code
     rows: dict[str, list[str]] = {}
     for finding in findings:
         key = finding.criterion or ""

@@ -278,7 +278,7 @@ def write_excel(framework: Framework, path: Path) -> None:
     ws.append([HEADINGS[f] for f in fields])
     for c in ws[1]:
         c.font = Font(bold=True)
-    depth = {}
+    depth: dict[str | None, int] = {}
     for criterion in framework.walk():
         depth[criterion.code] = depth.get(criterion.parent_code, -1) + 1 if criterion.parent_code else 0
         ws.append(

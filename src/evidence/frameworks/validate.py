@@ -231,8 +231,9 @@ def build_framework(raw: RawFramework) -> Framework:
     if not raw.criteria and not problems:
         add(("", "no criteria"))
     totals = [_check_points(root, declared, where_of, add, bad_points) for root in framework.criteria]
-    if raw.declared_total and totals and None not in totals:
-        _check_declared_total(raw.declared_total, round(sum(totals), 4), add)
+    known = [t for t in totals if t is not None]
+    if raw.declared_total and totals and len(known) == len(totals):
+        _check_declared_total(raw.declared_total, round(sum(known), 4), add)
 
     if problems:
         problems.sort(key=lambda p: _where_number(p[0]))
@@ -279,9 +280,10 @@ def _check_points(node: Criterion, declared: dict, where_of: dict, add, bad_poin
             add((where_of[node.code], f"criterion {node.code} has no points (a scored criterion needs them)"))
         return own
     totals = [_check_points(child, declared, where_of, add, bad_points) for child in node.children]
-    if any(t is None for t in totals):
+    known = [t for t in totals if t is not None]
+    if len(known) != len(totals):
         return own
-    total = round(sum(totals), 4)
+    total = round(sum(known), 4)
     if own is not None and abs(own - total) > 1e-6:
         relation = "exceed" if total > own else "add up to less than"
         add(

@@ -70,7 +70,10 @@ class LineDict(dict):
     duplicates: list
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: ~10x faster
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
+class _LineLoader(_BaseLoader):
     """safe_load's loader (no Python tags) whose mappings remember their line numbers."""
 
 

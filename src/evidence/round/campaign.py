@@ -255,7 +255,8 @@ class Campaign:
 
 class _Problems:
     def __init__(self, path: Path):
-        self.path, self.items = path, []
+        self.path = path
+        self.items: list[str] = []
 
     def add(self, where: str, reason: str) -> None:
         self.items.append(f"{where}: {reason}")
@@ -433,6 +434,7 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
     groups = _parse_groups(data.get("groups"), units, problems)
 
     problems.raise_if_any()
+    assert start is not None and end is not None  # checked above
     return Campaign(
         id=cid,
         name=name,
@@ -455,11 +457,11 @@ def _parse_groups(raw, units: list[Unit], problems: _Problems) -> list[RankingGr
     fall in exactly one group."""
     groups: list[RankingGroup] = []
     if raw is None:
-        kinds = {u.kind for u in units}
+        present = {u.kind for u in units}
         for code, name, group_kinds in DEFAULT_GROUPS:
-            if kinds & set(group_kinds):
+            if present & set(group_kinds):
                 groups.append(RankingGroup(code, name, list(group_kinds)))
-        if None in kinds:
+        if None in present:
             groups.append(RankingGroup(OTHER_GROUP[0], OTHER_GROUP[1], []))
         return groups
     if not isinstance(raw, list) or not raw:

@@ -180,14 +180,15 @@ def _check_row(campaign: Campaign, raw: dict) -> _Row | None:
     if not criterion:
         raise InputError("criterion: missing")
     node = scorable(campaign, unit, criterion)
-    values = {}
+    values: dict[str, float | None] = {}
     for column in ("self_score", "appraised_score"):
         raw_value = raw.get(column)
         if texts[column] is None:
             values[column] = None
             continue
-        values[column] = parse_score(raw_value if isinstance(raw_value, (int, float)) else texts[column], what=column)
-        check_range(node, values[column], what=column)
+        value = parse_score(raw_value if isinstance(raw_value, (int, float)) else texts[column], what=column)
+        check_range(node, value, what=column)
+        values[column] = value
     if values["self_score"] is None and values["appraised_score"] is None:
         raise InputError("no score: fill self_score or appraised_score")
     if texts["explanation"] and values["self_score"] is None:

@@ -433,8 +433,8 @@ def raise_objection(
     """A unit's objection (kiến nghị) to the appraised score of one criterion."""
     campaign = _load(store, campaign)
     scorable(campaign, unit, criterion)
-    text = _text(text)
-    if not text:
+    objection = _text(text)
+    if not objection:
         raise InputError("an objection needs its content (what the unit asks the council to reconsider)")
     at = now_iso()
     with store.transaction() as conn:
@@ -446,12 +446,20 @@ def raise_objection(
         if current.objection_status == "open":
             raise InputError(f"unit {unit} already has an open objection on criterion {criterion}")
         _event(
-            conn, campaign.id, unit, criterion, "objection", by=_by(by), at=at, value=current.appraised_score, text=text
+            conn,
+            campaign.id,
+            unit,
+            criterion,
+            "objection",
+            by=_by(by),
+            at=at,
+            value=current.appraised_score,
+            text=objection,
         )
         conn.execute(
             "UPDATE scores SET objection = ?, objection_status = 'open', resolution = NULL, updated_at = ?"
             " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-            (text, at, campaign.id, unit, criterion),
+            (objection, at, campaign.id, unit, criterion),
         )
     return get_score(store, campaign.id, unit, criterion)
 
@@ -529,8 +537,8 @@ def record_agreement(
     campaign = _load(store, campaign)
     campaign.unit(unit)
     day = _date(agreed_on)
-    reference = _text(reference)
-    if not reference:
+    cleaned = _text(reference)
+    if not cleaned:
         raise InputError("an agreement needs the reference of the unit's document (e.g. 15/CV-STP)")
     note = _text(note)
     at = now_iso()
@@ -555,14 +563,14 @@ def record_agreement(
             by=_by(by),
             at=at,
             text=note,
-            reference=reference,
+            reference=cleaned,
             event_date=day,
         )
         _ensure_unit_row(conn, campaign.id, unit)
         conn.execute(
             "UPDATE score_units SET agreed_on = ?, agreement_reference = ?, agreement_note = ?,"
             " agreement_event_id = ? WHERE campaign_id = ? AND unit_code = ?",
-            (day, reference, note, event, campaign.id, unit),
+            (day, cleaned, note, event, campaign.id, unit),
         )
     return unit_status(store, campaign.id, unit)
 

@@ -130,14 +130,16 @@ def ranking_text(results) -> str:
     if stats["units"]:
         out.append("\nToàn bộ:" if len(groups) > 1 else "")
         out.extend(_statistics_lines(stats))
-    if data["most_deducted"]:
-        out.append("\nTiêu chí bị trừ điểm nhiều nhất:")
+    deducted = [("", data["most_deducted"])]
+    if len(groups) > 1:
+        deducted = [(f" — {g['name']}", g.get("most_deducted", [])) for g in groups]
+    for label, items in deducted:
+        if not items:
+            continue
+        out.append(f"\nTiêu chí bị trừ điểm nhiều nhất{label}:")
         out.append(
             format_table(
-                [
-                    [d["code"], d["title"][:60], d["units"], points(d["average_deduction"])]
-                    for d in data["most_deducted"][:10]
-                ],
+                [[d["code"], d["title"][:60], d["units"], points(d["average_deduction"])] for d in items[:10]],
                 ["tiêu chí", "nội dung", "số đơn vị", "trừ trung bình"],
             )
         )

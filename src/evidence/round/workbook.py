@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from .campaign import load_campaign
 from .findings import CODE_LABELS, Finding, check
-from .results import Results, UnitResult, compute_results
+from .results import Results, Statistics, UnitResult, compute_results
 from ..store import Store
 from .xlsx import Sheet, write_workbook
 
@@ -58,7 +58,7 @@ def export_scores(
         raise InputError("no such directory for the workbook", path=path.parent)
     results = results or compute_results(store, campaign_id)
     findings = findings if findings is not None else check(store, campaign_id)
-    by_cell: dict[tuple[str, str], list[str]] = {}
+    by_cell: dict[tuple[str | None, str | None], list[str]] = {}
     for finding in findings:
         by_cell.setdefault((finding.unit, finding.criterion), []).append(finding.code)
 
@@ -182,9 +182,10 @@ def _statistics_sheet(results: Results) -> Sheet:
     sheet = Sheet(STATISTICS_SHEET, widths=[34, 60, 14, 16, 16], freeze=f"A{HEADER_ROW + 1}")
     _title_rows(sheet, "THỐNG KÊ KẾT QUẢ", results.name)
     _header(sheet, ["Chỉ tiêu", "Giá trị", "", "", ""])
-    blocks = [(None, results.statistics)]
+    blocks: list[tuple[str | None, Statistics]] = [(None, results.statistics)]
     if len(results.groups) > 1:
-        blocks = [(g.name, g.statistics) for g in results.groups] + [("Toàn bộ các đơn vị", results.statistics)]
+        blocks = [(g.name, g.statistics) for g in results.groups]
+        blocks.append(("Toàn bộ các đơn vị", results.statistics))
     for title, stats in blocks:
         if title:
             sheet.append([(title, "field"), (None, "field")])

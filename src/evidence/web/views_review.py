@@ -28,7 +28,7 @@ def units(ctx: Ctx) -> Response:
 @page(*STAFF)
 def appraise(ctx: Ctx) -> Response:
     campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     value, comment = ctx.form.get("score").strip(), ctx.form.get("comment").strip()
     errors = {}
     if not value:
@@ -66,7 +66,7 @@ def _next_url(ctx: Ctx, campaign, unit, code: str) -> str:
 @page(*STAFF)
 def resolve(ctx: Ctx) -> Response:
     campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     decision, value, reason = ctx.form.get("decision"), ctx.form.get("score").strip(), ctx.form.get("reason").strip()
     errors = {}
     if decision not in ("accept", "reject"):

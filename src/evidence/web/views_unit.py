@@ -56,7 +56,7 @@ def unit_tree(ctx: Ctx) -> Response:
     excluded = campaign.not_applicable_codes(unit)
     rows = []
     totals = {"max": 0.0, "self": 0.0, "appraised": 0.0, "evidence": 0, "leaves": 0, "with_evidence": 0}
-    for criterion in campaign.framework.walk():
+    for criterion in campaign.framework_for(unit).walk():
         applicable = criterion.code not in excluded
         score = scores.get(criterion.code)
         n = counts.get(criterion.code, 0)
@@ -110,7 +110,7 @@ def unit_tree(ctx: Ctx) -> Response:
 
 
 def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) -> dict:
-    criterion = campaign.criterion(criterion_code)
+    criterion = campaign.criterion(criterion_code, unit=unit)
     evidence = services.list_evidence(
         ctx.store, campaign_id=campaign.id, unit_code=unit.code, criterion_code=criterion.code
     )
@@ -176,7 +176,7 @@ def _own_unit(ctx: Ctx):
 @page(*UNIT)
 def upload(ctx: Ctx) -> Response:
     campaign, unit = _own_unit(ctx)
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     files = ctx.form.uploads("files")
     pages = ctx.form.get("pages").strip()
     note = ctx.form.get("note").strip()
@@ -218,7 +218,7 @@ def upload(ctx: Ctx) -> Response:
 def detach(ctx: Ctx) -> Response:
     """The unit takes back one of its files from this criterion (kept in the record's history)."""
     campaign, unit = _own_unit(ctx)
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     evidence_id = evidence_id_param(ctx)
     reason = ctx.form.get("reason").strip()
     url = unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu"
@@ -328,7 +328,7 @@ def _vi_error(message: str) -> str:
 @page(*UNIT)
 def self_score(ctx: Ctx) -> Response:
     campaign, unit = _own_unit(ctx)
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     value, explanation = ctx.form.get("score").strip(), ctx.form.get("explanation").strip()
     values = {"score": value, "explanation": explanation}
     errors = {}
@@ -383,7 +383,7 @@ def submit(ctx: Ctx) -> Response:
 @page(*UNIT)
 def objection(ctx: Ctx) -> Response:
     campaign, unit = _own_unit(ctx)
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     text = ctx.form.get("text").strip()
     errors = {}
     if not text:

@@ -53,8 +53,8 @@ def _ordered(campaign: Campaign, findings: list[Finding]) -> list[Finding]:
     return sorted(
         findings,
         key=lambda f: (
-            unit_pos.get(f.unit, len(unit_pos)),
-            crit_pos.get(f.criterion, len(crit_pos)),
+            unit_pos.get(f.unit or "", len(unit_pos)),
+            crit_pos.get(f.criterion or "", len(crit_pos)),
             f.criterion or "",
             code_pos[f.code],
             f.evidence_id or 0,

@@ -72,7 +72,7 @@ def score_rules(data: RoundData) -> Iterator[Finding]:
                     unit.code,
                     criterion.code,
                     None,
-                    f"Tự chấm {_points(self_score)} điểm ở tiêu chí {criterion.code} nhưng không có tài "
+                    f"Tự chấm {_points(self_score or 0)} điểm ở tiêu chí {criterion.code} nhưng không có tài "
                     "liệu kiểm chứng và không có giải trình. Đề nghị đính kèm tài liệu kiểm chứng hoặc "
                     "ghi rõ giải trình.",
                 )
@@ -264,7 +264,7 @@ def _dates(link: LinkedEvidence, criterion: Criterion, data: RoundData, windows:
             )
         return
     earliest, latest = window
-    rule = describe_due(criterion.due_rule)
+    rule = describe_due(criterion.due_rule or "")
     if latest is not None and issued > latest:
         yield Finding(
             "LATE_ISSUE",
@@ -401,23 +401,25 @@ def survey_rules(data: RoundData) -> Iterator[Finding]:
     if len(data.units) != len(data.campaign.units):
         return  # a check of one unit: survey points are the secretariat's business, not the unit's
     campaign = data.campaign
-    missing: dict[str, list[str]] = {}
-    titles: dict[str, str] = {}
+    missing: dict[tuple[str, str], list[str]] = {}  # (framework, criterion) → unit codes
+    titles: dict[tuple[str, str], str] = {}
     for unit in data.units:
+        framework_id = campaign.framework_for(unit).id
         for criterion in campaign.applicable_leaves(unit):
             if not criterion.is_survey:
                 continue
             score = data.scores.get((unit.code, criterion.code))
             if score is None or score.appraised_score is None:
-                missing.setdefault(criterion.code, []).append(unit.code)
-                titles.setdefault(criterion.code, criterion.title)
+                key = (framework_id, criterion.code)
+                missing.setdefault(key, []).append(unit.code)
+                titles.setdefault(key, criterion.title)
     if not missing:
         return
     total = sum(len(units) for units in missing.values())
     parts = [
-        f"tiêu chí {code} ({titles[code]}): {len(units)} đơn vị"
+        f"tiêu chí {key[1]} ({titles[key]}): {len(units)} đơn vị"
         + (f" ({', '.join(units[:8])}{', …' if len(units) > 8 else ''})" if units else "")
-        for code, units in missing.items()
+        for key, units in missing.items()
     ]
     yield Finding(
         "SURVEY_MISSING",
