@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..round.campaign import Campaign
+from ..round.register import registered
+from ..round.stages import stage_dates
 from ..store import Store
 from ..vn.dates import format_vn_date
 from . import authority, bases
@@ -50,6 +52,38 @@ def lower_first(text: str) -> str:
 
 def issue_date(settings: DocumentSettings) -> date:
     return settings.date("date", None) or date.today()
+
+
+# the stage whose date a document carries by default (round/stages.py: "the dates are what documents are dated by")
+DATED_BY_STAGE = {"minutes": "appraisal", "report": "final", "submission": "final", "announcement": "final"}
+
+
+def document_date(store: Store | None, campaign: Campaign, kind: str) -> date:
+    """The date printed on a document: `documents.<kind>.date`; else the date it was registered with; else the
+    date of the stage it belongs to (minutes: the appraisal meeting; report, submission, announcement: the close
+    of the objection window); else today."""
+    settings = DocumentSettings(campaign, kind)
+    given = settings.date("date", None)
+    if given is not None:
+        return given
+    if store is not None:
+        record = registered(store, campaign.id, kind)
+        if record is not None:
+            return record.issued_on
+        stage = DATED_BY_STAGE.get(kind)
+        dates = stage_dates(store, campaign.id) if stage else {}
+        if stage in dates:
+            return dates[stage]
+    return date.today()
+
+
+def document_number(store: Store | None, campaign: Campaign, kind: str) -> str:
+    """The number in the header: the registered one, else `documents.<kind>.number`, else a blank."""
+    record = registered(store, campaign.id, kind) if store is not None else None
+    if record is not None:
+        head = record.number.split("/", 1)[0]
+        return head.zfill(2) if head.isdigit() and len(head) < 2 else head
+    return DocumentSettings(campaign, kind).number()
 
 
 def place_date_line(place: str, value: date) -> str:
@@ -115,7 +149,7 @@ def common_context(
     org = campaign.organization
     body = authority.issuer(campaign, kind)
     sign = authority.signer(campaign, kind)
-    when = issue_date(settings)
+    when = document_date(store, campaign, kind)
     return {
         "org": {
             "parent": body.parent,
@@ -130,7 +164,7 @@ def common_context(
         },
         "doc": {
             "kind": kind,
-            "number": settings.number(),
+            "number": document_number(store, campaign, kind),
             "symbol": symbol_for(campaign, kind),
             "date": when.isoformat(),
             "date_short": short_date(when),

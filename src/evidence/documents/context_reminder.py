@@ -18,7 +18,7 @@ from ..round.findings import check
 from ..round.findings.model import Finding
 from ..store import Store
 from ..vn.doctypes import type_name
-from .context_common import common_context, issue_date, short_date
+from .context_common import common_context, document_date, short_date
 from .settings import DocumentSettings
 
 REMINDED_SEVERITIES = ("error", "warning")
@@ -125,7 +125,7 @@ def reminder_context(
         draft=draft,
     )
     settings = DocumentSettings(campaign, "reminder")
-    when = issue_date(settings)
+    when = document_date(store, campaign, "reminder")
     deadline = new_deadline(
         campaign, when, settings.date("new_deadline", None), int(settings.get("min_days", MIN_DAYS))
     )

@@ -14,7 +14,7 @@ from ..round.workbook import export_scores
 from ..store import Store
 from ..vn.text import fold
 from . import context_results, context_setup
-from .context_common import DocumentSettings, issue_date, short_date
+from .context_common import document_date, short_date
 from .context_reminder import reminder_contexts
 from .pdf import convert_to_pdf
 from .render import render_docx
@@ -95,8 +95,7 @@ def generate(
 
 def check_ready(store: Store, campaign: Campaign, kind: str) -> None:
     """Refuse (one line) a document dated before the events it records, or stating provisional results."""
-    settings = DocumentSettings(campaign, kind)
-    when = context_results.meeting_date(campaign, store) if kind == "minutes" else issue_date(settings)
+    when = context_results.meeting_date(campaign, store) if kind == "minutes" else document_date(store, campaign, kind)
     floor, event = context_results.earliest_date(store, campaign, kind)
     if floor is not None and when < floor:
         raise InputError(
