@@ -156,20 +156,39 @@ def standing_bases(campaign: Campaign, kind: str) -> list[Ref]:
     ]
 
 
+def index_decisions(campaign: Campaign) -> list[Ref]:
+    """The province's own decision(s) approving its index, one per framework the round uses
+    (`documents.index_decision`: a mapping, or a list in the order of `campaign.frameworks()`); number and date
+    blank when not given, the subject from the framework's name."""
+    raw = (campaign.config.get("documents") or {}).get("index_decision") or []
+    given = raw if isinstance(raw, list) else [raw]
+    if not all(isinstance(item, dict) for item in given):
+        raise InputError("campaign documents.index_decision: expected {number, date, issuer, subject} or a list")
+    names = _framework_names(campaign)
+    count = max(len(names), len(given))
+    return [
+        _index_decision(campaign, given[i] if i < len(given) else {}, names[i] if i < len(names) else "")
+        for i in range(count)
+    ]
+
+
 def index_decision(campaign: Campaign) -> Ref:
-    """The province's own decision approving its index (`documents.index_decision`); blank number and date when
-    the campaign does not give them, subject from the framework."""
-    raw = (campaign.config.get("documents") or {}).get("index_decision") or {}
-    if not isinstance(raw, dict):
-        raise InputError("campaign documents.index_decision: expected {number, date, issuer, subject}")
-    settings = DocumentSettings(campaign, "index_decision")
+    return index_decisions(campaign)[0]
+
+
+def _index_decision(campaign: Campaign, raw: dict, framework_name: str) -> Ref:
     province = authority.province(campaign)
     number = _clean(raw.get("number") or "") or None
-    when = settings.date("date", None) if "date" in raw else None
-    subject = _clean(raw.get("subject") or "") or f"ban hành {_framework_name(campaign)}"
+    when = raw.get("date")
+    if when is not None and not isinstance(when, date):
+        try:
+            when = date.fromisoformat(str(when)[:10])
+        except ValueError:
+            raise InputError(f"campaign documents.index_decision.date: '{when}' is not a date") from None
+    subject = _clean(raw.get("subject") or "") or f"ban hành {framework_name or 'bộ chỉ số đánh giá'}"
     return Ref(
         _clean(raw.get("type") or "Quyết định"),
-        number,
+        number if number is None or "/" in number else f"{number}/QĐ-UBND",
         "QĐ-UBND",
         when,
         _clean(raw.get("issuer") or "") or f"Chủ tịch {province.name}",
@@ -177,12 +196,20 @@ def index_decision(campaign: Campaign) -> Ref:
     )
 
 
-def _framework_name(campaign: Campaign) -> str:
+def framework_title(name: str) -> str:
+    """A framework's name as a document cites it: without the sample marker "(mẫu)", as `Bộ Chỉ số …`."""
+    text = re.sub(r"\s*\(mẫu\)\s*", " ", name, flags=re.IGNORECASE).strip()
+    if text.lower().startswith("chỉ số"):
+        text = "Bộ " + text
+    return text
+
+
+def _framework_names(campaign: Campaign) -> list[str]:
     try:
-        name = campaign.framework.name
-    except Exception:  # a campaign built without a store (tests): the round's name is enough
-        name = campaign.name
-    return name[:1].lower() + name[1:] if name[:2] != name[:2].upper() else name
+        frameworks = campaign.frameworks()
+    except Exception:  # a campaign read without its store (tests): the round's name is enough
+        return [framework_title(campaign.name)]
+    return [framework_title(f.name) for f in frameworks]
 
 
 # ---------------------------------------------------------------------------------- documents of this round

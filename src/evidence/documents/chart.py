@@ -35,7 +35,7 @@ def percentages_chart(
     width, height = int(width_mm / 25.4 * DPI), int(height_mm / 25.4 * DPI)
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    small, tiny = _font(8), _font(6)
+    small, tiny = _font(8), _font(7)
     named = len(labels) <= 60
     left, right, top = int(width * 0.08), int(width * 0.98), int(height * 0.10)
     bottom = int(height * (0.78 if named else 0.86))

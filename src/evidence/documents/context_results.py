@@ -215,11 +215,31 @@ def _deductions(unit: UnitResult) -> list[dict]:
     return out
 
 
-def _unit_summary(unit: UnitResult, label: str) -> str:
-    text = (
-        f"Tự đánh giá {vn_number(unit.self_total)}/{vn_number(unit.max_points)} điểm; {label} thẩm định "
-        f"{vn_number(unit.score)} điểm, đạt {vn_percent(unit.percent)}%, xếp loại {unit.band or 'chưa xếp loại'}."
-    )
+def _survey_codes(campaign: Campaign, unit: UnitResult) -> set[str]:
+    framework = campaign.framework_for(unit.code)
+    return {c.code for c in framework.leaves() if c.is_survey}
+
+
+def _survey_points(unit: UnitResult, survey: set[str]) -> tuple[float, float]:
+    """(points entered, maximum) of the unit's survey criteria: they are not self-scored."""
+    rows = [r for r in unit.criteria if r.applicable and r.code in survey]
+    return sum(r.score or 0 for r in rows), sum(r.max_points for r in rows)
+
+
+def _unit_summary(unit: UnitResult, label: str, survey: set[str]) -> str:
+    got, top = _survey_points(unit, survey)
+    if top:
+        text = (
+            f"Tự đánh giá {vn_number(unit.self_total)}/{vn_number(unit.max_points - top)} điểm các tiêu chí tự chấm; "
+            f"điểm điều tra xã hội học {vn_number(got)}/{vn_number(top)} điểm; {label} thẩm định tổng cộng "
+            f"{vn_number(unit.score)}/{vn_number(unit.max_points)} điểm, đạt {vn_percent(unit.percent)}%, xếp loại "
+            f"{unit.band or 'chưa xếp loại'}."
+        )
+    else:
+        text = (
+            f"Tự đánh giá {vn_number(unit.self_total)}/{vn_number(unit.max_points)} điểm; {label} thẩm định "
+            f"{vn_number(unit.score)} điểm, đạt {vn_percent(unit.percent)}%, xếp loại {unit.band or 'chưa xếp loại'}."
+        )
     if unit.appraised < unit.applicable_criteria:
         text += (
             f" {label} chưa thẩm định {unit.applicable_criteria - unit.appraised}/{unit.applicable_criteria} tiêu "
@@ -312,6 +332,14 @@ def minutes_context(store: Store, campaign: Campaign, *, draft: bool = False) ->
     units, appendix = [], []
     for i, unit in enumerate(ordered, start=1):
         deductions = _deductions(unit)
+        survey = _survey_codes(campaign, unit)
+        survey_fields = {
+            f.code
+            for f in unit.fields
+            if (rows := [r for r in unit.criteria if r.field == f.code and r.applicable])
+            and all(r.code in survey for r in rows)
+        }
+        survey_got, _ = _survey_points(unit, survey)
         in_text = deductions if len(deductions) <= DEDUCTIONS_IN_TEXT else []
         note = ""
         if deductions and not in_text:
@@ -327,10 +355,10 @@ def minutes_context(store: Store, campaign: Campaign, *, draft: bool = False) ->
                 "max": vn_number(unit.max_points),
                 "self": vn_number(unit.self_total),
                 "appraised": vn_number(unit.score),
-                "diff": _signed(unit.score - unit.self_total),
+                "diff": _signed(unit.score - survey_got - unit.self_total),
                 "percent": vn_percent(unit.percent),
                 "band": unit.band or "",
-                "summary": _unit_summary(unit, label),
+                "summary": _unit_summary(unit, label, survey),
                 "deductions": [d["text"] for d in in_text],
                 "note": note,
                 "fields": [
@@ -338,9 +366,9 @@ def minutes_context(store: Store, campaign: Campaign, *, draft: bool = False) ->
                         "code": f.code,
                         "title": f.title,
                         "max": vn_number(f.max_points),
-                        "self": vn_number(f.self_total),
+                        "self": "-" if f.code in survey_fields else vn_number(f.self_total),
                         "appraised": vn_number(f.score),
-                        "diff": _signed(f.score - f.self_total),
+                        "diff": "-" if f.code in survey_fields else _signed(f.score - f.self_total),
                     }
                     for f in unit.fields
                     if f.max_points > 0
@@ -484,7 +512,8 @@ def report_context(store: Store, campaign: Campaign, *, chart: bool = True, draf
     units = results.units
     overall = [f"Tổng số cơ quan, đơn vị được đánh giá: {stats.units}."]
     if units:
-        top, bottom = units[0], units[-1]
+        top = max(units, key=lambda u: u.percent)  # units come group by group: the extremes over all of them
+        bottom = min(units, key=lambda u: u.percent)
         overall.append(
             f"Chỉ số bình quân đạt {vn_percent(stats.mean)}%; cao nhất là {top.name} "
             f"({vn_percent(stats.highest)}%), thấp nhất là {bottom.name} ({vn_percent(stats.lowest)}%); "
@@ -541,7 +570,7 @@ def report_context(store: Store, campaign: Campaign, *, chart: bool = True, draf
         causes.append(
             "Việc theo dõi, cập nhật tài liệu kiểm chứng trong năm của một số cơ quan, đơn vị chưa thường xuyên."
         )
-    names = [u.name for u in units]
+    by_percent = sorted(units, key=lambda u: -u.percent)  # the chart ranks every unit, across groups
     context.update(
         {
             "conduct": settings.lines("conduct", _conduct(store, campaign, results, label)),
@@ -554,9 +583,9 @@ def report_context(store: Store, campaign: Campaign, *, chart: bool = True, draf
             "ranking": _ranking(results, campaign),
             "chart": Image(
                 percentages_chart(
-                    names,
-                    [u.percent for u in units],
-                    [u.band or "" for u in units],
+                    [u.name for u in by_percent],
+                    [u.percent for u in by_percent],
+                    [u.band or "" for u in by_percent],
                     [b.name for b in campaign.bands],
                     height_mm=100,
                 ),
@@ -653,7 +682,7 @@ def announcement_context(store: Store, campaign: Campaign, *, draft: bool = Fals
         store, campaign, "submission", f"đề nghị phê duyệt và công bố kết quả {lower_first(campaign.name)}"
     )
     refs = (
-        bases.standing_bases(campaign, "announcement") + [bases.index_decision(campaign)] + [plan_ref(campaign, store)]
+        bases.standing_bases(campaign, "announcement") + bases.index_decisions(campaign) + [plan_ref(campaign, store)]
     )
     context.update(
         {

@@ -89,7 +89,7 @@ def plan_context(store: Store | None, campaign: Campaign, *, draft: bool = False
         label = UNIT_KIND_LABELS.get(unit.kind or "", unit.kind or "")
         if label and label not in kinds:
             kinds.append(label)
-    refs = bases.standing_bases(campaign, "plan") + [bases.index_decision(campaign)]
+    refs = bases.standing_bases(campaign, "plan") + bases.index_decisions(campaign)
     context.update(
         {
             "legal_bases": _end_bases(bases.basis_lines(refs, settings.lines("legal_bases", []))),
@@ -111,7 +111,7 @@ def plan_context(store: Store | None, campaign: Campaign, *, draft: bool = False
             ),
             "scope": {"unit_count": len(campaign.units), "kinds_text": ", ".join(kinds) or "các cơ quan, đơn vị"},
             "framework": {
-                "name": settings.text("framework_name", framework.name),
+                "name": settings.text("framework_name", bases.framework_title(framework.name)),
                 "field_count": len(framework.criteria),
                 "criterion_count": len(framework.leaves()),
                 "max_points": _fmt_points(framework.total_points),
@@ -205,7 +205,7 @@ def decision_context(store: Store | None, campaign: Campaign, *, draft: bool = F
         draft=draft,
     )
     settings = DocumentSettings(campaign, "decision")
-    refs = bases.standing_bases(campaign, "decision") + [bases.index_decision(campaign)] + [plan_ref(campaign, store)]
+    refs = bases.standing_bases(campaign, "decision") + bases.index_decisions(campaign) + [plan_ref(campaign, store)]
     standing, head = context["org"]["standing"], context["org"]["standing_head"]
     level = authority.province_level(campaign)
     support = (

@@ -28,6 +28,7 @@ from .lint import required_parts
 from .metrics import longest_line_mm
 from .tags import tag_problems
 
+STT_MIN_TWIPS = int(12 * 56.6929)  # 12 mm: "STT" in 10 pt bold with the cell margins
 _PLAIN = (str, int, float, bool, date, datetime, dict, list, tuple, Markup, type(None))
 
 
@@ -273,8 +274,12 @@ def _fit_table_grids(document) -> None:
         target = int(tbl_w.get(qn("w:w"))) if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa" else sum(widths)
         if len(columns) == len(cells) and abs(sum(widths) - target) < 20:
             continue
-        scale = target / sum(widths)
-        widths = [int(w * scale) for w in widths]
+        # an STT column keeps room for "STT" on one line (≈ 12 mm); the other columns share the rest
+        head = "".join(t.text or "" for t in cells[0].iter(qn("w:t"))).strip()
+        first = max(widths[0], STT_MIN_TWIPS) if head == "STT" and len(widths) > 2 else 0
+        rest = widths[1:] if first else widths
+        scale = (target - first) / sum(rest)
+        widths = ([first] if first else []) + [int(w * scale) for w in rest]
         for column in columns:
             grid.remove(column)
         for width in widths:

@@ -478,12 +478,12 @@ def build_minutes(w: Writer) -> None:
     w.table(
         [
             ("STT", 14, "{{ row.no }}"),
-            ("Cơ quan, đơn vị", 55, "{{ row.name }}|left"),
+            ("Cơ quan, đơn vị", 50, "{{ row.name }}|left"),
             ("Tự đánh giá", 20, "{{ row.self }}"),
             ("Thẩm định", 20, "{{ row.appraised }}"),
-            ("Tối đa", 17, "{{ row.max }}"),
+            ("Tối đa", 15, "{{ row.max }}"),
             ("Chỉ số (%)", 19, "{{ row.percent }}"),
-            ("Xếp loại", 20, "{{ row.band }}"),
+            ("Xếp loại", 27, "{{ row.band }}"),
         ],
         "final",
     )
@@ -535,11 +535,11 @@ def build_report(w: Writer) -> None:
     w.table(
         [
             ("Hạng", 15, "{{ row.rank }}"),
-            ("Cơ quan, đơn vị", 68, "{{ row.name }}|left"),
+            ("Cơ quan, đơn vị", 64, "{{ row.name }}|left"),
             ("Điểm đạt", 20, "{{ row.appraised }}"),
-            ("Tối đa", 19, "{{ row.max }}"),
+            ("Tối đa", 18, "{{ row.max }}"),
             ("Chỉ số (%)", 21, "{{ row.percent }}"),
-            ("Xếp loại", 22, "{{ row.band }}"),
+            ("Xếp loại", 27, "{{ row.band }}"),
         ],
         "g.rows",
     )
@@ -697,11 +697,11 @@ def build_announcement(w: Writer) -> None:
     w.table(
         [
             ("Hạng", 15, "{{ row.rank }}"),
-            ("Cơ quan, đơn vị", 68, "{{ row.name }}|left"),
+            ("Cơ quan, đơn vị", 64, "{{ row.name }}|left"),
             ("Điểm đạt", 20, "{{ row.appraised }}"),
-            ("Tối đa", 19, "{{ row.max }}"),
+            ("Tối đa", 18, "{{ row.max }}"),
             ("Chỉ số (%)", 21, "{{ row.percent }}"),
-            ("Xếp loại", 22, "{{ row.band }}"),
+            ("Xếp loại", 27, "{{ row.band }}"),
         ],
         "g.rows",
     )
