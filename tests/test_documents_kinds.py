@@ -200,3 +200,24 @@ def test_lint_never_crashes_and_checks_kind_parts(store, campaign, tmp_path, cli
     result = cli("documents", "lint", str(damaged), str(stripped))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "damaged.docx" in result.output and "page.section" in result.output
+
+
+def test_an_anti_corruption_round_has_the_inspectorate_and_a_working_group(store, tmp_path, campaign_file):
+    from conftest import small_framework
+
+    from evidence.frameworks.model import save_framework
+    from evidence.round.campaign import create_campaign
+
+    text = campaign_file.read_text(encoding="utf-8")
+    text = text.replace("issuer: SỞ NỘI VỤ", "issuer: THANH TRA TỈNH").replace("issuer_short: SNV", "issuer_short: TTT")
+    text += "documents:\n  index: pctn\n  drafting_unit: PCTN\n"
+    campaign_file.write_text(text, encoding="utf-8")
+    save_framework(store, small_framework())
+    campaign = create_campaign(store, campaign_file)
+    [path] = generate(store, campaign.id, "decision", out=tmp_path)
+    decision = _text(path)
+    assert "Thành lập Tổ công tác" in decision and "Tổ trưởng" in decision
+    assert "Theo đề nghị của Chánh Thanh tra tỉnh tại Tờ trình số" in decision
+    assert "Thanh tra tỉnh là cơ quan thường trực của Tổ công tác" in decision
+    assert "Tổ giúp việc" not in decision and "1187/QĐ-BNV" not in decision  # the PAR scheme is not its basis
+    assert lint_docx(path) == []
