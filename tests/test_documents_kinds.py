@@ -221,3 +221,19 @@ def test_an_anti_corruption_round_has_the_inspectorate_and_a_working_group(store
     assert "Thanh tra tỉnh là cơ quan thường trực của Tổ công tác" in decision
     assert "Tổ giúp việc" not in decision and "1187/QĐ-BNV" not in decision  # the PAR scheme is not its basis
     assert lint_docx(path) == []
+
+
+def test_a_rendered_document_that_lost_parts_is_not_written(store, campaign, tmp_path):
+    """The second line of defence behind the tag check: what a swallowed tag removes is found after rendering."""
+    from evidence.documents.lint import required_parts
+
+    [path] = generate(store, campaign.id, "decision", out=tmp_path)
+    document = docx.Document(str(path))
+    assert required_parts(document, "decision") == []
+    body = document.element.body
+    body.remove(document.tables[-1]._tbl)  # the signature block with Nơi nhận
+    body.remove(body[-1])  # the section properties
+    assert required_parts(document, "decision") == [
+        "its section properties (page size, margins, page numbers)",
+        "the signature block",
+    ]
