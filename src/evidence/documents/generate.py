@@ -109,6 +109,15 @@ def check_ready(store: Store, campaign: Campaign, kind: str) -> None:
             raise InputError(f"the results are provisional: {reasons[0]}{more}; pass --draft for a marked draft")
 
 
+def why_draft(store: Store, campaign_id: str, kind: str) -> str | None:
+    """Why `kind` can only be a marked draft now (one line), or None when the round allows the final document."""
+    try:
+        check_ready(store, load_campaign(store, campaign_id), kind)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
 def _targets(out: Path | str | None, names: list[str]) -> list[Path]:
     if out is None:
         return [Path.cwd() / name for name in names]
@@ -141,13 +150,7 @@ def generate_all(
     paths: list[Path] = []
     campaign = load_campaign(store, campaign_id)
     for kind in KINDS:
-        as_draft = draft
-        if as_draft is None:
-            try:
-                check_ready(store, campaign, kind)
-                as_draft = False
-            except InputError:
-                as_draft = True
+        as_draft = draft if draft is not None else why_draft(store, campaign.id, kind) is not None
         paths.extend(
             generate(store, campaign_id, kind, out=Path(out_dir), templates=templates, pdf=pdf, draft=as_draft)
         )
