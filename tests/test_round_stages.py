@@ -62,6 +62,10 @@ def test_final_is_refused_while_results_are_provisional(store, campaign):
     assert not compute_results(store, C).provisional
     advance(store, C, "final", on=date(2026, 1, 25))
     assert current_stage(store, C) == "final"
+    with pytest.raises(InputError, match="is final since 2026-01-25"):
+        appraise(store, C, "STP", "1.1", 0)
+    with pytest.raises(InputError, match="is final"):
+        set_self_score(store, C, "BLV", "1.1", 0)
 
 
 def test_ranking_groups_by_kind_rank_within_each_group(store, campaign):
@@ -175,3 +179,43 @@ def test_a_group_may_be_scored_on_its_own_framework(store, tmp_path):
     assert [(g.framework, g.max_points) for g in results.groups] == [("mini", 20), ("mini-xa", 10)]
     blanks = {(f.unit, f.criterion) for f in check(store, cid) if f.code == "BLANK_SELF_SCORE"}
     assert ("DTR", "1.2") in blanks and ("DTR", "2.1") not in blanks and ("STP", "2.2") not in blanks
+
+
+def test_a_stored_campaign_created_under_older_rules_still_loads(store, campaign, tmp_path):
+    """A 2026 campaign stored before the two-level rules (a district, a kind of another name) loads and ranks."""
+    import json as _json
+
+    config = _json.loads(store.db.execute("SELECT config FROM campaigns WHERE id = ?", (C,)).fetchone()[0])
+    config["year"] = 2026
+    config["units"].append({"code": "XYZ", "name": "Đơn vị khác", "kind": "province"})
+    config["units"].append({"code": "NOK", "name": "Đơn vị chưa phân loại"})
+    with store.transaction() as conn:
+        conn.execute("UPDATE campaigns SET config = ? WHERE id = ?", (_json.dumps(config, ensure_ascii=False), C))
+        for position, code in ((3, "XYZ"), (4, "NOK")):
+            conn.execute(
+                "INSERT INTO units(campaign_id, code, name, kind, not_applicable, position) VALUES (?, ?, ?, NULL, '[]', ?)",
+                (C, code, code, position),
+            )
+    loaded = load_campaign(store, C)
+    assert [(g.code, g.kinds) for g in loaded.groups] == [
+        ("so-nganh", ["department"]),
+        ("huyen", ["district"]),
+        ("khac", ["province"]),
+    ]
+    assert loaded.group_of("XYZ").code == "khac" and loaded.group_of("NOK").code == "khac"
+    assert [g.code for g in compute_results(store, C).groups] == ["so-nganh", "huyen", "khac"]
+
+
+def test_document_dates_follow_the_stages(store, campaign):
+    from evidence.round.stages import check_document_date, document_dates
+
+    with pytest.raises(InputError, match="a minutes records the appraisal stage, which campaign 'test-2025' has not"):
+        check_document_date(store, C, "minutes", date(2026, 1, 10))
+    advance(store, C, "self_assessment_closed", on=date(2025, 12, 20))
+    advance(store, C, "appraisal", on=date(2026, 1, 10))
+    dates = document_dates(store, C)
+    assert dates["minutes"] == {"earliest": date(2026, 1, 10), "default": date(2026, 1, 10)}
+    assert dates["report"]["default"] is None and dates["plan"]["earliest"] == date(2024, 12, 16)
+    check_document_date(store, C, "minutes", date(2026, 1, 10))
+    with pytest.raises(InputError, match="before the appraisal stage .2026-01-10. that a minutes records"):
+        check_document_date(store, C, "minutes", date(2026, 1, 9))

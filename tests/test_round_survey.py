@@ -154,3 +154,12 @@ def test_survey_import_xlsx_and_cli(store, survey_campaign, tmp_path, cli):
 def test_appraising_a_survey_criterion_directly_is_allowed(store, survey_campaign):
     appraise(store, C, "XDL", "3.1", 2)
     assert compute_results(store, C).unit("XDL").survey_missing == ["3.2"]
+
+
+def test_score_import_refuses_self_scores_on_survey_criteria(store, survey_campaign, tmp_path):
+    from evidence.round.score_import import import_scores
+
+    path = write_csv(tmp_path, "unit,criterion,self_score,appraised_score\nSTP,3.1,4,\nSTP,3.2,,1.5\n", "scores.csv")
+    report = import_scores(store, C, path)
+    assert [e["row"] for e in report.errors] == [2] and "sociological survey" in report.errors[0]["error"]
+    assert current_scores(store, C)[("STP", "3.2")].appraised_score == 1.5  # a survey point, as appraised

@@ -24,7 +24,7 @@ KINDS = ("plan", "decision", "reminder", "minutes", "report", "submission", "ann
 @click.option("--subject", help="Its subject (trích yếu), as cited after 'về' (default: from the campaign).")
 @click.option("--signer", help="Who signed it.")
 @click.option("--list", "show_list", is_flag=True, help="List the registered documents instead.")
-@click.option("--by", help="Who registers it (default: $EVIDENCE_USER or the login name).")
+@click.option("--by", help="Who registers it (default: the login name).")
 @json_option
 @pass_app
 def register_cmd(

@@ -155,7 +155,7 @@ def campaign_show(app: AppContext, campaign_id: str | None, as_json: bool) -> No
 @click.argument("campaign_id", metavar="CAMPAIGN")
 @click.argument("stage", required=False, metavar="STAGE")
 @click.option("--date", "on", metavar="DATE", help="The day the stage began (YYYY-MM-DD or DD/MM/YYYY; default today).")
-@click.option("--by", help="Who moves the campaign (default: $EVIDENCE_USER or the login name).")
+@click.option("--by", help="Who moves the campaign (default: the login name).")
 @json_option
 @pass_app
 def campaign_stage(app: AppContext, campaign_id: str, stage: str | None, on: str | None, by, as_json: bool) -> None:

@@ -20,7 +20,7 @@ def survey() -> None:
 @survey.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @campaign_option
-@click.option("--by", help="Who imports (default: $EVIDENCE_USER or the login name).")
+@click.option("--by", help="Who imports (default: the login name).")
 @json_option
 @pass_app
 def survey_import(app: AppContext, file, campaign_id, by, as_json):

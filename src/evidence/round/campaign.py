@@ -108,6 +108,8 @@ class Campaign:
     store: Store | None = field(default=None, repr=False, compare=False)
     _excluded: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
     _frameworks: dict[str, Framework] = field(default_factory=dict, repr=False, compare=False)
+    _codes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _units_by_code: dict[str, Unit] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def framework(self) -> Framework:
@@ -118,11 +120,20 @@ class Campaign:
 
     def group_of(self, unit_code: str) -> RankingGroup:
         """The ranking group of a unit (by its kind)."""
-        unit = self.unit(unit_code)
+        unit = self._unit_index().get(unit_code) or self.unit(unit_code)
         for group in self.groups:
-            if unit.kind in group.kinds or (unit.kind is None and not group.kinds):
+            if unit.kind in group.kinds:
+                return group
+        for group in self.groups:
+            if unit.kind is None and group.code == OTHER_GROUP[0]:
                 return group
         raise NotFound(f"unit '{unit_code}' (kind {unit.kind}) is in no ranking group of campaign '{self.id}'")
+
+    def _unit_index(self) -> dict[str, Unit]:
+        if len(self._units_by_code) != len(self.units):
+            self._units_by_code.clear()
+            self._units_by_code.update({u.code: u for u in self.units})
+        return self._units_by_code
 
     def group(self, code: str) -> RankingGroup:
         for group in self.groups:
@@ -195,7 +206,11 @@ class Campaign:
         return self._excluded[unit.code]
 
     def is_applicable(self, unit: Unit, code: str) -> bool:
-        return code in self.framework_for(unit).by_code and code not in self.not_applicable_codes(unit)
+        framework = self.framework_for(unit)
+        codes = self._codes.get(framework.id)
+        if codes is None:  # by_code walks the tree: once per framework, not once per call
+            codes = self._codes[framework.id] = frozenset(framework.by_code)
+        return code in codes and code not in self.not_applicable_codes(unit)
 
     def applicable_leaves(self, unit: Unit) -> list[Criterion]:
         excluded = self.not_applicable_codes(unit)
@@ -297,8 +312,9 @@ def read_campaign_yaml(path: Path) -> dict:
     return data
 
 
-def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campaign:
-    """Validate a campaign mapping; every problem is collected and reported with its key."""
+def parse_campaign(data: dict, path: Path, framework: Framework | None, *, stored: bool = False) -> Campaign:
+    """Validate a campaign mapping; every problem is collected and reported with its key. `stored`: a campaign read
+    back from the store, created under earlier rules (unit kinds are not checked again)."""
     problems = _Problems(path)
     cid = _text(data.get("id"))
     if not ID_PATTERN.match(cid):
@@ -385,7 +401,9 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
                     where, f"not_applicable: unknown criterion '{code_na}'; " + did_you_mean(code_na, list(known_codes))
                 )
         kind = _text(item.get("kind")).lower() or None
-        if kind in PAST_UNIT_KINDS and isinstance(year, int) and year > LAST_YEAR_WITH_DISTRICTS:
+        if stored:
+            pass
+        elif kind in PAST_UNIT_KINDS and isinstance(year, int) and year > LAST_YEAR_WITH_DISTRICTS:
             problems.add(
                 where,
                 f"unit '{code}': kind 'district' only exists in rounds up to {LAST_YEAR_WITH_DISTRICTS} (since"
@@ -461,8 +479,10 @@ def _parse_groups(raw, units: list[Unit], problems: _Problems) -> list[RankingGr
         for code, name, group_kinds in DEFAULT_GROUPS:
             if present & set(group_kinds):
                 groups.append(RankingGroup(code, name, list(group_kinds)))
-        if None in present:
-            groups.append(RankingGroup(OTHER_GROUP[0], OTHER_GROUP[1], []))
+        covered = {kind for group in groups for kind in group.kinds}
+        others = sorted(str(kind) for kind in present - covered if kind is not None)
+        if others or None in present:  # units without a kind (or, in a stored campaign, of another kind)
+            groups.append(RankingGroup(OTHER_GROUP[0], OTHER_GROUP[1], others))
         return groups
     if not isinstance(raw, list) or not raw:
         problems.add("groups", "expected a list of {code, name, kinds}")
@@ -573,7 +593,7 @@ def load_campaign(store: Store, campaign_id: str) -> Campaign:
         raise NotFound(f"unknown campaign '{campaign_id}'; {hint}")
     config = json.loads(row["config"])
     framework = load_framework(store, row["framework_id"])
-    campaign = parse_campaign(config, Path(f"campaign {campaign_id}"), None)  # validated when created
+    campaign = parse_campaign(config, Path(f"campaign {campaign_id}"), None, stored=True)  # validated when created
     campaign.created_at = row["created_at"]
     campaign.store = store
     campaign.__dict__["framework"] = framework  # already loaded

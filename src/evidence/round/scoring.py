@@ -9,7 +9,9 @@ Rules enforced here, each refused with a one-line `InputError`:
 - once a unit has submitted its self-assessment, its self-scores are locked until the secretariat reopens it;
 - an objection needs an appraised score and no other open objection on the criterion; resolving one needs an open
   objection, and either a new score (accepted) or a reason (rejected);
-- a written agreement needs appraised scores and no open objection.
+- a written agreement needs appraised scores and no open objection;
+- once the campaign is at stage `final` (results approved), scores, objections, submissions and reopenings are
+  refused (a written agreement may still be recorded).
 """
 
 from __future__ import annotations
@@ -314,6 +316,17 @@ def _ensure_unit_row(conn, campaign_id: str, unit: str) -> None:
     conn.execute("INSERT OR IGNORE INTO score_units(campaign_id, unit_code) VALUES (?, ?)", (campaign_id, unit))
 
 
+def _refuse_when_final(store: Store, campaign: Campaign) -> None:
+    """Once the results are approved (stage `final`), scores, objections and submissions no longer change."""
+    row = store.db.execute(
+        "SELECT stage_date FROM campaign_stages WHERE campaign_id = ? AND stage = 'final'", (campaign.id,)
+    ).fetchone()
+    if row:
+        raise InputError(
+            f"campaign '{campaign.id}' is final since {row[0]} (results approved); scores can no longer change"
+        )
+
+
 def _load(store: Store, campaign: Campaign | str) -> Campaign:
     return campaign if isinstance(campaign, Campaign) else load_campaign(store, campaign)
 
@@ -339,6 +352,7 @@ def set_self_score(
     """The unit's own score with its explanation (giải trình). Refused once the self-assessment is submitted.
     `explanation=None` keeps the current explanation; `""` clears it."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     node = scorable(campaign, unit, criterion)
     if node.is_survey:
         raise InputError(
@@ -392,6 +406,7 @@ def appraise(
 ) -> Score:
     """The council's appraised score (điểm thẩm định) with its comment (`None` keeps the current comment)."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     node = scorable(campaign, unit, criterion)
     value = parse_score(score, what="appraised score")
     check_range(node, value, what="appraised score")
@@ -432,6 +447,7 @@ def raise_objection(
 ) -> Score:
     """A unit's objection (kiến nghị) to the appraised score of one criterion."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     scorable(campaign, unit, criterion)
     objection = _text(text)
     if not objection:
@@ -478,6 +494,7 @@ def resolve_objection(
     """The council's decision on an open objection: accepted with a new appraised score, or rejected with a
     reason. Accepting records the new score as the appraised score."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     node = scorable(campaign, unit, criterion)
     reason = _text(reason)
     value = None
@@ -579,6 +596,7 @@ def submit_self_assessment(store: Store, campaign: Campaign | str, unit: str, by
     """Lock the unit's self-scores (the unit has sent its self-assessment). Blank scores are allowed here and
     reported by `check` as BLANK_SELF_SCORE."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     campaign.unit(unit)
     at = now_iso()
     with store.transaction() as conn:
@@ -600,6 +618,7 @@ def reopen_self_assessment(
 ) -> UnitStatus:
     """Unlock a submitted self-assessment (the secretariat's decision), so the unit can correct its scores."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     campaign.unit(unit)
     at = now_iso()
     with store.transaction() as conn:

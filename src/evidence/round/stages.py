@@ -123,3 +123,40 @@ def stages_json(store: Store, campaign_id: str) -> dict:
         "provisional": bool(reasons),
         "provisional_reasons": reasons,
     }
+
+
+# The stage whose date a document of each kind records (its earliest possible date and its default date).
+DOCUMENT_STAGE = {
+    "plan": "collection",
+    "decision": "collection",
+    "reminder": "collection",
+    "minutes": "appraisal",
+    "report": "final",
+    "submission": "final",
+    "announcement": "final",
+}
+
+
+def document_dates(store: Store, campaign_id: str) -> dict[str, dict[str, date | None]]:
+    """Per document kind: `earliest`, the date of the stage it records (a document dated before it would report
+    events that have not happened: the minutes before the meeting, the report before the objection window closed),
+    and `default`, the date to print when none is given — the stage date, or None while that stage is not reached."""
+    dates = stage_dates(store, campaign_id)
+    return {kind: {"earliest": dates.get(stage), "default": dates.get(stage)} for kind, stage in DOCUMENT_STAGE.items()}
+
+
+def check_document_date(store: Store, campaign_id: str, kind: str, on: date) -> None:
+    """Refuse (one line) a date earlier than the events a document of this kind records."""
+    if kind not in DOCUMENT_STAGE:
+        return
+    stage = DOCUMENT_STAGE[kind]
+    earliest = stage_dates(store, campaign_id).get(stage)
+    if stage != "collection" and earliest is None:
+        raise InputError(
+            f"a {kind} records the {stage} stage, which campaign '{campaign_id}' has not reached"
+            f" (`evidence campaign stage {campaign_id} …`)"
+        )
+    if earliest is not None and on < earliest:
+        raise InputError(
+            f"--date {on.isoformat()} is before the {stage} stage ({earliest.isoformat()}) that a {kind} records"
+        )

@@ -113,9 +113,23 @@ class RoundData:
 
     def criteria_for(self, unit_code: str) -> dict[str, Criterion]:
         """The criteria of the framework the unit is scored on (its group's, else the campaign's)."""
-        if unit_code not in {u.code for u in self.campaign.units}:
-            return self.criteria
-        return self.campaign.framework_for(unit_code).by_code
+        cached = self._criteria_by_unit.get(unit_code)
+        if cached is None:
+            if unit_code in self._unit_codes:
+                framework = self.campaign.framework_for(unit_code)
+                cached = self.criteria if framework.id == self.campaign.framework_id else framework.by_code
+            else:
+                cached = self.criteria
+            self._criteria_by_unit[unit_code] = cached
+        return cached
+
+    @cached_property
+    def _unit_codes(self) -> frozenset[str]:
+        return frozenset(u.code for u in self.campaign.units)
+
+    @cached_property
+    def _criteria_by_unit(self) -> dict[str, dict[str, Criterion]]:
+        return {}
 
     def field_of(self, unit_code: str) -> dict[str, str]:
         """Criterion code -> the code of its field (top-level criterion), in the unit's framework."""
