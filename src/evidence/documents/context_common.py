@@ -10,7 +10,7 @@ from datetime import date
 
 from ..round.campaign import Campaign
 from ..round.register import registered
-from ..round.stages import stage_dates
+from ..round.stages import DOCUMENT_STAGE, stage_dates
 from ..store import Store
 from ..vn.dates import format_vn_date
 from . import authority, bases
@@ -54,10 +54,6 @@ def issue_date(settings: DocumentSettings) -> date:
     return settings.date("date", None) or date.today()
 
 
-# the stage whose date a document carries by default (round/stages.py: "the dates are what documents are dated by")
-DATED_BY_STAGE = {"minutes": "appraisal", "report": "final", "submission": "final", "announcement": "final"}
-
-
 def document_date(store: Store | None, campaign: Campaign, kind: str) -> date:
     """The date printed on a document: `documents.<kind>.date`; else the date it was registered with; else the
     date of the stage it belongs to (minutes: the appraisal meeting; report, submission, announcement: the close
@@ -70,8 +66,8 @@ def document_date(store: Store | None, campaign: Campaign, kind: str) -> date:
         record = registered(store, campaign.id, kind)
         if record is not None:
             return record.issued_on
-        stage = DATED_BY_STAGE.get(kind)
-        dates = stage_dates(store, campaign.id) if stage else {}
+        stage = DOCUMENT_STAGE.get(kind)  # the stage whose date the document carries (round/stages.py)
+        dates = stage_dates(store, campaign.id) if stage and stage != "collection" else {}
         if stage in dates:
             return dates[stage]
     return date.today()
