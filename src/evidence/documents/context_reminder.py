@@ -18,7 +18,7 @@ from ..round.findings import check
 from ..round.findings.model import Finding
 from ..store import Store
 from ..vn.doctypes import type_name
-from .context_common import common_context, document_date, short_date
+from .context_common import common_context, council_label, document_date, short_date
 from .settings import DocumentSettings
 
 REMINDED_SEVERITIES = ("error", "warning")
@@ -147,6 +147,7 @@ def reminder_context(
             "checked_on": short_date(when),
             "new_deadline": short_date(deadline),
             "deadline_note": "theo thời hạn tại Kế hoạch" if planned == deadline else "",
+            "council": council_label(campaign)["label"],
             "items_count": len(items),
             "items": items,
         }

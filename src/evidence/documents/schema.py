@@ -96,6 +96,7 @@ SCHEMA: dict[str, dict] = {
         "checked_on": ANY,
         "new_deadline": ANY,
         "deadline_note": ANY,
+        "council": ANY,
         "items_count": ANY,
         "items": [{"no": ANY, "criterion": ANY, "title": ANY, "problems": ANY}],
     },

@@ -422,7 +422,7 @@ def build_reminder(w: Writer) -> None:
     w.p(
         "Đề nghị {{ unit.name }} khẩn trương bổ sung, hoàn thiện hồ sơ đối với các nội dung nêu trên và gửi về "
         "{{ org.issuer_name }} trước ngày {{ new_deadline }}{% if deadline_note %} ({{ deadline_note }}){% endif %}. "
-        "Quá thời hạn trên, Hội đồng thẩm định sẽ thẩm định trên cơ sở hồ sơ hiện có./."
+        "Quá thời hạn trên, {{ council }} sẽ thẩm định trên cơ sở hồ sơ hiện có./."
     )
     w.signature()
 
