@@ -22,7 +22,7 @@ from ..yamlfile import load_yaml_file
 from . import authority
 from .settings import KIND_SYMBOL, DocumentSettings
 
-from ..round.register import registered
+from ..round.register import default_issuer, registered
 
 BASES_FILE = Path(__file__).with_name("legal_bases.yaml")
 BLANK_NUMBER = "\u00a0" * 8  # a gap for the number, written by hand at signing
@@ -235,7 +235,8 @@ def issued(store: Store | None, campaign: Campaign, kind: str, subject: str = ""
             _pad_full(number) if "/" in number else f"{_pad(number)}/{symbol}",
             symbol,
             record.issued_on,
-            _clean(record.issuer) or body.name,
+            # the register's generic default gives way to who issues the kind here (the Chairman for the council)
+            body.name if record.issuer in ("", default_issuer(campaign, kind)) else _clean(record.issuer),
             _clean(record.subject) or subject,
         )
     settings = DocumentSettings(campaign, kind)
