@@ -253,6 +253,23 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        6,
+        "web: server-side sessions (the cookie carries only a random id; ending a session deletes its row)",
+        """
+        CREATE TABLE web_sessions (
+            id_hash    TEXT PRIMARY KEY,       -- sha256 of the cookie's random id (the id itself is never stored)
+            user_name  TEXT,                   -- NULL: not signed in yet (the login form's CSRF token)
+            data       TEXT NOT NULL,          -- JSON: csrf token, messages for the next page
+            created_at REAL NOT NULL,          -- unix seconds; the absolute timeout counts from here
+            last_seen  REAL NOT NULL,          -- the idle timeout counts from here
+            client     TEXT,                   -- address and browser, shown to the secretariat
+            user_agent TEXT
+        );
+        CREATE INDEX web_sessions_by_user ON web_sessions(user_name);
+        CREATE INDEX web_sessions_by_last_seen ON web_sessions(last_seen);
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
