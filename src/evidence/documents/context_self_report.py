@@ -201,13 +201,13 @@ def _submitted_on(store: Store, campaign: Campaign, unit: Unit) -> date | None:
         return None
 
 
-def self_report_context(store: Store, campaign: Campaign, unit_code: str) -> dict:
+def self_report_context(store: Store, campaign: Campaign, unit_code: str, *, draft: bool = False) -> dict:
     unit = campaign.unit(unit_code)
     entry = unit_entry(campaign, unit.code)
     block = _block(entry, unit.code)
     settings = DocumentSettings(campaign, KIND)
     org = campaign.organization
-    context = common_context(campaign, "report")  # campaign, refs: the unit cites the plan like every kind
+    context = common_context(campaign, "report", draft=draft)  # campaign, refs: the unit cites the plan like every kind
     standing = settings.text("addressee", "") or context["org"].get("standing") or context["org"]["issuer_name"]
     plan = registered(store, campaign.id, "plan")  # cited in full once its number and date are registered
     if plan is not None:

@@ -160,8 +160,13 @@ def unit_dossier(store: Store, campaign_id: str, unit: str, out_dir: Path) -> Pa
     return build_dossier(store, campaign_id, unit, out_dir / dossier_name(campaign, campaign.unit(unit)))
 
 
-def generate_document(store: Store, campaign_id: str, kind: str, out_dir: Path, *, pdf: bool) -> list[Path]:
-    return documents_generate.generate(store, campaign_id, kind, out=out_dir, pdf=pdf)
+def generate_document(
+    store: Store, campaign_id: str, kind: str, out_dir: Path, *, pdf: bool
+) -> tuple[list[Path], bool]:
+    """The document(s) of `kind`; a kind the round does not allow yet (provisional results, a date before the
+    events it records) is written as a marked draft (DỰ THẢO). Returns (paths, draft)."""
+    draft = documents_generate.why_draft(store, campaign_id, kind) is not None
+    return documents_generate.generate(store, campaign_id, kind, out=out_dir, pdf=pdf, draft=draft), draft
 
 
 def export_workbook(store: Store, campaign_id: str, path: Path) -> Path:
