@@ -15,6 +15,7 @@ from ..round.scoring import Score, current_scores
 from ..store import Store
 from ..vn.doctypes import type_name
 from ..vn.text import nfc, squash_spaces
+from .bases import BLANK_NUMBER
 from .context_common import lower_first, sentence_name, short_date
 
 SURVEY = "survey"
@@ -102,16 +103,17 @@ def _subject(summary: str) -> str:
 
 def citation(meta: dict, filename: str) -> str:
     """`Kế hoạch số 15/KH-SYT ngày 20/01/2026 của Sở Y tế về cải cách hành chính năm 2026`; what is unknown is
-    left out, a blank number is shown as `số …/KH-SYT`, a document with neither type nor number by its file name."""
+    left out, a blank number is a gap of no-break spaces (`số        /KH-SYT`), a document with neither type nor
+    number is named by its file (`Tài liệu (tệp scan-01.pdf)`)."""
     code = meta.get("type_code")
     name = meta.get("type_name") or (type_name(code) if code else None)
     number = (meta.get("number") or "").strip()
     if not name and not number:
-        head = f"Tài liệu «{nfc(filename)}»"
+        head = f"Tài liệu (tệp {nfc(filename)})"
     else:
         head = name or "Văn bản"
-        if number:
-            head += f" số {'…' + number if number.startswith('/') else number}"
+        if number:  # a draft's blank number is a clean gap, as in every generated document
+            head += f" số {BLANK_NUMBER + number if number.startswith('/') else number}"
     issued = meta.get("issued_on")
     if issued:
         try:
