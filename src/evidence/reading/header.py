@@ -17,10 +17,12 @@ import re
 from calendar import monthrange
 from datetime import date, datetime
 
+from ..vn.agency_words import fix_agency_name
 from ..vn.dates import LONG_RE, find_dates
 from ..vn.doctypes import TYPE_NAMES, type_from_name
 from ..vn.numbers import clean_symbol, find_numbers, symbol_type_code, _SYMBOL
 from ..vn.text import fold, fold_aligned, nfc, squash_spaces
+from .combine import combine_zones, field_sources
 
 HEADER_LINES = 40          # the header and subject sit in the first lines of the first page(s)
 SUMMARY_MAX_LINES = 6
@@ -242,8 +244,27 @@ def _type_from_line(text: str) -> str | None:
     return _TYPE_KEYS[best[0]] if best else None
 
 
-def extract_metadata(page_texts: list[str], *, signatures=()) -> dict:
-    """The header keys of the metadata contract (number … references, date_source), plus `warnings`."""
+def extract_metadata(page_texts: list[str], *, signatures=(), zones=(), page_sources=()) -> dict:
+    """The header keys of the metadata contract (number … references, date_source), plus `warnings`, and per field
+    its source and confidence (`sources`, `confidence`, `issued_on_estimated`, `candidates`).
+
+    `zones`: page 1 header lines read by the second OCR engine (ocr_zones.py), merged in by combine.py;
+    `page_sources`: "text" or "ocr" per page (the first page's tells where the header fields come from)."""
+    meta = _extract(page_texts, signatures)
+    meta.setdefault("candidates", {})
+    combine_zones(meta, list(zones or ()), signatures)
+    first = (list(page_sources) or ["text"])[0]
+    if first == "ocr":
+        # OCR confusions of tone marks in the issuer's name (TÓI CÁO → TỐI CAO), fixed where unambiguous; a text
+        # layer is taken as printed
+        for key in ("issuer", "parent_issuer"):
+            if meta.get(key):
+                meta[key] = fix_agency_name(meta[key])
+    field_sources(meta, "ocr-tesseract" if first == "ocr" else "text")
+    return meta
+
+
+def _extract(page_texts: list[str], signatures) -> dict:
     meta: dict = {"warnings": []}
     warnings = meta["warnings"]
     doc = _Doc(page_texts[:])

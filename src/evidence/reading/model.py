@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 METADATA_KEYS = (
     "sha256", "format", "pages", "text_source", "number", "type_code", "type_name", "issuer", "parent_issuer",
     "place", "issued_on", "date_source", "summary", "signer_title", "signer_name", "signatures", "references",
-    "warnings",
+    "warnings", "issued_on_estimated", "sources", "confidence", "candidates",
 )
 
 
@@ -17,6 +17,10 @@ def empty_metadata() -> dict:
     meta["signatures"] = []
     meta["references"] = []
     meta["warnings"] = []
+    meta["issued_on_estimated"] = False
+    meta["sources"] = {}          # field → text, widget, ocr-tesseract, ocr-rapid, ocr-both, signature, body
+    meta["confidence"] = {}       # field → 0..1
+    meta["candidates"] = {}       # field → [{value, source, confidence}] when two OCR engines were compared
     return meta
 
 
@@ -32,6 +36,7 @@ class Reading:
     seconds: float = 0.0             # wall time of the whole read
     ocr_seconds: float = 0.0         # of which OCR (rendering + Tesseract)
     ocr_pages: int = 0               # pages whose text came from OCR
+    zones: list[dict] = field(default_factory=list)   # page 1 header lines read by the second OCR engine
 
     @property
     def text(self) -> str:

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..vn.text import nfc
+from .ocr_zones import read_zone
 
 DPI = 200
 LANG = os.environ.get("EVIDENCE_OCR_LANG", "vie")
@@ -162,8 +163,11 @@ def ocr_image(png: Path) -> tuple[str | None, bool]:
 
 
 def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *, jobs: int | None = None,
-              pdf_reader=None) -> tuple[dict[int, str | None], list[str]]:
-    """OCR the pages `indexes` of a PDF or image file. Returns ({index: text or None}, warnings)."""
+              pdf_reader=None, header_zone: list | None = None) -> tuple[dict[int, str | None], list[str]]:
+    """OCR the pages `indexes` of a PDF or image file. Returns ({index: text or None}, warnings).
+
+    With `header_zone` (a list), the top of page 1, when it is OCRed, is also read by the second engine
+    (ocr_zones.py) and its lines (dicts) are appended to that list."""
     if not say_if_unavailable():
         return {}, ["ocr_unavailable"]
     warnings: list[str] = []
@@ -191,6 +195,10 @@ def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *
             if png is None:
                 return index, None, False
             text, blank = ocr_image(png)
+            if index == 0 and header_zone is not None and not blank:
+                lines, zone_warnings = read_zone(png)
+                header_zone.extend(line.to_dict() for line in lines)
+                warnings.extend(zone_warnings)
             png.unlink(missing_ok=True)
             return index, text, blank
 
