@@ -10,6 +10,7 @@ from .. import config
 from ..catalog import attach_files, detach_evidence, get_evidence, ingest_dir, list_evidence
 from ..campaign import resolve_campaign_id
 from ..findings import findings_for_evidence
+from ..reading.model import candidates_lines, shown_issued_on, sources_line
 from .common import AppContext, Progress, emit, json_option, pass_app, table
 
 
@@ -148,8 +149,14 @@ def show(app: AppContext, evidence_id: int, as_json: bool):
         click.echo(f"sha256 {d['sha256']}")
         rows = []
         for key, value in d["metadata"].items():
-            if key in ("sha256",):
+            if key in ("sha256", "issued_on_estimated", "confidence"):
                 continue
+            if key == "issued_on":
+                value = shown_issued_on(d["metadata"])
+            elif key == "sources":
+                value = sources_line(d["metadata"])
+            elif key == "candidates":
+                value = "; ".join(candidates_lines(d["metadata"]))
             if isinstance(value, list):
                 value = "; ".join(_short(v) for v in value) if value else ""
             rows.append([key, "" if value is None else value])

@@ -101,12 +101,36 @@ def _symbol(raw: str) -> str:
     return head + sep + rest
 
 
+def _better_symbol(tess: str | None, zone: str | None) -> str | None:
+    """Tesseract's symbol keeps Vietnamese letters (Đ); RapidOCR's is better when Tesseract's is debris (no
+    hyphen, or a different shape) and RapidOCR's has the `TYPE-ISSUER` / `ISSUER-UNIT` shape."""
+    if not zone:
+        return tess
+    if not tess:
+        return zone
+    if _key(tess) == _key(zone):
+        return tess
+    shaped = re.compile(r"^[A-Za-zĐđ]{1,6}(?:[-.][A-Za-zĐđ0-9&]+)+$")
+    if shaped.match(zone) and not shaped.match(tess):
+        return zone
+    return tess
+
+
+def _key(symbol: str) -> str:
+    return _fold(symbol).upper()
+
+
+# a handwritten 1 read as a slash or a bar right after `ngày`: `ngay /0 thang01` is the 10th
+_DAY_ONE = re.compile(r"(?i)(ngay\s*)[/|lI\]](?=\s*\d?\s*thang)|(ngay\s*)[/|lI\]](?=\d)")
+
+
 def zone_date(zones: list[dict]):
     """The date candidate of the place/date line of the right column (first in reading order), with its line."""
     for line in zones:
         if _column(line) == "L" or _STAMP.search(_fold(line["text"])):
             continue
-        for cand in find_dates(line["text"]):
+        text = _DAY_ONE.sub(lambda m: (m.group(1) or m.group(2)) + "1", line["text"])
+        for cand in find_dates(text):
             if cand.kind == "day":
                 return cand, line
     return None, None
@@ -157,7 +181,7 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
                                  or "number_unreadable" in meta.get("warnings", [])):
             digits, source, sure = zone["digits"], "ocr-rapid", round(min(0.9, zone["confidence"]) *
                                                                        (1.0 if zone["clean"] else 0.8), 2)
-        symbol = tess_symbol or zone["symbol"]
+        symbol = _better_symbol(tess_symbol, zone["symbol"])
         if symbol:
             year = ""
             if zone["year"] and not (tess_symbol and "/" in tess_symbol):

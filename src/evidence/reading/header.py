@@ -53,6 +53,8 @@ _TITLE_WORDS = re.compile(
     r"\b(chu tich|giam doc|truong ban|pho ban|chanh van phong|chanh thanh tra|bo truong|thu truong|thu tuong|"
     r"tong cuc truong|cuc truong|vu truong|hieu truong|vien truong|truong phong|pho truong|chanh an|"
     r"vien truong|bi thu|thu ky|chu toa|chu tri|tong giam doc|uy ban nhan dan|hoi dong nhan dan|nguoi dai dien)\b")
+# what the body opens with, never a subject (a subject may start with "Thực hiện …", "Triển khai …")
+_FIRST_BODY = re.compile(r"^(hom nay|vao hoi|vao luc|kinh gui|can cu|xet de nghi|theo de nghi|dieu \d)")
 _RECIPIENTS = re.compile(r"^\s*(noi nhan|[-–•+]\s)")
 
 # printed spelling of the words of titles and type names, from their folded form (repairs OCR diacritics)
@@ -65,6 +67,7 @@ for _word in _VOCAB:
     _RESTORE.setdefault(fold(_word).lower(), _word)
 _RESTORE.pop("thu", None)   # THỦ / THỨ / THƯ: ambiguous
 _RESTORE.pop("pho", None)   # PHÓ / PHỐ
+_RESTORE.pop("an", None)    # CÔNG AN / ĐỀ ÁN
 _DEPUTY_OF = {"chu", "giam", "chanh", "truong", "thu", "ban", "tong", "vien", "hieu", "cuc", "vu", "bi"}
 _TYPE_KEYS = {fold(name).lower(): code for code, name in TYPE_NAMES.items() if code not in ("L",)}
 
@@ -234,7 +237,7 @@ def _repair_digits(token: str) -> str | None:
 
 def _type_from_line(text: str) -> str | None:
     candidate = squash_spaces(re.sub(r"[^\w\s]", " ", nfc(text)))
-    if not candidate or len(candidate) > 30 or not candidate.replace(" ", "").isupper():
+    if not candidate or len(candidate) > 40 or not candidate.replace(" ", "").isupper():
         return None
     code = type_from_name(candidate)
     if code:
@@ -320,8 +323,9 @@ def _extract(page_texts: list[str], signatures) -> dict:
         meta["number"] = f"{number or ''}/{year + '/' if year else ''}{symbol}"
     symbol_code = symbol_type_code(symbol) if symbol else None
     if type_code is None:
-        if summary and _VV.match(_fold(summary)) and (symbol_code is None or symbol is None):
-            type_code = "CV"
+        if summary and _VV.match(_fold(summary)) and (symbol_code is None or symbol is None
+                                                      or re.match(r"^\s*v\s*/\s*v\b", _fold(summary))):
+            type_code = "CV"     # "V/v …" under the number and no type line: a công văn (2191/CT-CS of Cục Thuế)
         elif symbol_code:
             type_code = symbol_code
         elif symbol is not None:
@@ -386,6 +390,10 @@ def _issuers(meta: dict, left: list[str]) -> None:
     kept = kept[-4:]
     if not kept:
         return
+    joint = _joint_issuer(kept)
+    if joint:
+        meta["issuer"], meta["parent_issuer"] = joint, None
+        return
     bodies: list[list[str]] = []
     for text in kept:
         folded = _fold(text).strip()
@@ -395,6 +403,24 @@ def _issuers(meta: dict, left: list[str]) -> None:
             bodies[-1].append(text)
     meta["issuer"] = _clean_issuer(" ".join(bodies[-1]))
     meta["parent_issuer"] = _clean_issuer(" ".join(bodies[0])) if len(bodies) > 1 else None
+
+
+_JOINT_DASH = re.compile(r"\s*[-–—]\s*")
+
+
+def _joint_issuer(kept: list[str]) -> str | None:
+    """Joint documents name every issuing body, joined by dashes (`BỘ CÔNG AN - BỘ QUỐC PHÒNG - BỘ TÀI CHÍNH`),
+    on one line or wrapped: the issuer is the whole list, not its last body."""
+    text = squash_spaces(" ".join(kept))
+    parts = [p for p in _JOINT_DASH.split(text) if p.strip()]
+    if len(parts) < 2 or not re.search(r"\s[-–—]\s|[-–—]$|^[-–—]", " ".join(kept)):
+        return None
+    heads = [p for p in parts if _ORG_HEAD.match(_fold(p).strip()) and not _PLACE_HEAD.match(_fold(p).strip())]
+    if len(heads) < 2:
+        return None
+    # the joint list starts at its first body (a parent line above it, if any, is dropped)
+    first = next(i for i, p in enumerate(parts) if _ORG_HEAD.match(_fold(p).strip()))
+    return " - ".join(_clean_issuer(p) for p in parts[first:])
 
 
 def _type_line(lines, base: int) -> tuple[int | None, str | None]:
@@ -444,7 +470,7 @@ def _collect_summary(lines, start: int, *, left_only: bool = False) -> tuple[str
         if parts and (_STRONG_BODY_START.match(folded) or _is_authority_line(text)
                       or (first.isupper() and _BODY_START.match(folded))):
             break
-        if not parts and _BODY_START.match(folded) and not _VV.match(folded):
+        if not parts and (_STRONG_BODY_START.match(folded) or _FIRST_BODY.match(folded)) and not _VV.match(folded):
             break
         parts.append(text.strip())
         if text.rstrip().endswith((".", ":", ";")) and not _VV.match(folded):

@@ -42,3 +42,39 @@ class Reading:
     def text(self) -> str:
         """The full text, pages separated by form feeds."""
         return "\f".join(self.page_texts)
+
+
+ESTIMATED = "ước tính"    # shown next to a date estimated from the signing time
+
+
+def shown_issued_on(metadata: dict) -> str | None:
+    """The issue date for people: `2025-01-17 (ước tính)` when it is the signing day, not a printed date."""
+    value = metadata.get("issued_on")
+    if value and metadata.get("issued_on_estimated"):
+        return f"{value} ({ESTIMATED})"
+    return value
+
+
+def sources_line(metadata: dict) -> str:
+    """`number: ocr-rapid 0.86; issued_on: signature 0.50 (ước tính); …` for the fields found."""
+    sources = metadata.get("sources") or {}
+    confidence = metadata.get("confidence") or {}
+    parts = []
+    for field, source in sources.items():
+        sure = confidence.get(field)
+        part = f"{field}: {source}" + (f" {sure:.2f}" if isinstance(sure, (int, float)) else "")
+        if field == "issued_on" and metadata.get("issued_on_estimated"):
+            part += f" ({ESTIMATED})"
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def candidates_lines(metadata: dict) -> list[str]:
+    """`number: 01/TTr-UBND (ocr-rapid 0.94) | 04/TTr-UBND (ocr-tesseract)` per field with competing readings."""
+    out = []
+    for field, listed in (metadata.get("candidates") or {}).items():
+        shown = [f"{c.get('value')} ({c.get('source')}" + (f" {c['confidence']:.2f}" if c.get("confidence") else "")
+                 + ")" for c in listed]
+        if shown:
+            out.append(f"{field}: " + " | ".join(shown))
+    return out
