@@ -346,3 +346,70 @@ def write_labelled_set(folder: Path, *, pdf: bool = True) -> dict[str, dict]:
         for path in export_pdfs(written, folder):
             labels[path.name] = by_stem[path.stem].label(path.name)
     return labels
+
+
+HAND_FONT = FONT_DIR / "dejavu" / "DejaVuSans-BoldOblique.ttf"   # slanted, heavy: a pen's digits, not the print's
+
+
+def render_header_scan(path: Path, *, number: str, day: str, month: str = "01", year: str = "2025",
+                       symbol: str = "QĐ-UBND", type_line: str = "QUYẾT ĐỊNH",
+                       subject: str = "Về việc ban hành Kế hoạch cải cách hành chính năm 2025",
+                       stamp: str | None = None, dpi: int = 200, pages: int = 1) -> Path:
+    """A scanned Decree 30 first page laid out as printed: two header columns, the number and the day left blank
+    by the print and written in by hand (a slanted heavy font, rotated a little, in dark blue-grey), the type line
+    centred, the subject and a body. `stamp` draws an incoming-register stamp box (`ĐẾN Số: … Ngày: …`) at the
+    top left, as a receiving office does. Saved as PDF (or PNG/JPEG by suffix)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scale = dpi / 72
+    width, height = int(595 * scale), int(842 * scale)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    regular = ImageFont.truetype(str(font_path()), int(12.5 * scale))
+    bold = ImageFont.truetype(str(font_path(bold=True) or font_path()), int(12.5 * scale))
+    hand = ImageFont.truetype(str(HAND_FONT if HAND_FONT.is_file() else font_path(bold=True)), int(15 * scale))
+
+    def centred(text, cx, y, font):
+        w = draw.textlength(text, font=font)
+        draw.text((int(cx - w / 2), int(y)), text, fill=0, font=font)
+        return int(cx - w / 2), w
+
+    def handwrite(text, x, y):
+        layer = Image.new("L", (int(60 * scale), int(30 * scale)), 255)
+        ImageDraw.Draw(layer).text((2, 2), text, fill=40, font=hand)
+        layer = layer.rotate(6, fillcolor=255, expand=False)
+        image.paste(Image.composite(layer, image.crop((x, y, x + layer.width, y + layer.height)),
+                                    layer.point(lambda v: 255 if v < 200 else 0)), (x, y))
+
+    left, right = 150 * scale, 400 * scale
+    y0 = 50 * scale
+    centred("ỦY BAN NHÂN DÂN", left, y0, regular)
+    centred("TỈNH QUẢNG NAM", left, y0 + 17 * scale, bold)
+    centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", right, y0, bold)
+    centred("Độc lập - Tự do - Hạnh phúc", right, y0 + 17 * scale, bold)
+    # the number: "Số:" + a gap + "/SYMBOL", the digits written into the gap
+    x, w = centred(f"Số:          /{symbol}", left, y0 + 45 * scale, regular)
+    handwrite(number, x + int(draw.textlength("Số: ", font=regular)), int(y0 + 40 * scale))
+    x, w = centred(f"Quảng Nam, ngày        tháng {month} năm {year}", right, y0 + 45 * scale, regular)
+    handwrite(day, x + int(draw.textlength("Quảng Nam, ngày ", font=regular)), int(y0 + 40 * scale))
+    centred(type_line, width / 2, y0 + 85 * scale, bold)
+    centred(subject, width / 2, y0 + 102 * scale, bold)
+    body = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+            "Căn cứ Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh;",
+            "Xét đề nghị của Giám đốc Sở Nội vụ."]
+    for i, line in enumerate(body):
+        draw.text((int(70 * scale), int(y0 + (140 + 18 * i) * scale)), line, fill=0, font=regular)
+    if stamp:
+        box = (int(25 * scale), int(y0 + 60 * scale), int(150 * scale), int(y0 + 100 * scale))
+        draw.rectangle(box, outline=60, width=3)
+        draw.text((box[0] + 8, box[1] + 6), f"ĐẾN Số: {stamp}", fill=60, font=regular)
+        draw.text((box[0] + 8, box[1] + int(20 * scale)), "Ngày: 20/3/2025", fill=60, font=regular)
+    frames = [image] + [Image.new("L", (width, height), 255) for _ in range(pages - 1)]
+    for extra in frames[1:]:
+        ImageDraw.Draw(extra).text((int(70 * scale), int(80 * scale)), "Điều 2. Quyết định có hiệu lực kể từ ngày ký.",
+                                   fill=0, font=regular)
+    if path.suffix.lower() == ".pdf":
+        frames[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=frames[1:])
+    else:
+        image.save(path)
+    return path

@@ -39,7 +39,7 @@ _DIGITISH = "0-9OoQDIl|SBZgq"
 _NUM_SYMBOL = re.compile(rf"(?P<num>[{_DIGITISH}]{{1,6}})?\s*[/|]\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_SYMBOL})")
 _LOOKALIKE = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5",
                             "B": "8", "Z": "2", "g": "9", "q": "9"})
-_STAMP = re.compile(r"\bden\b|^\s*cv\s*den|chuyen\s*:|ky boi|thoi gian ky")
+_STAMP = re.compile(r"\bden\b|^\s*cv\s*den|chuyen\s*:|ky boi|thoi gian ky|sao y|\+07|\d{1,2}:\d{2}(:\d{2})?")
 
 
 def _fold(text: str) -> str:
@@ -131,7 +131,8 @@ def zone_date(zones: list[dict]):
             continue
         text = _DAY_ONE.sub(lambda m: (m.group(1) or m.group(2)) + "1", line["text"])
         for cand in find_dates(text):
-            if cand.kind == "day":
+            # the place/date line is written out (`ngày … tháng … năm …`); a numeric date is a stamp's
+            if cand.kind == "day" and _fold(cand.text).startswith("ngay"):
                 return cand, line
     return None, None
 
