@@ -57,14 +57,24 @@ class Sample:
         "1. Các cơ quan, đơn vị triển khai thực hiện nghiêm túc, đúng thời hạn.",
     ])
     date_in_header: bool = True             # biên bản: no place/date line in the header
+    type_line: str | None = None            # the printed type line when it is not the plain name (HƯỚNG DẪN LIÊN NGÀNH)
+    number_line: bool = True                # minutes may have no `Số:` line at all
+
+    @property
+    def type_heading(self) -> str:
+        return self.type_line or TYPE_NAMES[self.type_code].upper()
 
     @property
     def number_text(self) -> str:
+        if not self.number_line:
+            return ""
         year = f"{self.year_in_number}/" if self.year_in_number else ""
         return f"{self.number or ''}/{year}{self.symbol}"
 
     @property
     def number_printed(self) -> str:
+        if not self.number_line:
+            return ""
         year = f"{self.year_in_number}/" if self.year_in_number else ""
         return f"Số: {self.number or '       '}/{year}{self.symbol}"
 
@@ -146,7 +156,43 @@ def samples() -> list[Sample]:
                       issued=date(2026, 1, 10), date_in_header=False, authority=["CHỦ TỌA"], signer="Trần Văn Bình",
                       body=["Hôm nay, vào lúc 8 giờ 00, ngày 10 tháng 01 năm 2026, tại Sở Nội vụ, Hội đồng thẩm định"
                             " họp thẩm định kết quả tự đánh giá.", "Thành phần gồm các thành viên Hội đồng."]))
+    out.extend(more_types())
     return out
+
+
+def more_types() -> list[Sample]:
+    """The other kinds evidence files carry: licences, certificates, submission slips, joint guidance of several
+    ministries (the issuer is the whole list), a legal circular, minutes without a number dated in their body."""
+    return [
+        Sample(name="licence-gp", parent=["UBND TỈNH QUẢNG NAM"], issuer=["SỞ THÔNG TIN VÀ TRUYỀN THÔNG"],
+               number="27", symbol="GP-STTTT", type_code="GP", issued=date(2024, 6, 18),
+               summary=["Thiết lập trang thông tin điện tử tổng hợp"],
+               authority=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], signer="Lê Văn Dũng"),
+        Sample(name="certificate-gcn", parent=["UBND TỈNH QUẢNG NAM"], issuer=["SỞ KẾ HOẠCH VÀ ĐẦU TƯ"],
+               number="112", symbol="GCN-SKHĐT", type_code="GCN", issued=date(2024, 9, 3),
+               summary=["Đăng ký hoạt động chi nhánh hợp tác xã"], authority=["GIÁM ĐỐC"], signer="Võ Thị Hạnh"),
+        Sample(name="slip-ptr", parent=["UBND TỈNH QUẢNG NAM"], issuer=["VĂN PHÒNG"], number="45",
+               symbol="PTr-VP", type_code="PTr", issued=date(2025, 4, 2),
+               summary=["Giải quyết công việc về cải cách hành chính"],
+               authority=["CHÁNH VĂN PHÒNG"], signer="Huỳnh Văn Tấn"),
+        Sample(name="joint-hd", issuer=["BỘ CÔNG AN - BỘ QUỐC PHÒNG -", "BỘ Y TẾ"], number="03",
+               symbol="HD-BCA-BQP-BYT", type_code="HD", type_line="HƯỚNG DẪN LIÊN NGÀNH", place="Hà Nội",
+               issued=date(2024, 3, 5), summary=["Phối hợp trong công tác cai nghiện ma túy"],
+               authority=["BỘ TRƯỞNG BỘ CÔNG AN"], signer="Tô Lâm"),
+        Sample(name="legal-tt", issuer=["BỘ NỘI VỤ"], number="01", year_in_number="2011", symbol="TT-BNV",
+               type_code="TT", place="Hà Nội", issued=date(2011, 1, 19),
+               summary=["Hướng dẫn thể thức và kỹ thuật trình bày văn bản hành chính"],
+               authority=["BỘ TRƯỞNG"], signer="Trần Văn Tuấn"),
+        Sample(name="contract-hd", parent=["UBND TỈNH QUẢNG NAM"], issuer=["SỞ NỘI VỤ"], number="08",
+               symbol="HĐ-SNV", type_code="HĐ", type_line="HỢP ĐỒNG DỊCH VỤ", issued=date(2025, 2, 14),
+               summary=["Khảo sát sự hài lòng của người dân năm 2025"], authority=["GIÁM ĐỐC"], signer="Đỗ Văn Hùng"),
+        Sample(name="minutes-no-number", parent=["UBND TỈNH QUẢNG NAM"], issuer=["SỞ NỘI VỤ"], number=None,
+               symbol="BB-SNV", type_code="BB", number_line=False, date_in_header=False,
+               issued=date(2025, 12, 9), summary=["Họp thống nhất đề xuất thành lập hội"],
+               authority=["CHỦ TRÌ"], signer="Trần Ngọc Xuân",
+               body=["Vào lúc 14 giờ 00 phút, ngày 09 tháng 12 năm 2025 tại Hội trường Sở Nội vụ diễn ra cuộc họp"
+                     " với thành phần, nội dung như sau:", "I. THÀNH PHẦN"]),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -171,7 +217,7 @@ def write_docx(sample: Sample, path: Path) -> Path:
     _cell_lines(table.cell(1, 0), left_bottom, bold_from=99)
     _cell_lines(table.cell(1, 1), right_bottom, bold_from=99)
     if sample.type_code != "CV":
-        document.add_paragraph(TYPE_NAMES[sample.type_code].upper()).runs[0].bold = True
+        document.add_paragraph(sample.type_heading).runs[0].bold = True
         for line in sample.summary:
             document.add_paragraph(line).runs[0].bold = True
         document.add_paragraph("_______")
@@ -250,7 +296,7 @@ def write_pdf(sample: Sample, path: Path) -> Path:
     else:
         y -= 20
         pdf.setFont(bold, 14)
-        pdf.drawCentredString(width / 2, y, TYPE_NAMES[sample.type_code].upper())
+        pdf.drawCentredString(width / 2, y, sample.type_heading)
         y -= 18
         for line in sample.summary:
             pdf.drawCentredString(width / 2, y, line)

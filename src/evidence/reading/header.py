@@ -306,6 +306,8 @@ def _extract(page_texts: list[str], signatures) -> dict:
 
     # -- issuer and parent: left-column lines above the Số line
     top = so_index if so_index is not None else (date_index if date_index is not None else motto)
+    if so_index is None and date_index is None and type_index is not None:
+        top = type_index     # no number and no date line (minutes): the left column runs down to the type line
     if top is not None:
         _issuers(meta, [t for _, c, t in lines[:top] if c == "L"])
 
