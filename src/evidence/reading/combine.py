@@ -37,6 +37,7 @@ FIELDS = ("number", "type_code", "issuer", "parent_issuer", "place", "issued_on"
 _SO = re.compile(r"(?:^|[\s|])s[o0ô6óòõơ9]\s*[:;.,]?\s*", re.IGNORECASE)
 _DIGITISH = "0-9OoQDIl|SBZgq"
 _NUM_SYMBOL = re.compile(rf"(?P<num>[{_DIGITISH}]{{1,6}})?\s*[/|]\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_SYMBOL})")
+_GLUED = re.compile(rf"^\s*(?P<num>\d{{1,6}})(?P<year>)\s*(?P<sym>[A-Z][A-Za-z]{{0,4}}-{_SYMBOL})")
 _LOOKALIKE = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5",
                             "B": "8", "Z": "2", "g": "9", "q": "9"})
 _STAMP = re.compile(r"\bden\b|^\s*cv\s*den|chuyen\s*:|ky boi|thoi gian ky|sao y|\+07|\d{1,2}:\d{2}(:\d{2})?")
@@ -77,7 +78,9 @@ def zone_number(zones: list[dict]) -> dict | None:
         rest = line["text"][so.end():]
         match = _NUM_SYMBOL.search(rest)
         if not match or match.start() > 3:
-            continue
+            match = _GLUED.match(rest)       # the slash lost under a handwritten number: "105QD-UBND"
+            if not match:
+                continue
         raw = match.group("num") or ""
         digits = raw.translate(_LOOKALIKE)
         if raw and not digits.isdigit():
@@ -85,7 +88,9 @@ def zone_number(zones: list[dict]) -> dict | None:
         if len(digits) > 2:
             digits = digits.lstrip("0") or "0"
         return {"digits": digits or None, "year": match.group("year"), "symbol": _symbol(match.group("sym")),
-                "confidence": float(line["confidence"]), "clean": raw.isdigit()}
+                "confidence": float(line["confidence"]),
+                # digits, or a zero read as the letter O (Decree 30 pads numbers below 10: "O1")
+                "clean": bool(raw) and all(ch.isdigit() or ch in "Oo" for ch in raw)}
     return None
 
 

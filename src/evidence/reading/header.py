@@ -31,6 +31,7 @@ _MOTTO = re.compile(r"cong\s*hoa\s*xa\s*hoi|xa\s*hoi\s*chu\s*nghia|chu\s*nghia\s
 _MOTTO2 = re.compile(r"d[a-z]c\s*l[a-z]p\s*[-–—.,]?\s*t[a-z]\s*do|tu\s*do\s*[-–—.,]?\s*hanh\s*phuc")
 _SO_LINE = re.compile(r"(?:^|\s)s[oô0]\s*[:;.,]?\s*(?=[^\s]*\s*/|\s*/|[\w\sØø#*]{0,12}/)")
 _SYMBOL_AFTER = re.compile(rf"/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?(?P<sym>{_SYMBOL})")
+_GLUED_NUMBER = re.compile(rf"^\s*[:;.,]?\s*(?P<num>\d{{1,6}})\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]{{0,3}}Đ?[-–]\s*{_SYMBOL})")
 _VV = re.compile(r"^\s*(?:v\s*/\s*v|ve\s+viec)\b")
 _RULE = re.compile(r"^[\s_\-–—=.*~]+$")
 _STAMP = re.compile(r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|[\w.-]+@[\w-]+\.[\w.]+|\+07|\d{2}[./]\d{2}[./]\d{4}\s+\d{2}:\d{2}"
@@ -207,6 +208,10 @@ def _number_from(text: str) -> tuple[str | None, str | None, str | None, str]:
     """(number, year, symbol, state) from the text after `Số`; state: ok, blank, unreadable, none."""
     match = _SYMBOL_AFTER.search(text)
     if not match:
+        # a handwritten number over the slash: "Số: 105QĐ-UBND"
+        glued = _GLUED_NUMBER.match(text)
+        if glued:
+            return glued.group("num"), None, clean_symbol(glued.group("sym")), "ok"
         return None, None, None, "none"
     before = text[:match.start()].strip(" :;.,")
     symbol = clean_symbol(match.group("sym"))
@@ -285,6 +290,10 @@ def _extract(page_texts: list[str], signatures) -> dict:
         page, column, text = lines[i]
         folded = _fold(text)
         match = _SO_LINE.search(folded)
+        # the number line starts with "Số"; "… Quyết định số 905/QĐ-UBND …" in the body, or a register stamp
+        # ("ĐẾN Số: 2352"), has words before it
+        if match and re.search(r"[a-z]{2,}", folded[:match.start()]):
+            match = None
         if column == "L" and match:
             number, year, symbol, state = _number_from(text[match.end():])
             if state != "none":
