@@ -35,12 +35,18 @@ FIELDS = ("number", "type_code", "issuer", "parent_issuer", "place", "issued_on"
           "signer_name")
 
 _SO = re.compile(r"(?:^|[\s|])s[o0ô6óòõơ9]\s*[:;.,]?\s*", re.IGNORECASE)
-_DIGITISH = "0-9OoQDIl|SBZgq"
-_NUM_SYMBOL = re.compile(rf"(?P<num>[{_DIGITISH}]{{1,6}})?\s*[/|]\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_SYMBOL})")
-_GLUED = re.compile(rf"^\s*(?P<num>\d{{1,6}})(?P<year>)\s*(?P<sym>[A-Z][A-Za-z]{{0,4}}-{_SYMBOL})")
-_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5",
-                            "B": "8", "Z": "2", "g": "9", "q": "9"})
-_STAMP = re.compile(r"\bden\b|^\s*cv\s*den|chuyen\s*:|ky boi|thoi gian ky|sao y|\+07|\d{1,2}:\d{2}(:\d{2})?")
+_DIGITISH = "0-9OoDAYIl|QZz&SsBgqbGT"
+_NUM_SYMBOL = re.compile(rf"(?P<num>[{_DIGITISH}](?:[{_DIGITISH} ]{{0,5}}[{_DIGITISH}])?)?\s*[/|]\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_SYMBOL})")
+# the slash lost under the handwriting, or read as a letter: "105QD-UBND", "08 iCT-UBND"
+_GLUED = re.compile(rf"^\s*(?P<num>\d{{1,6}})(?P<year>)\s*[il]?(?P<sym>[A-Z][A-Za-z]{{0,4}}-{_SYMBOL})")
+# Handwritten digits as a Latin OCR model reads them: a 1 with its lead-in stroke → A, Y, I, l, |, /; a looped 2
+# → Q, &, Z; 0 → O, D; 5 → S; 8 → B; 9 → g, q; 6 → b, G; 7 → T. Used only on the number and the day, which are
+# digits by definition.
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "A": "1", "Y": "1", "I": "1", "l": "1", "|": "1",
+                            "/": "1", "Q": "2", "&": "2", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9",
+                            "q": "9", "b": "6", "G": "6", "T": "7"})
+_DIGITISH_CHARS = set("0123456789OoDAYIl|QZz&SsBgqbGT")
+_STAMP = re.compile(r"\bden\b|^\s*cv\s*den|chuyen\s*:|ky boi|thoi gian ky|sao y|\+07|\b\d{1,2}:\d{2}:\d{2}\b")
 
 
 def _fold(text: str) -> str:
@@ -66,14 +72,33 @@ def _signed(signatures) -> date | None:
     return None
 
 
+def rows(zones: list[dict]) -> list[dict]:
+    """Boxes of one printed line and one column joined left to right: the engine often cuts `Số: 01` from
+    `/TTr-UBND` where a handwritten number leaves a gap."""
+    out: list[dict] = []
+    for line in sorted(zones, key=lambda z: (z["y0"], z["x0"])):
+        middle = (line["y0"] + line["y1"]) / 2
+        for row in out:
+            if row["y0"] <= middle <= row["y1"] and _column(row) == _column(line) != "C" \
+                    and -0.03 <= line["x0"] - row["x1"] <= 0.08:
+                row["text"] = row["text"] + " " + line["text"]
+                row["x1"] = max(row["x1"], line["x1"])
+                row["confidence"] = min(row["confidence"], line["confidence"])
+                break
+        else:
+            out.append(dict(line))
+    return out
+
+
 def zone_number(zones: list[dict]) -> dict | None:
     """{digits, year, symbol, confidence, clean} from the topmost `Số:` line of the left column, or None."""
-    for line in zones:
+    for line in rows(zones):
         folded = _fold(line["text"])
         if _column(line) == "R" or _STAMP.search(folded):
             continue
         so = _SO.search(line["text"])
-        if not so or so.start() > 6:
+        # the number line starts with "Số" (a cited "… công văn số 5770/…" has words before it)
+        if not so or so.start() > 6 or re.search(r"[a-z]{2,}", folded[:so.start()]):
             continue
         rest = line["text"][so.end():]
         match = _NUM_SYMBOL.search(rest)
@@ -81,7 +106,7 @@ def zone_number(zones: list[dict]) -> dict | None:
             match = _GLUED.match(rest)       # the slash lost under a handwritten number: "105QD-UBND"
             if not match:
                 continue
-        raw = match.group("num") or ""
+        raw = (match.group("num") or "").replace(" ", "")
         digits = raw.translate(_LOOKALIKE)
         if raw and not digits.isdigit():
             digits = ""
@@ -90,8 +115,14 @@ def zone_number(zones: list[dict]) -> dict | None:
         return {"digits": digits or None, "year": match.group("year"), "symbol": _symbol(match.group("sym")),
                 "confidence": float(line["confidence"]),
                 # digits, or a zero read as the letter O (Decree 30 pads numbers below 10: "O1")
-                "clean": bool(raw) and all(ch.isdigit() or ch in "Oo" for ch in raw)}
+                "clean": bool(raw) and all(ch.isdigit() or ch in "Oo" for ch in raw),
+                "repaired": raw != digits}
     return None
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def _symbol(raw: str) -> str:
@@ -125,8 +156,14 @@ def _key(symbol: str) -> str:
     return _fold(symbol).upper()
 
 
-# a handwritten 1 read as a slash or a bar right after `ngày`: `ngay /0 thang01` is the 10th
-_DAY_ONE = re.compile(r"(?i)(ngay\s*)[/|lI\]](?=\s*\d?\s*thang)|(ngay\s*)[/|lI\]](?=\d)")
+# the handwritten day between `ngày` and `tháng`: `ngay A5 thang`, `ngay /0 thang01`, `ngay-16 thang`
+_DAY_TOKEN = re.compile(r"(?i)(ngay[\s:.,-]*)([0-9OoDAYIl|/QZz&SsBgqbGT]{1,2})(?=\s*thang)")
+
+
+def _day_digits(match) -> str:
+    token = match.group(2)
+    digits = token.translate(_LOOKALIKE)
+    return match.group(1).rstrip(":.,- ") + " " + (digits if digits.isdigit() else token) + " "
 
 
 def zone_date(zones: list[dict]):
@@ -134,12 +171,41 @@ def zone_date(zones: list[dict]):
     for line in zones:
         if _column(line) == "L" or _STAMP.search(_fold(line["text"])):
             continue
-        text = _DAY_ONE.sub(lambda m: (m.group(1) or m.group(2)) + "1", line["text"])
+        text = _DAY_TOKEN.sub(_day_digits, line["text"])
         for cand in find_dates(text):
             # the place/date line is written out (`ngày … tháng … năm …`); a numeric date is a stamp's
             if cand.kind == "day" and _fold(cand.text).startswith("ngay"):
-                return cand, line
+                return cand, dict(line, text=text)
     return None, None
+
+
+def day_readings(cand) -> list[date]:
+    """The dates a place/date line can mean. A readable valid day gives one; a day over 31 (`ngay 46`: a
+    handwritten 1 read as 4) gives every valid day with its first digit read otherwise (06, 16, 26); a missing day
+    gives none."""
+    if cand.value is not None and cand.warning != "date_repaired":
+        return [cand.value]
+    if not (cand.month and cand.year):
+        return []
+    match = re.search(r"ngay\s*(\d{2})", _fold(cand.text))
+    if not match:
+        return [cand.value] if cand.value else []
+    last = match.group(1)[1]
+    out = []
+    for first in "0123":
+        try:
+            out.append(date(cand.year, cand.month, int(first + last)))
+        except ValueError:
+            continue
+    return [d for d in out if d.day >= 1]
+
+
+def _pick(readings: list[date], signed: date | None) -> date | None:
+    """The reading closest before the first signature (a document is signed on or soon after its date)."""
+    if signed is None:
+        return readings[0] if readings else None
+    plausible = [d for d in readings if _plausible(d, signed)]
+    return max(plausible) if plausible else None
 
 
 def zone_type(zones: list[dict]) -> str | None:
@@ -183,8 +249,12 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
         digits, source, sure = tess_digits or None, "ocr-tesseract", CONFIDENCE["ocr-tesseract"]
         if zone["digits"] and zone["digits"] == tess_digits:
             source, sure = "ocr-both", CONFIDENCE["ocr-both"]
-        elif zone["digits"] and (not tess_digits or zone["clean"] and zone["confidence"] >= 0.8
+        elif zone["digits"] and tess_digits and len(zone["digits"]) < len(tess_digits) \
+                and _subsequence(zone["digits"], tess_digits):
+            source, sure = "ocr-tesseract", CONFIDENCE["ocr-tesseract"]     # RapidOCR lost a digit Tesseract saw
+        elif zone["digits"] and (not tess_digits or zone["confidence"] >= 0.8
                                  or "number_unreadable" in meta.get("warnings", [])):
+            # handwritten digits: PP-OCR reads them better than Tesseract, look-alike letters included
             digits, source, sure = zone["digits"], "ocr-rapid", round(min(0.9, zone["confidence"]) *
                                                                        (1.0 if zone["clean"] else 0.8), 2)
         symbol = _better_symbol(tess_symbol, zone["symbol"])
@@ -206,25 +276,33 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
         tess_value = None
         if meta.get("issued_on") and meta.get("date_source") == "header":
             tess_value = date.fromisoformat(meta["issued_on"])
-        zone_value = cand.value
+        readings = day_readings(cand)
+        single = re.search(r"ngay\s*(\d)(?!\d)", _fold(cand.text))
+        if single and signed and cand.value and (signed.year, signed.month) == (cand.year, cand.month) \
+                and signed.day > 9 and signed.day % 10 == int(single.group(1)):
+            # Decree 30 pads days below 10 ("ngày 01"): a lone digit is a day with a digit lost, and the signing
+            # day ending with that digit is the reading to take
+            readings = [cand.value, signed]
+        # an unreadable or impossible day: the signing time decides between the readings it allows
+        zone_value = _pick(readings, signed) if len(readings) > 1 else (readings[0] if readings else None)
+        sure_zone = float(line["confidence"]) * (0.8 if len(readings) > 1 else 1.0)
         listed = []
         if tess_value:
             listed.append({"value": tess_value.isoformat(), "source": "ocr-tesseract"})
-        if zone_value:
-            listed.append({"value": zone_value.isoformat(), "source": "ocr-rapid",
-                           "confidence": float(line["confidence"])})
+        for value in readings:
+            listed.append({"value": value.isoformat(), "source": "ocr-rapid", "confidence": round(sure_zone, 3)})
         if listed:
             candidates["issued_on"] = listed
         chosen = None
         if tess_value and zone_value and tess_value == zone_value:
             chosen = (tess_value, "ocr-both", CONFIDENCE["ocr-both"])
         elif zone_value and _plausible(zone_value, signed) and (
-                not _plausible(tess_value, signed) or float(line["confidence"]) >= 0.85):
-            chosen = (zone_value, "ocr-rapid", round(min(0.9, float(line["confidence"])), 2))
+                not _plausible(tess_value, signed) or sure_zone >= 0.75):
+            chosen = (zone_value, "ocr-rapid", round(min(0.9, sure_zone), 2))
         elif tess_value and _plausible(tess_value, signed):
             chosen = (tess_value, "ocr-tesseract", CONFIDENCE["ocr-tesseract"])
         elif zone_value and signed is None:
-            chosen = (zone_value, "ocr-rapid", round(min(0.8, float(line["confidence"])), 2))
+            chosen = (zone_value, "ocr-rapid", round(min(0.8, sure_zone), 2))
         if chosen:
             value, source, sure = chosen
             meta["issued_on"], meta["date_source"] = value.isoformat(), "header"
