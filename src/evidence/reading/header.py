@@ -47,7 +47,8 @@ _STRONG_BODY_START = re.compile(r"^(can cu|kinh gui|thuc hien|theo de nghi|xet d
 _ORG_HEAD = re.compile(
     r"^(uy ban|ubnd|hoi dong|hdnd|bo |so |ban |phong |van phong|thanh tra|trung tam|chi cuc|cuc |vu |toa an|"
     r"vien |truong |tong cuc|cong an|quan doi|bo chi huy|ho tro|kho bac|chi nhanh|benh vien|dang uy|huyen uy|"
-    r"tinh uy|thanh uy|doan |mat tran|cong ty|tap doan|dai hoc|hoc vien|ban quan ly|ban chi dao)")
+    r"tinh uy|thanh uy|doan |mat tran|cong ty|tap doan|dai hoc|hoc vien|ban quan ly|ban chi dao|tieu ban|"
+    r"to (?:cong tac|giup viec|bau cu|cong nghe)|cong doan|dang bo|chi bo|hoi |lien doan|nhom )")
 _PLACE_HEAD = re.compile(r"^(tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\b")
 _AUTHORITY = re.compile(r"^(tm|kt|tl|tuq|q|ttl)\s*\.")
 _TITLE_WORDS = re.compile(
@@ -267,7 +268,9 @@ def extract_metadata(page_texts: list[str], *, signatures=(), zones=(), page_sou
         # layer is taken as printed
         for key in ("issuer", "parent_issuer"):
             if meta.get(key):
-                meta[key] = fix_agency_name(meta[key])
+                # one-letter debris after the name (a seal's edge, a rule): "… TỈNH PHÚ THỌ Ỷ P"
+                name = re.sub(r"(?:\s+\S)+$", "", meta[key]) or meta[key]
+                meta[key] = fix_agency_name(name)
     field_sources(meta, "ocr-tesseract" if first == "ocr" else "text")
     return meta
 
@@ -390,6 +393,10 @@ def _corroborate(symbol: str, type_code: str) -> str:
 def _issuers(meta: dict, left: list[str]) -> None:
     kept = []
     for text in left:
+        # the number glued to the body's name by OCR: "BỘ CÔNG AN Số: 4 )BCA-C04"
+        cut = re.search(r"\s+S[ốoô0]\s*:", text)
+        if cut and cut.start() > 0:
+            text = text[:cut.start()]
         folded = _fold(text).strip()
         if not text.strip() or _RULE.match(text) or _MARKS.match(folded) or _STAMP.search(folded):
             continue

@@ -10,6 +10,7 @@ or whose folded form matches two words (`ĐỊNH`/`ĐÌNH`), is left as printed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .text import fold
@@ -36,9 +37,22 @@ KIÊN AN THUẬN PHƯỚC DƯƠNG RỊA VŨNG TÀU KON TUM CAO LẠNG HÒA BÌNH
 THẨM PHÁN CHỦ TỊCH PHÓ GIÁM ĐỐC TRƯỞNG CHÁNH THƯ KÝ BÍ ĐỂ VỀ CỦA VÀ CÁC NHỮNG TRÊN DƯỚI TRONG NGOÀI
 """.split())
 
+# place names of provinces and cities (two words): they settle words that are ambiguous alone (TỈNH/TĨNH,
+# QUẢNG/QUANG) by their neighbour, and their second words are agency words too
+PLACES = [unicodedata.normalize("NFC", p) for p in """
+HÀ NỘI|HỒ CHÍ MINH|HẢI PHÒNG|ĐÀ NẴNG|CẦN THƠ|QUẢNG NGÃI|QUẢNG NAM|QUẢNG NINH|QUẢNG BÌNH|QUẢNG TRỊ|NINH BÌNH|
+BÌNH ĐỊNH|BÌNH DƯƠNG|BÌNH PHƯỚC|BÌNH THUẬN|NINH THUẬN|LÂM ĐỒNG|KHÁNH HÒA|HÀ GIANG|TUYÊN QUANG|LÀO CAI|ĐIỆN BIÊN|
+LAI CHÂU|SƠN LA|YÊN BÁI|HÒA BÌNH|THÁI NGUYÊN|LẠNG SƠN|BẮC GIANG|PHÚ THỌ|VĨNH PHÚC|BẮC NINH|HẢI DƯƠNG|HƯNG YÊN|
+THÁI BÌNH|HÀ NAM|NAM ĐỊNH|THANH HÓA|NGHỆ AN|HÀ TĨNH|THỪA THIÊN|PHÚ YÊN|KON TUM|GIA LAI|ĐẮK LẮK|ĐẮK NÔNG|
+ĐỒNG NAI|TÂY NINH|BÀ RỊA|VŨNG TÀU|LONG AN|TIỀN GIANG|BẾN TRE|TRÀ VINH|VĨNH LONG|ĐỒNG THÁP|AN GIANG|KIÊN GIANG|
+HẬU GIANG|SÓC TRĂNG|BẠC LIÊU|CÀ MAU|CAO BẰNG|BẮC KẠN""".replace("\n", "").split("|")]
+_PAIRS = {tuple(p.split()) for p in PLACES if len(p.split()) == 2}
+# words that only occur inside a place name (TĨNH only in HÀ TĨNH)
+_BOUND = {"TĨNH"}
+
 _BY_FOLD: dict[str, set[str]] = {}
 for _word in AGENCY_WORDS:
-    _BY_FOLD.setdefault(fold(_word).upper(), set()).add(_word)
+    _BY_FOLD.setdefault(re.sub(r"([AEIOUY])\1+", r"\1", fold(_word).upper()), set()).add(_word)
 # two spellings of one word (HÓA/HOÁ, THỦY/THUỶ, TÒA/TOÀ) are one choice: prefer the first that Decree 30 texts use
 _PREFERRED = {"HOA": "HÓA", "THUY": "THỦY", "TOA": "TÒA", "UY": "ỦY"}
 
@@ -54,13 +68,35 @@ def _choice(folded: str) -> str | None:
     return None   # ambiguous (ĐỊNH/ĐÌNH, HÒA/HOÀ/HÓA …): keep the print
 
 
-def fix_agency_word(word: str) -> str:
+def _folded_key(word: str) -> str:
+    """Folded, upper-case, with a vowel OCR doubled collapsed: `HẢÁI` → `HAI`, `NGÁÀI` → `NGAI`."""
+    return re.sub(r"([AEIOUY])\1+", r"\1", fold(word).upper())
+
+
+def fix_agency_word(word: str, before: str = "", after: str = "") -> str:
     """One upper-case word: itself when it is an agency word or cannot be placed, else the unique agency word with
-    the same letters."""
+    the same letters (its neighbours settle a place name: `DÂN TĨNH` → `TỈNH`, `QUANG NGÃI` → `QUẢNG`)."""
     core = word.strip(".,;:-–()")
-    if not core or not core.isupper() or core in AGENCY_WORDS or len(core) < 2:
+    if not core or not core.isupper() or len(core) < 2:
         return word
-    choice = _choice(fold(core).upper())
+    key = _folded_key(core)
+    words = set(_BY_FOLD.get(key, ()))
+    if core in AGENCY_WORDS:
+        if (before, core) in _PAIRS or (core, after) in _PAIRS:
+            return word
+        # a valid word that a neighbour shows is misread: QUANG before NGÃI is QUẢNG, PHỦ before THỌ is PHÚ
+        paired = {w for w in words if w != core and ((before, w) in _PAIRS or (w, after) in _PAIRS)}
+        if len(paired) == 1:
+            return word.replace(core, paired.pop())
+        if core not in _BOUND:
+            return word
+    if len(words) > 1:
+        paired = {w for w in words if (before, w) in _PAIRS or (w, after) in _PAIRS}
+        if len(paired) == 1:
+            words = paired
+        else:
+            words = {w for w in words if w not in _BOUND} or words
+    choice = _choice(key) if len(words) != 1 else next(iter(words))
     if choice is None or choice == core:
         return word
     return word.replace(core, choice)
@@ -70,5 +106,10 @@ def fix_agency_name(name: str | None) -> str | None:
     """An upper-case issuer name with each OCR-damaged agency word repaired where the repair is unambiguous."""
     if not name:
         return name
-    name = unicodedata.normalize("NFC", name)
-    return " ".join(fix_agency_word(w) for w in name.split(" "))
+    words = unicodedata.normalize("NFC", name).split(" ")
+    out: list[str] = []
+    for i, word in enumerate(words):
+        before = out[-1].strip(".,;:-–()") if out else ""
+        after = _choice(_folded_key(words[i + 1])) or words[i + 1] if i + 1 < len(words) else ""
+        out.append(fix_agency_word(word, before, after))
+    return " ".join(out)
