@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from ..vn.agency_words import fix_agency_name
 from ..vn.dates import LONG_RE, find_dates
-from ..vn.doctypes import TYPE_NAMES, type_from_name
+from ..vn.doctypes import TYPE_NAMES, find_type_name, type_from_name
 from ..vn.numbers import clean_symbol, find_numbers, symbol_type_code, _SYMBOL
 from ..vn.text import fold, fold_aligned, nfc, squash_spaces
 from .combine import combine_zones, field_sources
@@ -32,7 +32,7 @@ _MOTTO2 = re.compile(r"d[a-z]c\s*l[a-z]p\s*[-–—.,]?\s*t[a-z]\s*do|tu\s*do\s*
 _SO_LINE = re.compile(r"(?:^|\s)s[oô0]\s*[:;.,]?\s*(?=[^\s]*\s*/|\s*/|[\w\sØø#*]{0,12}/)")
 _SYMBOL_AFTER = re.compile(rf"/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?(?P<sym>{_SYMBOL})")
 _GLUED_NUMBER = re.compile(rf"^\s*[:;.,]?\s*(?P<num>\d{{1,6}})\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]{{0,3}}Đ?[-–]\s*{_SYMBOL})")
-_VV = re.compile(r"^\s*(?:v\s*/\s*v|ve\s+viec)\b")
+_VV = re.compile(r"^\s*(?:v\s*/\s*[vw]|ve\s+viec)\b")
 _RULE = re.compile(r"^[\s_\-–—=.*~]+$")
 _STAMP = re.compile(r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|[\w.-]+@[\w-]+\.[\w.]+|\+07|\d{2}[./]\d{2}[./]\d{4}\s+\d{2}:\d{2}"
                     r"|trung tam cong bao|va tin hoc|da ky len|^\s*cv\s*den|^\s*den\s*(so|ngay)|chuyen\s*:")
@@ -57,6 +57,7 @@ _TITLE_WORDS = re.compile(
     r"vien truong|bi thu|thu ky|chu toa|chu tri|tong giam doc|uy ban nhan dan|hoi dong nhan dan|nguoi dai dien)\b")
 # what the body opens with, never a subject (a subject may start with "Thực hiện …", "Triển khai …")
 _FIRST_BODY = re.compile(r"^(hom nay|vao hoi|vao luc|kinh gui|can cu|xet de nghi|theo de nghi|dieu \d)")
+_CITES = re.compile(r"\bso\s*:?\s*\d|\d+/\d*\s*[a-z]|ngay \d")
 _RECIPIENTS = re.compile(r"^\s*(noi nhan|[-–•+]\s)")
 
 # printed spelling of the words of titles and type names, from their folded form (repairs OCR diacritics)
@@ -304,6 +305,9 @@ def _extract(page_texts: list[str], signatures) -> dict:
                 break
     base = max(x for x in (so_index, motto, -1) if x is not None)
     type_index, type_code = _type_line(lines, base)
+    if type_index is None and motto is not None and motto > 3:
+        # the page's text comes in another order (the header table last): the type line before the motto
+        type_index, type_code = _type_line(lines, -1, stop=motto)
 
     # -- place and date: the place/date line of the header (right column, before the type line)
     date_index = None
@@ -393,6 +397,8 @@ def _corroborate(symbol: str, type_code: str) -> str:
 def _issuers(meta: dict, left: list[str]) -> None:
     kept = []
     for text in left:
+        if re.match(r"^\s*S[ốoô0ó6]\s*[:;.]", text):
+            continue                       # the number line (unparsed: "Số: 4 § )BCA-C04") is not a body's name
         # the number glued to the body's name by OCR: "BỘ CÔNG AN Số: 4 )BCA-C04"
         cut = re.search(r"\s+S[ốoô0]\s*:", text)
         if cut and cut.start() > 0:
@@ -441,9 +447,9 @@ def _joint_issuer(kept: list[str]) -> str | None:
     return " - ".join(_clean_issuer(p) for p in parts[first:])
 
 
-def _type_line(lines, base: int) -> tuple[int | None, str | None]:
+def _type_line(lines, base: int, stop: int | None = None) -> tuple[int | None, str | None]:
     """(index, code) of the type-name line (QUYẾT ĐỊNH, KẾ HOẠCH …) under the header."""
-    for i in range(base + 1, min(len(lines), base + 14)):
+    for i in range(base + 1, min(len(lines), base + 14, stop if stop is not None else len(lines))):
         page, column, text = lines[i]
         if not text.strip() or _RULE.match(text) or _MARKS.match(_fold(text).strip()):
             continue
@@ -488,23 +494,47 @@ def _collect_summary(lines, start: int, *, left_only: bool = False) -> tuple[str
         if parts and (_STRONG_BODY_START.match(folded) or _is_authority_line(text)
                       or (first.isupper() and _BODY_START.match(folded))):
             break
-        if not parts and (_STRONG_BODY_START.match(folded) or _FIRST_BODY.match(folded)) and not _VV.match(folded):
-            break
+        if not parts and (_STRONG_BODY_START.match(folded) or _FIRST_BODY.match(folded)) and not _VV.match(folded) \
+                and not (folded.startswith("thuc hien") and not _CITES.search(folded) and not _cites_type(text)):
+            break     # the body (a subject may start "Thực hiện công tác …"; the body "Thực hiện Quyết định số …")
         parts.append(text.strip())
         if text.rstrip().endswith((".", ":", ";")) and not _VV.match(folded):
             break
         i += 1
     if not parts:
         return None, start
-    summary = squash_spaces(" ".join(parts)).strip(" _-")
+    summary = _drop_debris(squash_spaces(" ".join(parts))).strip(" _-")
     # OCR noise before "Về việc"/"V/v" (a stamp, a rule) and glued words: "—0.NGÃI | Về việc", ",Vềviệc"
-    lead = re.search(r"(?i)v[eềế]\s*vi[eệ]c|v\s*/\s*v\b", summary[:25])
+    lead = re.search(r"(?i)v[eềế]\s*vi[eệ]c|v\s*/\s*[vw]\b", summary[:25])
     if lead:
         summary = summary[lead.start():]
     summary = re.sub(r"^(?i:v[eềế])\s*(vi[eệ]c)\b", r"Về \1", summary)
     summary = re.sub(r"^[^\wĐđ]+", "", summary)
-    summary = re.sub(r"^(V\s*/\s*v)\s*[.:]?\s*", "V/v ", summary)
+    summary = re.sub(r"^([Vv]\s*/\s*[vVwW])\s*[.:]?\s*", "V/v ", summary)
+    if sum(ch.isalpha() for ch in summary) < 4:
+        summary = ""           # OCR debris under the type line (a rule, a seal's edge), not a subject
     return summary or None, i
+
+
+def _cites_type(text: str) -> bool:
+    """"Thực hiện Chương trình công tác …", "Thực hiện Kế hoạch …": the body citing a document by its type name
+    (capitalised), not a subject ("Thực hiện công tác bầu cử …")."""
+    rest = re.sub(r"^\s*\S+\s+\S+\s+", "", nfc(text))
+    return bool(rest[:1].isupper() and find_type_name(rest))
+
+
+def _drop_debris(text: str) -> str:
+    """Tokens that are no words (OCR debris of rules, seals, stamps): `|`, `)`, `_`, a dash left between nothing,
+    a lone accented capital in running text (`biện pháp Ì bảo đảm`)."""
+    tokens = text.split(" ")
+    wordy = [any(ch.isalnum() for ch in t) and not (len(t) == 1 and t.isupper() and ord(t) > 0x7f) for t in tokens]
+    kept = []
+    for i, token in enumerate(tokens):
+        if wordy[i]:
+            kept.append(token)
+        elif token in ("-", "–") and i > 0 and wordy[i - 1] and i + 1 < len(tokens) and wordy[i + 1]:
+            kept.append(token)
+    return " ".join(kept)
 
 
 def _is_authority_line(text: str) -> bool:
