@@ -380,7 +380,27 @@ def _extract(page_texts: list[str], signatures) -> dict:
     # -- signer block: after the subject, before any second header
     _signer(meta, lines, max(summary_end, header_last), signatures)
     meta["references"] = _references(page_texts, meta.get("number"))
+    if _second_document(lines, motto):
+        warnings.append("two_documents")
     return meta
+
+
+def _second_document(lines, motto: int | None) -> bool:
+    """A second Decree 30 header further on — the motto again, on a later page, with a number line or a type line
+    under it: an attached draft, or a second document scanned into the same file. Its number and date are not
+    this document's (the first header wins); the warning says the file holds more than one document."""
+    if motto is None:
+        return False
+    first_page = lines[motto][0]
+    for i in range(motto + 1, len(lines)):
+        page, column, text = lines[i]
+        if page == first_page or not _MOTTO.search(_fold(text)):
+            continue
+        for j in range(max(0, i - 4), min(len(lines), i + 12)):
+            folded = _fold(lines[j][2])
+            if (_SO_LINE.search(folded) and "/" in folded) or _type_from_line(lines[j][2]):
+                return True
+    return False
 
 
 def _corroborate(symbol: str, type_code: str) -> str:
