@@ -62,8 +62,9 @@ def read_labels(folder: Path) -> dict[str, dict]:
         return {row["file"]: row for row in csv.DictReader(handle)}
 
 
-def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int | None, ocr: bool, title: str,
-        verbose: bool) -> dict:
+def run(
+    folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int | None, ocr: bool, title: str, verbose: bool
+) -> dict:
     files = [folder / name for name in labels]
     readings: dict[str, dict] = {}
     todo = []
@@ -79,11 +80,18 @@ def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int 
             print(f"  {path.name}: {result}", file=sys.stderr)
             readings[path.name] = {"error": str(result)}
             continue
-        record = {"page_texts": result.page_texts, "signatures": result.metadata["signatures"],
-                  "metadata": result.metadata, "seconds": result.seconds, "ocr_seconds": result.ocr_seconds,
-                  "ocr_pages": result.ocr_pages, "pages": result.pages,
-                  "sources": result.text_source, "zones": result.zones,
-                  "page_sources": _page_sources(result)}
+        record = {
+            "page_texts": result.page_texts,
+            "signatures": result.metadata["signatures"],
+            "metadata": result.metadata,
+            "seconds": result.seconds,
+            "ocr_seconds": result.ocr_seconds,
+            "ocr_pages": result.ocr_pages,
+            "pages": result.pages,
+            "sources": result.text_source,
+            "zones": result.zones,
+            "page_sources": _page_sources(result),
+        }
         readings[path.name] = record
         if cache:
             cache.mkdir(parents=True, exist_ok=True)
@@ -102,8 +110,14 @@ def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int 
             continue
         # re-run the header parser on the stored texts (fast; picks up parser changes when --cache is used)
         base = dict(record["metadata"])
-        base.update(extract_metadata(record["page_texts"], signatures=record["signatures"],
-                                     zones=record.get("zones") or (), page_sources=record.get("page_sources") or ()))
+        base.update(
+            extract_metadata(
+                record["page_texts"],
+                signatures=record["signatures"],
+                zones=record.get("zones") or (),
+                page_sources=record.get("page_sources") or (),
+            )
+        )
         kind = by_kind.setdefault(want.get("doc_kind") or "?", {"n": 0, **{f: 0 for f in FIELDS}})
         kind["n"] += 1
         for field in FIELDS:
@@ -123,17 +137,23 @@ def run(folder: Path, labels: dict[str, dict], *, cache: Path | None, jobs: int 
     for field in FIELDS:
         print(f"{field:<14}{hits[field]:>9}{100 * hits[field] / max(total, 1):>9.1f}%")
     if all_pages:
-        print(f"seconds per page for everything but OCR (text layer, widgets, signatures, header): "
-              f"{other_seconds / all_pages:.3f}  ({int(all_pages)} pages)")
+        print(
+            f"seconds per page for everything but OCR (text layer, widgets, signatures, header): "
+            f"{other_seconds / all_pages:.3f}  ({int(all_pages)} pages)"
+        )
     if ocr_pages:
-        print(f"seconds per OCR page (render + Tesseract, wall time inside one reader): "
-              f"{ocr_seconds / ocr_pages:.2f}  ({int(ocr_pages)} pages OCRed)")
+        print(
+            f"seconds per OCR page (render + Tesseract, wall time inside one reader): "
+            f"{ocr_seconds / ocr_pages:.2f}  ({int(ocr_pages)} pages OCRed)"
+        )
     if todo and all_pages:
         print(f"throughput: {wall / all_pages:.2f} s of wall time per page with {jobs or 'all'} readers in parallel")
     if by_kind:
         print("per kind: " + "  ".join(f"{k}" for k in ("n",) + tuple(FIELDS)))
         for kind, row in sorted(by_kind.items()):
-            print(f"  {kind:<20}" + " ".join(f"{f}={100 * row[f] / row['n']:.0f}%" for f in FIELDS) + f"  (n={row['n']})")
+            print(
+                f"  {kind:<20}" + " ".join(f"{f}={100 * row[f] / row['n']:.0f}%" for f in FIELDS) + f"  (n={row['n']})"
+            )
     if verbose and failures:
         print("misses:")
         for line in failures:
@@ -172,8 +192,10 @@ def print_total(results: dict[str, dict]) -> None:
         print(f"  {kind:<20}" + " ".join(f"{f}={100 * row[f] / row['n']:.0f}%" for f in FIELDS) + f"  (n={row['n']})")
     pages = sum(r["ocr_pages"] for r in results.values())
     if pages:
-        print(f"seconds per OCR page over the corpus: {sum(r['ocr_seconds'] for r in results.values()) / pages:.2f}"
-              f"  ({int(pages)} pages)")
+        print(
+            f"seconds per OCR page over the corpus: {sum(r['ocr_seconds'] for r in results.values()) / pages:.2f}"
+            f"  ({int(pages)} pages)"
+        )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if peak:
         print(f"peak memory of one reader process (max RSS of the forked readers): {peak:.0f} MB")
@@ -196,8 +218,15 @@ def main(argv=None) -> int:
         results = {}
         for folder in folders:
             cache = (args.cache / folder.name) if args.cache and len(folders) > 1 else args.cache
-            results[folder.name] = run(folder, read_labels(folder), cache=cache, jobs=args.jobs,
-                                       ocr=not args.no_ocr, title=f"corpus {folder.name}", verbose=args.verbose)
+            results[folder.name] = run(
+                folder,
+                read_labels(folder),
+                cache=cache,
+                jobs=args.jobs,
+                ocr=not args.no_ocr,
+                title=f"corpus {folder.name}",
+                verbose=args.verbose,
+            )
         if len(results) > 1:
             print_total(results)
     if not args.corpus_only:
@@ -206,8 +235,15 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
             folder = Path(tmp)
             labels = write_labelled_set(folder)
-            run(folder, labels, cache=None, jobs=args.jobs, ocr=not args.no_ocr, title="generated born-digital set",
-                verbose=args.verbose)
+            run(
+                folder,
+                labels,
+                cache=None,
+                jobs=args.jobs,
+                ocr=not args.no_ocr,
+                title="generated born-digital set",
+                verbose=args.verbose,
+            )
     return 0
 
 

@@ -17,7 +17,6 @@ import os
 import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,47 +29,84 @@ from evidence.store import Store, dumps, now_iso
 
 # ---------------------------------------------------------------- a Vietnamese administrative vocabulary
 
-ISSUERS = [("UBND TỈNH QUẢNG NAM", "SỞ NỘI VỤ", "SNV"), ("UBND TỈNH QUẢNG NAM", "SỞ TƯ PHÁP", "STP"),
-           ("UBND TỈNH QUẢNG NGÃI", "SỞ Y TẾ", "SYT"), ("UBND TỈNH QUẢNG NAM", "SỞ TÀI CHÍNH", "STC"),
-           ("UBND HUYỆN BẠCH LONG VỸ", "PHÒNG NỘI VỤ", "PNV"), ("TỈNH ỦY QUẢNG NAM", "BAN TỔ CHỨC", "BTC"),
-           ("UBND TỈNH QUẢNG NAM", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SGDĐT"), ("BỘ NỘI VỤ", "VỤ CẢI CÁCH HÀNH CHÍNH", "CCHC"),
-           ("UBND TỈNH QUẢNG NAM", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SKHĐT"), ("UBND TỈNH QUẢNG NAM", "THANH TRA TỈNH", "TTr")]
-TYPES = [("QĐ", "QUYẾT ĐỊNH", "Quyết định"), ("KH", "KẾ HOẠCH", "Kế hoạch"), ("BC", "BÁO CÁO", "Báo cáo"),
-         ("TB", "THÔNG BÁO", "Thông báo"), ("CV", "", "Công văn"), ("TTr", "TỜ TRÌNH", "Tờ trình"),
-         ("BB", "BIÊN BẢN", "Biên bản"), ("HD", "HƯỚNG DẪN", "Hướng dẫn"), ("CTr", "CHƯƠNG TRÌNH", "Chương trình")]
+ISSUERS = [
+    ("UBND TỈNH QUẢNG NAM", "SỞ NỘI VỤ", "SNV"),
+    ("UBND TỈNH QUẢNG NAM", "SỞ TƯ PHÁP", "STP"),
+    ("UBND TỈNH QUẢNG NGÃI", "SỞ Y TẾ", "SYT"),
+    ("UBND TỈNH QUẢNG NAM", "SỞ TÀI CHÍNH", "STC"),
+    ("UBND HUYỆN BẠCH LONG VỸ", "PHÒNG NỘI VỤ", "PNV"),
+    ("TỈNH ỦY QUẢNG NAM", "BAN TỔ CHỨC", "BTC"),
+    ("UBND TỈNH QUẢNG NAM", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SGDĐT"),
+    ("BỘ NỘI VỤ", "VỤ CẢI CÁCH HÀNH CHÍNH", "CCHC"),
+    ("UBND TỈNH QUẢNG NAM", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SKHĐT"),
+    ("UBND TỈNH QUẢNG NAM", "THANH TRA TỈNH", "TTr"),
+]
+TYPES = [
+    ("QĐ", "QUYẾT ĐỊNH", "Quyết định"),
+    ("KH", "KẾ HOẠCH", "Kế hoạch"),
+    ("BC", "BÁO CÁO", "Báo cáo"),
+    ("TB", "THÔNG BÁO", "Thông báo"),
+    ("CV", "", "Công văn"),
+    ("TTr", "TỜ TRÌNH", "Tờ trình"),
+    ("BB", "BIÊN BẢN", "Biên bản"),
+    ("HD", "HƯỚNG DẪN", "Hướng dẫn"),
+    ("CTr", "CHƯƠNG TRÌNH", "Chương trình"),
+]
 TOPICS = {
     "cchc": "cải cách hành chính; chỉ số cải cách hành chính; thủ tục hành chính; một cửa; một cửa liên thông; "
-            "tài liệu kiểm chứng; tự đánh giá; chấm điểm; thẩm định; Hội đồng thẩm định; tiêu chí; tiêu chí thành phần; "
-            "điểm số; xếp hạng; kết quả; cán bộ đầu mối; văn bản quy phạm pháp luật; kiểm soát thủ tục hành chính",
+    "tài liệu kiểm chứng; tự đánh giá; chấm điểm; thẩm định; Hội đồng thẩm định; tiêu chí; tiêu chí thành phần; "
+    "điểm số; xếp hạng; kết quả; cán bộ đầu mối; văn bản quy phạm pháp luật; kiểm soát thủ tục hành chính",
     "pctn": "phòng, chống tham nhũng; kê khai tài sản; thu nhập; minh bạch; công khai; trách nhiệm giải trình; "
-            "xung đột lợi ích; tiêu cực; thanh tra; khiếu nại; tố cáo; tiếp công dân; xử lý vi phạm; kỷ luật; "
-            "thu hồi tài sản; chuyển đổi vị trí công tác; quà tặng; người đứng đầu",
+    "xung đột lợi ích; tiêu cực; thanh tra; khiếu nại; tố cáo; tiếp công dân; xử lý vi phạm; kỷ luật; "
+    "thu hồi tài sản; chuyển đổi vị trí công tác; quà tặng; người đứng đầu",
     "sodoi": "chuyển đổi số; chính quyền số; dịch vụ công trực tuyến; cổng dịch vụ công; hồ sơ điện tử; chữ ký số; "
-             "cơ sở dữ liệu; phần mềm; hệ thống thông tin; kết nối; liên thông; an toàn thông tin; hạ tầng; "
-             "nền tảng; thanh toán trực tuyến; định danh điện tử; mức độ 4; quản lý văn bản",
+    "cơ sở dữ liệu; phần mềm; hệ thống thông tin; kết nối; liên thông; an toàn thông tin; hạ tầng; "
+    "nền tảng; thanh toán trực tuyến; định danh điện tử; mức độ 4; quản lý văn bản",
     "taichinh": "ngân sách; dự toán; quyết toán; kinh phí; tự chủ tài chính; đơn vị sự nghiệp công lập; "
-                "tiết kiệm; chống lãng phí; tài sản công; mua sắm; đầu tư công; giải ngân; chi thường xuyên; "
-                "nguồn vốn; kiểm toán; báo cáo tài chính; quỹ lương; cơ chế khoán",
+    "tiết kiệm; chống lãng phí; tài sản công; mua sắm; đầu tư công; giải ngân; chi thường xuyên; "
+    "nguồn vốn; kiểm toán; báo cáo tài chính; quỹ lương; cơ chế khoán",
     "tochuc": "tổ chức bộ máy; tinh giản biên chế; vị trí việc làm; công chức; viên chức; đào tạo; bồi dưỡng; "
-              "tuyển dụng; đánh giá, xếp loại; kỷ luật, kỷ cương hành chính; văn hóa công vụ; đạo đức công vụ; "
-              "sắp xếp; sáp nhập; phòng chuyên môn; đơn vị hành chính; chức danh; bổ nhiệm",
+    "tuyển dụng; đánh giá, xếp loại; kỷ luật, kỷ cương hành chính; văn hóa công vụ; đạo đức công vụ; "
+    "sắp xếp; sáp nhập; phòng chuyên môn; đơn vị hành chính; chức danh; bổ nhiệm",
     "phapche": "xây dựng pháp luật; thẩm định dự thảo; rà soát văn bản; hệ thống hóa; kiểm tra văn bản; "
-               "phổ biến, giáo dục pháp luật; hòa giải ở cơ sở; trợ giúp pháp lý; hộ tịch; chứng thực; "
-               "lý lịch tư pháp; xử lý vi phạm hành chính; theo dõi thi hành pháp luật; tuyên truyền",
+    "phổ biến, giáo dục pháp luật; hòa giải ở cơ sở; trợ giúp pháp lý; hộ tịch; chứng thực; "
+    "lý lịch tư pháp; xử lý vi phạm hành chính; theo dõi thi hành pháp luật; tuyên truyền",
     "yte": "khám bệnh, chữa bệnh; bảo hiểm y tế; trạm y tế xã; phòng chống dịch; tiêm chủng; an toàn thực phẩm; "
-           "dược phẩm; trang thiết bị y tế; bệnh viện tuyến huyện; y tế dự phòng; chăm sóc sức khỏe; dân số",
+    "dược phẩm; trang thiết bị y tế; bệnh viện tuyến huyện; y tế dự phòng; chăm sóc sức khỏe; dân số",
     "giaoduc": "giáo dục phổ thông; trường học; học sinh; giáo viên; cơ sở vật chất; chương trình giáo dục; "
-               "kiểm định chất lượng; thi tốt nghiệp; phổ cập giáo dục; tuyển sinh; sách giáo khoa; mầm non",
+    "kiểm định chất lượng; thi tốt nghiệp; phổ cập giáo dục; tuyển sinh; sách giáo khoa; mầm non",
 }
-COMMON = ("triển khai; thực hiện; tổ chức; chỉ đạo; điều hành; theo dõi; đôn đốc; kiểm tra; giám sát; đánh giá; "
-          "tổng hợp; báo cáo; đề xuất; kiến nghị; phối hợp; hướng dẫn; ban hành; sửa đổi; bổ sung; quy định; "
-          "nhiệm vụ; giải pháp; mục tiêu; yêu cầu; nội dung; kết quả; tồn tại; hạn chế; nguyên nhân; "
-          "khó khăn; vướng mắc; năm 2025; quý I; quý II; 6 tháng đầu năm; các cơ quan, đơn vị; địa phương; "
-          "cấp tỉnh; cấp huyện; cấp xã; người dân; doanh nghiệp; tổ chức, cá nhân; kịp thời; đầy đủ; "
-          "nghiêm túc; hiệu quả; chất lượng; đúng quy định; theo kế hoạch; trên địa bàn tỉnh; Ủy ban nhân dân; "
-          "Chủ tịch; Phó Chủ tịch; Giám đốc; Thủ trưởng; Văn phòng; trong thời gian tới; tiếp tục; tăng cường")
-CONNECT = ["về việc", "đối với", "nhằm", "để", "theo", "trong", "và", "của", "cho", "tại", "với", "đã", "sẽ",
-           "cần", "phải", "được", "nhằm bảo đảm", "góp phần", "trên cơ sở", "căn cứ"]
+COMMON = (
+    "triển khai; thực hiện; tổ chức; chỉ đạo; điều hành; theo dõi; đôn đốc; kiểm tra; giám sát; đánh giá; "
+    "tổng hợp; báo cáo; đề xuất; kiến nghị; phối hợp; hướng dẫn; ban hành; sửa đổi; bổ sung; quy định; "
+    "nhiệm vụ; giải pháp; mục tiêu; yêu cầu; nội dung; kết quả; tồn tại; hạn chế; nguyên nhân; "
+    "khó khăn; vướng mắc; năm 2025; quý I; quý II; 6 tháng đầu năm; các cơ quan, đơn vị; địa phương; "
+    "cấp tỉnh; cấp huyện; cấp xã; người dân; doanh nghiệp; tổ chức, cá nhân; kịp thời; đầy đủ; "
+    "nghiêm túc; hiệu quả; chất lượng; đúng quy định; theo kế hoạch; trên địa bàn tỉnh; Ủy ban nhân dân; "
+    "Chủ tịch; Phó Chủ tịch; Giám đốc; Thủ trưởng; Văn phòng; trong thời gian tới; tiếp tục; tăng cường"
+)
+CONNECT = [
+    "về việc",
+    "đối với",
+    "nhằm",
+    "để",
+    "theo",
+    "trong",
+    "và",
+    "của",
+    "cho",
+    "tại",
+    "với",
+    "đã",
+    "sẽ",
+    "cần",
+    "phải",
+    "được",
+    "nhằm bảo đảm",
+    "góp phần",
+    "trên cơ sở",
+    "căn cứ",
+]
 
 
 def _terms(text: str) -> list[str]:
@@ -85,8 +121,21 @@ class Writer:
         self.rng = rng
         self.topics = {k: _terms(v) for k, v in TOPICS.items()}
         self.common = _terms(COMMON)
-        self.place_names = ["Tam Kỳ", "Hội An", "Điện Bàn", "Núi Thành", "Thăng Bình", "Duy Xuyên", "Quế Sơn",
-                            "Tiên Phước", "Hiệp Đức", "Nam Giang", "Phước Sơn", "Bắc Trà My", "Nông Sơn"]
+        self.place_names = [
+            "Tam Kỳ",
+            "Hội An",
+            "Điện Bàn",
+            "Núi Thành",
+            "Thăng Bình",
+            "Duy Xuyên",
+            "Quế Sơn",
+            "Tiên Phước",
+            "Hiệp Đức",
+            "Nam Giang",
+            "Phước Sơn",
+            "Bắc Trà My",
+            "Nông Sơn",
+        ]
 
     def sentence(self, vocab: list[str], weights: list[float]) -> str:
         rng = self.rng
@@ -101,8 +150,11 @@ class Writer:
             elif r < 0.95:
                 parts.append(rng.choice(CONNECT))
             else:
-                parts.append(f"{rng.choice(['huyện', 'thị xã', 'thành phố'])} {rng.choice(self.place_names)}"
-                             if rng.random() < 0.6 else f"{rng.randint(2, 98)}%")
+                parts.append(
+                    f"{rng.choice(['huyện', 'thị xã', 'thành phố'])} {rng.choice(self.place_names)}"
+                    if rng.random() < 0.6
+                    else f"{rng.randint(2, 98)}%"
+                )
         text = " ".join(parts)
         return text[0].upper() + text[1:] + rng.choice([".", ".", ".", ";", ":"])
 
@@ -132,13 +184,20 @@ def generate(store: Store, n: int, seed: int = 7) -> dict:
     total_bytes = 0
     now = now_iso()
     with store.transaction() as conn:
-        conn.execute("INSERT OR IGNORE INTO frameworks(id, name, document, imported_at) VALUES ('bench', 'bench',"
-                     " '{}', ?)", (now,))
-        conn.execute("INSERT OR IGNORE INTO campaigns(id, name, framework_id, config, created_at) VALUES"
-                     " (?, 'bench', 'bench', '{}', ?)", (campaign, now))
+        conn.execute(
+            "INSERT OR IGNORE INTO frameworks(id, name, document, imported_at) VALUES ('bench', 'bench', '{}', ?)",
+            (now,),
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO campaigns(id, name, framework_id, config, created_at) VALUES"
+            " (?, 'bench', 'bench', '{}', ?)",
+            (campaign, now),
+        )
         for i, u in enumerate(units):
-            conn.execute("INSERT OR IGNORE INTO units(campaign_id, code, name, position) VALUES (?, ?, ?, ?)",
-                         (campaign, u, f"Đơn vị {u}", i))
+            conn.execute(
+                "INSERT OR IGNORE INTO units(campaign_id, code, name, position) VALUES (?, ?, ?, ?)",
+                (campaign, u, f"Đơn vị {u}", i),
+            )
     batch = []
     for i in range(1, n + 1):
         parent, issuer, short = rng.choice(ISSUERS)
@@ -146,60 +205,129 @@ def generate(store: Store, n: int, seed: int = 7) -> dict:
         number = f"{rng.randint(1, 3999)}/{code}-{short}" if code != "CV" else f"{rng.randint(1, 3999)}/{short}-VP"
         issued = start + timedelta(days=rng.randint(0, 364))
         topic_keys = rng.sample(list(TOPICS), 2)
-        subject = writer.sentence([t for k in topic_keys for t in writer.topics[k]],
-                                  [1.0] * sum(len(writer.topics[k]) for k in topic_keys)).rstrip(".;:")
+        subject = writer.sentence(
+            [t for k in topic_keys for t in writer.topics[k]], [1.0] * sum(len(writer.topics[k]) for k in topic_keys)
+        ).rstrip(".;:")
         kb = rng.uniform(2, 20)
         body = writer.body(int(kb * 1000 / 1.3), topic_keys)
-        text = (f"{parent}\n{issuer}\nSố: {number}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
-                f"Quảng Nam, ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}\n{heading}\n{subject}\n"
-                f"{body}")
+        text = (
+            f"{parent}\n{issuer}\nSố: {number}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            f"Quảng Nam, ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}\n{heading}\n{subject}\n"
+            f"{body}"
+        )
         total_bytes += len(text.encode("utf-8"))
-        meta = {"number": number, "type_code": code, "type_name": type_name, "issuer": issuer,
-                "parent_issuer": parent, "issued_on": issued.isoformat(), "summary": subject}
+        meta = {
+            "number": number,
+            "type_code": code,
+            "type_name": type_name,
+            "issuer": issuer,
+            "parent_issuer": parent,
+            "issued_on": issued.isoformat(),
+            "summary": subject,
+        }
         links = [(rng.choice(units), rng.choice(criteria)) for _ in range(rng.choice([1, 1, 1, 2]))]
         batch.append((i, meta, text, links))
         if i <= 2000 and i % 97 == 0:
-            samples.append({"id": i, "number": number, "subject": subject, "unit": links[0][0],
-                            "criterion": links[0][1], "type": code})
+            samples.append(
+                {
+                    "id": i,
+                    "number": number,
+                    "subject": subject,
+                    "unit": links[0][0],
+                    "criterion": links[0][1],
+                    "type": code,
+                }
+            )
         if len(batch) == 1000 or i == n:
             with store.transaction() as conn:
                 for eid, meta, text, links in batch:
-                    conn.execute("INSERT INTO evidence(id, sha256, size, filename, format, pages, text_source,"
-                                 " metadata, text, created_at, updated_at) VALUES (?, ?, ?, ?, 'pdf', 1, 'text',"
-                                 " ?, ?, ?, ?)", (eid, f"{eid:064x}", len(text), f"van-ban-{eid}.pdf",
-                                                  dumps(meta), text, now, now))
+                    conn.execute(
+                        "INSERT INTO evidence(id, sha256, size, filename, format, pages, text_source,"
+                        " metadata, text, created_at, updated_at) VALUES (?, ?, ?, ?, 'pdf', 1, 'text',"
+                        " ?, ?, ?, ?)",
+                        (eid, f"{eid:064x}", len(text), f"van-ban-{eid}.pdf", dumps(meta), text, now, now),
+                    )
                     for unit, criterion in set(links):
-                        conn.execute("INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename,"
-                                     " linked_by, linked_at) VALUES (?, ?, ?, ?, ?, 'bench', ?)",
-                                     (eid, campaign, unit, criterion, f"van-ban-{eid}.pdf", now))
+                        conn.execute(
+                            "INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename,"
+                            " linked_by, linked_at) VALUES (?, ?, ?, ?, ?, 'bench', ?)",
+                            (eid, campaign, unit, criterion, f"van-ban-{eid}.pdf", now),
+                        )
             batch = []
     return {"campaign": campaign, "samples": samples, "text_bytes": total_bytes}
 
 
 # ---------------------------------------------------------------- measuring
 
+
 def query_mix(info: dict) -> dict[str, list[tuple[str, dict]]]:
     from evidence.vn.text import fold
+
     s = info["samples"]
     c = info["campaign"]
     return {
-        "single word": [(w, {}) for w in ["thanh tra", "ngân sách", "tiêm chủng", "hộ tịch", "biên chế",
-                                           "khiếu nại", "phần mềm", "kiểm định"]][:8],
-        "several words": [(q, {}) for q in ["tài liệu kiểm chứng", "kê khai tài sản thu nhập",
-                                            "dịch vụ công trực tuyến", "tinh giản biên chế vị trí việc làm",
-                                            "phổ biến giáo dục pháp luật", "an toàn thực phẩm bệnh viện",
-                                            "quyết toán kinh phí", "cải cách hành chính"]],
-        "unaccented": [(q, {}) for q in ["tai lieu kiem chung", "ke khai tai san", "chuyen doi so",
-                                         "thu tuc hanh chinh mot cua", "hoa giai o co so", "dao duc cong vu",
-                                         "tiet kiem chong lang phi", "phong chong dich"]],
-        "phrase": [(f'"{q}"', {}) for q in ["chỉ số cải cách hành chính", "trách nhiệm giải trình",
-                                            "đơn vị sự nghiệp công lập", "văn hóa công vụ", "cơ sở dữ liệu",
-                                            "thi tốt nghiệp", "xung đột lợi ích", "chữ ký số"]],
+        "single word": [
+            (w, {})
+            for w in [
+                "thanh tra",
+                "ngân sách",
+                "tiêm chủng",
+                "hộ tịch",
+                "biên chế",
+                "khiếu nại",
+                "phần mềm",
+                "kiểm định",
+            ]
+        ][:8],
+        "several words": [
+            (q, {})
+            for q in [
+                "tài liệu kiểm chứng",
+                "kê khai tài sản thu nhập",
+                "dịch vụ công trực tuyến",
+                "tinh giản biên chế vị trí việc làm",
+                "phổ biến giáo dục pháp luật",
+                "an toàn thực phẩm bệnh viện",
+                "quyết toán kinh phí",
+                "cải cách hành chính",
+            ]
+        ],
+        "unaccented": [
+            (q, {})
+            for q in [
+                "tai lieu kiem chung",
+                "ke khai tai san",
+                "chuyen doi so",
+                "thu tuc hanh chinh mot cua",
+                "hoa giai o co so",
+                "dao duc cong vu",
+                "tiet kiem chong lang phi",
+                "phong chong dich",
+            ]
+        ],
+        "phrase": [
+            (f'"{q}"', {})
+            for q in [
+                "chỉ số cải cách hành chính",
+                "trách nhiệm giải trình",
+                "đơn vị sự nghiệp công lập",
+                "văn hóa công vụ",
+                "cơ sở dữ liệu",
+                "thi tốt nghiệp",
+                "xung đột lợi ích",
+                "chữ ký số",
+            ]
+        ],
         "number": [(x["number"].lower().replace("/", " / "), {}) for x in s[:8]],
-        "filtered": [(fold(x["subject"].split()[0]) if i % 2 else "kế hoạch",
-                      {"campaign": c, "unit": x["unit"], "criterion": x["criterion"]} if i % 2 else
-                      {"campaign": c, "type_code": x["type"], "date_from": "01/03/2025", "date_to": "2025-09-30"})
-                     for i, x in enumerate(s[8:16])],
+        "filtered": [
+            (
+                fold(x["subject"].split()[0]) if i % 2 else "kế hoạch",
+                {"campaign": c, "unit": x["unit"], "criterion": x["criterion"]}
+                if i % 2
+                else {"campaign": c, "type_code": x["type"], "date_from": "01/03/2025", "date_to": "2025-09-30"},
+            )
+            for i, x in enumerate(s[8:16])
+        ],
     }
 
 
@@ -213,6 +341,7 @@ def percentile(values: list[float], p: float) -> float:
 def measure_open(store: Store, times: int = 5) -> dict:
     """Opening the index (what the first search in a process pays; later ones reuse the open searcher)."""
     from evidence.search.searchers import close_all, open_searcher
+
     ms = []
     for _ in range(times):
         close_all()
@@ -227,6 +356,7 @@ def measure_queries(store: Store, info: dict, rounds: int) -> dict:
     """p50/p95 per kind with the index open. Decoded postings are cleared before each query (`cold`: as if
     no earlier query had used its words); `all_warm` keeps them (a busy web app's steady state)."""
     from evidence.search.searchers import clear_caches
+
     mix = query_mix(info)
     for q, f in [x for v in mix.values() for x in v]:  # warm-up: OS cache; the index stays open from here on
         search(store, q, **f)
@@ -238,25 +368,34 @@ def measure_queries(store: Store, info: dict, rounds: int) -> dict:
             for q, f in queries:
                 clear_caches()
                 t = time.perf_counter()
-                result = search(store, q, **f)
+                search(store, q, **f)
                 times.append((time.perf_counter() - t) * 1000)
         if kind == "number":
             for (q, f), sample in zip(queries, info["samples"][:8]):
                 top = search(store, q, **f)["results"]
                 number_first += bool(top) and top[0]["number"] == sample["number"]
         all_ms += times
-        out[kind] = {"p50_ms": round(percentile(times, 0.5), 1), "p95_ms": round(percentile(times, 0.95), 1),
-                     "queries": len(times)}
-    out["all"] = {"p50_ms": round(percentile(all_ms, 0.5), 1), "p95_ms": round(percentile(all_ms, 0.95), 1),
-                  "queries": len(all_ms)}
+        out[kind] = {
+            "p50_ms": round(percentile(times, 0.5), 1),
+            "p95_ms": round(percentile(times, 0.95), 1),
+            "queries": len(times),
+        }
+    out["all"] = {
+        "p50_ms": round(percentile(all_ms, 0.5), 1),
+        "p95_ms": round(percentile(all_ms, 0.95), 1),
+        "queries": len(all_ms),
+    }
     warm = []
     for _ in range(rounds):
         for q, f in [x for v in mix.values() for x in v]:
             t = time.perf_counter()
             search(store, q, **f)
             warm.append((time.perf_counter() - t) * 1000)
-    out["all_warm"] = {"p50_ms": round(percentile(warm, 0.5), 1), "p95_ms": round(percentile(warm, 0.95), 1),
-                       "queries": len(warm)}
+    out["all_warm"] = {
+        "p50_ms": round(percentile(warm, 0.5), 1),
+        "p95_ms": round(percentile(warm, 0.95), 1),
+        "queries": len(warm),
+    }
     out["number_query_top_hit_correct"] = f"{number_first}/{len(mix['number'])}"
     return out
 
@@ -289,9 +428,21 @@ def rebuild_in_child(store_dir: Path) -> dict:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from evidence.cli import main; sys.exit(main())",
-                             "--store", str(store_dir), "index", "rebuild", "--json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from evidence.cli import main; sys.exit(main())",
+            "--store",
+            str(store_dir),
+            "index",
+            "rebuild",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = 0.0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_mb(proc.pid))
@@ -316,9 +467,13 @@ def measure_incremental(store: Store, n_docs: int, batch: int = 10, calls: int =
         t = time.perf_counter()
         index_evidence(store, ids)
         times.append(time.perf_counter() - t)
-    return {"batch": batch, "calls": calls, "p50_ms": round(percentile(times, 0.5) * 1000),
-            "p95_ms": round(percentile(times, 0.95) * 1000),
-            "docs_per_s": round(batch * calls / sum(times), 1)}
+    return {
+        "batch": batch,
+        "calls": calls,
+        "p50_ms": round(percentile(times, 0.5) * 1000),
+        "p95_ms": round(percentile(times, 0.95) * 1000),
+        "docs_per_s": round(batch * calls / sum(times), 1),
+    }
 
 
 def prepare_store(n: int, workdir: Path, reuse: bool) -> tuple[Store, dict]:
@@ -336,8 +491,11 @@ def prepare_store(n: int, workdir: Path, reuse: bool) -> tuple[Store, dict]:
     info = generate(store, n)
     info["generate_s"] = round(time.monotonic() - t, 1)
     info_file.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-    print(f"[{n}] generated {n} documents, {info['text_bytes'] / 1e6:.0f} MB of text in {info['generate_s']} s",
-          file=sys.stderr, flush=True)
+    print(
+        f"[{n}] generated {n} documents, {info['text_bytes'] / 1e6:.0f} MB of text in {info['generate_s']} s",
+        file=sys.stderr,
+        flush=True,
+    )
     return store, info
 
 
@@ -357,12 +515,21 @@ def run(n: int, workdir: Path, rounds: int, reuse: bool = False, skip_rebuild: b
     opening = measure_open(store)
     queries = measure_queries(store, info, rounds)
     store.close()
-    return {"documents": n, "text_mb": round(info["text_bytes"] / 1e6, 1), "generate_s": round(gen_s, 1),
-            "rebuild_s": rebuild["wall_seconds"], "rebuild_cpu_s": rebuild["cpu_seconds"],
-            "load_average": os.getloadavg()[0], "rebuild_docs_per_s": round(n / rebuild["seconds"], 1),
-            "rebuild_text_mb_per_s": round(info["text_bytes"] / 1e6 / rebuild["seconds"], 2),
-            "rebuild_peak_rss_mb": rebuild["peak_rss_mb"], "index_mb": round(rebuild["index_bytes"] / 1e6, 1),
-            "incremental": incremental, "open": opening, "queries": queries}
+    return {
+        "documents": n,
+        "text_mb": round(info["text_bytes"] / 1e6, 1),
+        "generate_s": round(gen_s, 1),
+        "rebuild_s": rebuild["wall_seconds"],
+        "rebuild_cpu_s": rebuild["cpu_seconds"],
+        "load_average": os.getloadavg()[0],
+        "rebuild_docs_per_s": round(n / rebuild["seconds"], 1),
+        "rebuild_text_mb_per_s": round(info["text_bytes"] / 1e6 / rebuild["seconds"], 2),
+        "rebuild_peak_rss_mb": rebuild["peak_rss_mb"],
+        "index_mb": round(rebuild["index_bytes"] / 1e6, 1),
+        "incremental": incremental,
+        "open": opening,
+        "queries": queries,
+    }
 
 
 def main() -> None:
@@ -371,10 +538,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times each query of the mix is run")
     parser.add_argument("--workdir", type=Path, help="where to build the stores (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the generated stores")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse stores a previous run generated in --workdir (the rebuild is still measured)")
-    parser.add_argument("--skip-rebuild", action="store_true",
-                        help="with --reuse: keep the index a previous run built (and report that run's rebuild)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse stores a previous run generated in --workdir (the rebuild is still measured)",
+    )
+    parser.add_argument(
+        "--skip-rebuild",
+        action="store_true",
+        help="with --reuse: keep the index a previous run built (and report that run's rebuild)",
+    )
     parser.add_argument("--generate-only", action="store_true", help="only generate the stores (into --workdir)")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="evidence-search-bench-"))
@@ -395,13 +568,20 @@ def main() -> None:
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
-    print("\nsize    text MB  rebuild s  docs/s  peak RSS MB  index MB  " + "  ".join(
-        f"{k[:12]:>12}" for k in results[0]["queries"] if k != "number_query_top_hit_correct"))
+    print(
+        "\nsize    text MB  rebuild s  docs/s  peak RSS MB  index MB  "
+        + "  ".join(f"{k[:12]:>12}" for k in results[0]["queries"] if k != "number_query_top_hit_correct")
+    )
     for r in results:
-        cells = "  ".join(f"{v['p50_ms']:>5.0f}/{v['p95_ms']:<6.0f}" for k, v in r["queries"].items()
-                          if k != "number_query_top_hit_correct")
-        print(f"{r['documents']:<7} {r['text_mb']:>7} {r['rebuild_s']:>10} {r['rebuild_docs_per_s']:>7} "
-              f"{r['rebuild_peak_rss_mb']!s:>12} {r['index_mb']:>9}  {cells}")
+        cells = "  ".join(
+            f"{v['p50_ms']:>5.0f}/{v['p95_ms']:<6.0f}"
+            for k, v in r["queries"].items()
+            if k != "number_query_top_hit_correct"
+        )
+        print(
+            f"{r['documents']:<7} {r['text_mb']:>7} {r['rebuild_s']:>10} {r['rebuild_docs_per_s']:>7} "
+            f"{r['rebuild_peak_rss_mb']!s:>12} {r['index_mb']:>9}  {cells}"
+        )
     print("(query columns: p50/p95 ms)")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from evidence.campaign import create_campaign
+from evidence.round.campaign import create_campaign
 from evidence.frameworks.model import Criterion, Framework, save_framework
 from evidence.store import Store
 
@@ -18,20 +18,44 @@ CORPUS = SHARED / "corpus"
 
 def small_framework() -> Framework:
     """Two fields, five scored criteria, 20 points: enough to exercise trees, evidence rules and kinds."""
+
     def leaf(code, title, points, parent, **kw):
         return Criterion(code=code, title=title, max_points=points, parent_code=parent, **kw)
-    field1 = Criterion(code="1", title="Công tác chỉ đạo, điều hành cải cách hành chính", children=[
-        leaf("1.1", "Ban hành kế hoạch cải cách hành chính năm", 4, "1", evidence_required=True,
-             expected_types=["KH"], evidence_description="Kế hoạch CCHC năm", due_rule=None),
-        leaf("1.2", "Báo cáo cải cách hành chính định kỳ", 3, "1", evidence_required=True, expected_types=["BC"]),
-        leaf("1.3", "Kiểm tra công tác cải cách hành chính", 3, "1", evidence_required=False),
-    ])
-    field2 = Criterion(code="2", title="Cải cách thủ tục hành chính", children=[
-        leaf("2.1", "Công bố, công khai thủ tục hành chính", 6, "2", evidence_required=True,
-             expected_types=["QĐ"]),
-        leaf("2.2", "Giải quyết thủ tục hành chính trên địa bàn cấp huyện", 4, "2", evidence_required=True,
-             expected_types=["BC"], applies_to=["district"]),
-    ])
+
+    field1 = Criterion(
+        code="1",
+        title="Công tác chỉ đạo, điều hành cải cách hành chính",
+        children=[
+            leaf(
+                "1.1",
+                "Ban hành kế hoạch cải cách hành chính năm",
+                4,
+                "1",
+                evidence_required=True,
+                expected_types=["KH"],
+                evidence_description="Kế hoạch CCHC năm",
+                due_rule=None,
+            ),
+            leaf("1.2", "Báo cáo cải cách hành chính định kỳ", 3, "1", evidence_required=True, expected_types=["BC"]),
+            leaf("1.3", "Kiểm tra công tác cải cách hành chính", 3, "1", evidence_required=False),
+        ],
+    )
+    field2 = Criterion(
+        code="2",
+        title="Cải cách thủ tục hành chính",
+        children=[
+            leaf("2.1", "Công bố, công khai thủ tục hành chính", 6, "2", evidence_required=True, expected_types=["QĐ"]),
+            leaf(
+                "2.2",
+                "Giải quyết thủ tục hành chính trên địa bàn cấp huyện",
+                4,
+                "2",
+                evidence_required=True,
+                expected_types=["BC"],
+                applies_to=["district"],
+            ),
+        ],
+    )
     return Framework(id="mini", name="Bộ tiêu chí thử nghiệm", version="1", criteria=[field1, field2])
 
 
@@ -88,21 +112,29 @@ def campaign(store: Store, campaign_file: Path):
 def cli(tmp_path: Path):
     """Run `evidence --store <tmp store> …` in-process; returns the click Result."""
     from evidence.cli import main
+
     runner = CliRunner()
     store_dir = tmp_path / "store"
 
     def run(*args, input=None):
-        return runner.invoke(main, ["--store", str(store_dir), *map(str, args)], input=input,
-                             catch_exceptions=False)
+        return runner.invoke(main, ["--store", str(store_dir), *map(str, args)], input=input, catch_exceptions=False)
+
     run.store_dir = store_dir
     return run
 
 
-def make_docx(path: Path, *, number: str = "12/KH-SNV", date_line: str = "Quảng Nam, ngày 05 tháng 01 năm 2025",
-              type_name: str = "KẾ HOẠCH", subject: str = "Cải cách hành chính năm 2025",
-              body: str = "Nội dung kế hoạch cải cách hành chính.") -> Path:
+def make_docx(
+    path: Path,
+    *,
+    number: str = "12/KH-SNV",
+    date_line: str = "Quảng Nam, ngày 05 tháng 01 năm 2025",
+    type_name: str = "KẾ HOẠCH",
+    subject: str = "Cải cách hành chính năm 2025",
+    body: str = "Nội dung kế hoạch cải cách hành chính.",
+) -> Path:
     """A born-digital Decree 30 style document: header table, type and subject lines, body."""
     import docx
+
     document = docx.Document()
     header = document.add_table(rows=1, cols=2)
     left, right = header.rows[0].cells

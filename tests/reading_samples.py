@@ -29,7 +29,7 @@ MOTTO2 = "Độc lập - Tự do - Hạnh phúc"
 
 
 def font_path(bold: bool = False) -> Path | None:
-    for path in (BOLD_CANDIDATES if bold else FONT_CANDIDATES):
+    for path in BOLD_CANDIDATES if bold else FONT_CANDIDATES:
         if path.is_file():
             return path
     return None
@@ -38,27 +38,29 @@ def font_path(bold: bool = False) -> Path | None:
 @dataclass
 class Sample:
     name: str
-    issuer: list[str]                       # lines of the issuing body
+    issuer: list[str]  # lines of the issuing body
     parent: list[str] = field(default_factory=list)
-    number: str | None = "12"               # None: blank (draft)
+    number: str | None = "12"  # None: blank (draft)
     symbol: str = "KH-UBND"
-    year_in_number: str | None = None       # legal documents: 30/2020/NĐ-CP
-    type_code: str = "KH"                   # CV: công văn (V/v under the number)
+    year_in_number: str | None = None  # legal documents: 30/2020/NĐ-CP
+    type_code: str = "KH"  # CV: công văn (V/v under the number)
     summary: list[str] = field(default_factory=lambda: ["Thực hiện công tác cải cách hành chính năm 2025"])
     place: str = "Quảng Nam"
     issued: date | None = date(2025, 1, 5)  # None: blank day (draft)
     blank_month: int = 1
     authority: list[str] = field(default_factory=lambda: ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
     signer: str = "Nguyễn Văn An"
-    body: list[str] = field(default_factory=lambda: [
-        "Căn cứ Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh;",
-        "Thực hiện Kế hoạch số 1366/KH-UBND ngày 12 tháng 3 năm 2024, Ủy ban nhân dân tỉnh ban hành kế hoạch"
-        " thực hiện như sau:",
-        "1. Các cơ quan, đơn vị triển khai thực hiện nghiêm túc, đúng thời hạn.",
-    ])
-    date_in_header: bool = True             # biên bản: no place/date line in the header
-    type_line: str | None = None            # the printed type line when it is not the plain name (HƯỚNG DẪN LIÊN NGÀNH)
-    number_line: bool = True                # minutes may have no `Số:` line at all
+    body: list[str] = field(
+        default_factory=lambda: [
+            "Căn cứ Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh;",
+            "Thực hiện Kế hoạch số 1366/KH-UBND ngày 12 tháng 3 năm 2024, Ủy ban nhân dân tỉnh ban hành kế hoạch"
+            " thực hiện như sau:",
+            "1. Các cơ quan, đơn vị triển khai thực hiện nghiêm túc, đúng thời hạn.",
+        ]
+    )
+    date_in_header: bool = True  # biên bản: no place/date line in the header
+    type_line: str | None = None  # the printed type line when it is not the plain name (HƯỚNG DẪN LIÊN NGÀNH)
+    number_line: bool = True  # minutes may have no `Số:` line at all
 
     @property
     def type_heading(self) -> str:
@@ -91,11 +93,17 @@ class Sample:
 
     def label(self, filename: str) -> dict:
         return {
-            "file": filename, "number": self.number_text, "type_code": self.type_code,
-            "type_name": TYPE_NAMES[self.type_code], "parent_issuer": " ".join(self.parent),
-            "issuer": " ".join(self.issuer), "place": self.place if self.date_in_header else "",
-            "issued_on": self.issued.isoformat() if self.issued else "", "summary": self.summary_text,
-            "signer_title": " / ".join(self.authority), "signer_name": self.signer,
+            "file": filename,
+            "number": self.number_text,
+            "type_code": self.type_code,
+            "type_name": TYPE_NAMES[self.type_code],
+            "parent_issuer": " ".join(self.parent),
+            "issuer": " ".join(self.issuer),
+            "place": self.place if self.date_in_header else "",
+            "issued_on": self.issued.isoformat() if self.issued else "",
+            "summary": self.summary_text,
+            "signer_title": " / ".join(self.authority),
+            "signer_name": self.signer,
         }
 
 
@@ -103,22 +111,27 @@ def samples() -> list[Sample]:
     """One document of every Decree 30 form: single- and two-level headers, each administrative type, công văn,
     legal normative numbers, a draft with a blank number and day, minutes without a place/date line."""
     out = []
-    admin = [("QĐ", "QĐ-UBND", ["Về việc thành lập Hội đồng thẩm định Chỉ số cải cách hành chính",
-                                 "năm 2025 của các sở, ban, ngành"]),
-             ("KH", "KH-UBND", ["Triển khai xác định Chỉ số cải cách hành chính năm 2025"]),
-             ("BC", "BC-SNV", ["Kết quả thẩm định Chỉ số cải cách hành chính năm 2024"]),
-             ("TB", "TB-UBND", ["Kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp", "về cải cách hành chính"]),
-             ("TTr", "TTr-SNV", ["Về việc đề nghị phê duyệt Kế hoạch cải cách hành chính năm 2025"]),
-             ("CT", "CT-UBND", ["Về việc tăng cường công tác phòng, chống tham nhũng, tiêu cực"]),
-             ("HD", "HD-SNV", ["Tự đánh giá, chấm điểm Chỉ số cải cách hành chính"]),
-             ("CTr", "CTr-UBND", ["Công tác trọng tâm năm 2025"]),
-             ("PA", "PA-UBND", ["Sắp xếp đơn vị hành chính cấp xã"]),
-             ("ĐA", "ĐA-UBND", ["Nâng cao chất lượng phục vụ người dân"]),
-             ("QC", "QC-UBND", ["Làm việc của Hội đồng thẩm định"]),
-             ("QyĐ", "QyĐ-UBND", ["Tiêu chí đánh giá cán bộ, công chức"]),
-             ("GM", "GM-SNV", ["Dự hội nghị triển khai Chỉ số cải cách hành chính"]),
-             ("HĐ", "HĐ-SNV", ["Thuê dịch vụ khảo sát sự hài lòng"]),
-             ("NQ", "NQ-HĐND", ["Về việc thông qua kế hoạch đầu tư công năm 2025"])]
+    admin = [
+        (
+            "QĐ",
+            "QĐ-UBND",
+            ["Về việc thành lập Hội đồng thẩm định Chỉ số cải cách hành chính", "năm 2025 của các sở, ban, ngành"],
+        ),
+        ("KH", "KH-UBND", ["Triển khai xác định Chỉ số cải cách hành chính năm 2025"]),
+        ("BC", "BC-SNV", ["Kết quả thẩm định Chỉ số cải cách hành chính năm 2024"]),
+        ("TB", "TB-UBND", ["Kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp", "về cải cách hành chính"]),
+        ("TTr", "TTr-SNV", ["Về việc đề nghị phê duyệt Kế hoạch cải cách hành chính năm 2025"]),
+        ("CT", "CT-UBND", ["Về việc tăng cường công tác phòng, chống tham nhũng, tiêu cực"]),
+        ("HD", "HD-SNV", ["Tự đánh giá, chấm điểm Chỉ số cải cách hành chính"]),
+        ("CTr", "CTr-UBND", ["Công tác trọng tâm năm 2025"]),
+        ("PA", "PA-UBND", ["Sắp xếp đơn vị hành chính cấp xã"]),
+        ("ĐA", "ĐA-UBND", ["Nâng cao chất lượng phục vụ người dân"]),
+        ("QC", "QC-UBND", ["Làm việc của Hội đồng thẩm định"]),
+        ("QyĐ", "QyĐ-UBND", ["Tiêu chí đánh giá cán bộ, công chức"]),
+        ("GM", "GM-SNV", ["Dự hội nghị triển khai Chỉ số cải cách hành chính"]),
+        ("HĐ", "HĐ-SNV", ["Thuê dịch vụ khảo sát sự hài lòng"]),
+        ("NQ", "NQ-HĐND", ["Về việc thông qua kế hoạch đầu tư công năm 2025"]),
+    ]
     for i, (code, symbol, summary) in enumerate(admin):
         two_level = i % 2 == 1
         parent = ["UBND TỈNH QUẢNG NAM"] if two_level else []
@@ -128,34 +141,110 @@ def samples() -> list[Sample]:
         if two_level:
             symbol = symbol.split("-")[0] + "-SNV"
         day = date(2025, 1 + i % 12, 1 + (3 * i) % 28)
-        authority = (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"] if two_level else ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
-        out.append(Sample(name=f"admin-{i:02d}-{code}", issuer=issuer, parent=parent, number=str(10 + 7 * i),
-                          symbol=symbol, type_code=code, summary=summary, issued=day, authority=authority,
-                          signer=["Nguyễn Văn An", "Trần Thị Bình", "Lê Quang Cường"][i % 3]))
-    out.append(Sample(name="cv-01", issuer=["SỞ NỘI VỤ"], parent=["UBND TỈNH QUẢNG NAM"], number="383",
-                      symbol="SNV-CCHC", type_code="CV", summary=["V/v đôn đốc gửi hồ sơ tự đánh giá",
-                                                                  "Chỉ số cải cách hành chính năm 2025"],
-                      issued=date(2025, 12, 22), authority=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], signer="Phạm Văn Dũng"))
-    out.append(Sample(name="cv-02", issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"], number="2231",
-                      symbol="UBND-KGVX", type_code="CV", place="Quảng Ngãi",
-                      summary=["V/v góp ý dự thảo Quyết định của Thủ tướng Chính phủ"], issued=date(2025, 3, 9),
-                      authority=["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"],
-                      signer="Phùng Tô Long"))
-    out.append(Sample(name="legal-nd", issuer=["CHÍNH PHỦ"], number="30", year_in_number="2020", symbol="NĐ-CP",
-                      type_code="NĐ", summary=["Về công tác văn thư"], place="Hà Nội", issued=date(2020, 3, 5),
-                      authority=["TM. CHÍNH PHỦ", "THỦ TƯỚNG"], signer="Nguyễn Xuân Phúc"))
-    out.append(Sample(name="legal-qd", issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"], number="19",
-                      year_in_number="2012", symbol="QĐ-UBND", type_code="QĐ",
-                      summary=["Ban hành Quy định về quản lý công tác văn thư"], issued=date(2012, 3, 12)))
-    out.append(Sample(name="draft-tb", issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"], number=None,
-                      symbol="TB-UBND", type_code="TB", place="Quảng Ngãi", issued=None,
-                      summary=["Kết luận của Phó Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp giao ban"],
-                      authority=["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"], signer="Nguyễn Quốc Việt"))
-    out.append(Sample(name="minutes-bb", issuer=["HỘI ĐỒNG THẨM ĐỊNH"], parent=["UBND TỈNH QUẢNG NAM"], number="05",
-                      symbol="BB-HĐTĐ", type_code="BB", summary=["Họp thẩm định Chỉ số cải cách hành chính năm 2025"],
-                      issued=date(2026, 1, 10), date_in_header=False, authority=["CHỦ TỌA"], signer="Trần Văn Bình",
-                      body=["Hôm nay, vào lúc 8 giờ 00, ngày 10 tháng 01 năm 2026, tại Sở Nội vụ, Hội đồng thẩm định"
-                            " họp thẩm định kết quả tự đánh giá.", "Thành phần gồm các thành viên Hội đồng."]))
+        authority = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"] if two_level else ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+        out.append(
+            Sample(
+                name=f"admin-{i:02d}-{code}",
+                issuer=issuer,
+                parent=parent,
+                number=str(10 + 7 * i),
+                symbol=symbol,
+                type_code=code,
+                summary=summary,
+                issued=day,
+                authority=authority,
+                signer=["Nguyễn Văn An", "Trần Thị Bình", "Lê Quang Cường"][i % 3],
+            )
+        )
+    out.append(
+        Sample(
+            name="cv-01",
+            issuer=["SỞ NỘI VỤ"],
+            parent=["UBND TỈNH QUẢNG NAM"],
+            number="383",
+            symbol="SNV-CCHC",
+            type_code="CV",
+            summary=["V/v đôn đốc gửi hồ sơ tự đánh giá", "Chỉ số cải cách hành chính năm 2025"],
+            issued=date(2025, 12, 22),
+            authority=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
+            signer="Phạm Văn Dũng",
+        )
+    )
+    out.append(
+        Sample(
+            name="cv-02",
+            issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"],
+            number="2231",
+            symbol="UBND-KGVX",
+            type_code="CV",
+            place="Quảng Ngãi",
+            summary=["V/v góp ý dự thảo Quyết định của Thủ tướng Chính phủ"],
+            issued=date(2025, 3, 9),
+            authority=["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"],
+            signer="Phùng Tô Long",
+        )
+    )
+    out.append(
+        Sample(
+            name="legal-nd",
+            issuer=["CHÍNH PHỦ"],
+            number="30",
+            year_in_number="2020",
+            symbol="NĐ-CP",
+            type_code="NĐ",
+            summary=["Về công tác văn thư"],
+            place="Hà Nội",
+            issued=date(2020, 3, 5),
+            authority=["TM. CHÍNH PHỦ", "THỦ TƯỚNG"],
+            signer="Nguyễn Xuân Phúc",
+        )
+    )
+    out.append(
+        Sample(
+            name="legal-qd",
+            issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM"],
+            number="19",
+            year_in_number="2012",
+            symbol="QĐ-UBND",
+            type_code="QĐ",
+            summary=["Ban hành Quy định về quản lý công tác văn thư"],
+            issued=date(2012, 3, 12),
+        )
+    )
+    out.append(
+        Sample(
+            name="draft-tb",
+            issuer=["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"],
+            number=None,
+            symbol="TB-UBND",
+            type_code="TB",
+            place="Quảng Ngãi",
+            issued=None,
+            summary=["Kết luận của Phó Chủ tịch Ủy ban nhân dân tỉnh tại cuộc họp giao ban"],
+            authority=["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"],
+            signer="Nguyễn Quốc Việt",
+        )
+    )
+    out.append(
+        Sample(
+            name="minutes-bb",
+            issuer=["HỘI ĐỒNG THẨM ĐỊNH"],
+            parent=["UBND TỈNH QUẢNG NAM"],
+            number="05",
+            symbol="BB-HĐTĐ",
+            type_code="BB",
+            summary=["Họp thẩm định Chỉ số cải cách hành chính năm 2025"],
+            issued=date(2026, 1, 10),
+            date_in_header=False,
+            authority=["CHỦ TỌA"],
+            signer="Trần Văn Bình",
+            body=[
+                "Hôm nay, vào lúc 8 giờ 00, ngày 10 tháng 01 năm 2026, tại Sở Nội vụ, Hội đồng thẩm định"
+                " họp thẩm định kết quả tự đánh giá.",
+                "Thành phần gồm các thành viên Hội đồng.",
+            ],
+        )
+    )
     out.extend(more_types())
     return out
 
@@ -164,39 +253,106 @@ def more_types() -> list[Sample]:
     """The other kinds evidence files carry: licences, certificates, submission slips, joint guidance of several
     ministries (the issuer is the whole list), a legal circular, minutes without a number dated in their body."""
     return [
-        Sample(name="licence-gp", parent=["UBND TỈNH QUẢNG NAM"], issuer=["SỞ THÔNG TIN VÀ TRUYỀN THÔNG"],
-               number="27", symbol="GP-STTTT", type_code="GP", issued=date(2024, 6, 18),
-               summary=["Thiết lập trang thông tin điện tử tổng hợp"],
-               authority=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], signer="Lê Văn Dũng"),
-        Sample(name="certificate-gcn", parent=["UBND TỈNH QUẢNG NAM"], issuer=["SỞ KẾ HOẠCH VÀ ĐẦU TƯ"],
-               number="112", symbol="GCN-SKHĐT", type_code="GCN", issued=date(2024, 9, 3),
-               summary=["Đăng ký hoạt động chi nhánh hợp tác xã"], authority=["GIÁM ĐỐC"], signer="Võ Thị Hạnh"),
-        Sample(name="slip-ptr", parent=["UBND TỈNH QUẢNG NAM"], issuer=["VĂN PHÒNG"], number="45",
-               symbol="PTr-VP", type_code="PTr", issued=date(2025, 4, 2),
-               summary=["Giải quyết công việc về cải cách hành chính"],
-               authority=["CHÁNH VĂN PHÒNG"], signer="Huỳnh Văn Tấn"),
-        Sample(name="joint-hd", issuer=["BỘ CÔNG AN - BỘ QUỐC PHÒNG -", "BỘ Y TẾ"], number="03",
-               symbol="HD-BCA-BQP-BYT", type_code="HD", type_line="HƯỚNG DẪN LIÊN NGÀNH", place="Hà Nội",
-               issued=date(2024, 3, 5), summary=["Phối hợp trong công tác cai nghiện ma túy"],
-               authority=["BỘ TRƯỞNG BỘ CÔNG AN"], signer="Tô Lâm"),
-        Sample(name="legal-tt", issuer=["BỘ NỘI VỤ"], number="01", year_in_number="2011", symbol="TT-BNV",
-               type_code="TT", place="Hà Nội", issued=date(2011, 1, 19),
-               summary=["Hướng dẫn thể thức và kỹ thuật trình bày văn bản hành chính"],
-               authority=["BỘ TRƯỞNG"], signer="Trần Văn Tuấn"),
-        Sample(name="contract-hd", parent=["UBND TỈNH QUẢNG NAM"], issuer=["SỞ NỘI VỤ"], number="08",
-               symbol="HĐ-SNV", type_code="HĐ", type_line="HỢP ĐỒNG DỊCH VỤ", issued=date(2025, 2, 14),
-               summary=["Khảo sát sự hài lòng của người dân năm 2025"], authority=["GIÁM ĐỐC"], signer="Đỗ Văn Hùng"),
-        Sample(name="minutes-no-number", parent=["UBND TỈNH QUẢNG NAM"], issuer=["SỞ NỘI VỤ"], number=None,
-               symbol="BB-SNV", type_code="BB", number_line=False, date_in_header=False,
-               issued=date(2025, 12, 9), summary=["Họp thống nhất đề xuất thành lập hội"],
-               authority=["CHỦ TRÌ"], signer="Trần Ngọc Xuân",
-               body=["Vào lúc 14 giờ 00 phút, ngày 09 tháng 12 năm 2025 tại Hội trường Sở Nội vụ diễn ra cuộc họp"
-                     " với thành phần, nội dung như sau:", "I. THÀNH PHẦN"]),
+        Sample(
+            name="licence-gp",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["SỞ THÔNG TIN VÀ TRUYỀN THÔNG"],
+            number="27",
+            symbol="GP-STTTT",
+            type_code="GP",
+            issued=date(2024, 6, 18),
+            summary=["Thiết lập trang thông tin điện tử tổng hợp"],
+            authority=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
+            signer="Lê Văn Dũng",
+        ),
+        Sample(
+            name="certificate-gcn",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["SỞ KẾ HOẠCH VÀ ĐẦU TƯ"],
+            number="112",
+            symbol="GCN-SKHĐT",
+            type_code="GCN",
+            issued=date(2024, 9, 3),
+            summary=["Đăng ký hoạt động chi nhánh hợp tác xã"],
+            authority=["GIÁM ĐỐC"],
+            signer="Võ Thị Hạnh",
+        ),
+        Sample(
+            name="slip-ptr",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["VĂN PHÒNG"],
+            number="45",
+            symbol="PTr-VP",
+            type_code="PTr",
+            issued=date(2025, 4, 2),
+            summary=["Giải quyết công việc về cải cách hành chính"],
+            authority=["CHÁNH VĂN PHÒNG"],
+            signer="Huỳnh Văn Tấn",
+        ),
+        Sample(
+            name="joint-hd",
+            issuer=["BỘ CÔNG AN - BỘ QUỐC PHÒNG -", "BỘ Y TẾ"],
+            number="03",
+            symbol="HD-BCA-BQP-BYT",
+            type_code="HD",
+            type_line="HƯỚNG DẪN LIÊN NGÀNH",
+            place="Hà Nội",
+            issued=date(2024, 3, 5),
+            summary=["Phối hợp trong công tác cai nghiện ma túy"],
+            authority=["BỘ TRƯỞNG BỘ CÔNG AN"],
+            signer="Tô Lâm",
+        ),
+        Sample(
+            name="legal-tt",
+            issuer=["BỘ NỘI VỤ"],
+            number="01",
+            year_in_number="2011",
+            symbol="TT-BNV",
+            type_code="TT",
+            place="Hà Nội",
+            issued=date(2011, 1, 19),
+            summary=["Hướng dẫn thể thức và kỹ thuật trình bày văn bản hành chính"],
+            authority=["BỘ TRƯỞNG"],
+            signer="Trần Văn Tuấn",
+        ),
+        Sample(
+            name="contract-hd",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["SỞ NỘI VỤ"],
+            number="08",
+            symbol="HĐ-SNV",
+            type_code="HĐ",
+            type_line="HỢP ĐỒNG DỊCH VỤ",
+            issued=date(2025, 2, 14),
+            summary=["Khảo sát sự hài lòng của người dân năm 2025"],
+            authority=["GIÁM ĐỐC"],
+            signer="Đỗ Văn Hùng",
+        ),
+        Sample(
+            name="minutes-no-number",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["SỞ NỘI VỤ"],
+            number=None,
+            symbol="BB-SNV",
+            type_code="BB",
+            number_line=False,
+            date_in_header=False,
+            issued=date(2025, 12, 9),
+            summary=["Họp thống nhất đề xuất thành lập hội"],
+            authority=["CHỦ TRÌ"],
+            signer="Trần Ngọc Xuân",
+            body=[
+                "Vào lúc 14 giờ 00 phút, ngày 09 tháng 12 năm 2025 tại Hội trường Sở Nội vụ diễn ra cuộc họp"
+                " với thành phần, nội dung như sau:",
+                "I. THÀNH PHẦN",
+            ],
+        ),
     ]
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # DOCX
+
 
 def write_docx(sample: Sample, path: Path) -> Path:
     import docx
@@ -249,6 +405,7 @@ def _cell_lines(cell, lines: list[str], *, bold_from: int) -> None:
 
 # ---------------------------------------------------------------------------------------------------------------
 # PDF
+
 
 def _fonts():
     from reportlab.pdfbase import pdfmetrics
@@ -368,10 +525,24 @@ def export_pdfs(docx_files: list[Path], out_dir: Path, timeout: float = 300) -> 
     if binary is None:
         return []
     with tempfile.TemporaryDirectory(prefix="evidence-lo-") as profile:
-        subprocess.run([binary, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=False,
-                       env={**os.environ, "HOME": profile})
+        subprocess.run(
+            [
+                binary,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                *map(str, docx_files),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, "HOME": profile},
+        )
     return [p for p in (out_dir / (d.stem + ".pdf") for d in docx_files) if p.is_file()]
 
 
@@ -394,13 +565,23 @@ def write_labelled_set(folder: Path, *, pdf: bool = True) -> dict[str, dict]:
     return labels
 
 
-HAND_FONT = FONT_DIR / "dejavu" / "DejaVuSans-BoldOblique.ttf"   # slanted, heavy: a pen's digits, not the print's
+HAND_FONT = FONT_DIR / "dejavu" / "DejaVuSans-BoldOblique.ttf"  # slanted, heavy: a pen's digits, not the print's
 
 
-def render_header_scan(path: Path, *, number: str, day: str, month: str = "01", year: str = "2025",
-                       symbol: str = "QĐ-UBND", type_line: str = "QUYẾT ĐỊNH",
-                       subject: str = "Về việc ban hành Kế hoạch cải cách hành chính năm 2025",
-                       stamp: str | None = None, dpi: int = 200, pages: int = 1) -> Path:
+def render_header_scan(
+    path: Path,
+    *,
+    number: str,
+    day: str,
+    month: str = "01",
+    year: str = "2025",
+    symbol: str = "QĐ-UBND",
+    type_line: str = "QUYẾT ĐỊNH",
+    subject: str = "Về việc ban hành Kế hoạch cải cách hành chính năm 2025",
+    stamp: str | None = None,
+    dpi: int = 200,
+    pages: int = 1,
+) -> Path:
     """A scanned Decree 30 first page laid out as printed: two header columns, the number and the day left blank
     by the print and written in by hand (a slanted heavy font, rotated a little, in dark blue-grey), the type line
     centred, the subject and a body. `stamp` draws an incoming-register stamp box (`ĐẾN Số: … Ngày: …`) at the
@@ -424,8 +605,14 @@ def render_header_scan(path: Path, *, number: str, day: str, month: str = "01", 
         layer = Image.new("L", (int(60 * scale), int(30 * scale)), 255)
         ImageDraw.Draw(layer).text((2, 2), text, fill=40, font=hand)
         layer = layer.rotate(6, fillcolor=255, expand=False)
-        image.paste(Image.composite(layer, image.crop((x, y, x + layer.width, y + layer.height)),
-                                    layer.point(lambda v: 255 if v < 200 else 0)), (x, y))
+        image.paste(
+            Image.composite(
+                layer,
+                image.crop((x, y, x + layer.width, y + layer.height)),
+                layer.point(lambda v: 255 if v < 200 else 0),
+            ),
+            (x, y),
+        )
 
     left, right = 150 * scale, 400 * scale
     y0 = 50 * scale
@@ -440,9 +627,11 @@ def render_header_scan(path: Path, *, number: str, day: str, month: str = "01", 
     handwrite(day, x + int(draw.textlength("Quảng Nam, ngày ", font=regular)), int(y0 + 40 * scale))
     centred(type_line, width / 2, y0 + 85 * scale, bold)
     centred(subject, width / 2, y0 + 102 * scale, bold)
-    body = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
-            "Căn cứ Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh;",
-            "Xét đề nghị của Giám đốc Sở Nội vụ."]
+    body = [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+        "Căn cứ Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh;",
+        "Xét đề nghị của Giám đốc Sở Nội vụ.",
+    ]
     for i, line in enumerate(body):
         draw.text((int(70 * scale), int(y0 + (140 + 18 * i) * scale)), line, fill=0, font=regular)
     if stamp:
@@ -452,8 +641,9 @@ def render_header_scan(path: Path, *, number: str, day: str, month: str = "01", 
         draw.text((box[0] + 8, box[1] + int(20 * scale)), "Ngày: 20/3/2025", fill=60, font=regular)
     frames = [image] + [Image.new("L", (width, height), 255) for _ in range(pages - 1)]
     for extra in frames[1:]:
-        ImageDraw.Draw(extra).text((int(70 * scale), int(80 * scale)), "Điều 2. Quyết định có hiệu lực kể từ ngày ký.",
-                                   fill=0, font=regular)
+        ImageDraw.Draw(extra).text(
+            (int(70 * scale), int(80 * scale)), "Điều 2. Quyết định có hiệu lực kể từ ngày ký.", fill=0, font=regular
+        )
     if path.suffix.lower() == ".pdf":
         frames[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=frames[1:])
     else:

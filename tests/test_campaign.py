@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.campaign import create_campaign, load_campaign, progress
+from evidence.round.campaign import create_campaign, load_campaign, progress
 from evidence.errors import InputError
 from evidence.frameworks.model import save_framework
 
@@ -35,14 +35,17 @@ def test_progress_counts_applicable_criteria(campaign, store):
     assert rows["BLV"]["required_without_evidence"] == 4
 
 
-@pytest.mark.parametrize("change, message", [
-    (("framework: mini", "framework: khong-co"), "unknown framework 'khong-co'"),
-    (("not_applicable: [\"1.3\"]", "not_applicable: [\"9.9\"]"), "unknown criterion '9.9'"),
-    (("{code: SYT, name: Sở Y tế", "{code: STP, name: Sở Y tế"), "duplicate unit code 'STP'"),
-    (("start: 2024-12-16", "start: 2024-31-16"), "is not a date"),
-    (("role: chair", "role: boss"), "role 'boss'"),
-    (("{name: Khá, min: 65}", "{name: Khá, min: 95}"), "highest first"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("framework: mini", "framework: khong-co"), "unknown framework 'khong-co'"),
+        (('not_applicable: ["1.3"]', 'not_applicable: ["9.9"]'), "unknown criterion '9.9'"),
+        (("{code: SYT, name: Sở Y tế", "{code: STP, name: Sở Y tế"), "duplicate unit code 'STP'"),
+        (("start: 2024-12-16", "start: 2024-31-16"), "is not a date"),
+        (("role: chair", "role: boss"), "role 'boss'"),
+        (("{name: Khá, min: 65}", "{name: Khá, min: 95}"), "highest first"),
+    ],
+)
 def test_validation_errors_name_the_file_and_key(store, tmp_path, change, message):
     save_framework(store, small_framework())
     path = tmp_path / "c.yaml"
@@ -67,12 +70,14 @@ def test_duplicate_campaign_is_refused(campaign, store, campaign_file):
 
 def test_cli_campaign_create_list_show(cli, campaign_file):
     from evidence.store import Store
+
     assert cli("init", "--no-samples").exit_code == 0
     with Store.open(cli.store_dir) as s:
         save_framework(s, small_framework())
     result = cli("campaign", "create", campaign_file)
     assert result.exit_code == 0 and result.output.strip() == "test-2025"
     import json
+
     listed = json.loads(cli("campaign", "list", "--json").output)
     assert listed["campaigns"][0]["id"] == "test-2025"
     shown = json.loads(cli("campaign", "show", "test-2025", "--json").output)

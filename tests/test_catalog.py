@@ -7,17 +7,27 @@ import sqlite3
 
 import pytest
 
-from evidence.catalog import attach_files, get_evidence, ingest_dir, list_evidence
+from evidence.catalog import attach_files, ingest_dir
+from evidence.records import get_evidence, list_evidence
 from evidence.errors import InputError, NotFound
-from evidence.integrity import verify_store
-from evidence.reading.model import METADATA_KEYS
+from evidence.store.verify import verify_store
+from evidence.records import METADATA_KEYS
 
 from conftest import make_docx
 
 
 def _attach(store, files, unit="STP", criterion="1.1", **kw):
-    return attach_files(store, files, campaign_id="test-2025", unit_code=unit, criterion_code=criterion,
-                        by="tester", ocr=False, jobs=1, **kw)
+    return attach_files(
+        store,
+        files,
+        campaign_id="test-2025",
+        unit_code=unit,
+        criterion_code=criterion,
+        by="tester",
+        ocr=False,
+        jobs=1,
+        **kw,
+    )
 
 
 def test_same_file_twice_is_stored_once_and_linked_twice(store, campaign, tmp_path):
@@ -106,6 +116,7 @@ def test_cli_attach_list_show_json(cli, campaign_file, tmp_path):
     from evidence.frameworks.model import save_framework
     from evidence.store import Store
     from conftest import small_framework
+
     cli("init", "--no-samples")
     with Store.open(cli.store_dir) as s:
         save_framework(s, small_framework())

@@ -17,8 +17,9 @@ from evidence.store import Store
 @pytest.mark.slow
 def test_demo_runs_a_whole_round(tmp_path):
     store_dir, out_dir = tmp_path / "store", tmp_path / "out"
-    result = CliRunner().invoke(main, ["--store", str(store_dir), "demo", "--out", str(out_dir), "--no-ocr",
-                                       "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["--store", str(store_dir), "demo", "--out", str(out_dir), "--no-ocr", "--json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["campaign"].startswith("cchc-")
@@ -35,11 +36,14 @@ def test_demo_runs_a_whole_round(tmp_path):
     assert summary["detached"] == 1
     store = Store.open(store_dir)
     try:  # the link taken back is history, not a link
-        (evidence_id, unit, criterion, reason), = store.db.execute(
-            "SELECT evidence_id, unit_code, criterion_code, reason FROM detached_links").fetchall()
+        ((evidence_id, unit, criterion, reason),) = store.db.execute(
+            "SELECT evidence_id, unit_code, criterion_code, reason FROM detached_links"
+        ).fetchall()
         assert reason == "nhầm tiêu chí"
-        assert not store.db.execute("SELECT 1 FROM links WHERE evidence_id = ? AND unit_code = ? AND"
-                                    " criterion_code = ?", (evidence_id, unit, criterion)).fetchall()
+        assert not store.db.execute(
+            "SELECT 1 FROM links WHERE evidence_id = ? AND unit_code = ? AND criterion_code = ?",
+            (evidence_id, unit, criterion),
+        ).fetchall()
         assert store.db.execute("SELECT COUNT(*) FROM links WHERE evidence_id = ?", (evidence_id,)).fetchone()[0]
     finally:
         store.close()
@@ -49,9 +53,10 @@ def test_demo_runs_a_whole_round(tmp_path):
 
 
 def test_demo_never_wipes_a_real_store(tmp_path, campaign_file):
-    from evidence.campaign import create_campaign
+    from evidence.round.campaign import create_campaign
     from evidence.frameworks.model import save_framework
     from conftest import small_framework
+
     store = Store.init(tmp_path / "real")
     save_framework(store, small_framework())
     create_campaign(store, campaign_file)

@@ -8,10 +8,11 @@ import sqlite3
 
 import pytest
 
-from evidence.catalog import attach_files, detach_evidence, get_evidence, list_evidence
+from evidence.catalog import attach_files, detach_evidence
+from evidence.records import get_evidence, list_evidence
 from evidence.errors import InputError, NotFound
-from evidence.findings import check
-from evidence.scoring import reopen_self_assessment, set_self_score, submit_self_assessment
+from evidence.round.findings import check
+from evidence.round.scoring import reopen_self_assessment, set_self_score, submit_self_assessment
 from evidence.search import check_index, search
 from conftest import make_docx
 
@@ -20,8 +21,9 @@ C = "test-2025"
 
 @pytest.fixture
 def attached(store, campaign, tmp_path):
-    path = make_docx(tmp_path / "ke-hoach.docx", number="1366/KH-UBND",
-                     subject="Kế hoạch tuyên truyền tiêm chủng mở rộng")
+    path = make_docx(
+        tmp_path / "ke-hoach.docx", number="1366/KH-UBND", subject="Kế hoạch tuyên truyền tiêm chủng mở rộng"
+    )
     first = attach_files(store, [path], campaign_id=C, unit_code="STP", criterion_code="1.1", by="stp")[0]
     attach_files(store, [path], campaign_id=C, unit_code="STP", criterion_code="1.2", by="stp")
     return first.evidence_id
@@ -34,13 +36,15 @@ def criteria_of(store, evidence_id):
 def test_detach_takes_the_link_back_and_keeps_it_as_history(store, attached):
     set_self_score(store, C, "STP", "1.1", 1, by="stp")
     assert not [f for f in check(store, C, "STP") if f.code == "MISSING_EVIDENCE" and f.criterion == "1.1"]
-    result = detach_evidence(store, attached, campaign_id=C, unit_code="STP", criterion_code="1.1", by="stp",
-                             reason="nhầm tiêu chí")
+    result = detach_evidence(
+        store, attached, campaign_id=C, unit_code="STP", criterion_code="1.1", by="stp", reason="nhầm tiêu chí"
+    )
     assert result["warnings"] == [] and result["filename"] == "ke-hoach.docx"
     assert criteria_of(store, attached) == [("STP", "1.2")]
     history = get_evidence(store, attached)["detached_links"]
     assert [(h["criterion"], h["detached_by"], h["reason"], h["linked_by"]) for h in history] == [
-        ("1.1", "stp", "nhầm tiêu chí", "stp")]
+        ("1.1", "stp", "nhầm tiêu chí", "stp")
+    ]
     assert list_evidence(store, campaign_id=C, unit_code="STP", criterion_code="1.1") == []
     # the criterion lost its proof: the check says so, the search no longer finds it there
     assert [f for f in check(store, C, "STP") if f.code == "MISSING_EVIDENCE" and f.criterion == "1.1"]

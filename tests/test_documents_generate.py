@@ -9,7 +9,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from evidence import scoring
+from evidence.round import scoring
 from evidence.documents.context_results import announcement_context, minutes_context, report_context
 from evidence.documents.context_setup import decision_context, plan_context
 from evidence.documents.generate import KINDS, generate, generate_all
@@ -25,18 +25,29 @@ def scored(store, campaign):
         for leaf in campaign.applicable_leaves(unit):
             own, appraised = points[leaf.code]
             scoring.set_self_score(store, campaign, unit.code, leaf.code, own, explanation="Có tài liệu")
-            scoring.appraise(store, campaign, unit.code, leaf.code, appraised,
-                             comment="Tài liệu chưa đúng thời kỳ" if appraised < own else None)
+            scoring.appraise(
+                store,
+                campaign,
+                unit.code,
+                leaf.code,
+                appraised,
+                comment="Tài liệu chưa đúng thời kỳ" if appraised < own else None,
+            )
     scoring.raise_objection(store, campaign, "STP", "1.1", "Đề nghị xem xét lại Kế hoạch số 05/KH-STP")
     scoring.resolve_objection(store, campaign, "STP", "1.1", accepted=False, reason="ban hành ngoài thời kỳ")
     return campaign
 
 
 def test_contexts_follow_the_schema(store, scored):
-    built = {"plan": plan_context(scored), "decision": decision_context(scored),
-             "minutes": minutes_context(store, scored), "report": report_context(store, scored, chart=False),
-             "announcement": announcement_context(store, scored)}
+    built = {
+        "plan": plan_context(scored),
+        "decision": decision_context(scored),
+        "minutes": minutes_context(store, scored),
+        "report": report_context(store, scored, chart=False),
+        "announcement": announcement_context(store, scored),
+    }
     from evidence.documents.context_reminder import reminder_contexts
+
     built["reminder"] = next(iter(reminder_contexts(store, scored)))[1]
     for kind, context in built.items():
         assert conforms(context, SCHEMA[kind]) == [], kind
@@ -79,17 +90,28 @@ def test_generate_command_json_and_workbook_flag(store, scored, tmp_path, cli):
 def test_pdf_of_each_kind_round_trips(store, scored, tmp_path):
     """One LibreOffice run converts one document of each kind; page counts and text survive."""
     from evidence.documents.pdf import convert_to_pdf
+
     out = tmp_path / "out"
     docs = [generate(store, scored.id, kind, out=out, unit="STP" if kind == "reminder" else None)[0] for kind in KINDS]
     pdfs = convert_to_pdf(docs)
-    expected = {"plan": "KẾ HOẠCH", "decision": "QUYẾT ĐỊNH", "reminder": "Kính gửi", "minutes": "BIÊN BẢN",
-                "report": "BÁO CÁO", "announcement": "QUYẾT ĐỊNH"}
+    expected = {
+        "plan": "KẾ HOẠCH",
+        "decision": "QUYẾT ĐỊNH",
+        "reminder": "Kính gửi",
+        "minutes": "BIÊN BẢN",
+        "report": "BÁO CÁO",
+        "announcement": "QUYẾT ĐỊNH",
+    }
     for kind, pdf in zip(KINDS, pdfs):
         reader = PdfReader(str(pdf))
         assert 1 <= len(reader.pages) <= 6, kind
         text = nfc(" ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages))
-        for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "SỞ NỘI VỤ",
-                       expected[kind]):
+        for needle in (
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "SỞ NỘI VỤ",
+            expected[kind],
+        ):
             assert needle in text, (kind, needle)
         if kind != "minutes":
             assert "Nơi nhận" in text and "Nguyễn Văn A" in text

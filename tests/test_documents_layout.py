@@ -30,7 +30,9 @@ def test_committed_templates_match_the_builder(tmp_path):
     for kind in KINDS:
         built = docx.Document(str(tmp_path / f"{kind}.docx"))
         shipped = docx.Document(str(ROOT / "templates" / f"{kind}.docx"))
-        assert built.element.xml == shipped.element.xml, f"templates/{kind}.docx is stale: run scripts/build_templates.py"
+        assert built.element.xml == shipped.element.xml, (
+            f"templates/{kind}.docx is stale: run scripts/build_templates.py"
+        )
         assert built.styles.element.xml == shipped.styles.element.xml
 
 
@@ -57,15 +59,17 @@ def test_header_number_blank_or_padded_and_date_line(store, campaign, tmp_path):
     assert "Số:       /KH-SNV" in cells or "Số:      /KH-SNV" in cells
     assert "SỞ NỘI VỤ" in cells and "UBND TỈNH QUẢNG NAM" in cells
     from datetime import date
+
     assert place_date_line("Quảng Nam", date(2026, 1, 5)) == "Quảng Nam, ngày 05 tháng 01 năm 2026"
     assert place_date_line("Hà Nội", date(2025, 12, 15)) == "Hà Nội, ngày 15 tháng 12 năm 2025"
     assert place_date_line("Hà Nội", date(2025, 3, 4)) == "Hà Nội, ngày 04 tháng 3 năm 2025"
 
 
 def test_number_given_in_campaign_is_zero_padded(store, tmp_path, campaign_file):
-    from evidence.campaign import create_campaign
+    from evidence.round.campaign import create_campaign
     from evidence.frameworks.model import save_framework
     from conftest import small_framework
+
     text = campaign_file.read_text(encoding="utf-8") + "documents:\n  decision: {number: 5, date: 2026-02-03}\n"
     campaign_file.write_text(text, encoding="utf-8")
     save_framework(store, small_framework())
@@ -106,8 +110,16 @@ def test_lint_catches_each_broken_rule(store, campaign, tmp_path):
     broken = tmp_path / "broken.docx"
     document.save(str(broken))
     rules = _rules(broken)
-    for rule in ("page.margin.left", "header.issuer.bold", "header.place_date", "recipients.title.italic",
-                 "signature.name", "body.size", "font.family", "page_number.first"):
+    for rule in (
+        "page.margin.left",
+        "header.issuer.bold",
+        "header.place_date",
+        "recipients.title.italic",
+        "signature.name",
+        "body.size",
+        "font.family",
+        "page_number.first",
+    ):
         assert rule in rules, (rule, rules)
 
 
@@ -160,12 +172,15 @@ def test_nested_missing_attribute_fails_at_render(store, campaign, tmp_path):
     assert "salary" in str(error.value) and "decision.docx" in str(error.value)
 
 
-@pytest.mark.parametrize("payload", [
-    "{{ org.issuer.__class__.__mro__ }}",
-    "{{ ''.__class__.__base__.__subclasses__() }}",
-    "{{ cycler.__init__.__globals__ }}",
-    "{{ org.issuer.format.__globals__ }}",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ org.issuer.__class__.__mro__ }}",
+        "{{ ''.__class__.__base__.__subclasses__() }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ org.issuer.format.__globals__ }}",
+    ],
+)
 def test_template_cannot_reach_python_internals(store, campaign, tmp_path, payload):
     folder = _user_templates(tmp_path, "decision", ("{{ decision.proposer }}", payload))
     with pytest.raises(InputError) as error:
@@ -178,6 +193,7 @@ def test_objects_in_the_context_are_opaque(tmp_path):
     """Images are the only non-data values a context carries; a template cannot call into them."""
     from evidence.documents.render import Image, render_docx
     from evidence.documents.template_builder import Writer
+
     writer = Writer("probe")
     writer.p("{{ chart.tpl.save('/tmp/x.docx') }}")
     template = writer.save(tmp_path / "probe.docx")
@@ -199,7 +215,9 @@ def test_chart_draws_units_at_zero_and_full_percent():
     from PIL import Image
 
     from evidence.documents.chart import percentages_chart
-    png = percentages_chart(["A", "B", "C"], [0.0, 55.5, 100.0], ["Yếu", "Trung bình", "Tốt"],
-                            ["Tốt", "Khá", "Trung bình", "Yếu"])
+
+    png = percentages_chart(
+        ["A", "B", "C"], [0.0, 55.5, 100.0], ["Yếu", "Trung bình", "Tốt"], ["Tốt", "Khá", "Trung bình", "Yếu"]
+    )
     image = Image.open(BytesIO(png))
     assert image.format == "PNG" and image.width > 500

@@ -6,9 +6,9 @@ import pytest
 from openpyxl import load_workbook
 
 from evidence.errors import InputError
-from evidence.excel_export import HEADER_ROW, export_scores
-from evidence.results import compute_results
-from evidence.scoring import appraise, raise_objection, set_self_score
+from evidence.round.workbook import HEADER_ROW, export_scores
+from evidence.round.results import compute_results
+from evidence.round.scoring import appraise, raise_objection, set_self_score
 
 from test_findings_rules import add_evidence
 
@@ -59,9 +59,19 @@ def test_workbook_content_matches_the_results(scored_round, tmp_path):
     stp = wb["STP"]
     assert stp.freeze_panes == f"C{HEADER_ROW + 1}"
     header, *rows = rows_of(stp)
-    assert header == ["Mã tiêu chí", "Nội dung tiêu chí", "Điểm tối đa", "Tự chấm", "Thẩm định",
-                      "Chênh lệch (thẩm định − tự chấm)", "Giải trình của đơn vị", "Nhận xét thẩm định",
-                      "Kiến nghị", "Số tài liệu", "Phát hiện"]
+    assert header == [
+        "Mã tiêu chí",
+        "Nội dung tiêu chí",
+        "Điểm tối đa",
+        "Tự chấm",
+        "Thẩm định",
+        "Chênh lệch (thẩm định − tự chấm)",
+        "Giải trình của đơn vị",
+        "Nhận xét thẩm định",
+        "Kiến nghị",
+        "Số tài liệu",
+        "Phát hiện",
+    ]
     by_code = {r[0]: r for r in rows}
     assert by_code["1.1"][2:6] == [4, 4, 3, -1]
     assert by_code["1.1"][7] == "Trừ do ban hành chậm" and by_code["1.1"][9] == 2

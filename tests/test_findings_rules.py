@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from evidence.findings import CODES, check, findings_for_evidence, has_errors
-from evidence.scoring import appraise, set_self_score
+from evidence.round.findings import CODES, check, findings_for_evidence, has_errors
+from evidence.round.scoring import appraise, set_self_score
 from evidence.store import dumps
 
 C = "test-2025"
@@ -20,18 +20,41 @@ _counter = itertools.count(1)
 SIGNED = [{"signed_at": "2025-01-05T10:00:00+07:00", "signer": "Nguyễn Văn A", "reason": "", "intact": True}]
 
 
-def add_evidence(store, *, unit="STP", criterion="1.1", number="12/KH-SNV", type_code="KH", issuer="SỞ NỘI VỤ",
-                 issued_on="2025-01-05", fmt="pdf", text_source="text", text="Kế hoạch cải cách hành chính",
-                 signatures=SIGNED, warnings=(), linked_at="2025-03-01T02:00:00+00:00", filename=None) -> int:
+def add_evidence(
+    store,
+    *,
+    unit="STP",
+    criterion="1.1",
+    number="12/KH-SNV",
+    type_code="KH",
+    issuer="SỞ NỘI VỤ",
+    issued_on="2025-01-05",
+    fmt="pdf",
+    text_source="text",
+    text="Kế hoạch cải cách hành chính",
+    signatures=SIGNED,
+    warnings=(),
+    linked_at="2025-03-01T02:00:00+00:00",
+    filename=None,
+) -> int:
     n = next(_counter)
     sha = hashlib.sha256(f"evidence {n}".encode()).hexdigest()
-    metadata = {"sha256": sha, "format": fmt, "number": number, "type_code": type_code, "issuer": issuer,
-                "issued_on": issued_on, "signatures": list(signatures), "warnings": list(warnings)}
+    metadata = {
+        "sha256": sha,
+        "format": fmt,
+        "number": number,
+        "type_code": type_code,
+        "issuer": issuer,
+        "issued_on": issued_on,
+        "signatures": list(signatures),
+        "warnings": list(warnings),
+    }
     with store.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO evidence(sha256, size, filename, format, pages, text_source, metadata, text, created_at,"
             " updated_at) VALUES (?, 100, ?, ?, 1, ?, ?, ?, ?, ?)",
-            (sha, filename or f"file{n}.{fmt}", fmt, text_source, dumps(metadata), text, linked_at, linked_at))
+            (sha, filename or f"file{n}.{fmt}", fmt, text_source, dumps(metadata), text, linked_at, linked_at),
+        )
         eid = cur.lastrowid
     link(store, eid, unit, criterion, linked_at)
     return eid
@@ -39,8 +62,11 @@ def add_evidence(store, *, unit="STP", criterion="1.1", number="12/KH-SNV", type
 
 def link(store, evidence_id, unit, criterion, linked_at="2025-03-01T02:00:00+00:00"):
     with store.transaction() as conn:
-        conn.execute("INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, linked_by,"
-                     " linked_at) VALUES (?, ?, ?, ?, 'f', 'test', ?)", (evidence_id, C, unit, criterion, linked_at))
+        conn.execute(
+            "INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, linked_by,"
+            " linked_at) VALUES (?, ?, ?, ?, 'f', 'test', ?)",
+            (evidence_id, C, unit, criterion, linked_at),
+        )
 
 
 def set_criterion(store, code, **columns):
@@ -70,11 +96,13 @@ def test_clean_baseline_has_no_findings(store, campaign):
 
 def test_all_codes_are_documented():
     from pathlib import Path
+
     doc = (Path(__file__).resolve().parents[1] / "docs" / "findings.md").read_text(encoding="utf-8")
     assert all(f"`{code}`" in doc for code in CODES)
 
 
 # ---------------------------------------------------------------- scores
+
 
 def test_blank_self_score(store, campaign):
     scored(store)
@@ -124,29 +152,35 @@ def test_unknown_criterion_for_links_and_scores_left_by_a_framework_change(store
     scored(store)
     add_evidence(store)
     with store.transaction() as conn:  # rows surviving a framework change (or written by an older version)
-        conn.execute("INSERT INTO scores(campaign_id, unit_code, criterion_code, self_score, updated_at)"
-                     " VALUES (?, 'STP', '3.1', 2, 'x')", (C,))
+        conn.execute(
+            "INSERT INTO scores(campaign_id, unit_code, criterion_code, self_score, updated_at)"
+            " VALUES (?, 'STP', '3.1', 2, 'x')",
+            (C,),
+        )
     eid = add_evidence(store, criterion="1.9", number="5/KH-SNV")
-    found = [(f.criterion, f.evidence_id, f.severity) for f in check(store, C, "STP")
-             if f.code == "UNKNOWN_CRITERION"]
+    found = [(f.criterion, f.evidence_id, f.severity) for f in check(store, C, "STP") if f.code == "UNKNOWN_CRITERION"]
     assert sorted(found, key=str) == sorted([("3.1", None, "error"), ("1.9", eid, "error")], key=str)
     assert "UNKNOWN_CRITERION" not in codes(store, "SYT")  # near miss: another unit is untouched
 
 
 # ---------------------------------------------------------------- one document
 
-@pytest.mark.parametrize("change, code, severity", [
-    ({"issued_on": None}, "UNDATED", "warning"),
-    ({"issued_on": "2024-12-15"}, "OUT_OF_PERIOD", "error"),
-    ({"issued_on": "2025-12-16"}, "OUT_OF_PERIOD", "error"),
-    ({"linked_at": "2025-12-20T17:30:00+00:00"}, "LATE_SUBMISSION", "warning"),  # 21/12 00:30 in Vietnam
-    ({"number": "/KH-SNV"}, "NUMBER_BLANK", "warning"),
-    ({"number": None, "warnings": ["number_blank"]}, "NUMBER_BLANK", "warning"),
-    ({"text_source": "none", "text": ""}, "UNREADABLE", "warning"),
-    ({"type_code": "CV", "number": "40/SNV-CCHC"}, "TYPE_MISMATCH", "warning"),
-    ({"signatures": []}, "NOT_SIGNED", "info"),
-    ({"fmt": "docx", "signatures": []}, "NOT_SIGNED", "info"),
-])
+
+@pytest.mark.parametrize(
+    "change, code, severity",
+    [
+        ({"issued_on": None}, "UNDATED", "warning"),
+        ({"issued_on": "2024-12-15"}, "OUT_OF_PERIOD", "error"),
+        ({"issued_on": "2025-12-16"}, "OUT_OF_PERIOD", "error"),
+        ({"linked_at": "2025-12-20T17:30:00+00:00"}, "LATE_SUBMISSION", "warning"),  # 21/12 00:30 in Vietnam
+        ({"number": "/KH-SNV"}, "NUMBER_BLANK", "warning"),
+        ({"number": None, "warnings": ["number_blank"]}, "NUMBER_BLANK", "warning"),
+        ({"text_source": "none", "text": ""}, "UNREADABLE", "warning"),
+        ({"type_code": "CV", "number": "40/SNV-CCHC"}, "TYPE_MISMATCH", "warning"),
+        ({"signatures": []}, "NOT_SIGNED", "info"),
+        ({"fmt": "docx", "signatures": []}, "NOT_SIGNED", "info"),
+    ],
+)
 def test_document_findings(store, campaign, change, code, severity):
     scored(store)
     eid = add_evidence(store, **change)
@@ -155,16 +189,19 @@ def test_document_findings(store, campaign, change, code, severity):
     assert found[0].message and found[0].message[0].isupper()
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"issued_on": "2024-12-16"}, "OUT_OF_PERIOD"),          # first day of the period
-    ({"issued_on": "2025-12-15"}, "OUT_OF_PERIOD"),          # last day
-    ({"linked_at": "2025-12-20T16:59:59+00:00"}, "LATE_SUBMISSION"),  # 23:59:59 on the deadline, Vietnam time
-    ({"number": "01/KH-SNV"}, "NUMBER_BLANK"),
-    ({"text_source": "ocr"}, "UNREADABLE"),                  # a scan that OCR read is readable
-    ({"type_code": None}, "TYPE_MISMATCH"),                  # type unknown: nothing to compare
-    ({"fmt": "image", "signatures": []}, "NOT_SIGNED"),      # a photo cannot carry a digital signature
-    ({"issued_on": "2025-06-30"}, "UNDATED"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"issued_on": "2024-12-16"}, "OUT_OF_PERIOD"),  # first day of the period
+        ({"issued_on": "2025-12-15"}, "OUT_OF_PERIOD"),  # last day
+        ({"linked_at": "2025-12-20T16:59:59+00:00"}, "LATE_SUBMISSION"),  # 23:59:59 on the deadline, Vietnam time
+        ({"number": "01/KH-SNV"}, "NUMBER_BLANK"),
+        ({"text_source": "ocr"}, "UNREADABLE"),  # a scan that OCR read is readable
+        ({"type_code": None}, "TYPE_MISMATCH"),  # type unknown: nothing to compare
+        ({"fmt": "image", "signatures": []}, "NOT_SIGNED"),  # a photo cannot carry a digital signature
+        ({"issued_on": "2025-06-30"}, "UNDATED"),
+    ],
+)
 def test_document_near_misses(store, campaign, change, code):
     scored(store)
     add_evidence(store, **change)
@@ -191,6 +228,7 @@ def test_due_rule_before_the_period_replaces_the_period_check(store, campaign):
 
 # ---------------------------------------------------------------- duplicates
 
+
 def test_duplicate_same_number_issuer_year_as_different_evidence(store, campaign):
     scored(store, **{"1.2": 1})
     first = add_evidence(store, number="12/KH-SNV")
@@ -201,12 +239,15 @@ def test_duplicate_same_number_issuer_year_as_different_evidence(store, campaign
     assert f"#{first}" in found[0].message
 
 
-@pytest.mark.parametrize("change", [
-    {"number": "12/KH-SNV", "issued_on": "2024-12-20"},      # same number, another year (numbers restart)
-    {"number": "12/KH-SNV", "issuer": "SỞ TƯ PHÁP"},         # same number, another issuer
-    {"number": "13/KH-SNV"},
-    {"number": "/KH-SNV"},                                    # blank numbers are not duplicates of each other
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"number": "12/KH-SNV", "issued_on": "2024-12-20"},  # same number, another year (numbers restart)
+        {"number": "12/KH-SNV", "issuer": "SỞ TƯ PHÁP"},  # same number, another issuer
+        {"number": "13/KH-SNV"},
+        {"number": "/KH-SNV"},  # blank numbers are not duplicates of each other
+    ],
+)
 def test_duplicate_near_misses(store, campaign, change):
     scored(store)
     add_evidence(store, number="/KH-SNV" if change["number"] == "/KH-SNV" else "12/KH-SNV")
@@ -235,6 +276,7 @@ def test_same_document_in_two_units_is_not_a_duplicate(store, campaign):
 
 # ---------------------------------------------------------------- the whole
 
+
 def test_order_errors_and_findings_for_one_evidence(store, campaign):
     scored(store)
     eid = add_evidence(store, signatures=[], issued_on="2023-05-01")
@@ -244,14 +286,14 @@ def test_order_errors_and_findings_for_one_evidence(store, campaign):
     assert units == sorted(units, key=["STP", "SYT", "BLV"].index)
     mine = findings_for_evidence(store, eid)
     assert {f["code"] for f in mine} == {"OUT_OF_PERIOD", "NOT_SIGNED"}
-    assert all(set(f) == {"campaign", "code", "severity", "unit", "criterion", "evidence_id", "message"}
-               for f in mine)
+    assert all(set(f) == {"campaign", "code", "severity", "unit", "criterion", "evidence_id", "message"} for f in mine)
     only_syt = check(store, C, "SYT")
     assert {f.unit for f in only_syt} == {"SYT"}
 
 
 def test_messages_are_nfc_vietnamese(store, campaign):
     import unicodedata
+
     scored(store, **{"1.2": 2})
     add_evidence(store, number="/KH-SNV", issued_on=None, signatures=[], type_code="CV")
     for f in check(store, C):
@@ -261,7 +303,8 @@ def test_messages_are_nfc_vietnamese(store, campaign):
 
 
 def test_corrected_metadata_wins(store, campaign):
-    from evidence.corrections import correct_metadata
+    from evidence.catalog.corrections import correct_metadata
+
     scored(store)
     eid = add_evidence(store, number="/KH-SNV", issued_on=None)
     assert {"NUMBER_BLANK", "UNDATED"} <= set(codes(store))

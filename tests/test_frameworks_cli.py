@@ -35,8 +35,13 @@ def test_import_list_show_json(cli, store, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {k: data[k] for k in ("id", "name", "version", "criteria_count", "scored_criteria", "max_points")} == {
-        "id": "nho", "name": "Bộ tiêu chí nhỏ", "version": "1", "criteria_count": 3, "scored_criteria": 2,
-        "max_points": 5.0}
+        "id": "nho",
+        "name": "Bộ tiêu chí nhỏ",
+        "version": "1",
+        "criteria_count": 3,
+        "scored_criteria": 2,
+        "max_points": 5.0,
+    }
 
     listed = json.loads(cli("framework", "list", "--json").stdout)
     assert [f["id"] for f in listed] == ["nho"]
@@ -47,8 +52,10 @@ def test_import_list_show_json(cli, store, tmp_path):
     root = shown["criteria"][0]
     assert {"code", "title", "max_points", "evidence_required", "expected_types", "applies_to", "children"} <= set(root)
     assert root["max_points"] == 5.0
-    assert [(c["code"], c["max_points"], c["evidence_required"], c["expected_types"], c["applies_to"])
-            for c in root["children"]] == [("1.1", 2.0, True, ["KH"], []), ("1.2", 3.0, False, [], ["district"])]
+    assert [
+        (c["code"], c["max_points"], c["evidence_required"], c["expected_types"], c["applies_to"])
+        for c in root["children"]
+    ] == [("1.1", 2.0, True, ["KH"], []), ("1.2", 3.0, False, [], ["district"])]
 
 
 def test_reimport_needs_replace(cli, store):
@@ -93,12 +100,19 @@ def test_excel_import_with_id_and_export(cli, store, tmp_path):
     xlsx = tmp_path / "ban-sao.xlsx"
     exported = cli("framework", "export", "par-department", "--out", xlsx, "--json")
     assert exported.exit_code == 0 and json.loads(exported.stdout) == {
-        "id": "par-department", "path": str(xlsx), "format": "xlsx"}
+        "id": "par-department",
+        "path": str(xlsx),
+        "format": "xlsx",
+    }
     result = cli("framework", "import", xlsx, "--id", "cchc-tinh", "--name", "Chỉ số CCHC của tỉnh", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["id"], data["name"], data["max_points"], data["scored_criteria"]) == (
-        "cchc-tinh", "Chỉ số CCHC của tỉnh", 100.0, 55)
+        "cchc-tinh",
+        "Chỉ số CCHC của tỉnh",
+        100.0,
+        55,
+    )
     original = json.loads(cli("framework", "show", "par-department", "--json").stdout)
     copy = json.loads(cli("framework", "show", "cchc-tinh", "--json").stdout)
     assert copy["criteria"] == original["criteria"]
@@ -124,13 +138,20 @@ def test_replace_while_a_campaign_uses_the_framework(cli, store, campaign, tmp_p
     from evidence.catalog import attach_files
 
     newer = tmp_path / "mini-v2.yaml"
-    newer.write_text(MINI_V2 + textwrap.indent(textwrap.dedent("""\
+    newer.write_text(
+        MINI_V2
+        + textwrap.indent(
+            textwrap.dedent("""\
         - code: "2"
           title: Cải cách thủ tục hành chính
           children:
             - {code: "2.1", title: Công bố TTHC, points: 6}
             - {code: "2.2", title: Giải quyết TTHC cấp huyện, points: 4}
-        """), "  "), encoding="utf-8")
+        """),
+            "  ",
+        ),
+        encoding="utf-8",
+    )
     result = cli("framework", "import", newer, "--replace", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["version"] == "2"

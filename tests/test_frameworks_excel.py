@@ -10,8 +10,16 @@ from openpyxl import Workbook
 from evidence.errors import InputError
 from evidence.frameworks import FrameworkError, export_framework, parse_framework_file, sample_paths
 
-HEADER = ["Mã tiêu chí", "Nội dung tiêu chí", "Điểm tối đa (điểm)", "Tài liệu kiểm chứng", "Áp dụng",
-          "Loại văn bản", "Thời hạn", "Hướng dẫn chấm điểm"]
+HEADER = [
+    "Mã tiêu chí",
+    "Nội dung tiêu chí",
+    "Điểm tối đa (điểm)",
+    "Tài liệu kiểm chứng",
+    "Áp dụng",
+    "Loại văn bản",
+    "Thời hạn",
+    "Hướng dẫn chấm điểm",
+]
 
 
 def workbook(path: Path, rows: list[list], *, header=HEADER, above=(), meta=None, sheet="Tiêu chí") -> Path:
@@ -33,8 +41,16 @@ def workbook(path: Path, rows: list[list], *, header=HEADER, above=(), meta=None
 
 GOOD_ROWS = [
     [1, "Công tác chỉ đạo, điều hành CCHC", 4.5, None, None, None, None, None],
-    [1.1, "Kế hoạch CCHC năm", "2,5", "Kế hoạch CCHC năm của đơn vị", "Sở, ban, ngành; huyện", "KH",
-     "by 31/12 of year-1", "Ban hành đúng hạn: 2,5 điểm"],
+    [
+        1.1,
+        "Kế hoạch CCHC năm",
+        "2,5",
+        "Kế hoạch CCHC năm của đơn vị",
+        "Sở, ban, ngành; huyện",
+        "KH",
+        "by 31/12 of year-1",
+        "Ban hành đúng hạn: 2,5 điểm",
+    ],
     ["1.2.", "Báo cáo CCHC định kỳ", 2, "Báo cáo quý, năm", None, "BC, CV", "within_period", None],
     [None, None, None, None, None, None, None, None],
     ["2", "Tác động của CCHC", None, None, None, None, None, None],
@@ -44,8 +60,9 @@ GOOD_ROWS = [
 
 
 def test_good_workbook(tmp_path):
-    path = workbook(tmp_path / "Bo chi so CCHC 2025.xlsx", GOOD_ROWS,
-                    above=[["BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CCHC NĂM 2025"], []])
+    path = workbook(
+        tmp_path / "Bo chi so CCHC 2025.xlsx", GOOD_ROWS, above=[["BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CCHC NĂM 2025"], []]
+    )
     fw = parse_framework_file(path)
     assert fw.id == "bo-chi-so-cchc-2025"
     assert fw.name == "BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CCHC NĂM 2025"
@@ -63,15 +80,29 @@ def test_good_workbook(tmp_path):
 
 
 def test_metadata_sheet_english_headers_and_options(tmp_path):
-    path = workbook(tmp_path / "criteria.xlsx", [
-        ["A", "Quản lý nhà nước về PCTN", 2, None, None, None],
-        ["A.1", "Kế hoạch PCTN", 2, "Kế hoạch PCTN năm", "province", "yes"],
-    ], header=["Code", "Title", "Max points", "Evidence", "Applies to", "Required"], sheet="Sheet1",
-        meta={"id": "pctn-qn", "Tên": "Chỉ số PCTN Quảng Nam", "Phiên bản": 2025,
-              "unit_kinds": "province, department", "sample": "no"})
+    path = workbook(
+        tmp_path / "criteria.xlsx",
+        [
+            ["A", "Quản lý nhà nước về PCTN", 2, None, None, None],
+            ["A.1", "Kế hoạch PCTN", 2, "Kế hoạch PCTN năm", "province", "yes"],
+        ],
+        header=["Code", "Title", "Max points", "Evidence", "Applies to", "Required"],
+        sheet="Sheet1",
+        meta={
+            "id": "pctn-qn",
+            "Tên": "Chỉ số PCTN Quảng Nam",
+            "Phiên bản": 2025,
+            "unit_kinds": "province, department",
+            "sample": "no",
+        },
+    )
     fw = parse_framework_file(path)
-    assert (fw.id, fw.name, fw.version, fw.unit_kinds) == ("pctn-qn", "Chỉ số PCTN Quảng Nam", "2025",
-                                                          ["province", "department"])
+    assert (fw.id, fw.name, fw.version, fw.unit_kinds) == (
+        "pctn-qn",
+        "Chỉ số PCTN Quảng Nam",
+        "2025",
+        ["province", "department"],
+    )
     assert fw.by_code["A.1"].evidence_required is True and fw.by_code["A.1"].applies_to == ["province"]
     again = parse_framework_file(path, framework_id="pctn-2026", name="Chỉ số PCTN 2026")
     assert (again.id, again.name) == ("pctn-2026", "Chỉ số PCTN 2026")
@@ -86,21 +117,24 @@ def excel_problems(tmp_path: Path, rows: list[list], **kw) -> str:
     return message
 
 
-@pytest.mark.parametrize("rows, expected", [
-    ([["1", "A", 1], ["1", "B", 1]], "row 3: duplicate code 1 (first at row 2)"),
-    ([["1", "A", 1], ["2.1", "B", 1]], "row 3: criterion 2.1 has no parent: there is no criterion 2"),
-    ([["1", "A", 2], ["1.1", "B", 1.5], ["1.2", "C", 1]], "row 2: criterion 1: its children's points (2.5) exceed"),
-    ([["1", "A", 4], ["1.1", "B", 1.5]], "row 2: criterion 1: its children's points (1.5) add up to less than"),
-    ([["1", "A", "abc"]], "row 2: criterion 1: points 'abc' is not a number"),
-    ([["1", "A", "-1"]], "row 2: criterion 1: points -1 is negative"),
-    ([["1", None, 1]], "row 2: criterion 1 has an empty title"),
-    ([["1", "A", None]], "row 2: criterion 1 has no points"),
-    ([["1", "A", 1, "Kết luận", None, "KL"]], "row 2: criterion 1: unknown document type 'KL'"),
-    ([["1", "A", 1, None, None, None, "cuối năm"]], "row 2: criterion 1: cannot read due rule 'cuối năm'"),
-    ([["1", "A", 1], [None, "Tổng cộng", 2]], "row 3: the total row says 2 but the criteria add up to 1"),
-    ([["1", "A", 1], [None, "Ghi chú thêm", None]], "row 3: no code"),
-    ([[1.1, "A", 1]], "row 2: criterion 1.1 has no parent"),
-])
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ([["1", "A", 1], ["1", "B", 1]], "row 3: duplicate code 1 (first at row 2)"),
+        ([["1", "A", 1], ["2.1", "B", 1]], "row 3: criterion 2.1 has no parent: there is no criterion 2"),
+        ([["1", "A", 2], ["1.1", "B", 1.5], ["1.2", "C", 1]], "row 2: criterion 1: its children's points (2.5) exceed"),
+        ([["1", "A", 4], ["1.1", "B", 1.5]], "row 2: criterion 1: its children's points (1.5) add up to less than"),
+        ([["1", "A", "abc"]], "row 2: criterion 1: points 'abc' is not a number"),
+        ([["1", "A", "-1"]], "row 2: criterion 1: points -1 is negative"),
+        ([["1", None, 1]], "row 2: criterion 1 has an empty title"),
+        ([["1", "A", None]], "row 2: criterion 1 has no points"),
+        ([["1", "A", 1, "Kết luận", None, "KL"]], "row 2: criterion 1: unknown document type 'KL'"),
+        ([["1", "A", 1, None, None, None, "cuối năm"]], "row 2: criterion 1: cannot read due rule 'cuối năm'"),
+        ([["1", "A", 1], [None, "Tổng cộng", 2]], "row 3: the total row says 2 but the criteria add up to 1"),
+        ([["1", "A", 1], [None, "Ghi chú thêm", None]], "row 3: no code"),
+        ([[1.1, "A", 1]], "row 2: criterion 1.1 has no parent"),
+    ],
+)
 def test_each_error_names_its_row(tmp_path, rows, expected):
     assert expected in excel_problems(tmp_path, rows)
 

@@ -25,7 +25,15 @@ def test_par_department_structure():
     assert fw.sample is True and "mẫu" in fw.description.lower() and "thay" in fw.description
     assert fw.total_points == 100
     assert [(c.code, c.points) for c in fw.criteria] == [
-        ("1", 10), ("2", 10), ("3", 14.5), ("4", 11), ("5", 16), ("6", 7), ("7", 16), ("8", 15.5)]
+        ("1", 10),
+        ("2", 10),
+        ("3", 14.5),
+        ("4", 11),
+        ("5", 16),
+        ("6", 7),
+        ("7", 16),
+        ("8", 15.5),
+    ]
     assert len(fw.leaves()) >= 30
     plan = fw.by_code["1.1.1"]
     assert plan.expected_types == ["KH"] and plan.due_rule == "by 31/12 of year-1" and plan.evidence_required

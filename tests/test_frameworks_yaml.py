@@ -79,8 +79,7 @@ def test_good_yaml(tmp_path):
 def test_criterion_json_shape(tmp_path):
     fw = parse_framework_file(write(tmp_path, GOOD))
     root = fw.to_json()["criteria"][0]
-    assert {"code", "title", "max_points", "evidence_required", "expected_types", "applies_to",
-            "children"} <= set(root)
+    assert {"code", "title", "max_points", "evidence_required", "expected_types", "applies_to", "children"} <= set(root)
     assert root["max_points"] == 3.5 and root["children"][0]["code"] == "1.1"
 
 
@@ -97,125 +96,185 @@ def crit(body: str) -> str:
     return HEAD + textwrap.indent(textwrap.dedent(body), "  ")
 
 
-@pytest.mark.parametrize("body, expected", [
-    ("""\
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            """\
      - code: "1"
        title: A
        points: 1
      - code: "1"
        title: B
        points: 1
-     """, "line 9: duplicate code 1 (first at line 6)"),
-    ("""\
+     """,
+            "line 9: duplicate code 1 (first at line 6)",
+        ),
+        (
+            """\
      - code: "1.2"
        title: Mồ côi
        points: 1
-     """, "line 6: criterion 1.2 has no parent: there is no criterion 1"),
-    ("""\
+     """,
+            "line 6: criterion 1.2 has no parent: there is no criterion 1",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        children:
          - code: "2.1"
            title: Lạc chỗ
            points: 1
-     """, "line 9: criterion 2.1 does not fit under 1"),
-    ("""\
+     """,
+            "line 9: criterion 2.1 does not fit under 1",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        points: 2
        children:
          - {code: "1.1", title: B, points: 1.5}
          - {code: "1.2", title: C, points: 1}
-     """, "line 6: criterion 1: its children's points (2.5) exceed its points (2)"),
-    ("""\
+     """,
+            "line 6: criterion 1: its children's points (2.5) exceed its points (2)",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        points: 3
        children:
          - {code: "1.1", title: B, points: 1}
-     """, "line 6: criterion 1: its children's points (1) add up to less than its points (3)"),
-    ("""\
+     """,
+            "line 6: criterion 1: its children's points (1) add up to less than its points (3)",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        points: abc
-     """, "line 6: criterion 1: points 'abc' is not a number"),
-    ("""\
+     """,
+            "line 6: criterion 1: points 'abc' is not a number",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        points: -2
-     """, "line 6: criterion 1: points -2 is negative"),
-    ("""\
+     """,
+            "line 6: criterion 1: points -2 is negative",
+        ),
+        (
+            """\
      - code: "1"
        title: ""
        points: 1
-     """, "line 6: criterion 1 has an empty title"),
-    ("""\
+     """,
+            "line 6: criterion 1 has an empty title",
+        ),
+        (
+            """\
      - code: "1"
        title: A
-     """, "line 6: criterion 1 has no points"),
-    ("""\
+     """,
+            "line 6: criterion 1 has no points",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        points: 1
        evidence: {types: [KH, KL]}
-     """, "line 6: criterion 1: unknown document type 'KL'"),
-    ("""\
+     """,
+            "line 6: criterion 1: unknown document type 'KL'",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        points: 1
        evidence: {types: [QD]}
-     """, "line 6: criterion 1: unknown document type 'QD' (did you mean QĐ?)"),
-    ("""\
+     """,
+            "line 6: criterion 1: unknown document type 'QD' (did you mean QĐ?)",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        points: 1
        due: sometime soon
-     """, "line 6: criterion 1: cannot read due rule 'sometime soon'"),
-    ("""\
+     """,
+            "line 6: criterion 1: cannot read due rule 'sometime soon'",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        points: 1
        applies_to: [commune]
-     """, "line 6: criterion 1: applies_to names unknown unit kind commune"),
-    ("""\
+     """,
+            "line 6: criterion 1: applies_to names unknown unit kind commune",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        pionts: 1
-     """, "line 8: criterion 1: unknown key 'pionts'"),
-    ("""\
+     """,
+            "line 8: criterion 1: unknown key 'pionts'",
+        ),
+        (
+            """\
      - code: "1"
        title: A
        title: B
        points: 1
-     """, "line 8: criterion 1: key 'title' appears twice"),
-    ("""\
+     """,
+            "line 8: criterion 1: key 'title' appears twice",
+        ),
+        (
+            """\
      - code: "1 2"
        title: A
        points: 1
-     """, "line 6: code '1 2' is not like"),
-    ("""\
+     """,
+            "line 6: code '1 2' is not like",
+        ),
+        (
+            """\
      - code: "1/2"
        title: A
        points: 1
-     """, "line 6: code '1/2' is not like 1, 1.2, 1.2.3 or A.1.1"),
-    ("""\
+     """,
+            "line 6: code '1/2' is not like 1, 1.2, 1.2.3 or A.1.1",
+        ),
+        (
+            """\
      - title: A
        points: 1
-     """, "line 6: missing code"),
-])
+     """,
+            "line 6: missing code",
+        ),
+    ],
+)
 def test_each_error_names_its_line(tmp_path, body, expected):
     assert expected in problems_of(tmp_path, crit(body))
 
 
 def test_all_problems_are_listed_at_once(tmp_path):
-    message = problems_of(tmp_path, crit("""\
+    message = problems_of(
+        tmp_path,
+        crit("""\
         - code: "1"
           title: A
           points: x
         - code: "2.1"
           title: B
           points: 1
-        """))
+        """),
+    )
     lines = message.splitlines()
     assert lines[0].endswith("2 problems")
     assert lines[1].startswith("line 6: ") and lines[2].startswith("line 9: ")

@@ -74,11 +74,13 @@ def test_docx_zip_bomb_is_refused(tmp_path: Path):
 
 
 def test_docx_with_xml_entity_expansion_is_refused(tmp_path: Path):
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-              '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
-              '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-              '<w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>')
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>"
+    )
     path = tmp_path / "laughs.docx"
     source = write_docx(samples()[0], tmp_path / "src.docx")
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
@@ -91,6 +93,7 @@ def test_docx_with_xml_entity_expansion_is_refused(tmp_path: Path):
 def _png_header(width: int, height: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 10)) + chunk(b"IEND", b"")
 
@@ -139,11 +142,14 @@ def test_missing_file_and_directory(tmp_path: Path):
 def _busy_pdf(path: Path, operators: int = 200_000) -> Path:
     """15 KB that keep a PDF parser busy for a minute: millions of text operators, flate-compressed."""
     content = zlib.compress(b"BT /F1 9 Tf 10 10 Td (a) Tj ET\n" * operators, 9)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents 4 0 R"
-               b" /Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -180,7 +186,7 @@ def test_pdf_page_of_absurd_size_is_rendered_small_for_ocr(tmp_path: Path):
     if shutil.which("pdftoppm") is None or shutil.which("tesseract") is None:
         pytest.skip("poppler or Tesseract not installed")
     path = tmp_path / "poster.pdf"
-    pdf = canvas.Canvas(str(path), pagesize=(14400, 14400))   # 5 m × 5 m, the PDF maximum
+    pdf = canvas.Canvas(str(path), pagesize=(14400, 14400))  # 5 m × 5 m, the PDF maximum
     pdf.showPage()
     pdf.save()
     reading = read_document(path)

@@ -9,8 +9,10 @@ import pytest
 from evidence.reading import read_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "quangngai"
-pytestmark = [pytest.mark.corpus,
-              pytest.mark.skipif(not (CORPUS / "labels.csv").is_file(), reason="../shared/corpus is absent")]
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not (CORPUS / "labels.csv").is_file(), reason="../shared/corpus is absent"),
+]
 
 
 def _labels() -> dict:
@@ -22,7 +24,7 @@ def _labels() -> dict:
 def test_number_and_day_drawn_by_signature_widgets(name):
     label = _labels()[name]
     meta = read_document(CORPUS / name, ocr=False).metadata
-    assert meta["number"] == label["number"]                 # absent from the page text, drawn by a widget
+    assert meta["number"] == label["number"]  # absent from the page text, drawn by a widget
     assert meta["issued_on"] == label["issued_on"] and meta["date_source"] == "header"
     assert meta["type_code"] == label["type_code"] and meta["issuer"] == label["issuer"]
     assert meta["summary"] == label["summary"]

@@ -28,9 +28,13 @@ def test_docx_reads_paragraphs_tables_headers_and_footers(tmp_path: Path):
     reading = read_document(path)
     assert reading.format == "docx" and reading.text_source == "text"
     lines = reading.text.splitlines()
-    assert lines.index("Đầu trang: Sở Nội vụ") < lines.index("ỦY BAN NHÂN DÂN") < \
-        lines.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") < lines.index("Đoạn văn thân bài.") < \
-        lines.index("Chân trang: trang 1")
+    assert (
+        lines.index("Đầu trang: Sở Nội vụ")
+        < lines.index("ỦY BAN NHÂN DÂN")
+        < lines.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        < lines.index("Đoạn văn thân bài.")
+        < lines.index("Chân trang: trang 1")
+    )
 
 
 def test_docx_text_is_nfc(tmp_path: Path):
@@ -62,9 +66,21 @@ def test_legacy_doc_is_converted_with_libreoffice(tmp_path: Path):
     import subprocess
 
     docx_path = write_docx(samples()[1], tmp_path / "kh.docx")
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(docx_path)],
-                   capture_output=True, timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path / "doc"),
+            str(docx_path),
+        ],
+        capture_output=True,
+        timeout=120,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     doc = tmp_path / "doc" / "kh.doc"
     reading = read_document(doc)
     assert reading.format == "doc"
@@ -73,8 +89,11 @@ def test_legacy_doc_is_converted_with_libreoffice(tmp_path: Path):
 
 def test_plain_text_in_utf8_utf16_and_windows_1258(tmp_path: Path):
     text = "Kế hoạch số 12/KH-UBND\fTrang hai"
-    for name, data in (("u8.txt", text.encode("utf-8")), ("u16.txt", text.encode("utf-16")),
-                       ("bom.txt", b"\xef\xbb\xbf" + text.encode("utf-8"))):
+    for name, data in (
+        ("u8.txt", text.encode("utf-8")),
+        ("u16.txt", text.encode("utf-16")),
+        ("bom.txt", b"\xef\xbb\xbf" + text.encode("utf-8")),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         reading = read_document(path)
@@ -98,8 +117,10 @@ def test_image_without_ocr_has_pages_and_no_text(tmp_path: Path):
 @needs_tesseract
 @pytest.mark.slow
 def test_image_is_read_by_ocr(tmp_path: Path):
-    path = render_scan(["ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", "Số: 15/KH-UBND", "KẾ HOẠCH",
-                        "Triển khai cải cách hành chính năm 2025"], tmp_path / "page.png")
+    path = render_scan(
+        ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM", "Số: 15/KH-UBND", "KẾ HOẠCH", "Triển khai cải cách hành chính năm 2025"],
+        tmp_path / "page.png",
+    )
     reading = read_document(path)
     assert reading.format == "image" and reading.text_source == "ocr" and reading.ocr_pages == 1
     assert "KẾ HOẠCH" in reading.text
@@ -108,7 +129,7 @@ def test_image_is_read_by_ocr(tmp_path: Path):
 def test_unconvertible_legacy_doc_is_a_warning_not_an_error(tmp_path: Path, monkeypatch):
     from evidence.reading import doc
 
-    monkeypatch.setattr(doc, "soffice", lambda: None)   # as on a machine without LibreOffice
+    monkeypatch.setattr(doc, "soffice", lambda: None)  # as on a machine without LibreOffice
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     reading = read_document(path)

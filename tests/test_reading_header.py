@@ -8,13 +8,23 @@ from evidence.reading import read_document
 from evidence.reading.header import extract_metadata
 from reading_samples import samples, write_docx, write_pdf
 
-FIELDS = ["number", "type_code", "type_name", "issuer", "parent_issuer", "place", "issued_on", "summary",
-          "signer_title", "signer_name"]
+FIELDS = [
+    "number",
+    "type_code",
+    "type_name",
+    "issuer",
+    "parent_issuer",
+    "place",
+    "issued_on",
+    "summary",
+    "signer_title",
+    "signer_name",
+]
 
 
 def _expected(sample) -> dict:
     label = sample.label("x")
-    label["number"] = label["number"] or None          # minutes without a `Số:` line
+    label["number"] = label["number"] or None  # minutes without a `Số:` line
     label["parent_issuer"] = label["parent_issuer"] or None
     label["place"] = label["place"] or None
     label["issued_on"] = label["issued_on"] or None
@@ -85,8 +95,14 @@ def test_damaged_type_code_in_symbol_is_corrected_by_the_type_line():
     assert extract_metadata([page])["number"] == "125/TTr-UBND"
 
 
-SIGNATURES = [{"signed_at": "2025-01-09T10:21:11+07:00", "signer": "Ủy ban nhân dân tỉnh Quảng Ngãi",
-               "reason": None, "intact": True}]
+SIGNATURES = [
+    {
+        "signed_at": "2025-01-09T10:21:11+07:00",
+        "signer": "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "reason": None,
+        "intact": True,
+    }
+]
 
 
 def test_blank_date_falls_back_to_the_first_signature():

@@ -9,12 +9,20 @@ from evidence.reading import read_document
 from evidence.reading.quality import classify
 from reading_samples import render_scan
 
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
-                                     reason="Tesseract or poppler not installed")
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None or shutil.which("pdftoppm") is None, reason="Tesseract or poppler not installed"
+)
 
-HEADER = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NAM", "Số: 15/KH-UBND", "Quảng Nam, ngày 05 tháng 01 năm 2025",
-          "KẾ HOẠCH", "Triển khai xác định Chỉ số cải cách hành chính năm 2025", "",
-          "Thực hiện Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh."]
+HEADER = [
+    "ỦY BAN NHÂN DÂN",
+    "TỈNH QUẢNG NAM",
+    "Số: 15/KH-UBND",
+    "Quảng Nam, ngày 05 tháng 01 năm 2025",
+    "KẾ HOẠCH",
+    "Triển khai xác định Chỉ số cải cách hành chính năm 2025",
+    "",
+    "Thực hiện Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh.",
+]
 
 
 @needs_tesseract
@@ -46,18 +54,29 @@ def test_blank_page_is_not_sent_to_tesseract(tmp_path: Path):
 GOOD = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Ủy ban nhân dân tỉnh ban hành kế hoạch."
 
 
-@pytest.mark.parametrize("text, verdict", [
-    (GOOD, "good"),
-    ("", "empty"),
-    ("Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nCơ quan: Tỉnh Quảng Ngãi\nThời gian ký: 03/02/2025 10:47:25",
-     "stamp"),
-    # TCVN3 (ABC) font text read as Latin-1
-    ("C¨n cø LuËt Tæ chøc chÝnh quyÒn ®Þa ph\u00adong ngµy 19 th¸ng 6 n¨m 2015; ñy ban nh©n d©n tØnh ban hµnh", "garbage"),
-    # VNI font text
-    ("Caên cöù Luaät Toå chöùc chính quyeàn ñòa phöông ngaøy 19 thaùng 6 naêm 2015; UÛy ban nhaân daân tænh", "garbage"),
-    ("Ww ,.. mmm ijl qqq xzv 8ii ~ jjj ppp zzz Mmk lll wwwx krrt ppq; lkk mmwqe rrrt ZZZ llx qqf", "garbage"),
-    ("Trang 2", "short"),
-])
+@pytest.mark.parametrize(
+    "text, verdict",
+    [
+        (GOOD, "good"),
+        ("", "empty"),
+        (
+            "Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nCơ quan: Tỉnh Quảng Ngãi\nThời gian ký: 03/02/2025 10:47:25",
+            "stamp",
+        ),
+        # TCVN3 (ABC) font text read as Latin-1
+        (
+            "C¨n cø LuËt Tæ chøc chÝnh quyÒn ®Þa ph\u00adong ngµy 19 th¸ng 6 n¨m 2015; ñy ban nh©n d©n tØnh ban hµnh",
+            "garbage",
+        ),
+        # VNI font text
+        (
+            "Caên cöù Luaät Toå chöùc chính quyeàn ñòa phöông ngaøy 19 thaùng 6 naêm 2015; UÛy ban nhaân daân tænh",
+            "garbage",
+        ),
+        ("Ww ,.. mmm ijl qqq xzv 8ii ~ jjj ppp zzz Mmk lll wwwx krrt ppq; lkk mmwqe rrrt ZZZ llx qqf", "garbage"),
+        ("Trang 2", "short"),
+    ],
+)
 def test_text_layer_quality(text, verdict):
     assert classify(text) == verdict
 
@@ -88,7 +107,9 @@ def test_garbage_text_layer_is_treated_as_no_text(tmp_path: Path):
     # an OCR layer made without the Vietnamese model: digits for the accented letters
     pdf.drawString(50, 700, "uY BAN NgAN nAN TINH LAMDONG ceNG HoA xA ugr cuu DQc l$p - Tg do - H4nh phric")
     pdf.drawString(50, 680, "Ngdy 07 thdng 11, d6ng chi chir tri bu6i lirm vi6c nghe b6o c5o drinh gi6 ktit qui vd")
-    pdf.drawString(50, 660, "gidi phip nAng cao c6c chi s6 cria tinh; Ph6 Chrl tich UBND tinh k6t ludn nhu sau tr6n m6i")
+    pdf.drawString(
+        50, 660, "gidi phip nAng cao c6c chi s6 cria tinh; Ph6 Chrl tich UBND tinh k6t ludn nhu sau tr6n m6i"
+    )
     pdf.showPage()
     pdf.save()
     reading = read_document(path, ocr=False)

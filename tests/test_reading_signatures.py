@@ -16,16 +16,27 @@ def _self_signed(common_name: str):
     from cryptography.x509.oid import NameOID
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sở Nội vụ tỉnh Quảng Nam")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
-    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    return (ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-            akeys.PrivateKeyInfo.load(der_key))
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sở Nội vụ tỉnh Quảng Nam"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)), akeys.PrivateKeyInfo.load(der_key))
 
 
 @pytest.fixture(scope="module")
@@ -42,25 +53,30 @@ def signed_pdf(tmp_path_factory) -> Path:
     pdf.showPage()
     pdf.save()
     cert, key = _self_signed("Nguyễn Văn An")
-    signer = signers.SimpleSigner(signing_cert=cert, signing_key=key,
-                                  cert_registry=SimpleCertificateStore.from_certs([cert]))
+    signer = signers.SimpleSigner(
+        signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs([cert])
+    )
     signed = folder / "signed.pdf"
     with open(plain, "rb") as source, open(signed, "wb") as out:
-        signers.sign_pdf(IncrementalPdfFileWriter(source),
-                         signers.PdfSignatureMetadata(field_name="Signature1", reason="Đã ký lên văn bản này!",
-                                                      name="Nguyen Van An"),
-                         signer=signer, output=out)
+        signers.sign_pdf(
+            IncrementalPdfFileWriter(source),
+            signers.PdfSignatureMetadata(
+                field_name="Signature1", reason="Đã ký lên văn bản này!", name="Nguyen Van An"
+            ),
+            signer=signer,
+            output=out,
+        )
     return signed
 
 
 def test_signature_fields_are_read(signed_pdf: Path):
     meta = read_document(signed_pdf, ocr=False).metadata
     [sig] = meta["signatures"]
-    assert sig["signer"] == "Nguyễn Văn An"           # from the certificate subject, not /Name
+    assert sig["signer"] == "Nguyễn Văn An"  # from the certificate subject, not /Name
     assert sig["reason"] == "Đã ký lên văn bản này!"
     assert sig["intact"] is True
     signed_at = datetime.datetime.fromisoformat(sig["signed_at"])
-    assert abs(signed_at - datetime.datetime.now(datetime.timezone.utc)) < datetime.timedelta(hours=1)
+    assert abs(signed_at - datetime.datetime.now(datetime.UTC)) < datetime.timedelta(hours=1)
     assert "signature_broken" not in meta["warnings"]
 
 

@@ -11,25 +11,39 @@ from evidence.reading import read_document, read_many
 from evidence.reading import ocr_zones
 from evidence.reading.combine import combine_zones, field_sources
 from evidence.reading.header import extract_metadata
-from evidence.reading.model import shown_issued_on, sources_line
+from evidence.records import shown_issued_on, sources_line
 from reading_samples import render_header_scan
 
-needs_ocr = pytest.mark.skipif(shutil.which("tesseract") is None or shutil.which("pdftoppm") is None,
-                               reason="Tesseract or poppler not installed")
-needs_rapid = pytest.mark.skipif(importlib.util.find_spec("rapidocr_onnxruntime") is None,
-                                 reason="rapidocr-onnxruntime not installed")
+needs_ocr = pytest.mark.skipif(
+    shutil.which("tesseract") is None or shutil.which("pdftoppm") is None, reason="Tesseract or poppler not installed"
+)
+needs_rapid = pytest.mark.skipif(
+    importlib.util.find_spec("rapidocr_onnxruntime") is None, reason="rapidocr-onnxruntime not installed"
+)
 
 
 def _line(text, x0, x1, y0, confidence=0.95):
-    return {"text": text, "x0": x0, "x1": x1, "y0": y0, "y1": y0 + 0.015, "confidence": confidence,
-            "source": "ocr-rapid"}
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x1,
+        "y0": y0,
+        "y1": y0 + 0.015,
+        "confidence": confidence,
+        "source": "ocr-rapid",
+    }
 
 
-ZONES = [_line("UY BAN NHAN DAN", 0.16, 0.35, 0.06), _line("CONG HOA XA HOI CHU NGHIA VIET NAM", 0.46, 0.88, 0.06),
-         _line("TINH QUANG NGAI", 0.16, 0.35, 0.08), _line("Doc lap - Tu do - Hanh phuc", 0.54, 0.8, 0.08),
-         _line("DEN So: 2352 Ngay: 21/3", 0.03, 0.2, 0.10),
-         _line("S6: O1/TTr-UBND", 0.17, 0.38, 0.12), _line("Quang Ngai, ngay06 thang 01 nam 2025", 0.48, 0.88, 0.12),
-         _line("TO TRINH", 0.43, 0.57, 0.16)]
+ZONES = [
+    _line("UY BAN NHAN DAN", 0.16, 0.35, 0.06),
+    _line("CONG HOA XA HOI CHU NGHIA VIET NAM", 0.46, 0.88, 0.06),
+    _line("TINH QUANG NGAI", 0.16, 0.35, 0.08),
+    _line("Doc lap - Tu do - Hanh phuc", 0.54, 0.8, 0.08),
+    _line("DEN So: 2352 Ngay: 21/3", 0.03, 0.2, 0.10),
+    _line("S6: O1/TTr-UBND", 0.17, 0.38, 0.12),
+    _line("Quang Ngai, ngay06 thang 01 nam 2025", 0.48, 0.88, 0.12),
+    _line("TO TRINH", 0.43, 0.57, 0.16),
+]
 TESSERACT = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc
 Số: 04 /TTr-UBND Quảng Ngãi, ngày07 tháng 01 năm 2025
@@ -42,7 +56,7 @@ SIGNED = [{"signed_at": "2025-01-07T16:02:11+07:00", "signer": "Trần Hoàng Tu
 
 def test_second_engine_digits_win_when_tesseract_misreads_a_handwritten_number():
     meta = extract_metadata([TESSERACT], signatures=SIGNED, zones=ZONES, page_sources=["ocr"])
-    assert meta["number"] == "01/TTr-UBND"          # symbol with its letters as printed, digits from RapidOCR
+    assert meta["number"] == "01/TTr-UBND"  # symbol with its letters as printed, digits from RapidOCR
     assert meta["sources"]["number"] == "ocr-rapid" and 0 < meta["confidence"]["number"] < 1
     assert {c["source"] for c in meta["candidates"]["number"]} == {"ocr-tesseract", "ocr-rapid"}
     assert meta["issued_on"] == "2025-01-06" and meta["sources"]["issued_on"] == "ocr-rapid"
@@ -62,8 +76,12 @@ def test_a_printed_day_after_the_first_signature_is_impossible():
 
 
 def test_engines_that_agree_are_surer_than_either():
-    meta = extract_metadata([TESSERACT.replace("04 /TTr", "01 /TTr").replace("ngày07", "ngày06")],
-                            signatures=SIGNED, zones=ZONES, page_sources=["ocr"])
+    meta = extract_metadata(
+        [TESSERACT.replace("04 /TTr", "01 /TTr").replace("ngày07", "ngày06")],
+        signatures=SIGNED,
+        zones=ZONES,
+        page_sources=["ocr"],
+    )
     assert meta["number"] == "01/TTr-UBND" and meta["sources"]["number"] == "ocr-both"
     assert meta["confidence"]["number"] >= 0.9 and meta["sources"]["issued_on"] == "ocr-both"
 
@@ -100,14 +118,15 @@ def test_handwritten_number_and_day_of_a_scanned_header_are_read(tmp_path: Path)
 def test_stamped_scan_keeps_the_document_number_not_the_register_or_a_cited_one(tmp_path: Path):
     path = render_header_scan(tmp_path / "stamped.pdf", number="105", day="08", month="3", stamp="2352")
     meta = read_document(path).metadata
-    assert meta["number"] == "105/QĐ-UBND"           # not 2352 (register) nor 905 (cited in the body)
+    assert meta["number"] == "105/QĐ-UBND"  # not 2352 (register) nor 905 (cited in the body)
     assert meta["issued_on"] == "2025-03-08"
 
 
 @needs_ocr
 def test_missing_second_engine_is_said_once_and_tesseract_carries_on(tmp_path: Path, monkeypatch, capfd):
-    monkeypatch.setattr(ocr_zones, "_state", {"engine": None, "problem": "rapidocr-onnxruntime is not installed",
-                                              "warned": False})
+    monkeypatch.setattr(
+        ocr_zones, "_state", {"engine": None, "problem": "rapidocr-onnxruntime is not installed", "warned": False}
+    )
     paths = [render_header_scan(tmp_path / f"scan{i}.pdf", number="27", day="16") for i in range(2)]
     readings = [read_document(p) for p in paths]
     for reading in readings:

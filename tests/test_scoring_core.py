@@ -7,9 +7,21 @@ import sqlite3
 import pytest
 
 from evidence.errors import InputError, NotFound
-from evidence.scoring import (appraise, current_scores, get_score, history, raise_objection, record_agreement,
-                              reopen_self_assessment, resolve_objection, set_self_score, submit_self_assessment,
-                              unit_status, unit_statuses, agreement_is_current)
+from evidence.round.scoring import (
+    appraise,
+    current_scores,
+    get_score,
+    history,
+    raise_objection,
+    record_agreement,
+    reopen_self_assessment,
+    resolve_objection,
+    set_self_score,
+    submit_self_assessment,
+    unit_status,
+    unit_statuses,
+    agreement_is_current,
+)
 
 C = "test-2025"
 
@@ -21,7 +33,9 @@ def test_self_score_with_explanation_and_history(store, campaign):
     assert score.explanation == "Đã ban hành kế hoạch"
     events = history(store, C, unit="STP", criterion="1.1")
     assert [(e["kind"], e["previous_value"], e["value"], e["by"]) for e in events] == [
-        ("self", None, 3.0, "stp"), ("self", 3.0, 3.5, "stp")]
+        ("self", None, 3.0, "stp"),
+        ("self", 3.0, 3.5, "stp"),
+    ]
     assert all(e["at"] for e in events)
 
 
@@ -31,8 +45,10 @@ def test_unchanged_write_records_nothing(store, campaign):
     assert len(history(store, C)) == 1
 
 
-@pytest.mark.parametrize("value, words", [
-    (4.5, "above its maximum of 4"), (-1, "negative"), ("abc", "not a number"), ("nan", "not a number")])
+@pytest.mark.parametrize(
+    "value, words",
+    [(4.5, "above its maximum of 4"), (-1, "negative"), ("abc", "not a number"), ("nan", "not a number")],
+)
 def test_bad_scores_are_refused_with_a_clear_message(store, campaign, value, words):
     with pytest.raises(InputError, match=words):
         set_self_score(store, C, "STP", "1.1", value)
@@ -59,8 +75,12 @@ def test_not_applicable_group_and_unknown_codes_are_refused(store, campaign):
 def test_appraisal_keeps_self_score_and_records_comment(store, campaign):
     set_self_score(store, C, "STP", "1.1", 4)
     score = appraise(store, C, "STP", "1.1", 2.5, comment="Kế hoạch ban hành chậm", by="hđ")
-    assert (score.self_score, score.appraised_score, score.comment, score.deduction) == (4, 2.5,
-                                                                                        "Kế hoạch ban hành chậm", 1.5)
+    assert (score.self_score, score.appraised_score, score.comment, score.deduction) == (
+        4,
+        2.5,
+        "Kế hoạch ban hành chậm",
+        1.5,
+    )
     assert current_scores(store, C)[("STP", "1.1")].appraised_score == 2.5
 
 
@@ -81,8 +101,12 @@ def test_objection_accepted_changes_the_appraised_score(store, campaign):
     score = resolve_objection(store, C, "SYT", "2.1", accepted=True, score=5, reason="Bổ sung hợp lệ", by="hđ")
     assert (score.appraised_score, score.objection_status, score.resolution) == (5, "accepted", "Bổ sung hợp lệ")
     kinds = [(e["kind"], e["previous_value"], e["value"], e["outcome"]) for e in history(store, C, "SYT", "2.1")]
-    assert kinds == [("self", None, 6, None), ("appraised", None, 3, None), ("objection", None, 3, None),
-                     ("objection_resolved", 3, 5, "accepted")]
+    assert kinds == [
+        ("self", None, 6, None),
+        ("appraised", None, 3, None),
+        ("objection", None, 3, None),
+        ("objection_resolved", 3, 5, "accepted"),
+    ]
     with pytest.raises(InputError, match="no open objection"):
         resolve_objection(store, C, "SYT", "2.1", accepted=False, reason="x")
 
@@ -146,7 +170,8 @@ def test_history_is_append_only_in_the_database(store, campaign):
 
 
 def test_unit_score_summaries_count_applicable_criteria_only(store, campaign):
-    from evidence.scoring import unit_score_summaries
+    from evidence.round.scoring import unit_score_summaries
+
     set_self_score(store, campaign, "BLV", "1.1", 4)
     set_self_score(store, campaign, "BLV", "2.2", 3)
     appraise(store, campaign, "BLV", "1.1", 3)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from evidence.catalog import attach_files
-from evidence.findings import check, findings_for_evidence
-from evidence.results import compute_results
-from evidence.scoring import history
-from evidence.scoring_demo import run
+from evidence.round.findings import check, findings_for_evidence
+from evidence.round.results import compute_results
+from evidence.round.scoring import history
+from evidence.demo.scoring import run
 
 from conftest import make_docx
 from test_findings_rules import add_evidence

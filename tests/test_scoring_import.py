@@ -6,8 +6,8 @@ import pytest
 from openpyxl import Workbook
 
 from evidence.errors import InputError
-from evidence.score_import import import_scores
-from evidence.scoring import appraise, current_scores, history, raise_objection
+from evidence.round.score_import import import_scores
+from evidence.round.scoring import appraise, current_scores, history, raise_objection
 
 C = "test-2025"
 
@@ -18,19 +18,22 @@ def write_csv(path, text):
 
 
 def test_csv_with_bad_rows(store, campaign, tmp_path):
-    path = write_csv(tmp_path / "scores.csv", (
-        "unit,criterion,self_score,explanation,appraised_score,comment\n"
-        "STP,1.1,4,Kế hoạch 12/KH-SNV,3,Ban hành chậm\n"        # row 2: good
-        "STP,1.2,\"2,5\",,,\n"                                 # row 3: good, decimal comma
-        "STP,1.3,5,,,\n"                                       # row 4: above max 3
-        "BLV,1.3,1,,,\n"                                       # row 5: not applicable
-        "STP,9.9,1,,,\n"                                       # row 6: unknown criterion
-        "XYZ,1.1,1,,,\n"                                       # row 7: unknown unit
-        ",,,,,\n"                                              # row 8: blank, skipped
-        "SYT,2.1,abc,,,\n"                                     # row 9: not a number
-        "SYT,2.1,,giải trình,,\n"                              # row 10: explanation without a score
-        "SYT,1.1,3,,9,\n"                                      # row 11: self fine, appraised too high
-    ))
+    path = write_csv(
+        tmp_path / "scores.csv",
+        (
+            "unit,criterion,self_score,explanation,appraised_score,comment\n"
+            "STP,1.1,4,Kế hoạch 12/KH-SNV,3,Ban hành chậm\n"  # row 2: good
+            'STP,1.2,"2,5",,,\n'  # row 3: good, decimal comma
+            "STP,1.3,5,,,\n"  # row 4: above max 3
+            "BLV,1.3,1,,,\n"  # row 5: not applicable
+            "STP,9.9,1,,,\n"  # row 6: unknown criterion
+            "XYZ,1.1,1,,,\n"  # row 7: unknown unit
+            ",,,,,\n"  # row 8: blank, skipped
+            "SYT,2.1,abc,,,\n"  # row 9: not a number
+            "SYT,2.1,,giải trình,,\n"  # row 10: explanation without a score
+            "SYT,1.1,3,,9,\n"  # row 11: self fine, appraised too high
+        ),
+    )
     report = import_scores(store, C, path, by="import")
     assert [(e["row"]) for e in report.errors] == [4, 5, 6, 7, 9, 10, 11]
     messages = {e["row"]: e["error"] for e in report.errors}
@@ -64,8 +67,8 @@ def test_xlsx_with_vietnamese_headers_title_row_and_numeric_codes(store, campaig
     ws = wb.active
     ws.append(["BẢNG ĐIỂM TỰ ĐÁNH GIÁ"])
     ws.append(["Mã đơn vị", "Mã tiêu chí", "Tự chấm", "Giải trình", "Thẩm định", "Nhận xét"])
-    ws.append(["SYT", 1.1, 3.5, None, None, None])        # row 3: 1.1 typed as a number
-    ws.append(["SYT", "2.1", 7, None, None, None])        # row 4: above max 6
+    ws.append(["SYT", 1.1, 3.5, None, None, None])  # row 3: 1.1 typed as a number
+    ws.append(["SYT", "2.1", 7, None, None, None])  # row 4: above max 6
     ws.append(["SYT", "1.2", 2, "Đã gửi báo cáo", 1.5, "Thiếu báo cáo quý"])
     path = tmp_path / "diem.xlsx"
     wb.save(path)
@@ -76,13 +79,16 @@ def test_xlsx_with_vietnamese_headers_title_row_and_numeric_codes(store, campaig
     assert (scores[("SYT", "1.2")].appraised_score, scores[("SYT", "1.2")].explanation) == (1.5, "Đã gửi báo cáo")
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("a.pdf", b"%PDF", "expected a .csv or .xlsx"),
-    ("a.csv", "Mã,Tên\nSTP,1\n".encode(), "the first row must name the columns"),
-    ("a.csv", "unit,criterion,explanation\n".encode(), "no score column"),
-    ("a.csv", "unit,criterion,self_score\nSTP,1.1,\xe9\n".encode("latin-1"), "not UTF-8"),
-    ("a.xlsx", b"not a zip", "cannot read the workbook"),
-])
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("a.pdf", b"%PDF", "expected a .csv or .xlsx"),
+        ("a.csv", "Mã,Tên\nSTP,1\n".encode(), "the first row must name the columns"),
+        ("a.csv", b"unit,criterion,explanation\n", "no score column"),
+        ("a.csv", "unit,criterion,self_score\nSTP,1.1,\xe9\n".encode("latin-1"), "not UTF-8"),
+        ("a.xlsx", b"not a zip", "cannot read the workbook"),
+    ],
+)
 def test_unreadable_files_are_one_line_errors(store, campaign, tmp_path, name, content, words):
     path = tmp_path / name
     path.write_bytes(content)

@@ -12,17 +12,26 @@ import time
 
 from conftest import make_docx
 from evidence.catalog import attach_files
-from evidence.search import check_index, demo_searches, search
+from evidence.demo.searches import demo_searches
+from evidence.search import check_index, search
 
 CLI = [sys.executable, "-c", "import sys; from evidence.cli import main; sys.exit(main())"]
 
 
 def test_attached_document_is_searchable(store, campaign, tmp_path):
-    path = make_docx(tmp_path / "kh.docx", number="1366/KH-UBND",
-                     subject="Về thu thập tài liệu kiểm chứng chỉ số cải cách hành chính",
-                     body="Các sở chuẩn bị tài liệu kiểm chứng theo hướng dẫn.")
-    other = make_docx(tmp_path / "bc.docx", number="7/BC-SNV", type_name="BÁO CÁO",
-                      subject="Báo cáo tình hình tiêm chủng", body="Kết quả tiêm chủng mở rộng.")
+    path = make_docx(
+        tmp_path / "kh.docx",
+        number="1366/KH-UBND",
+        subject="Về thu thập tài liệu kiểm chứng chỉ số cải cách hành chính",
+        body="Các sở chuẩn bị tài liệu kiểm chứng theo hướng dẫn.",
+    )
+    other = make_docx(
+        tmp_path / "bc.docx",
+        number="7/BC-SNV",
+        type_name="BÁO CÁO",
+        subject="Báo cáo tình hình tiêm chủng",
+        body="Kết quả tiêm chủng mở rộng.",
+    )
     outcomes = attach_files(store, [path, other], campaign_id="test-2025", unit_code="STP", criterion_code="1.1")
     assert all(o.error is None for o in outcomes)
     assert not any(w.startswith("index_not_updated") for o in outcomes for w in o.warnings)
@@ -36,18 +45,45 @@ def test_attached_document_is_searchable(store, campaign, tmp_path):
 
 
 def test_two_processes_attach_at_once(store, campaign, tmp_path):
-    a = make_docx(tmp_path / "a.docx", number="11/KH-STP", subject="Kế hoạch kiểm soát thủ tục hành chính",
-                  body="Nội dung về kiểm soát thủ tục hành chính của Sở Tư pháp.")
-    b = make_docx(tmp_path / "b.docx", number="12/KH-SYT", subject="Kế hoạch tuyên truyền cải cách hành chính",
-                  body="Nội dung tuyên truyền cải cách hành chính của Sở Y tế.")
+    a = make_docx(
+        tmp_path / "a.docx",
+        number="11/KH-STP",
+        subject="Kế hoạch kiểm soát thủ tục hành chính",
+        body="Nội dung về kiểm soát thủ tục hành chính của Sở Tư pháp.",
+    )
+    b = make_docx(
+        tmp_path / "b.docx",
+        number="12/KH-SYT",
+        subject="Kế hoạch tuyên truyền cải cách hành chính",
+        body="Nội dung tuyên truyền cải cách hành chính của Sở Y tế.",
+    )
     # hold the writer lock while both start, so both must wait and retry
     fd = os.open(store.locks_dir / "search-index.lock", os.O_CREAT | os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
     env = {**os.environ, "EVIDENCE_INDEX_LOCK_TIMEOUT": "120"}
-    procs = [subprocess.Popen([*CLI, "--store", str(store.root), "attach", str(path), "--campaign", "test-2025",
-                               "--unit", unit, "--criterion", "1.1", "--json"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for path, unit in ((a, "STP"), (b, "SYT"))]
+    procs = [
+        subprocess.Popen(
+            [
+                *CLI,
+                "--store",
+                str(store.root),
+                "attach",
+                str(path),
+                "--campaign",
+                "test-2025",
+                "--unit",
+                unit,
+                "--criterion",
+                "1.1",
+                "--json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for path, unit in ((a, "STP"), (b, "SYT"))
+    ]
     time.sleep(1.5)
     fcntl.flock(fd, fcntl.LOCK_UN)
     os.close(fd)
@@ -63,8 +99,12 @@ def test_two_processes_attach_at_once(store, campaign, tmp_path):
 
 
 def test_cli_search_human_and_json(cli, store, campaign, tmp_path):
-    path = make_docx(tmp_path / "kh.docx", number="1366/KH-UBND", subject="Về tài liệu kiểm chứng",
-                     body="Thu thập tài liệu kiểm chứng.")
+    path = make_docx(
+        tmp_path / "kh.docx",
+        number="1366/KH-UBND",
+        subject="Về tài liệu kiểm chứng",
+        body="Thu thập tài liệu kiểm chứng.",
+    )
     attach_files(store, [path], campaign_id="test-2025", unit_code="STP", criterion_code="1.1")
     result = cli("search", "tai", "lieu", "kiem", "chung")
     assert result.exit_code == 0
@@ -81,8 +121,12 @@ def test_cli_search_human_and_json(cli, store, campaign, tmp_path):
 
 
 def test_demo_searches(store, campaign, tmp_path):
-    path = make_docx(tmp_path / "kh.docx", number="1366/KH-UBND", subject="Về tài liệu kiểm chứng năm 2025",
-                     body="Thu thập tài liệu kiểm chứng cải cách hành chính.")
+    path = make_docx(
+        tmp_path / "kh.docx",
+        number="1366/KH-UBND",
+        subject="Về tài liệu kiểm chứng năm 2025",
+        body="Thu thập tài liệu kiểm chứng cải cách hành chính.",
+    )
     attach_files(store, [path], campaign_id="test-2025", unit_code="STP", criterion_code="1.1")
     pairs = demo_searches(store, "test-2025")
     assert len(pairs) >= 4

@@ -41,8 +41,10 @@ def test_deleted_entry_is_missing_until_rebuild(store, docs):
 
 def test_changed_metadata_is_stale_until_reindexed(store, docs):
     meta = {"number": "99/KH-UBND", "type_code": "KH", "summary": "Kế hoạch sửa đổi về phòng cháy"}
-    store.db.execute("UPDATE evidence SET metadata = ?, updated_at = '2099-01-01T00:00:00+00:00' WHERE id = ?",
-                     (dumps(meta), docs["plan"]))
+    store.db.execute(
+        "UPDATE evidence SET metadata = ?, updated_at = '2099-01-01T00:00:00+00:00' WHERE id = ?",
+        (dumps(meta), docs["plan"]),
+    )
     assert check_index(store)["stale"] == [docs["plan"]]
     index_evidence(store, [docs["plan"]])  # what a metadata-correction path calls
     assert check_index(store)["ok"]
@@ -51,8 +53,11 @@ def test_changed_metadata_is_stale_until_reindexed(store, docs):
 
 
 def test_new_link_makes_entry_stale(store, docs):
-    store.db.execute("INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, linked_by,"
-                     " linked_at) VALUES (?, 'test-2025', 'BLV', '2.2', 'x.pdf', 'test', 'now')", (docs["plan"],))
+    store.db.execute(
+        "INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, linked_by,"
+        " linked_at) VALUES (?, 'test-2025', 'BLV', '2.2', 'x.pdf', 'test', 'now')",
+        (docs["plan"],),
+    )
     assert check_index(store)["stale"] == [docs["plan"]]
     index_evidence(store, [docs["plan"]])
     assert [r["evidence_id"] for r in search(store, "*", unit="BLV", criterion="2.2")["results"]] == [docs["plan"]]

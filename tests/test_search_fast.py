@@ -31,11 +31,15 @@ def clone(store, evidence_id: int) -> int:
             "INSERT INTO evidence(sha256, size, filename, format, pages, text_source, metadata, text, created_at,"
             " updated_at) SELECT printf('%064d', abs(random()) % 1000000000000), size, 'copy-' || filename, format,"
             " pages, text_source, metadata, text, created_at, updated_at FROM evidence WHERE id = ?",
-            (evidence_id,))
+            (evidence_id,),
+        )
         new_id = cur.lastrowid
-        conn.execute("INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, linked_by,"
-                     " linked_at) SELECT ?, campaign_id, unit_code, criterion_code, filename, linked_by, linked_at"
-                     " FROM links WHERE evidence_id = ?", (new_id, evidence_id))
+        conn.execute(
+            "INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, linked_by,"
+            " linked_at) SELECT ?, campaign_id, unit_code, criterion_code, filename, linked_by, linked_at"
+            " FROM links WHERE evidence_id = ?",
+            (new_id, evidence_id),
+        )
     return new_id
 
 
@@ -43,12 +47,23 @@ def ids_of(result):
     return [r["evidence_id"] for r in result["results"]]
 
 
-@pytest.mark.parametrize("text,filters", [
-    ("tài liệu kiểm chứng", {}), ("tai lieu kiem chung", {}), ("chỉ số", {}), ("cải cách hành chính", {}),
-    ('"chỉ số cải cách hành chính"', {}), ('"chi so"', {}), ("1366/KH-UBND", {}), ("84/qđ-ubnd chỉ số", {}),
-    ("báo cáo", {"unit": "SYT"}), ("chỉ số", {"type_code": "QĐ", "date_to": "2025-06-20"}),
-    ("tỉnh", {"campaign": "test-2025", "unit": "STP", "criterion": "2.1"}), ("không có từ này", {}),
-])
+@pytest.mark.parametrize(
+    "text,filters",
+    [
+        ("tài liệu kiểm chứng", {}),
+        ("tai lieu kiem chung", {}),
+        ("chỉ số", {}),
+        ("cải cách hành chính", {}),
+        ('"chỉ số cải cách hành chính"', {}),
+        ('"chi so"', {}),
+        ("1366/KH-UBND", {}),
+        ("84/qđ-ubnd chỉ số", {}),
+        ("báo cáo", {"unit": "SYT"}),
+        ("chỉ số", {"type_code": "QĐ", "date_to": "2025-06-20"}),
+        ("tỉnh", {"campaign": "test-2025", "unit": "STP", "criterion": "2.1"}),
+        ("không có từ này", {}),
+    ],
+)
 def test_fast_path_matches_what_whoosh_matches(store, docs, text, filters):
     with open_searcher(store) as (searcher, _):
         assert parse_query(searcher.schema, text).clauses, "expected the fast path"
@@ -126,10 +141,11 @@ def test_postings_cache_evicts_and_gives_the_same_answers(store, docs, monkeypat
 def test_phrase_words_are_whole_words(store, campaign, tmp_path):
     """A phrase must start and end on word boundaries, whether found as typed or through the folded text."""
     from evidence.catalog import attach_files
+
     path = tmp_path / "ghi-chu.txt"
     path.write_text("ai cung biet cai cach hanh chinh. Nghi sot chi so.\n", encoding="utf-8")
     attach_files(store, [path], campaign_id="test-2025", unit_code="STP", criterion_code="1.1")
     assert search(store, '"cai cach"')["total"] == 1
-    assert search(store, '"ai cach"')["total"] == 0       # inside "cai cach", as typed
-    assert search(store, '"ai cách"')["total"] == 0       # inside "cai cach", through the folded text
+    assert search(store, '"ai cach"')["total"] == 0  # inside "cai cach", as typed
+    assert search(store, '"ai cách"')["total"] == 0  # inside "cai cach", through the folded text
     assert search(store, '"chi so"')["total"] == 1

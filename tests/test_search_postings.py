@@ -27,7 +27,7 @@ def segment_ids(store) -> set[str]:
 
 
 def files(store) -> set[str]:
-    return {p.name[:-len(postings.SUFFIX)] for p in store.index_dir.glob(f"*{postings.SUFFIX}")}
+    return {p.name[: -len(postings.SUFFIX)] for p in store.index_dir.glob(f"*{postings.SUFFIX}")}
 
 
 def test_every_segment_has_its_file_after_writes_and_rebuild(store, docs):
@@ -65,9 +65,14 @@ def test_files_hold_exactly_whoosh_postings(store, docs):
     ix.close()
 
 
-QUERIES = [("tài liệu kiểm chứng", {}), ("tai lieu kiem chung", {}), ('"chỉ số cải cách hành chính"', {}),
-           ("1366/KH-UBND", {}), ("báo cáo", {"unit": "SYT"}),
-           ("chỉ số", {"type_code": "QĐ", "date_from": "2025-01-01", "date_to": "2025-06-20"})]
+QUERIES = [
+    ("tài liệu kiểm chứng", {}),
+    ("tai lieu kiem chung", {}),
+    ('"chỉ số cải cách hành chính"', {}),
+    ("1366/KH-UBND", {}),
+    ("báo cáo", {"unit": "SYT"}),
+    ("chỉ số", {"type_code": "QĐ", "date_from": "2025-01-01", "date_to": "2025-06-20"}),
+]
 
 
 def answers(store, scores: bool = True):
@@ -99,7 +104,7 @@ def test_damaged_file_is_ignored_then_replaced(store, docs, damage):
     victim = paths[-1]
     data = victim.read_bytes()
     if damage == "truncate":
-        victim.write_bytes(data[:len(data) // 2])
+        victim.write_bytes(data[: len(data) // 2])
     elif damage == "garbage":
         victim.write_bytes(b"\0" * len(data))
     else:  # the file of another segment

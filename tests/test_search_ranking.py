@@ -49,8 +49,9 @@ def test_unaccented_phrase(store, docs):
     assert set(ids_of(search(store, '"chi so cai cach hanh chinh"'))) == {docs["plan"], docs["reform"]}
 
 
-@pytest.mark.parametrize("typed", ["1366/KH-UBND", "1366 / kh - ubnd", "số 1366/kh-ubnd", "Số: 1366/KH-UBND",
-                                   "number:1366/kh-ubnd"])
+@pytest.mark.parametrize(
+    "typed", ["1366/KH-UBND", "1366 / kh - ubnd", "số 1366/kh-ubnd", "Số: 1366/KH-UBND", "number:1366/kh-ubnd"]
+)
 def test_number_query_puts_that_document_first(store, docs, typed):
     result = search(store, typed)
     assert ids_of(result)[0] == docs["plan"]
@@ -92,8 +93,18 @@ def test_result_shape_and_snippet(store, docs):
     result = search(store, "tài liệu kiểm chứng", limit=1)
     assert set(result) == {"total", "total_estimated", "results"} and result["total_estimated"] is False
     hit = result["results"][0]
-    assert set(hit) == {"evidence_id", "sha256", "filename", "number", "type_code", "issued_on", "summary",
-                        "score", "snippet", "links"}
+    assert set(hit) == {
+        "evidence_id",
+        "sha256",
+        "filename",
+        "number",
+        "type_code",
+        "issued_on",
+        "summary",
+        "score",
+        "snippet",
+        "links",
+    }
     assert hit["number"] == "1366/KH-UBND" and hit["issued_on"] == "2025-01-05"
     assert hit["links"] == [{"campaign": "test-2025", "unit": "STP", "criterion": "1.1"}]
     assert "[tài liệu kiểm chứng]" in hit["snippet"]
@@ -106,16 +117,18 @@ def test_number_is_highlighted_whole(store, docs):
     assert "[1366/KH-UBND]" in snippet
 
 
-@pytest.mark.parametrize("bad", ['"chỉ số', "(cải cách", "cải cách AND", "OR cải cách", "foo:bar", "   ",
-                                 "issued:[2025 TO"])
+@pytest.mark.parametrize(
+    "bad", ['"chỉ số', "(cải cách", "cải cách AND", "OR cải cách", "foo:bar", "   ", "issued:[2025 TO"]
+)
 def test_syntax_errors_are_one_line_input_errors(store, docs, bad):
     with pytest.raises(InputError) as info:
         search(store, bad)
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("option,value", [("date_from", "32/13/2025"), ("date_to", "2025-02-30"),
-                                          ("date_from", "hôm qua"), ("limit", 0)])
+@pytest.mark.parametrize(
+    "option,value", [("date_from", "32/13/2025"), ("date_to", "2025-02-30"), ("date_from", "hôm qua"), ("limit", 0)]
+)
 def test_bad_options(store, docs, option, value):
     with pytest.raises(InputError):
         search(store, "chỉ số", **{option: value})

@@ -7,11 +7,11 @@ import sqlite3
 
 import pytest
 
-from evidence import db
-from evidence.blobs import BlobStore, sha256_of
+from evidence.store import db
+from evidence.store.blobs import BlobStore, sha256_of
 from evidence.errors import InputError, StoreError
-from evidence.integrity import verify_store
-from evidence.migrations import LATEST, MIGRATIONS
+from evidence.store.verify import verify_store
+from evidence.store.migrations import LATEST, MIGRATIONS
 from evidence.store import Store
 
 
@@ -41,8 +41,10 @@ def test_migration_from_first_schema_keeps_data(tmp_path):
     db.migrate(conn, target=1)
     assert db.schema_version(conn) == 1
     conn.execute("INSERT INTO frameworks(id, name, document, imported_at) VALUES ('f', 'F', '{}', 'now')")
-    conn.execute("INSERT INTO evidence(sha256, size, filename, metadata, text, created_at, updated_at)"
-                 " VALUES ('abc', 3, 'a.pdf', '{\"number\": \"1/KH-X\"}', 'văn bản', 'now', 'now')")
+    conn.execute(
+        "INSERT INTO evidence(sha256, size, filename, metadata, text, created_at, updated_at)"
+        " VALUES ('abc', 3, 'a.pdf', '{\"number\": \"1/KH-X\"}', 'văn bản', 'now', 'now')"
+    )
     applied = db.migrate(conn, db_path=path)
     assert applied == [m[0] for m in MIGRATIONS if m[0] > 1]
     assert db.schema_version(conn) == LATEST
@@ -101,6 +103,7 @@ def test_crash_at_rename_leaves_nothing_half_written(tmp_path, monkeypatch):
 
     def boom(*_a, **_k):
         raise OSError("power cut")
+
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError):
         blobs.put_file(source)
@@ -120,8 +123,10 @@ def test_verify_detects_missing_and_corrupt_originals(store, tmp_path):
     source = tmp_path / "a.txt"
     source.write_bytes(b"abc")
     blob = store.blobs.put_file(source)
-    store.db.execute("INSERT INTO evidence(sha256, size, filename, created_at, updated_at) VALUES (?, 3, 'a', 'n', 'n')",
-                     (blob.sha256,))
+    store.db.execute(
+        "INSERT INTO evidence(sha256, size, filename, created_at, updated_at) VALUES (?, 3, 'a', 'n', 'n')",
+        (blob.sha256,),
+    )
     assert verify_store(store).ok
     path = store.blobs.path(blob.sha256)
     os.chmod(path, 0o644)

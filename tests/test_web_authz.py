@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from evidence.campaign import create_campaign
+from evidence.round.campaign import create_campaign
 from evidence.frameworks.model import save_framework
 from evidence.store import Store
 from evidence.web import create_app
@@ -44,8 +44,15 @@ def world(tmp_path_factory):
             tokens[role] = login(client, role)
         clients[role] = client
     upload = plan_pdf(root / "upload.pdf", number="20/BC-STP", subject="Báo cáo cải cách hành chính quý I")
-    return {"root": root, "app": app, "clients": clients, "tokens": tokens, "e_stp": e_stp, "e_syt": e_syt,
-            "upload": upload.read_bytes()}
+    return {
+        "root": root,
+        "app": app,
+        "clients": clients,
+        "tokens": tokens,
+        "e_stp": e_stp,
+        "e_syt": e_syt,
+        "upload": upload.read_bytes(),
+    }
 
 
 SEC, REV, STP, SYT = "thuky", "thamdinh", "stp", "syt"
@@ -110,8 +117,9 @@ def _send(client, method, url, data, token):
 
 def _refused(role, response) -> bool:
     if role == "anonymous":
-        return (response.status_code == 303 and response.headers["location"].startswith("/login")) or \
-            response.status_code in (401, 403)
+        return (
+            response.status_code == 303 and response.headers["location"].startswith("/login")
+        ) or response.status_code in (401, 403)
     return response.status_code in (403, 404)
 
 
@@ -126,6 +134,7 @@ def test_every_route_is_in_the_matrix(world):
     def matches(template, url):
         pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
         return re.match(pattern, url) is not None
+
     missing = [t for t in templates if not any(m == t[0] and matches(t[1], u) for m, u in covered)]
     assert not missing, f"routes without a matrix case: {missing}"
 
@@ -165,18 +174,22 @@ def test_refused_writes_changed_nothing(world):
         # only the unit itself ever set a self-score; nobody but STP attached to STP 1.2
         who = {r["by"] for r in store.db.execute("SELECT by FROM score_events WHERE kind = 'self'")}
         assert who <= {"stp"}
-        linkers = {r[0] for r in store.db.execute(
-            "SELECT linked_by FROM links WHERE unit_code = 'STP' AND criterion_code = '1.2'")}
+        linkers = {
+            r[0]
+            for r in store.db.execute("SELECT linked_by FROM links WHERE unit_code = 'STP' AND criterion_code = '1.2'")
+        }
         assert linkers <= {"stp"}
         correctors = {r[0] for r in store.db.execute("SELECT corrected_by FROM metadata_corrections")}
         assert "thamdinh" not in correctors
-        by_evidence = {(r[0], r[1]) for r in store.db.execute(
-            "SELECT evidence_id, corrected_by FROM metadata_corrections")}
+        by_evidence = {
+            (r[0], r[1]) for r in store.db.execute("SELECT evidence_id, corrected_by FROM metadata_corrections")
+        }
         assert (world["e_syt"], "stp") not in by_evidence and (world["e_stp"], "syt") not in by_evidence
         assert {r[0] for r in store.db.execute("SELECT name FROM users")} >= {"moi"}
         # only STP took back a link, and only its own
-        assert {(r[0], r[1]) for r in store.db.execute("SELECT detached_by, unit_code FROM detached_links")} \
-            == {("stp", "STP")}
+        assert {(r[0], r[1]) for r in store.db.execute("SELECT detached_by, unit_code FROM detached_links")} == {
+            ("stp", "STP")
+        }
     finally:
         store.close()
 
@@ -189,8 +202,7 @@ def test_post_without_csrf_is_refused(world, tmp_path):
     response = client.post(f"{C}/u/SYT/k/1.1/self-score", data={"score": "1"}, follow_redirects=False)
     assert response.status_code == 403
     assert "CSRF" in response.text
-    response = client.post(f"{C}/u/SYT/k/1.1/self-score", data={"score": "1", "csrf": "forged"},
-                           follow_redirects=False)
+    response = client.post(f"{C}/u/SYT/k/1.1/self-score", data={"score": "1", "csrf": "forged"}, follow_redirects=False)
     assert response.status_code == 403
     assert _self_scores(world) == before
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.campaign import create_campaign
+from evidence.round.campaign import create_campaign
 from evidence.frameworks.model import save_framework
 from evidence.store import Store
 
@@ -21,10 +21,19 @@ from conftest import CAMPAIGN_YAML, small_framework
 from web_support import PASSWORDS, make_accounts, plan_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (/usr/bin/chromium)")]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (/usr/bin/chromium)"),
+]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 def free_port() -> int:
@@ -38,6 +47,7 @@ def server(tmp_path_factory):
     import uvicorn
 
     from evidence.web import create_app
+
     root = tmp_path_factory.mktemp("browser")
     store = Store.init(root / "store")
     save_framework(store, small_framework())
@@ -45,7 +55,8 @@ def server(tmp_path_factory):
     create_campaign(store, root / "campaign.yaml")
     make_accounts(store)
     # the other units were appraised already (the report ranks every unit)
-    from evidence.scoring import appraise, set_self_score
+    from evidence.round.scoring import appraise, set_self_score
+
     for unit, criterion, score in (("SYT", "1.1", 3), ("SYT", "2.1", 5), ("BLV", "1.1", 2), ("BLV", "2.2", 4)):
         set_self_score(store, "test-2025", unit, criterion, score, by="setup")
         appraise(store, "test-2025", unit, criterion, score, by="setup")
@@ -82,8 +93,9 @@ def shot(page, name: str) -> None:
 
 
 def sign_in(browser, server, name: str, viewport=None):
-    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900}, accept_downloads=True,
-                                  locale="vi-VN")
+    context = browser.new_context(
+        viewport=viewport or {"width": 1366, "height": 900}, accept_downloads=True, locale="vi-VN"
+    )
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(server["url"] + "/")
@@ -98,8 +110,11 @@ def sign_in(browser, server, name: str, viewport=None):
 
 def test_a_round_in_the_browser(browser, server, tmp_path):
     url = server["url"]
-    pdf = plan_pdf(tmp_path / "Kế hoạch CCHC năm 2025.pdf", number="12/KH-STP",
-                   subject="Kế hoạch cải cách hành chính năm 2025 của Sở Tư pháp")
+    pdf = plan_pdf(
+        tmp_path / "Kế hoạch CCHC năm 2025.pdf",
+        number="12/KH-STP",
+        subject="Kế hoạch cải cách hành chính năm 2025 của Sở Tư pháp",
+    )
 
     # 1. the unit: upload a PDF to criterion 1.1, score it
     context, page = sign_in(browser, server, "stp")
@@ -173,6 +188,7 @@ def test_a_round_in_the_browser(browser, server, tmp_path):
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     import docx
+
     text = "\n".join(p.text for p in docx.Document(saved).paragraphs)
     assert "BÁO CÁO" in text.upper()
     context.close()
@@ -185,12 +201,15 @@ def test_tablet_layout_and_drag_and_drop(browser, server, tmp_path):
     page.goto(f"{url}/c/test-2025/u/SYT/k/1.2")
     pdf = plan_pdf(tmp_path / "bao-cao.pdf", number="3/BC-SYT", subject="Báo cáo cải cách hành chính quý I")
     data = list(pdf.read_bytes())
-    page.evaluate("""([bytes]) => {
+    page.evaluate(
+        """([bytes]) => {
         const dt = new DataTransfer();
         dt.items.add(new File([new Uint8Array(bytes)], 'bao-cao.pdf', {type: 'application/pdf'}));
         const zone = document.querySelector('[data-dropzone]');
         zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
-    }""", [data])
+    }""",
+        [data],
+    )
     assert "bao-cao.pdf" in page.inner_text("[data-chosen]")
     page.click("form.upload button[type=submit]")
     page.wait_for_selector(".flash.ok")

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 
 import pytest
 from starlette.testclient import TestClient
 
-from evidence import accounts
-from evidence.catalog import get_evidence, list_evidence
-from evidence.web import create_app, demo_accounts
+from evidence.web import accounts
+from evidence.records import get_evidence, list_evidence
+from evidence.demo.accounts import demo_accounts
+from evidence.web import create_app
 
 from web_support import PASSWORDS, attach, csrf_of, login, make_accounts, plan_pdf
 
@@ -39,15 +41,22 @@ def test_unit_uploads_a_pdf_with_its_vietnamese_name(web):
     store = web["store"]
     client, token = client_for(web, "stp")
     pdf = plan_pdf(web["tmp"] / "x.pdf").read_bytes()
-    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token, "pages": "1", "note": "Bản ký số"},
-                           files=[("files", ("Kế hoạch CCHC 2025.pdf", pdf, "application/pdf"))])
+    response = client.post(
+        f"{C}/u/STP/k/1.1/upload",
+        data={"csrf": token, "pages": "1", "note": "Bản ký số"},
+        files=[("files", ("Kế hoạch CCHC 2025.pdf", pdf, "application/pdf"))],
+    )
     assert response.status_code == 200
     assert "Đã tải lên 1 tệp: Kế hoạch CCHC 2025.pdf" in response.text
     rows = list_evidence(store, campaign_id="test-2025", unit_code="STP", criterion_code="1.1")
     assert len(rows) == 1
     link = rows[0]["links"][0]
-    assert (link["filename"], link["pages"], link["note"], link["linked_by"]) == \
-        ("Kế hoạch CCHC 2025.pdf", "1", "Bản ký số", "stp")
+    assert (link["filename"], link["pages"], link["note"], link["linked_by"]) == (
+        "Kế hoạch CCHC 2025.pdf",
+        "1",
+        "Bản ký số",
+        "stp",
+    )
     assert _tmp_leftovers(store) == []
     download = client.get(f"/e/{rows[0]['evidence_id']}/file")
     assert download.status_code == 200 and download.content == pdf
@@ -64,10 +73,18 @@ def test_bad_files_get_a_message_and_nothing_is_stored(web):
     store = web["store"]
     client, token = client_for(web, "stp")
     good = plan_pdf(web["tmp"] / "g.pdf").read_bytes()
-    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token}, files=[
-        ("files", ("hong.pdf", b"%PDF-1.4 this is not really a pdf \x00\x01\x02", "application/pdf")),
-        ("files", ("virus.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" * 50, "application/octet-stream")),
-        ("files", ("tot.pdf", good, "application/pdf"))])
+    response = client.post(
+        f"{C}/u/STP/k/1.1/upload",
+        data={"csrf": token},
+        files=[
+            ("files", ("hong.pdf", b"%PDF-1.4 this is not really a pdf \x00\x01\x02", "application/pdf")),
+            (
+                "files",
+                ("virus.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" * 50, "application/octet-stream"),
+            ),
+            ("files", ("tot.pdf", good, "application/pdf")),
+        ],
+    )
     assert response.status_code == 200
     assert "Không lưu được 2 tệp" in response.text
     errors = re.findall(r"<li>([^<]*)</li>", response.text.split("Không lưu được 2 tệp")[1].split("</ul>")[0])
@@ -81,8 +98,11 @@ def test_bad_files_get_a_message_and_nothing_is_stored(web):
 
 def test_upload_of_bad_files_only_answers_400(web):
     client, token = client_for(web, "stp")
-    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token}, files=[
-        ("files", ("hong.pdf", b"%PDF-1.4 not a pdf", "application/pdf"))])
+    response = client.post(
+        f"{C}/u/STP/k/1.1/upload",
+        data={"csrf": token},
+        files=[("files", ("hong.pdf", b"%PDF-1.4 not a pdf", "application/pdf"))],
+    )
     assert response.status_code == 400 and "Không lưu được 1 tệp" in response.text
 
 
@@ -98,8 +118,9 @@ def test_uploads_over_the_limit_are_refused_before_anything_is_stored(web):
     store = web["store"]
     client, token = client_for(web, "stp")
     big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
-    response = client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token},
-                           files=[("files", ("lon.pdf", big, "application/pdf"))])
+    response = client.post(
+        f"{C}/u/STP/k/1.1/upload", data={"csrf": token}, files=[("files", ("lon.pdf", big, "application/pdf"))]
+    )
     assert response.status_code == 413
     assert "tối đa 2 MB" in response.text
     assert list_evidence(store, unit_code="STP") == []
@@ -138,8 +159,11 @@ def test_login_is_throttled_after_five_failures(web):
 def test_login_redirects_only_to_local_pages(web):
     client = TestClient(web["app"])
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"csrf": token, "name": "stp", "password": PASSWORDS["stp"],
-                                           "next": "//evil.example/"}, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"csrf": token, "name": "stp", "password": PASSWORDS["stp"], "next": "//evil.example/"},
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/"
 
 
@@ -167,26 +191,36 @@ def test_correction_wins_everywhere_and_is_kept_in_history(web):
     client.post(f"/e/{evidence_id}/correct", data={"csrf": token, "field": "issued_on", "value": "05/01/2025"})
     client.post(f"/e/{evidence_id}/correct", data={"csrf": token, "field": "type_code", "value": "QĐ"})
     meta = get_evidence(store, evidence_id)["metadata"]
-    assert (meta["number"], meta["issued_on"], meta["type_code"], meta["type_name"]) == \
-        ("84/QĐ-UBND", "2025-01-05", "QĐ", "Quyết định")
+    assert (meta["number"], meta["issued_on"], meta["type_code"], meta["type_name"]) == (
+        "84/QĐ-UBND",
+        "2025-01-05",
+        "QĐ",
+        "Quyết định",
+    )
     assert list_evidence(store, unit_code="STP")[0]["number"] == "84/QĐ-UBND"
     rows = store.db.execute("SELECT field, value, corrected_by FROM metadata_corrections ORDER BY id").fetchall()
-    assert [tuple(r) for r in rows] == [("number", "84/QĐ-UBND", "stp"), ("issued_on", "2025-01-05", "stp"),
-                                        ("type_code", "QĐ", "stp")]
-    with pytest.raises(Exception):
+    assert [tuple(r) for r in rows] == [
+        ("number", "84/QĐ-UBND", "stp"),
+        ("issued_on", "2025-01-05", "stp"),
+        ("type_code", "QĐ", "stp"),
+    ]
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         with store.transaction() as conn:
             conn.execute("UPDATE metadata_corrections SET value = 'x'")
     from evidence.search import search
+
     hits = search(store, "84/QĐ-UBND")
     assert [h["evidence_id"] for h in hits["results"]] == [evidence_id]
 
 
 def test_user_text_is_escaped(web):
-    store = web["store"]
     client, token = client_for(web, "stp")
     pdf = plan_pdf(web["tmp"] / "x.pdf").read_bytes()
-    client.post(f"{C}/u/STP/k/1.1/upload", data={"csrf": token, "note": "<script>alert(1)</script>"},
-                files=[("files", ("<img src=x onerror=alert(1)>.pdf", pdf, "application/pdf"))])
+    client.post(
+        f"{C}/u/STP/k/1.1/upload",
+        data={"csrf": token, "note": "<script>alert(1)</script>"},
+        files=[("files", ("<img src=x onerror=alert(1)>.pdf", pdf, "application/pdf"))],
+    )
     page = client.get(f"{C}/u/STP/k/1.1").text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "<img src=x" not in page
@@ -199,13 +233,15 @@ def test_self_score_errors_are_shown_next_to_the_field_and_reviewers_cannot_set_
     assert response.status_code == 400 and 'id="err-score"' in response.text and "vượt mức tối đa 4" in response.text
     response = client.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "hai"})
     assert "phải là một số" in response.text
-    response = client.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "3,5",
-                                                                  "explanation": "Đủ"}, follow_redirects=True)
+    response = client.post(
+        f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "3,5", "explanation": "Đủ"}, follow_redirects=True
+    )
     assert "Đã lưu điểm tự chấm" in response.text
     reviewer, rtoken = client_for(web, "thamdinh")
     refused = reviewer.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": rtoken, "score": "0"})
     assert refused.status_code == 403
-    from evidence.scoring import get_score
+    from evidence.round.scoring import get_score
+
     assert get_score(store, "test-2025", "STP", "1.1").self_score == 3.5
     # submitted: locked
     client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes"})
@@ -235,8 +271,10 @@ def test_cli_user_and_correct(cli, store, campaign, tmp_path):
     assert result.exit_code == 0, result.output
     result = cli("user", "list", "--json")
     users = json.loads(result.output)["users"]
-    assert [(u["name"], u["role"], u["unit"]) for u in users] == [("thuky", "secretariat", None),
-                                                                   ("stp", "unit", "STP")]
+    assert [(u["name"], u["role"], u["unit"]) for u in users] == [
+        ("thuky", "secretariat", None),
+        ("stp", "unit", "STP"),
+    ]
     assert "hash" not in result.output
     result = cli("user", "passwd", "stp", "--password", "mat-khau-moi")
     assert result.exit_code == 0
@@ -269,10 +307,14 @@ def test_objection_resolution_agreement_and_results(web):
     assert "Xử lý kiến nghị" in page and "Phụ lục đã có ở trang 3" in page
     missing = reviewer.post(f"{C}/u/STP/k/1.1/resolve", data={"csrf": rtoken, "decision": "accept"})
     assert missing.status_code == 400 and "cần điểm thẩm định mới" in missing.text
-    done = reviewer.post(f"{C}/u/STP/k/1.1/resolve", data={"csrf": rtoken, "decision": "accept", "score": "4",
-                                                           "reason": "Đúng"}, follow_redirects=True)
+    done = reviewer.post(
+        f"{C}/u/STP/k/1.1/resolve",
+        data={"csrf": rtoken, "decision": "accept", "score": "4", "reason": "Đúng"},
+        follow_redirects=True,
+    )
     assert "Đã xử lý kiến nghị" in done.text
-    from evidence.scoring import get_score, unit_status
+    from evidence.round.scoring import get_score, unit_status
+
     score = get_score(store, "test-2025", "STP", "1.1")
     assert (score.appraised_score, score.objection_status) == (4.0, "accepted")
     tree = unit.get(f"{C}/u/STP").text
@@ -283,7 +325,6 @@ def test_objection_resolution_agreement_and_results(web):
 
 
 def test_secretariat_generates_and_downloads_documents_and_the_workbook(web):
-    store = web["store"]
     client, token = client_for(web, "thuky")
     page = client.post(f"{C}/documents/generate", data={"csrf": token, "kind": "plan"}, follow_redirects=True)
     assert "Đã tạo Kế hoạch: test-2025-plan.docx" in page.text
@@ -303,14 +344,17 @@ def test_secretariat_generates_and_downloads_documents_and_the_workbook(web):
 
 def test_reader_errors_are_said_in_vietnamese():
     from evidence.web.views_unit import _vi_error
+
     assert _vi_error("unsupported file type (not a PDF, Word document, image or text)").startswith(
-        "loại tệp không được hỗ trợ")
+        "loại tệp không được hỗ trợ"
+    )
     assert _vi_error("corrupt or truncated PDF (PdfStreamError)").startswith("tệp bị hỏng")
     assert _vi_error("something else") == "something else"
 
 
 def test_a_correction_settles_the_finding_it_was_about(web):
-    from evidence.findings import findings_for_evidence
+    from evidence.round.findings import findings_for_evidence
+
     store = web["store"]
     evidence_id = attach(store, plan_pdf(web["tmp"] / "draft.pdf", number="/KH-SNV"), "STP", "1.1")
     assert "NUMBER_BLANK" in {f["code"] for f in findings_for_evidence(store, evidence_id)}
@@ -341,8 +385,11 @@ def test_unit_takes_a_file_back_until_it_submits(web):
     client, token = client_for(web, "stp")
     pdf = plan_pdf(web["tmp"] / "x.pdf").read_bytes()
     for criterion in ("1.1", "1.2"):
-        client.post(f"{C}/u/STP/k/{criterion}/upload", data={"csrf": token},
-                    files=[("files", ("Kế hoạch.pdf", pdf, "application/pdf"))])
+        client.post(
+            f"{C}/u/STP/k/{criterion}/upload",
+            data={"csrf": token},
+            files=[("files", ("Kế hoạch.pdf", pdf, "application/pdf"))],
+        )
     evidence_id = list_evidence(store, campaign_id="test-2025", unit_code="STP")[0]["evidence_id"]
     page = client.get(f"{C}/u/STP/k/1.1")
     assert "Gỡ khỏi tiêu chí này" in page.text and f"/k/1.1/detach/{evidence_id}" in page.text
@@ -352,7 +399,8 @@ def test_unit_takes_a_file_back_until_it_submits(web):
     record = get_evidence(store, evidence_id)
     assert [(l["criterion"]) for l in record["links"]] == ["1.2"]
     assert [(d["criterion"], d["detached_by"], d["reason"]) for d in record["detached_links"]] == [
-        ("1.1", "stp", "nhầm tiêu chí")]
+        ("1.1", "stp", "nhầm tiêu chí")
+    ]
     detail = client.get(f"/e/{evidence_id}")
     assert "Đã gỡ khỏi tiêu chí" in detail.text and "nhầm tiêu chí" in detail.text
     # once submitted, the form is gone and a forged post is refused with a message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class Progress:
@@ -22,8 +22,9 @@ class Progress:
         if self.tty:
             width = 30
             filled = int(width * self.done / max(self.total, 1))
-            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}"
-                             f" {item[:40]:<40}")
+            sys.stderr.write(
+                f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {item[:40]:<40}"
+            )
             sys.stderr.flush()
         elif now - self._last >= self.every or self.done == self.total:
             self._last = now

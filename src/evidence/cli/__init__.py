@@ -6,25 +6,25 @@ Each area keeps its commands in its own module (a `COMMANDS` list); they are add
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 import traceback
 
 import click
 
+from .. import config
 from ..errors import EvidenceError
 from .common import AppContext
 
 COMMAND_MODULES = [
-    "setup_cmds",      # init, verify, campaign …
+    "setup_cmds",  # init, verify, campaign …
     "framework_cmds",  # framework import|list|show
-    "evidence_cmds",   # attach, ingest, list, show
-    "reading_cmds",    # inspect
-    "search_cmds",     # search, index …
-    "score_cmds",      # score …, check, results
+    "evidence_cmds",  # attach, ingest, list, show
+    "reading_cmds",  # inspect
+    "search_cmds",  # search, index …
+    "score_cmds",  # score …, check, results
     "documents_cmds",  # generate, templates …, documents lint
-    "web_cmds",        # serve, user …
-    "demo_cmds",       # demo
+    "web_cmds",  # serve, user …
+    "demo_cmds",  # demo
 ]
 
 
@@ -46,7 +46,7 @@ class EvidenceGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug: say so in one line, the traceback only on request
-            if os.environ.get("EVIDENCE_DEBUG"):
+            if config.setting("EVIDENCE_DEBUG"):
                 traceback.print_exc()
             click.echo(f"internal error: {type(exc).__name__}: {exc} (set EVIDENCE_DEBUG=1 for details)", err=True)
             ctx.exit(3)

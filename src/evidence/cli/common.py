@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
+from collections.abc import Callable
 
 import click
 
 from .. import config
+from ..round.text import format_table
 from ..progress import Progress, iter_progress  # noqa: F401 - re-exported for the commands
 from ..store import Store
 
@@ -56,13 +58,4 @@ def warn(message: str) -> None:
 
 def table(rows: list[list[Any]], headers: list[str]) -> None:
     """A plain text table on stdout, columns sized to their content."""
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], len(value))
-    line = "  ".join(h.ljust(widths[i]) for i, h in enumerate(headers))
-    click.echo(line.rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for row in cells:
-        click.echo("  ".join(v.ljust(widths[i]) for i, v in enumerate(row)).rstrip())
+    click.echo(format_table(rows, headers))

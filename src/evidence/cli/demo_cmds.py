@@ -11,8 +11,14 @@ from .common import AppContext, print_json, pass_app
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for the generated evidence files and official documents.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the generated evidence files and official documents.",
+)
 @click.option("--no-ocr", is_flag=True, help="Skip OCR of the scanned demo document.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary at the end (stdout), the log on stderr.")
 @pass_app

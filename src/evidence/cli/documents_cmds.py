@@ -14,8 +14,12 @@ from .common import emit, json_option, pass_app, print_json, table
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--campaign", "campaign_id", metavar="ID", help="Campaign (default: the only one in the store).")
 @click.option("--unit", metavar="CODE", help="reminder: only this unit.")
-@click.option("--out", metavar="PATH", type=click.Path(path_type=Path),
-              help="A .docx file, or a directory (default: the current directory).")
+@click.option(
+    "--out",
+    metavar="PATH",
+    type=click.Path(path_type=Path),
+    help="A .docx file, or a directory (default: the current directory).",
+)
 @click.option("--templates", metavar="DIR", type=click.Path(path_type=Path), help="Your own templates folder.")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice.")
 @click.option("--xlsx", "workbook", is_flag=True, help="report: also write the score workbook beside the .docx.")
@@ -23,11 +27,20 @@ from .common import emit, json_option, pass_app, print_json, table
 @pass_app
 def generate_cmd(app, kind, campaign_id, unit, out, templates, pdf, workbook, as_json):
     """Write an official document of the round as a Decree 30 Word file."""
-    from ..campaign import resolve_campaign_id
+    from ..round.campaign import resolve_campaign_id
     from ..documents.generate import generate
+
     store = app.store()
-    paths = generate(store, resolve_campaign_id(store, campaign_id), kind, out=out, unit=unit, templates=templates,
-                     pdf=pdf, workbook=workbook)
+    paths = generate(
+        store,
+        resolve_campaign_id(store, campaign_id),
+        kind,
+        out=out,
+        unit=unit,
+        templates=templates,
+        pdf=pdf,
+        workbook=workbook,
+    )
     emit({"files": [str(p) for p in paths]}, as_json, lambda data: [click.echo(p) for p in data["files"]])
 
 
@@ -42,12 +55,15 @@ def templates_group():
 def templates_check(templates, as_json):
     """List, per template, the variables it uses that its context does not provide (exit 1 if any)."""
     from ..documents.check import check_templates
+
     report = check_templates(templates)
     if as_json:
         print_json({"templates": report})
     else:
-        table([[e["kind"], e["template"] or "-", e["error"] or (", ".join(e["missing"]) or "ok")] for e in report],
-              ["kind", "template", "missing variables"])
+        table(
+            [[e["kind"], e["template"] or "-", e["error"] or (", ".join(e["missing"]) or "ok")] for e in report],
+            ["kind", "template", "missing variables"],
+        )
     if any(e["missing"] or e["error"] for e in report):
         raise SystemExit(1)
 
@@ -63,6 +79,7 @@ def documents_group():
 def documents_lint(files, as_json):
     """Check .docx files against the Decree 30 layout rules (exit 1 on violations)."""
     from ..documents.lint import lint_docx, violations_json
+
     results = [{"file": str(f), "violations": violations_json(lint_docx(f))} for f in files]
     if as_json:
         print_json({"files": results})

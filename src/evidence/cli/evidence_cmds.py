@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from .. import config
-from ..catalog import attach_files, detach_evidence, get_evidence, ingest_dir, list_evidence
-from ..campaign import resolve_campaign_id
-from ..findings import findings_for_evidence
-from ..reading.model import candidates_lines, shown_issued_on, sources_line
+from ..catalog import attach_files, detach_evidence, ingest_dir
+from ..records import candidates_lines, get_evidence, list_evidence, shown_issued_on, sources_line
+from ..round.campaign import resolve_campaign_id
+from ..round.findings import findings_for_evidence
 from .common import AppContext, Progress, emit, json_option, pass_app, table
 
 
@@ -20,9 +20,13 @@ def _report(outcomes, as_json: bool) -> None:
     data = {
         "attached": [o.to_json() for o in attached],
         "errors": [{"file": o.file, "error": o.error} for o in failed],
-        "summary": {"files": len(outcomes), "stored": sum(o.stored for o in attached),
-                    "linked": sum(o.linked for o in attached),
-                    "already_linked": sum(not o.linked for o in attached), "errors": len(failed)},
+        "summary": {
+            "files": len(outcomes),
+            "stored": sum(o.stored for o in attached),
+            "linked": sum(o.linked for o in attached),
+            "already_linked": sum(not o.linked for o in attached),
+            "errors": len(failed),
+        },
     }
 
     def human(d):
@@ -32,8 +36,11 @@ def _report(outcomes, as_json: bool) -> None:
             extra = f"  [{', '.join(o.warnings)}]" if o.warnings else ""
             click.echo(f"{state:14} #{o.evidence_id:<5} {o.unit}/{o.criterion}  {Path(o.file).name} ({stored}){extra}")
         s = d["summary"]
-        click.echo(f"{s['files']} file(s): {s['linked']} linked, {s['already_linked']} already linked, "
-                   f"{s['stored']} new original(s), {s['errors']} error(s)")
+        click.echo(
+            f"{s['files']} file(s): {s['linked']} linked, {s['already_linked']} already linked, "
+            f"{s['stored']} new original(s), {s['errors']} error(s)"
+        )
+
     emit(data, as_json, human)
     for o in failed:  # the one-line reasons, on stderr, after the batch
         click.echo(f"error: {o.error}", err=True)
@@ -57,9 +64,18 @@ def attach(app: AppContext, files, campaign_id, unit_code, criterion_code, pages
     store = app.store()
     campaign_id = resolve_campaign_id(store, campaign_id)
     bar = Progress(len(files), "reading")
-    outcomes = attach_files(store, files, campaign_id=campaign_id, unit_code=unit_code,
-                            criterion_code=criterion_code, pages=pages, note=note, by=by or config.current_user(),
-                            ocr=not no_ocr, progress=bar.advance)
+    outcomes = attach_files(
+        store,
+        files,
+        campaign_id=campaign_id,
+        unit_code=unit_code,
+        criterion_code=criterion_code,
+        pages=pages,
+        note=note,
+        by=by or config.current_user(),
+        ocr=not no_ocr,
+        progress=bar.advance,
+    )
     bar.finish()
     _report(outcomes, as_json)
 
@@ -79,14 +95,23 @@ def detach(app: AppContext, evidence_id, campaign_id, unit_code, criterion_code,
     The link is kept in the record's history (`show`); the original stays in the store. Refused once the unit
     has submitted its self-assessment, until the secretariat reopens it (`score reopen`)."""
     store = app.store()
-    result = detach_evidence(store, evidence_id, campaign_id=resolve_campaign_id(store, campaign_id),
-                             unit_code=unit_code, criterion_code=criterion_code, by=by, reason=reason)
+    result = detach_evidence(
+        store,
+        evidence_id,
+        campaign_id=resolve_campaign_id(store, campaign_id),
+        unit_code=unit_code,
+        criterion_code=criterion_code,
+        by=by,
+        reason=reason,
+    )
 
     def human(r):
-        click.echo(f"detached evidence #{r['evidence_id']} ({r['filename']}) from {r['campaign']} "
-                   f"{r['unit']}/{r['criterion']}")
+        click.echo(
+            f"detached evidence #{r['evidence_id']} ({r['filename']}) from {r['campaign']} {r['unit']}/{r['criterion']}"
+        )
         for warning in r["warnings"]:
             click.echo(f"warning: {warning}", err=True)
+
     emit(result, as_json, human)
 
 
@@ -104,8 +129,9 @@ def ingest(app: AppContext, directory, campaign_id, by, no_ocr, jobs, as_json):
     campaign_id = resolve_campaign_id(store, campaign_id)
     total = sum(1 for p in Path(directory).rglob("*") if p.is_file()) if Path(directory).is_dir() else 0
     bar = Progress(total, "ingest")
-    outcomes = ingest_dir(store, directory, campaign_id=campaign_id, by=by, ocr=not no_ocr, jobs=jobs,
-                          progress=bar.advance)
+    outcomes = ingest_dir(
+        store, directory, campaign_id=campaign_id, by=by, ocr=not no_ocr, jobs=jobs, progress=bar.advance
+    )
     bar.finish()
     _report(outcomes, as_json)
 
@@ -127,9 +153,18 @@ def list_command(app: AppContext, campaign_id, unit_code, criterion_code, as_jso
         out = []
         for e in d["evidence"]:
             where = ", ".join(f"{l['unit']}/{l['criterion']}" for l in e["links"])
-            out.append([e["evidence_id"], where, e["number"] or "", e["type_code"] or "", e["issued_on"] or "",
-                        (e["summary"] or e["filename"])[:60]])
+            out.append(
+                [
+                    e["evidence_id"],
+                    where,
+                    e["number"] or "",
+                    e["type_code"] or "",
+                    e["issued_on"] or "",
+                    (e["summary"] or e["filename"])[:60],
+                ]
+            )
         table(out, ["id", "linked to", "number", "type", "issued", "subject / file"])
+
     emit({"evidence": rows}, as_json, human)
 
 
@@ -144,8 +179,9 @@ def show(app: AppContext, evidence_id: int, as_json: bool):
     data["findings"] = findings_for_evidence(store, evidence_id)
 
     def human(d):
-        click.echo(f"evidence #{d['evidence_id']}  {d['filename']}  ({d['format']}, {d['pages']} page(s), "
-                   f"{d['size']} bytes)")
+        click.echo(
+            f"evidence #{d['evidence_id']}  {d['filename']}  ({d['format']}, {d['pages']} page(s), {d['size']} bytes)"
+        )
         click.echo(f"sha256 {d['sha256']}")
         rows = []
         for key, value in d["metadata"].items():
@@ -163,15 +199,22 @@ def show(app: AppContext, evidence_id: int, as_json: bool):
         table(rows, ["field", "value"])
         click.echo("")
         for l in d["links"]:
-            click.echo(f"linked to {l['campaign']} {l['unit']}/{l['criterion']} by {l['linked_by']} at "
-                       f"{l['linked_at']}" + (f", pages {l['pages']}" if l["pages"] else "")
-                       + (f" — {l['note']}" if l["note"] else ""))
+            click.echo(
+                f"linked to {l['campaign']} {l['unit']}/{l['criterion']} by {l['linked_by']} at "
+                f"{l['linked_at']}"
+                + (f", pages {l['pages']}" if l["pages"] else "")
+                + (f" — {l['note']}" if l["note"] else "")
+            )
         for l in d["detached_links"]:
-            click.echo(f"detached from {l['campaign']} {l['unit']}/{l['criterion']} by {l['detached_by']} at "
-                       f"{l['detached_at']}" + (f" — {l['reason']}" if l["reason"] else "")
-                       + f" (linked by {l['linked_by']} at {l['linked_at']})")
+            click.echo(
+                f"detached from {l['campaign']} {l['unit']}/{l['criterion']} by {l['detached_by']} at "
+                f"{l['detached_at']}"
+                + (f" — {l['reason']}" if l["reason"] else "")
+                + f" (linked by {l['linked_by']} at {l['linked_at']})"
+            )
         for f in d["findings"]:
             click.echo(f"{f['severity']:8} {f['code']}: {f['message']}")
+
     emit(data, as_json, human)
 
 

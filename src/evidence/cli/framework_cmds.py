@@ -19,9 +19,13 @@ def _fmt(points: float) -> str:
 
 def import_summary(framework: Framework) -> dict:
     return {
-        "id": framework.id, "name": framework.name, "version": framework.version,
-        "criteria_count": sum(1 for _ in framework.walk()), "scored_criteria": len(framework.leaves()),
-        "max_points": framework.total_points, "sample": framework.sample,
+        "id": framework.id,
+        "name": framework.name,
+        "version": framework.version,
+        "criteria_count": sum(1 for _ in framework.walk()),
+        "scored_criteria": len(framework.leaves()),
+        "max_points": framework.total_points,
+        "sample": framework.sample,
     }
 
 
@@ -37,8 +41,9 @@ def framework() -> None:
 @click.option("--name", metavar="TEXT", help="Framework name (default: from the file).")
 @json_option
 @pass_app
-def import_cmd(app: AppContext, file: Path, replace: bool, framework_id: str | None, name: str | None,
-               as_json: bool) -> None:
+def import_cmd(
+    app: AppContext, file: Path, replace: bool, framework_id: str | None, name: str | None, as_json: bool
+) -> None:
     """Load a framework from YAML (.yaml/.yml) or an Excel workbook (.xlsx); every problem is listed at once."""
     store = app.store()  # first: without a store the user needs `evidence init`, not a list of file problems
     loaded = parse_framework_file(file, framework_id=framework_id, name=name)
@@ -49,10 +54,13 @@ def import_cmd(app: AppContext, file: Path, replace: bool, framework_id: str | N
 
     def human(d: dict) -> None:
         verb = "replaced" if d["replaced"] else "imported"
-        click.echo(f"{verb} {d['id']} (version {d['version'] or '-'}): {d['criteria_count']} criteria,"
-                   f" {d['scored_criteria']} scored, {_fmt(d['max_points'])} points")
+        click.echo(
+            f"{verb} {d['id']} (version {d['version'] or '-'}): {d['criteria_count']} criteria,"
+            f" {d['scored_criteria']} scored, {_fmt(d['max_points'])} points"
+        )
         if d["sample"]:
             click.echo("  this is a sample framework: replace it with your province's own before real use")
+
     emit(data, as_json, human)
 
 
@@ -67,9 +75,22 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         if not rows:
             click.echo("no frameworks loaded; `evidence framework import FILE` loads one")
             return
-        table([[r["id"], r["version"], r["criteria"], r["scored_criteria"], _fmt(r["max_points"]),
-                "yes" if r["sample"] else "", r["name"]] for r in rows],
-              ["id", "version", "criteria", "scored", "points", "sample", "name"])
+        table(
+            [
+                [
+                    r["id"],
+                    r["version"],
+                    r["criteria"],
+                    r["scored_criteria"],
+                    _fmt(r["max_points"]),
+                    "yes" if r["sample"] else "",
+                    r["name"],
+                ]
+                for r in rows
+            ],
+            ["id", "version", "criteria", "scored", "points", "sample", "name"],
+        )
+
     emit(items, as_json, human)
 
 
@@ -86,24 +107,31 @@ def show_cmd(app: AppContext, framework_id: str, depth: int | None, as_json: boo
         return
     summary = import_summary(loaded)
     click.echo(f"{loaded.id}  {loaded.name}")
-    click.echo(f"version {loaded.version or '-'}{' · sample' if loaded.sample else ''} · "
-               f"{_fmt(loaded.total_points)} points · {summary['criteria_count']} criteria,"
-               f" {summary['scored_criteria']} scored")
+    click.echo(
+        f"version {loaded.version or '-'}{' · sample' if loaded.sample else ''} · "
+        f"{_fmt(loaded.total_points)} points · {summary['criteria_count']} criteria,"
+        f" {summary['scored_criteria']} scored"
+    )
     if loaded.unit_kinds:
         click.echo(f"unit kinds: {', '.join(loaded.unit_kinds)}")
     click.echo("")
     for root in loaded.criteria:
         _echo_tree(root, 0, depth)
     click.echo("")
-    click.echo(f"{REQUIRED_MARK} evidence required  {OPTIONAL_MARK} evidence optional  {NONE_MARK} no evidence"
-               "   [kinds] applies only to those unit kinds")
+    click.echo(
+        f"{REQUIRED_MARK} evidence required  {OPTIONAL_MARK} evidence optional  {NONE_MARK} no evidence"
+        "   [kinds] applies only to those unit kinds"
+    )
 
 
 def _echo_tree(node: Criterion, level: int, depth: int | None) -> None:
     line = f"{'  ' * level}{node.code}  {node.title}  ({_fmt(node.points)})"
     if node.is_leaf:
-        mark = REQUIRED_MARK if node.evidence_required else (
-            OPTIONAL_MARK if node.expected_types or node.evidence_description else NONE_MARK)
+        mark = (
+            REQUIRED_MARK
+            if node.evidence_required
+            else (OPTIONAL_MARK if node.expected_types or node.evidence_description else NONE_MARK)
+        )
         line += f"  {mark}"
         if node.expected_types:
             line += " " + ", ".join(node.expected_types)
@@ -119,8 +147,14 @@ def _echo_tree(node: Criterion, level: int, depth: int | None) -> None:
 
 @framework.command("export")
 @click.argument("framework_id", metavar="ID")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), metavar="FILE",
-              help="Where to write: .yaml/.yml or .xlsx (a copy a province can edit and import again).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Where to write: .yaml/.yml or .xlsx (a copy a province can edit and import again).",
+)
 @json_option
 @pass_app
 def export_cmd(app: AppContext, framework_id: str, out: Path, as_json: bool) -> None:

@@ -9,17 +9,32 @@ import click
 from .. import config
 from ..errors import ReadError
 from ..reading import METADATA_KEYS, read_many
-from ..reading.model import candidates_lines, shown_issued_on, sources_line
+from ..records import candidates_lines, shown_issued_on, sources_line
 from .common import json_option, print_json
 
 LABELS = {
-    "sha256": "SHA-256", "format": "Format", "pages": "Pages", "text_source": "Text from", "number": "Number",
-    "type_code": "Type code", "type_name": "Type", "issuer": "Issuer", "parent_issuer": "Parent issuer",
-    "place": "Place", "issued_on": "Issued on", "date_source": "Date from", "summary": "Subject",
-    "signer_title": "Signer title", "signer_name": "Signer", "signatures": "Signatures", "references": "References",
-    "warnings": "Warnings", "sources": "Read from", "candidates": "Candidates",
+    "sha256": "SHA-256",
+    "format": "Format",
+    "pages": "Pages",
+    "text_source": "Text from",
+    "number": "Number",
+    "type_code": "Type code",
+    "type_name": "Type",
+    "issuer": "Issuer",
+    "parent_issuer": "Parent issuer",
+    "place": "Place",
+    "issued_on": "Issued on",
+    "date_source": "Date from",
+    "summary": "Subject",
+    "signer_title": "Signer title",
+    "signer_name": "Signer",
+    "signatures": "Signatures",
+    "references": "References",
+    "warnings": "Warnings",
+    "sources": "Read from",
+    "candidates": "Candidates",
 }
-HIDDEN = ("issued_on_estimated", "confidence")    # shown with issued_on and sources
+HIDDEN = ("issued_on_estimated", "confidence")  # shown with issued_on and sources
 
 
 def _human_value(key: str, value) -> list[str]:
@@ -34,8 +49,10 @@ def _human_value(key: str, value) -> list[str]:
                 lines.append(f"   {sig['reason']}")
         return lines
     if key == "references":
-        return [" ".join(filter(None, [r.get("number"), r.get("type_code") and f"({r['type_code']})",
-                                        r.get("issued_on")])) for r in value]
+        return [
+            " ".join(filter(None, [r.get("number"), r.get("type_code") and f"({r['type_code']})", r.get("issued_on")]))
+            for r in value
+        ]
     if key == "warnings":
         return [", ".join(value)]
     if key in ("sources", "candidates") and not value:
@@ -67,8 +84,13 @@ def print_metadata_table(metadata: dict, *, seconds: float | None = None) -> Non
 @click.argument("file", type=click.Path(path_type=Path))
 @json_option
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer.")
-@click.option("--timeout", type=float, default=config.READ_TIMEOUT_SECONDS, show_default=True,
-              help="Give up on the file after this many seconds.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=config.READ_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Give up on the file after this many seconds.",
+)
 def inspect(file: Path, as_json: bool, no_ocr: bool, timeout: float) -> None:
     """Read FILE (PDF, Word, image, text) without storing it; print the metadata extracted."""
     if not file.exists():

@@ -1,7 +1,6 @@
 """score set|appraise|object|resolve|agree|submit|reopen|list|history|import|export, check, results.
 
-The human formatters (`print_findings`, `print_ranking`, `print_scores`, `print_history`) are functions so the demo
-and other commands can print the same tables.
+The tables of findings and of the ranking come from `round.text`, which the demo prints too.
 """
 
 from __future__ import annotations
@@ -11,87 +10,72 @@ from pathlib import Path
 import click
 
 from .. import config
-from ..campaign import load_campaign, resolve_campaign_id
+from ..round.campaign import load_campaign, resolve_campaign_id
 from ..errors import InputError
+from ..round.text import findings_text, points, ranking_text
 from .common import AppContext, emit, json_option, pass_app, table
 
 campaign_option = click.option("--campaign", "campaign_id", metavar="ID", help="Campaign (default: the only one).")
 unit_option = click.option("--unit", "unit_code", required=True, metavar="CODE", help="Unit code.")
-criterion_option = click.option("--criterion", "criterion_code", required=True, metavar="CODE",
-                                help="Criterion code (a scored sub-criterion).")
+criterion_option = click.option(
+    "--criterion", "criterion_code", required=True, metavar="CODE", help="Criterion code (a scored sub-criterion)."
+)
 by_option = click.option("--by", help="Who makes the change (default: the OS user).")
-
-SEVERITY_WORDS = {"error": "lỗi", "warning": "cảnh báo", "info": "lưu ý"}
-
-
-def _points(value) -> str:
-    return "" if value is None else f"{value:g}"
 
 
 # ---------------------------------------------------------------- human formatters
 
+
 def print_findings(findings, campaign=None) -> None:
-    """Findings as one table per unit, with a count per severity; accepts Finding objects or their JSON."""
-    rows = [f if isinstance(f, dict) else f.to_json() for f in findings]
-    if not rows:
-        click.echo("Không có phát hiện nào.")
-        return
-    names = {u.code: u.name for u in campaign.units} if campaign else {}
-    groups: dict[str, list[dict]] = {}
-    for row in rows:
-        groups.setdefault(row["unit"] or "", []).append(row)
-    for unit, items in groups.items():
-        counts = ", ".join(f"{n} {SEVERITY_WORDS[s]}" for s in ("error", "warning", "info")
-                           if (n := sum(1 for f in items if f["severity"] == s)))
-        title = f"{unit} — {names[unit]}" if unit in names else (unit or "(chung)")
-        click.echo(f"\n{title}: {counts}")
-        table([[f["criterion"] or "", f["severity"], f["code"], f"#{f['evidence_id']}" if f["evidence_id"] else "",
-                f["message"]] for f in items], ["criterion", "severity", "code", "evidence", "message"])
-    totals = {s: sum(1 for f in rows if f["severity"] == s) for s in ("error", "warning", "info")}
-    click.echo(f"\n{len(rows)} finding(s): {totals['error']} error(s), {totals['warning']} warning(s), "
-               f"{totals['info']} info")
+    click.echo(findings_text(findings, campaign))
 
 
 def print_ranking(results) -> None:
-    """The ranking table of `evidence results` (a Results object or its JSON)."""
-    data = results if isinstance(results, dict) else results.to_json()
-    click.echo(f"{data['name']} ({data['campaign']})")
-    rows = [[u["rank"], u["code"], u["name"], _points(u["self_total"]), _points(u["appraised_total"]),
-             _points(u["score"]), _points(u["max_points"]), f"{u['percent']:.2f}", u["band"] or "",
-             {"appraised": "", "mixed": "một phần", "self": "tự chấm"}[u["basis"]],
-             (u["agreed_on"] or "") + ("" if u["agreement_current"] or not u["agreed_on"] else " (cũ)")]
-            for u in data["units"]]
-    table(rows, ["hạng", "mã", "đơn vị", "tự chấm", "thẩm định", "điểm", "tối đa", "%", "xếp loại",
-                 "chưa thẩm định", "đồng ý"])
-    stats = data["statistics"]
-    if stats["units"]:
-        click.echo(f"\nTrung bình {stats['mean']:.2f}%, cao nhất {stats['highest']:.2f}%, thấp nhất "
-                   f"{stats['lowest']:.2f}%, chênh lệch {stats['gap']:.2f} điểm %.")
-        click.echo("Xếp loại: " + "; ".join(f"{b['band']} {b['units']}" for b in stats["per_band"]))
-    if data["most_deducted"]:
-        click.echo("\nTiêu chí bị trừ điểm nhiều nhất:")
-        table([[d["code"], d["title"][:60], d["units"], _points(d["average_deduction"])]
-               for d in data["most_deducted"][:10]], ["tiêu chí", "nội dung", "số đơn vị", "trừ trung bình"])
+    click.echo(ranking_text(results))
 
 
 def print_scores(rows: list[dict]) -> None:
-    table([[r["unit"], r["criterion"], _points(r["self_score"]), _points(r["appraised_score"]),
-            _points(r["deduction"]), r["objection_status"] or "", (r["explanation"] or r["comment"] or "")[:60]]
-           for r in rows], ["unit", "criterion", "self", "appraised", "deducted", "objection", "explanation/comment"])
+    table(
+        [
+            [
+                r["unit"],
+                r["criterion"],
+                points(r["self_score"]),
+                points(r["appraised_score"]),
+                points(r["deduction"]),
+                r["objection_status"] or "",
+                (r["explanation"] or r["comment"] or "")[:60],
+            ]
+            for r in rows
+        ],
+        ["unit", "criterion", "self", "appraised", "deducted", "objection", "explanation/comment"],
+    )
 
 
 def print_history(events: list[dict]) -> None:
     if not events:
         click.echo("no history")
         return
-    table([[e["at"], e["by"], e["unit"], e["criterion"] or "", e["kind"] + (f" ({e['outcome']})" if e["outcome"]
-                                                                           else ""),
-            _points(e["previous_value"]), _points(e["value"]),
-            " ".join(x for x in (e["date"], e["reference"], e["text"]) if x)[:70]] for e in events],
-          ["at", "by", "unit", "criterion", "kind", "old", "new", "text"])
+    table(
+        [
+            [
+                e["at"],
+                e["by"],
+                e["unit"],
+                e["criterion"] or "",
+                e["kind"] + (f" ({e['outcome']})" if e["outcome"] else ""),
+                points(e["previous_value"]),
+                points(e["value"]),
+                " ".join(x for x in (e["date"], e["reference"], e["text"]) if x)[:70],
+            ]
+            for e in events
+        ],
+        ["at", "by", "unit", "criterion", "kind", "old", "new", "text"],
+    )
 
 
 # ---------------------------------------------------------------- score group
+
 
 @click.group()
 def score() -> None:
@@ -103,9 +87,15 @@ def _score_json(s) -> dict:
 
 
 def _emit_score(s, as_json: bool, what: str) -> None:
-    emit(_score_json(s), as_json, lambda d: click.echo(
-        f"{d['unit']}/{d['criterion']}: {what} — self {_points(d['self_score'])}, appraised "
-        f"{_points(d['appraised_score'])}" + (f", objection {d['objection_status']}" if d["objection_status"] else "")))
+    emit(
+        _score_json(s),
+        as_json,
+        lambda d: click.echo(
+            f"{d['unit']}/{d['criterion']}: {what} — self {points(d['self_score'])}, appraised "
+            f"{points(d['appraised_score'])}"
+            + (f", objection {d['objection_status']}" if d["objection_status"] else "")
+        ),
+    )
 
 
 @score.command("set")
@@ -119,10 +109,18 @@ def _emit_score(s, as_json: bool, what: str) -> None:
 @pass_app
 def score_set(app: AppContext, campaign_id, unit_code, criterion_code, self_score, explanation, by, as_json):
     """Record a unit's self-assessment score for one criterion."""
-    from ..scoring import set_self_score
+    from ..round.scoring import set_self_score
+
     store = app.store()
-    s = set_self_score(store, resolve_campaign_id(store, campaign_id), unit_code, criterion_code, self_score,
-                       explanation=explanation, by=by)
+    s = set_self_score(
+        store,
+        resolve_campaign_id(store, campaign_id),
+        unit_code,
+        criterion_code,
+        self_score,
+        explanation=explanation,
+        by=by,
+    )
     _emit_score(s, as_json, "self-score recorded")
 
 
@@ -137,10 +135,12 @@ def score_set(app: AppContext, campaign_id, unit_code, criterion_code, self_scor
 @pass_app
 def score_appraise(app: AppContext, campaign_id, unit_code, criterion_code, value, comment, by, as_json):
     """Record the council's appraised score for one criterion."""
-    from ..scoring import appraise
+    from ..round.scoring import appraise
+
     store = app.store()
-    s = appraise(store, resolve_campaign_id(store, campaign_id), unit_code, criterion_code, value, comment=comment,
-                 by=by)
+    s = appraise(
+        store, resolve_campaign_id(store, campaign_id), unit_code, criterion_code, value, comment=comment, by=by
+    )
     _emit_score(s, as_json, "appraised")
 
 
@@ -154,7 +154,8 @@ def score_appraise(app: AppContext, campaign_id, unit_code, criterion_code, valu
 @pass_app
 def score_object(app: AppContext, campaign_id, unit_code, criterion_code, text, by, as_json):
     """Record a unit's objection to an appraised score."""
-    from ..scoring import raise_objection
+    from ..round.scoring import raise_objection
+
     store = app.store()
     s = raise_objection(store, resolve_campaign_id(store, campaign_id), unit_code, criterion_code, text, by=by)
     _emit_score(s, as_json, "objection recorded")
@@ -173,12 +174,21 @@ def score_object(app: AppContext, campaign_id, unit_code, criterion_code, text, 
 @pass_app
 def score_resolve(app: AppContext, campaign_id, unit_code, criterion_code, decision, value, reason, by, as_json):
     """Resolve an open objection: --accept --score N, or --reject --reason TEXT."""
-    from ..scoring import resolve_objection
+    from ..round.scoring import resolve_objection
+
     if decision is None:
         raise InputError("say --accept (with --score) or --reject (with --reason)")
     store = app.store()
-    s = resolve_objection(store, resolve_campaign_id(store, campaign_id), unit_code, criterion_code,
-                          accepted=decision == "accept", score=value, reason=reason, by=by)
+    s = resolve_objection(
+        store,
+        resolve_campaign_id(store, campaign_id),
+        unit_code,
+        criterion_code,
+        accepted=decision == "accept",
+        score=value,
+        reason=reason,
+        by=by,
+    )
     _emit_score(s, as_json, f"objection {s.objection_status}")
 
 
@@ -197,10 +207,18 @@ def _emit_status(status, as_json: bool, what: str) -> None:
 @pass_app
 def score_agree(app: AppContext, campaign_id, unit_code, agreed_on, reference, note, by, as_json):
     """Record the unit's written agreement with its appraised result."""
-    from ..scoring import record_agreement
+    from ..round.scoring import record_agreement
+
     store = app.store()
-    status = record_agreement(store, resolve_campaign_id(store, campaign_id), unit_code, agreed_on=agreed_on,
-                              reference=reference, note=note, by=by)
+    status = record_agreement(
+        store,
+        resolve_campaign_id(store, campaign_id),
+        unit_code,
+        agreed_on=agreed_on,
+        reference=reference,
+        note=note,
+        by=by,
+    )
     _emit_status(status, as_json, f"agreement {status.agreement_reference} of {status.agreed_on} recorded")
 
 
@@ -212,7 +230,8 @@ def score_agree(app: AppContext, campaign_id, unit_code, agreed_on, reference, n
 @pass_app
 def score_submit(app: AppContext, campaign_id, unit_code, by, as_json):
     """Submit (lock) a unit's self-assessment."""
-    from ..scoring import submit_self_assessment
+    from ..round.scoring import submit_self_assessment
+
     store = app.store()
     status = submit_self_assessment(store, resolve_campaign_id(store, campaign_id), unit_code, by=by)
     _emit_status(status, as_json, "self-assessment submitted; self-scores are locked")
@@ -227,7 +246,8 @@ def score_submit(app: AppContext, campaign_id, unit_code, by, as_json):
 @pass_app
 def score_reopen(app: AppContext, campaign_id, unit_code, reason, by, as_json):
     """Reopen a submitted self-assessment (secretariat)."""
-    from ..scoring import reopen_self_assessment
+    from ..round.scoring import reopen_self_assessment
+
     store = app.store()
     status = reopen_self_assessment(store, resolve_campaign_id(store, campaign_id), unit_code, reason=reason, by=by)
     _emit_status(status, as_json, "self-assessment reopened")
@@ -240,7 +260,8 @@ def score_reopen(app: AppContext, campaign_id, unit_code, reason, by, as_json):
 @pass_app
 def score_list(app: AppContext, campaign_id, unit_code, as_json):
     """Current scores (self, appraised, objection) per unit and criterion."""
-    from ..scoring import current_scores
+    from ..round.scoring import current_scores
+
     store = app.store()
     campaign = load_campaign(store, resolve_campaign_id(store, campaign_id))
     if unit_code:
@@ -260,7 +281,8 @@ def score_list(app: AppContext, campaign_id, unit_code, as_json):
 @pass_app
 def score_history(app: AppContext, campaign_id, unit_code, criterion_code, as_json):
     """Every recorded change (who, when, old and new value), oldest first."""
-    from ..scoring import history
+    from ..round.scoring import history
+
     store = app.store()
     events = history(store, resolve_campaign_id(store, campaign_id), unit_code, criterion_code)
     emit({"events": events}, as_json, lambda d: print_history(d["events"]))
@@ -275,14 +297,15 @@ def score_history(app: AppContext, campaign_id, unit_code, criterion_code, as_js
 def score_import(app: AppContext, file, campaign_id, by, as_json):
     """Import scores from CSV or XLSX: unit, criterion, self_score, explanation, appraised_score, comment.
     Bad rows are reported by row number (exit 2); good rows are kept."""
-    from ..score_import import import_scores
+    from ..round.score_import import import_scores
+
     store = app.store()
     report = import_scores(store, resolve_campaign_id(store, campaign_id), file, by=by or config.current_user())
 
     def human(d):
         s = d["summary"]
-        click.echo(f"{file}: {s['rows']} row(s): {s['applied']} applied, {s['unchanged']} unchanged, "
-                   f"{s['errors']} bad")
+        click.echo(f"{file}: {s['rows']} row(s): {s['applied']} applied, {s['unchanged']} unchanged, {s['errors']} bad")
+
     emit(report.to_json(), as_json, human)
     for error in report.errors:
         click.echo(f"error: {file}: row {error['row']}: {error['error']}", err=True)
@@ -297,13 +320,15 @@ def score_import(app: AppContext, file, campaign_id, by, as_json):
 @pass_app
 def score_export(app: AppContext, campaign_id, out, as_json):
     """Write the score workbook: summary with ranking, one sheet per unit."""
-    from ..excel_export import export_scores
+    from ..round.workbook import export_scores
+
     store = app.store()
     info = export_scores(store, resolve_campaign_id(store, campaign_id), out)
     emit(info, as_json, lambda d: click.echo(f"{d['path']}: {d['units']} unit sheet(s)"))
 
 
 # ---------------------------------------------------------------- check, results
+
 
 @click.command("check")
 @campaign_option
@@ -312,7 +337,8 @@ def score_export(app: AppContext, campaign_id, out, as_json):
 @pass_app
 def check_command(app: AppContext, campaign_id, unit_code, as_json):
     """Findings: what is wrong with scores and evidence (exit 1 when there are errors)."""
-    from ..findings import check, has_errors
+    from ..round.findings import check, has_errors
+
     store = app.store()
     campaign = load_campaign(store, resolve_campaign_id(store, campaign_id))
     if unit_code:
@@ -330,7 +356,8 @@ def check_command(app: AppContext, campaign_id, unit_code, as_json):
 @pass_app
 def results_command(app: AppContext, campaign_id, with_criteria, as_json):
     """Totals, percent of the applicable maximum, bands, ranking and round statistics."""
-    from ..results import compute_results
+    from ..round.results import compute_results
+
     store = app.store()
     results = compute_results(store, resolve_campaign_id(store, campaign_id))
     emit(results.to_json(criteria=with_criteria), as_json, print_ranking)

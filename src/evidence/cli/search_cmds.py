@@ -54,8 +54,9 @@ def _links(links: list[dict]) -> str:
 @click.option("--type", "type_code", metavar="CODE", help="Document type code (QĐ, KH, BC …; case matters).")
 @click.option("--from", "date_from", metavar="DATE", help="Issued on or after (YYYY-MM-DD or DD/MM/YYYY).")
 @click.option("--to", "date_to", metavar="DATE", help="Issued on or before (YYYY-MM-DD or DD/MM/YYYY).")
-@click.option("--limit", type=int, default=search_lib.engine.DEFAULT_LIMIT, show_default=True,
-              help="Most results to show.")
+@click.option(
+    "--limit", type=int, default=search_lib.engine.DEFAULT_LIMIT, show_default=True, help="Most results to show."
+)
 @json_option
 @pass_app
 def search(app: AppContext, query, campaign, unit, criterion, type_code, date_from, date_to, limit, as_json):
@@ -66,9 +67,18 @@ def search(app: AppContext, query, campaign, unit, criterion, type_code, date_fr
     """
     progress = _RebuildProgress("rebuilding the search index")
     try:
-        outcome = search_lib.run_search(app.store(), " ".join(query), campaign=campaign, unit=unit,
-                                        criterion=criterion, type_code=type_code, date_from=date_from,
-                                        date_to=date_to, limit=limit, progress=progress)
+        outcome = search_lib.run_search(
+            app.store(),
+            " ".join(query),
+            campaign=campaign,
+            unit=unit,
+            criterion=criterion,
+            type_code=type_code,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit,
+            progress=progress,
+        )
     finally:
         progress.finish()
 
@@ -79,8 +89,10 @@ def search(app: AppContext, query, campaign, unit, criterion, type_code, date_fr
             return
         for rank, hit in enumerate(outcome.hits, 1):
             d = hit.data
-            click.echo(f"{rank:>2}. #{d['evidence_id']}  {_links(d['links'])}  {d['number'] or '(no number)'}  "
-                       f"{_date(d['issued_on'])}  [score {d['score']:.2f}]")
+            click.echo(
+                f"{rank:>2}. #{d['evidence_id']}  {_links(d['links'])}  {d['number'] or '(no number)'}  "
+                f"{_date(d['issued_on'])}  [score {d['score']:.2f}]"
+            )
             subject = d["summary"] or d["filename"]
             click.echo(f"    {(BOLD + subject + RESET) if bold else subject}")
             snippet = hit.snippet.render(BOLD, RESET) if bold else hit.snippet.render()
@@ -108,9 +120,13 @@ def rebuild(app: AppContext, as_json):
         report = search_lib.rebuild_index(app.store(), progress=progress)
     finally:
         progress.finish()
-    emit(report, as_json, lambda r: click.echo(
-        f"indexed {r['documents']} document(s) in {r['seconds']:.1f} s; index size "
-        f"{r['index_bytes'] / 1e6:.1f} MB"))
+    emit(
+        report,
+        as_json,
+        lambda r: click.echo(
+            f"indexed {r['documents']} document(s) in {r['seconds']:.1f} s; index size {r['index_bytes'] / 1e6:.1f} MB"
+        ),
+    )
 
 
 @index.command()
@@ -123,18 +139,25 @@ def check(app: AppContext, as_json):
     def human(r):
         if r["schema_version"] != r["expected_schema_version"]:
             found = "no index" if r["schema_version"] is None else f"schema v{r['schema_version']}"
-            click.echo(f"index: {found}, expected schema v{r['expected_schema_version']} "
-                       "(the next search or `evidence index rebuild` rebuilds it)")
+            click.echo(
+                f"index: {found}, expected schema v{r['expected_schema_version']} "
+                "(the next search or `evidence index rebuild` rebuilds it)"
+            )
         click.echo(f"{r['documents']} record(s) in the database, {r['indexed']} in the index")
-        for key, meaning in (("missing", "not in the index"), ("extra", "in the index but not in the database"),
-                             ("stale", "indexed from an older state")):
+        for key, meaning in (
+            ("missing", "not in the index"),
+            ("extra", "in the index but not in the database"),
+            ("stale", "indexed from an older state"),
+        ):
             ids = r[key]
             if ids:
                 more = f" … (+{len(ids) - 20})" if len(ids) > 20 else ""
                 click.echo(f"{key}: {len(ids)} {meaning}: " + ", ".join(f"#{i}" for i in ids[:20]) + more)
         if r["segments_without_postings"]:
-            click.echo(f"{r['segments_without_postings']} of {r['segments']} index segment(s) without their postings"
-                       " file: searches are slower until the next write or `evidence index rebuild`")
+            click.echo(
+                f"{r['segments_without_postings']} of {r['segments']} index segment(s) without their postings"
+                " file: searches are slower until the next write or `evidence index rebuild`"
+            )
         click.echo("ok" if r["ok"] else "run `evidence index rebuild` to repair")
 
     emit(report, as_json, human)

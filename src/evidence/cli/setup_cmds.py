@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..campaign import create_campaign, list_campaigns, load_campaign, progress, resolve_campaign_id
-from ..integrity import verify_store
+from ..round.campaign import create_campaign, list_campaigns, load_campaign, progress, resolve_campaign_id
+from ..store.verify import verify_store
 from ..store import Store
 from .common import AppContext, Progress, emit, json_option, pass_app, table
 
@@ -22,6 +22,7 @@ def init(app: AppContext, no_samples: bool, as_json: bool) -> None:
     loaded: list[str] = []
     if not no_samples:
         from ..frameworks import load_samples
+
         loaded = load_samples(store)
     store.close()
     data = {"store": str(app.store_path.resolve()), "frameworks_loaded": loaded}
@@ -30,6 +31,7 @@ def init(app: AppContext, no_samples: bool, as_json: bool) -> None:
         click.echo(f"store ready: {d['store']}")
         for fid in d["frameworks_loaded"]:
             click.echo(f"  loaded sample framework {fid}")
+
     emit(data, as_json, human)
 
 
@@ -51,10 +53,13 @@ def verify(app: AppContext, quick: bool, repair: bool, as_json: bool) -> None:
         for m in r.database_messages:
             click.echo(f"  {m}")
         click.echo(f"originals checked: {r.evidence_checked}")
-        for label, items in (("missing", r.missing_blobs), ("corrupt", r.corrupt_blobs),
-                             ("orphan (not linked, harmless)", r.orphan_blobs),
-                             ("stray temporary files", r.stray_temporaries),
-                             ("links to missing records", r.dangling_links)):
+        for label, items in (
+            ("missing", r.missing_blobs),
+            ("corrupt", r.corrupt_blobs),
+            ("orphan (not linked, harmless)", r.orphan_blobs),
+            ("stray temporary files", r.stray_temporaries),
+            ("links to missing records", r.dangling_links),
+        ):
             if items:
                 click.echo(f"{label}: {len(items)}")
                 for item in items[:20]:
@@ -62,6 +67,7 @@ def verify(app: AppContext, quick: bool, repair: bool, as_json: bool) -> None:
         for line in r.repaired:
             click.echo(f"repaired: {line}")
         click.echo("store is whole" if r.ok else "store has problems")
+
     emit(report.to_json() if as_json else report, as_json, human)
     if not report.ok:
         raise SystemExit(1)
@@ -79,8 +85,7 @@ def campaign() -> None:
 def campaign_create(app: AppContext, file: Path, as_json: bool) -> None:
     """Create a campaign from a YAML file; prints its id."""
     created = create_campaign(app.store(), file)
-    emit({"id": created.id, "name": created.name, "units": len(created.units)}, as_json,
-         lambda d: click.echo(d["id"]))
+    emit({"id": created.id, "name": created.name, "units": len(created.units)}, as_json, lambda d: click.echo(d["id"]))
 
 
 @campaign.command("list")
@@ -94,8 +99,11 @@ def campaign_list(app: AppContext, as_json: bool) -> None:
         if not items:
             click.echo("no campaign yet; create one with `evidence campaign create FILE`")
             return
-        table([[c["id"], c["year"], c["framework"], c["units"], c["evidence"], c["name"]] for c in items],
-              ["id", "year", "framework", "units", "documents", "name"])
+        table(
+            [[c["id"], c["year"], c["framework"], c["units"], c["evidence"], c["name"]] for c in items],
+            ["id", "year", "framework", "units", "documents", "name"],
+        )
+
     emit({"campaigns": rows}, as_json, lambda d: human(d["campaigns"]))
 
 
@@ -112,14 +120,29 @@ def campaign_show(app: AppContext, campaign_id: str | None, as_json: bool) -> No
 
     def human(d):
         click.echo(f"{d['id']}: {d['name']}")
-        click.echo(f"framework {d['framework']}, year {d['year']}, period {d['period']['start']} → {d['period']['end']}")
+        click.echo(
+            f"framework {d['framework']}, year {d['year']}, period {d['period']['start']} → {d['period']['end']}"
+        )
         for name, when in d["deadlines"].items():
             click.echo(f"deadline {name}: {when}")
         click.echo(f"issuer: {d['organization']['issuer']}")
         click.echo("")
-        table([[p["unit"], p["name"], p["kind"] or "", f"{p['criteria_with_evidence']}/{p['applicable_criteria']}",
-                f"{p['percent']:.0f}%", p["required_without_evidence"], p["documents"]] for p in d["progress"]],
-              ["unit", "name", "kind", "with evidence", "%", "required missing", "documents"])
+        table(
+            [
+                [
+                    p["unit"],
+                    p["name"],
+                    p["kind"] or "",
+                    f"{p['criteria_with_evidence']}/{p['applicable_criteria']}",
+                    f"{p['percent']:.0f}%",
+                    p["required_without_evidence"],
+                    p["documents"],
+                ]
+                for p in d["progress"]
+            ],
+            ["unit", "name", "kind", "with evidence", "%", "required missing", "documents"],
+        )
+
     emit(data, as_json, human)
 
 

@@ -7,17 +7,27 @@ import sys
 
 import click
 
-from .. import accounts, corrections
+from .. import config
+from ..catalog import corrections
+from ..web import accounts
 from ..errors import InputError
 from .common import AppContext, emit, json_option, pass_app, table
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (loopback by default; put a TLS proxy in front for a network).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback by default; put a TLS proxy in front for a network).",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--max-upload-mb", type=click.IntRange(1, 2048), default=None,
-              help="Largest upload per request (default: $EVIDENCE_WEB_MAX_UPLOAD_MB or 50).")
+@click.option(
+    "--max-upload-mb",
+    type=click.IntRange(1, 2048),
+    default=None,
+    help="Largest upload per request (default: $EVIDENCE_WEB_MAX_UPLOAD_MB or 50).",
+)
 @click.option("--https-only", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS proxy).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR uploaded scans (faster; scans get no text).")
 @pass_app
@@ -26,17 +36,23 @@ def serve(app: AppContext, host, port, max_upload_mb, https_only, no_ocr):
     import uvicorn
 
     from ..web import create_app
+
     store_path = app.store_path
     users = len(accounts.list_users(app.store()))  # the store exists and is migrated
     app.close()  # the web app opens its own store per request
-    application = create_app(store_path, max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else None,
-                             https_only=https_only, ocr=not no_ocr)
+    application = create_app(
+        store_path,
+        max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else None,
+        https_only=https_only,
+        ocr=not no_ocr,
+    )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"evidence web: listening on http://{shown}:{port}/ (store {store_path}); Ctrl+C to stop", err=True)
     if not users:
-        click.echo("evidence web: no accounts yet; create one with "
-                   "`evidence user add NAME --role secretariat`", err=True)
+        click.echo(
+            "evidence web: no accounts yet; create one with `evidence user add NAME --role secretariat`", err=True
+        )
     if host not in ("127.0.0.1", "localhost", "::1") and not https_only:
         click.echo("warning: listening beyond this machine without --https-only; use a TLS proxy", err=True)
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
@@ -62,15 +78,23 @@ def _password(password: str | None, confirm: bool = True) -> str:
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(accounts.ROLES))
 @click.option("--unit", "unit", metavar="CODE", help="For role unit: the unit's code.")
-@click.option("--password", "password", envvar="EVIDENCE_PASSWORD", help="The password (default: prompt, or a "
-              "line on stdin; or $EVIDENCE_PASSWORD). Avoid passing it on the command line on shared machines.")
+@click.option(
+    "--password",
+    "password",
+    envvar=config.SETTINGS["EVIDENCE_PASSWORD"].name,
+    help="The password (default: prompt, or a "
+    "line on stdin; or $EVIDENCE_PASSWORD). Avoid passing it on the command line on shared machines.",
+)
 @json_option
 @pass_app
 def user_add(app: AppContext, name, role, unit, password, as_json):
     """Create an account."""
     user = accounts.add_user(app.store(), name, role, _password(password), unit=unit)
-    emit(user.to_json(), as_json, lambda d: click.echo(f"created {d['name']} ({d['role']}"
-                                                       + (f", unit {d['unit']}" if d["unit"] else "") + ")"))
+    emit(
+        user.to_json(),
+        as_json,
+        lambda d: click.echo(f"created {d['name']} ({d['role']}" + (f", unit {d['unit']}" if d["unit"] else "") + ")"),
+    )
 
 
 @user_group.command("list")
@@ -84,14 +108,25 @@ def user_list(app: AppContext, as_json):
         if not d["users"]:
             click.echo("no accounts")
             return
-        table([[u["name"], u["role"], u["unit"] or "", "disabled" if u["disabled"] else "", u["created_at"]]
-               for u in d["users"]], ["name", "role", "unit", "state", "created"])
+        table(
+            [
+                [u["name"], u["role"], u["unit"] or "", "disabled" if u["disabled"] else "", u["created_at"]]
+                for u in d["users"]
+            ],
+            ["name", "role", "unit", "state", "created"],
+        )
+
     emit({"users": users}, as_json, human)
 
 
 @user_group.command("passwd")
 @click.argument("name")
-@click.option("--password", "password", envvar="EVIDENCE_PASSWORD", help="The new password (default: prompt).")
+@click.option(
+    "--password",
+    "password",
+    envvar=config.SETTINGS["EVIDENCE_PASSWORD"].name,
+    help="The new password (default: prompt).",
+)
 @pass_app
 def user_passwd(app: AppContext, name, password):
     """Set a new password (ends that user's open sessions)."""
@@ -121,21 +156,29 @@ def user_enable(app: AppContext, name):
 
 @click.command()
 @click.argument("evidence_id", type=int)
-@click.option("--field", required=True, type=click.Choice(list(corrections.FIELDS)),
-              help="The metadata field to correct.")
-@click.option("--value", required=True, help="The right value ('' = unknown): number 84/QĐ-UBND, date "
-              "YYYY-MM-DD or DD/MM/YYYY, type code QĐ/KH/BC…")
+@click.option(
+    "--field", required=True, type=click.Choice(list(corrections.FIELDS)), help="The metadata field to correct."
+)
+@click.option(
+    "--value",
+    required=True,
+    help="The right value ('' = unknown): number 84/QĐ-UBND, date YYYY-MM-DD or DD/MM/YYYY, type code QĐ/KH/BC…",
+)
 @click.option("--by", help="Who corrects (default: the OS user).")
 @json_option
 @pass_app
 def correct(app: AppContext, evidence_id, field, value, by, as_json):
     """Correct a metadata field the reader got wrong; the correction wins everywhere (show, list, search,
     findings) and the history is kept."""
-    from .. import config
     result = corrections.correct_metadata(app.store(), evidence_id, field, value, by or config.current_user())
-    emit(result, as_json, lambda d: click.echo(
-        f"evidence #{d['evidence_id']}: {d['field']} = {d['value'] if d['value'] is not None else '(unknown)'}"
-        + ("" if d["index_updated"] else "  (search index not updated; run `evidence index check`)")))
+    emit(
+        result,
+        as_json,
+        lambda d: click.echo(
+            f"evidence #{d['evidence_id']}: {d['field']} = {d['value'] if d['value'] is not None else '(unknown)'}"
+            + ("" if d["index_updated"] else "  (search index not updated; run `evidence index check`)")
+        ),
+    )
 
 
 COMMANDS = [serve, user_group, correct]

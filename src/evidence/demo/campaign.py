@@ -38,16 +38,27 @@ def campaign_data(today: date | None = None) -> dict:
         "framework": "par-department",
         "year": year,
         "period": {"start": f"{year - 1}-12-16", "end": f"{year}-12-15"},
-        "deadlines": {"self_assessment": f"{year}-12-20", "appraisal": f"{year + 1}-01-15",
-                      "objections": f"{year + 1}-01-25", "announcement": f"{year + 1}-02-10"},
+        "deadlines": {
+            "self_assessment": f"{year}-12-20",
+            "appraisal": f"{year + 1}-01-15",
+            "objections": f"{year + 1}-01-25",
+            "announcement": f"{year + 1}-02-10",
+        },
         "organization": {
-            "parent": "UBND TỈNH QUẢNG NAM", "issuer": "SỞ NỘI VỤ", "issuer_short": "SNV", "place": "Quảng Nam",
+            "parent": "UBND TỈNH QUẢNG NAM",
+            "issuer": "SỞ NỘI VỤ",
+            "issuer_short": "SNV",
+            "place": "Quảng Nam",
             "signer": {"authority": "KT. GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "Nguyễn Văn An"},
         },
         "units": UNITS,
         "council": COUNCIL,
-        "bands": [{"name": "Tốt", "min": 80}, {"name": "Khá", "min": 65}, {"name": "Trung bình", "min": 50},
-                  {"name": "Yếu", "min": 0}],
+        "bands": [
+            {"name": "Tốt", "min": 80},
+            {"name": "Khá", "min": 65},
+            {"name": "Trung bình", "min": 50},
+            {"name": "Yếu", "min": 0},
+        ],
     }
 
 

@@ -7,12 +7,13 @@ lines, the body, and the signature block. Fonts come from matplotlib's bundled D
 
 from __future__ import annotations
 
-import os
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..documents.fonts import serif_font
+from ..errors import InputError
 from ..vn.dates import format_vn_date
 from ..vn.doctypes import type_name
 
@@ -23,14 +24,14 @@ MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
 @dataclass
 class OfficialDoc:
     issuer: str
-    type_code: str                  # KH, QĐ, BC, CV …
-    subject: str                    # trích yếu, without "V/v"
-    number: str | None = None       # "12/KH-SNV"; "/KH-SNV" for a draft with a blank number
+    type_code: str  # KH, QĐ, BC, CV …
+    subject: str  # trích yếu, without "V/v"
+    number: str | None = None  # "12/KH-SNV"; "/KH-SNV" for a draft with a blank number
     parent: str = ""
     place: str = "Quảng Nam"
-    issued_on: date | None = None   # None: the day is left blank
+    issued_on: date | None = None  # None: the day is left blank
     body: list[str] = field(default_factory=list)
-    signer_authority: str = ""      # "KT. GIÁM ĐỐC"
+    signer_authority: str = ""  # "KT. GIÁM ĐỐC"
     signer_title: str = "GIÁM ĐỐC"
     signer_name: str = ""
     recipients: list[str] = field(default_factory=list)
@@ -61,17 +62,12 @@ class OfficialDoc:
         return [line for line in (self.signer_authority, self.signer_title) if line]
 
 
-def _font_dir() -> Path:
-    import matplotlib
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
 def font_path(bold: bool = False, italic: bool = False) -> Path:
-    style = {(False, False): "", (True, False): "-Bold", (False, True): "-Italic", (True, True): "-BoldItalic"}
-    return _font_dir() / f"DejaVuSerif{style[(bold, italic)]}.ttf"
+    return serif_font(bold, italic)
 
 
 # ---------------------------------------------------------------- DOCX
+
 
 def write_docx(doc: OfficialDoc, path: Path) -> Path:
     import docx
@@ -118,7 +114,7 @@ def write_docx(doc: OfficialDoc, path: Path) -> Path:
     sign = document.add_table(rows=1, cols=2)
     left, right = sign.rows[0].cells
     para(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
-    for i, recipient in enumerate(doc.recipients or ["Như trên"]):
+    for recipient in doc.recipients or ["Như trên"]:
         para(left, f"- {recipient};", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     para(left, "- Lưu: VT.", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     lines = doc.signature_lines
@@ -135,21 +131,34 @@ def write_docx(doc: OfficialDoc, path: Path) -> Path:
 
 # ---------------------------------------------------------------- text PDF
 
+
+def _require_reportlab() -> None:
+    """reportlab (the `demo` extra) writes the demo's PDFs; the product itself never needs it."""
+    try:
+        import reportlab  # noqa: F401 - lazily: only the demo and the tests make PDFs
+    except ImportError:
+        raise InputError("the demo's PDF writer needs reportlab: pip install 'evidence[demo]'") from None
+
+
 def _register_fonts() -> None:
+    _require_reportlab()
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
+
     if "DVSerif" in pdfmetrics.getRegisteredFontNames():
         return
     pdfmetrics.registerFont(TTFont("DVSerif", str(font_path())))
     pdfmetrics.registerFont(TTFont("DVSerif-Bold", str(font_path(bold=True))))
     pdfmetrics.registerFont(TTFont("DVSerif-Italic", str(font_path(italic=True))))
     pdfmetrics.registerFont(TTFont("DVSerif-BoldItalic", str(font_path(bold=True, italic=True))))
-    pdfmetrics.registerFontFamily("DVSerif", normal="DVSerif", bold="DVSerif-Bold", italic="DVSerif-Italic",
-                                  boldItalic="DVSerif-BoldItalic")
+    pdfmetrics.registerFontFamily(
+        "DVSerif", normal="DVSerif", bold="DVSerif-Bold", italic="DVSerif-Italic", boldItalic="DVSerif-BoldItalic"
+    )
 
 
 def write_pdf(doc: OfficialDoc, path: Path) -> Path:
     """A born-digital PDF, as exported from Word."""
+    _require_reportlab()
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -162,16 +171,19 @@ def write_pdf(doc: OfficialDoc, path: Path) -> Path:
     bold = ParagraphStyle("b", parent=centre, fontName="DVSerif-Bold")
     italic = ParagraphStyle("i", parent=centre, fontName="DVSerif-Italic", fontSize=12)
     title = ParagraphStyle("t", parent=bold, fontSize=13, leading=17)
-    body = ParagraphStyle("p", fontName="DVSerif", fontSize=12.5, leading=17, alignment=TA_JUSTIFY,
-                          firstLineIndent=10 * mm, spaceAfter=6)
+    body = ParagraphStyle(
+        "p", fontName="DVSerif", fontSize=12.5, leading=17, alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6
+    )
     small = ParagraphStyle("s", fontName="DVSerif", fontSize=10.5, leading=13, alignment=TA_LEFT)
     small_bi = ParagraphStyle("sbi", parent=small, fontName="DVSerif-BoldItalic", fontSize=11.5)
 
     def p(text, style):
         return Paragraph(escape(text), style)
 
-    left = ([p(doc.parent.upper(), centre)] if doc.parent else []) + [p(doc.issuer.upper(), bold),
-                                                                       p(doc.number_line, centre)]
+    left = ([p(doc.parent.upper(), centre)] if doc.parent else []) + [
+        p(doc.issuer.upper(), bold),
+        p(doc.number_line, centre),
+    ]
     if doc.is_letter:
         left.append(p(doc.subject_line, centre))
     right = [p(MOTTO_1, bold), p(MOTTO_2, bold), p(doc.date_line, italic)]
@@ -188,12 +200,21 @@ def write_pdf(doc: OfficialDoc, path: Path) -> Path:
     block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [Spacer(1, 6 * mm), block]
     path.parent.mkdir(parents=True, exist_ok=True)
-    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=30 * mm, rightMargin=15 * mm, topMargin=20 * mm,
-                      bottomMargin=20 * mm, title=doc.subject, author=doc.issuer).build(story)
+    SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=30 * mm,
+        rightMargin=15 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=doc.subject,
+        author=doc.issuer,
+    ).build(story)
     return path
 
 
 # ---------------------------------------------------------------- scanned PDF (no text layer)
+
 
 def write_scanned_pdf(doc: OfficialDoc, path: Path, *, dpi: int = 200) -> Path:
     """An image-only PDF, like a scan from a copier: the page is a picture, there is no text layer."""
@@ -254,10 +275,17 @@ def write(doc: OfficialDoc, path: Path, kind: str = "docx") -> Path:
     return writers[kind](doc, path)
 
 
-if os.environ.get("EVIDENCE_DOCGEN_SELFTEST"):  # pragma: no cover - manual look at the output
-    sample = OfficialDoc(issuer="Sở Tư pháp", parent="UBND tỉnh Quảng Nam", type_code="KH", number="12/KH-STP",
-                         issued_on=date(2025, 1, 5), subject="Cải cách hành chính năm 2025",
-                         body=["Thực hiện Quyết định số 905/QĐ-UBND ngày 04/5/2018 của UBND tỉnh."],
-                         signer_title="GIÁM ĐỐC", signer_name="Nguyễn Văn An")
+if __name__ == "__main__":  # python -m evidence.demo.docgen: a manual look at the output
+    sample = OfficialDoc(
+        issuer="Sở Tư pháp",
+        parent="UBND tỉnh Quảng Nam",
+        type_code="KH",
+        number="12/KH-STP",
+        issued_on=date(2025, 1, 5),
+        subject="Cải cách hành chính năm 2025",
+        body=["Thực hiện Quyết định số 905/QĐ-UBND ngày 04/5/2018 của UBND tỉnh."],
+        signer_title="GIÁM ĐỐC",
+        signer_name="Nguyễn Văn An",
+    )
     for kind in ("docx", "pdf", "scan"):
         print(write(sample, Path(f"/tmp/docgen-sample.{kind if kind != 'scan' else 'scan.pdf'}"), kind))

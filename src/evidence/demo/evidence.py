@@ -9,43 +9,55 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..campaign import Campaign, Unit
+from ..round.campaign import Campaign, Unit
 from ..frameworks import due_window
 from ..frameworks.model import Criterion
 from .docgen import OfficialDoc, write
 
 BODY = {
-    "KH": ["Thực hiện Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ phê duyệt Đề án xác định Chỉ số cải "
-           "cách hành chính giai đoạn 2022 - 2030; căn cứ Kế hoạch cải cách hành chính của Ủy ban nhân dân tỉnh, "
-           "{unit} xây dựng Kế hoạch với các nội dung sau:",
-           "I. MỤC ĐÍCH, YÊU CẦU. Nâng cao nhận thức, trách nhiệm của người đứng đầu và đội ngũ cán bộ, công chức, "
-           "viên chức trong việc thực hiện nhiệm vụ {topic}; bảo đảm tiến độ, chất lượng và hiệu quả.",
-           "II. NHIỆM VỤ TRỌNG TÂM. Rà soát, đơn giản hóa thủ tục hành chính; ứng dụng công nghệ thông tin, chuyển đổi "
-           "số trong chỉ đạo, điều hành; công khai, minh bạch kết quả giải quyết hồ sơ cho tổ chức, cá nhân.",
-           "III. TỔ CHỨC THỰC HIỆN. Các phòng, đơn vị trực thuộc căn cứ Kế hoạch này triển khai thực hiện, báo cáo "
-           "kết quả định kỳ hằng quý về Văn phòng trước ngày 15 của tháng cuối quý."],
-    "BC": ["Thực hiện chế độ báo cáo định kỳ theo quy định, {unit} báo cáo kết quả {topic} như sau:",
-           "I. KẾT QUẢ ĐẠT ĐƯỢC. Đơn vị đã ban hành đầy đủ các văn bản chỉ đạo, điều hành; 100% hồ sơ thủ tục hành "
-           "chính được tiếp nhận và giải quyết đúng hạn; tỷ lệ hồ sơ trực tuyến đạt 82,5%.",
-           "II. TỒN TẠI, HẠN CHẾ. Một số nhiệm vụ còn chậm so với kế hoạch; việc số hóa hồ sơ, kết quả giải quyết "
-           "thủ tục hành chính chưa đồng bộ.",
-           "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI. Tiếp tục đẩy mạnh chuyển đổi số, nâng cao chất lượng phục vụ "
-           "người dân, doanh nghiệp."],
-    "QĐ": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; căn cứ Nghị định số 30/2020/NĐ-CP "
-           "ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
-           "Điều 1. Ban hành kèm theo Quyết định này nội dung về {topic}.",
-           "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
-           "Điều 3. Chánh Văn phòng, Trưởng các phòng và các cá nhân có liên quan chịu trách nhiệm thi hành Quyết "
-           "định này."],
-    "TB": ["{unit} thông báo kết quả {topic} để các cơ quan, đơn vị biết và thực hiện.",
-           "Đề nghị các phòng chuyên môn nghiêm túc triển khai, báo cáo kết quả đúng thời hạn."],
-    "CV": ["Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về {topic}, {unit} đề nghị các phòng, đơn vị trực thuộc "
-           "khẩn trương triển khai các nội dung sau:",
-           "1. Rà soát, tổng hợp tài liệu kiểm chứng; 2. Báo cáo kết quả thực hiện trước thời hạn quy định."],
+    "KH": [
+        "Thực hiện Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ phê duyệt Đề án xác định Chỉ số cải "
+        "cách hành chính giai đoạn 2022 - 2030; căn cứ Kế hoạch cải cách hành chính của Ủy ban nhân dân tỉnh, "
+        "{unit} xây dựng Kế hoạch với các nội dung sau:",
+        "I. MỤC ĐÍCH, YÊU CẦU. Nâng cao nhận thức, trách nhiệm của người đứng đầu và đội ngũ cán bộ, công chức, "
+        "viên chức trong việc thực hiện nhiệm vụ {topic}; bảo đảm tiến độ, chất lượng và hiệu quả.",
+        "II. NHIỆM VỤ TRỌNG TÂM. Rà soát, đơn giản hóa thủ tục hành chính; ứng dụng công nghệ thông tin, chuyển đổi "
+        "số trong chỉ đạo, điều hành; công khai, minh bạch kết quả giải quyết hồ sơ cho tổ chức, cá nhân.",
+        "III. TỔ CHỨC THỰC HIỆN. Các phòng, đơn vị trực thuộc căn cứ Kế hoạch này triển khai thực hiện, báo cáo "
+        "kết quả định kỳ hằng quý về Văn phòng trước ngày 15 của tháng cuối quý.",
+    ],
+    "BC": [
+        "Thực hiện chế độ báo cáo định kỳ theo quy định, {unit} báo cáo kết quả {topic} như sau:",
+        "I. KẾT QUẢ ĐẠT ĐƯỢC. Đơn vị đã ban hành đầy đủ các văn bản chỉ đạo, điều hành; 100% hồ sơ thủ tục hành "
+        "chính được tiếp nhận và giải quyết đúng hạn; tỷ lệ hồ sơ trực tuyến đạt 82,5%.",
+        "II. TỒN TẠI, HẠN CHẾ. Một số nhiệm vụ còn chậm so với kế hoạch; việc số hóa hồ sơ, kết quả giải quyết "
+        "thủ tục hành chính chưa đồng bộ.",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI. Tiếp tục đẩy mạnh chuyển đổi số, nâng cao chất lượng phục vụ "
+        "người dân, doanh nghiệp.",
+    ],
+    "QĐ": [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; căn cứ Nghị định số 30/2020/NĐ-CP "
+        "ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
+        "Điều 1. Ban hành kèm theo Quyết định này nội dung về {topic}.",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+        "Điều 3. Chánh Văn phòng, Trưởng các phòng và các cá nhân có liên quan chịu trách nhiệm thi hành Quyết "
+        "định này.",
+    ],
+    "TB": [
+        "{unit} thông báo kết quả {topic} để các cơ quan, đơn vị biết và thực hiện.",
+        "Đề nghị các phòng chuyên môn nghiêm túc triển khai, báo cáo kết quả đúng thời hạn.",
+    ],
+    "CV": [
+        "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về {topic}, {unit} đề nghị các phòng, đơn vị trực thuộc "
+        "khẩn trương triển khai các nội dung sau:",
+        "1. Rà soát, tổng hợp tài liệu kiểm chứng; 2. Báo cáo kết quả thực hiện trước thời hạn quy định.",
+    ],
 }
-GENERIC_BODY = ["Thực hiện Kế hoạch cải cách hành chính năm của Ủy ban nhân dân tỉnh, {unit} ban hành văn bản về "
-                "{topic}, làm tài liệu kiểm chứng cho việc xác định Chỉ số cải cách hành chính.",
-                "Các phòng, đơn vị có liên quan tổ chức thực hiện nghiêm túc nội dung trên."]
+GENERIC_BODY = [
+    "Thực hiện Kế hoạch cải cách hành chính năm của Ủy ban nhân dân tỉnh, {unit} ban hành văn bản về "
+    "{topic}, làm tài liệu kiểm chứng cho việc xác định Chỉ số cải cách hành chính.",
+    "Các phòng, đơn vị có liên quan tổ chức thực hiện nghiêm túc nội dung trên.",
+]
 SIGNERS = ["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Quang Vinh", "Phạm Thị Thu Hà", "Hoàng Minh Tuấn"]
 FORMATS = ["docx", "pdf", "docx", "pdf", "pdf"]
 
@@ -55,7 +67,7 @@ class DemoFile:
     unit: str
     criterion: str
     path: Path
-    problem: str | None = None   # what is deliberately wrong, for the demo's printout
+    problem: str | None = None  # what is deliberately wrong, for the demo's printout
 
 
 def _topic(criterion: Criterion) -> str:
@@ -67,8 +79,9 @@ def _issue_date(campaign: Campaign, criterion: Criterion, rng: random.Random, sp
     """A plausible issue date: inside the criterion's due window when it has one, else inside the period."""
     earliest, latest = campaign.period_start + timedelta(days=5), campaign.period_start + timedelta(days=span)
     if criterion.due_rule:
-        low, high = due_window(criterion.due_rule, year=campaign.year, period_start=campaign.period_start,
-                               period_end=campaign.period_end)
+        low, high = due_window(
+            criterion.due_rule, year=campaign.year, period_start=campaign.period_start, period_end=campaign.period_end
+        )
         earliest = max(earliest, low) if low else earliest
         latest = min(latest, high) if high else latest
         if latest < earliest:
@@ -76,8 +89,15 @@ def _issue_date(campaign: Campaign, criterion: Criterion, rng: random.Random, sp
     return earliest + timedelta(days=rng.randrange(0, max((latest - earliest).days, 1)))
 
 
-def _document(campaign: Campaign, unit: Unit, criterion: Criterion, serial: int, issued: date | None,
-              type_code: str, number_blank: bool = False) -> OfficialDoc:
+def _document(
+    campaign: Campaign,
+    unit: Unit,
+    criterion: Criterion,
+    serial: int,
+    issued: date | None,
+    type_code: str,
+    number_blank: bool = False,
+) -> OfficialDoc:
     short = unit.code
     symbol = f"{short}-VP" if type_code == "CV" else f"{type_code}-{short}"
     number = f"/{symbol}" if number_blank else f"{serial:02d}/{symbol}" if serial < 10 else f"{serial}/{symbol}"
@@ -85,17 +105,23 @@ def _document(campaign: Campaign, unit: Unit, criterion: Criterion, serial: int,
     parent = "UBND TỈNH QUẢNG NAM" if unit.kind == "department" else ""
     topic = _topic(criterion)
     body_templates = BODY.get(type_code, GENERIC_BODY)
-    subject = (criterion.evidence_description or criterion.title)
+    subject = criterion.evidence_description or criterion.title
     if type_code == "CV":
         subject = f"triển khai {topic}"
     return OfficialDoc(
-        issuer=issuer.upper(), parent=parent, type_code=type_code, number=number, place="Quảng Nam",
-        issued_on=issued, subject=f"{subject} năm {campaign.year}" if type_code != "CV" else subject,
+        issuer=issuer.upper(),
+        parent=parent,
+        type_code=type_code,
+        number=number,
+        place="Quảng Nam",
+        issued_on=issued,
+        subject=f"{subject} năm {campaign.year}" if type_code != "CV" else subject,
         body=[b.format(unit=issuer, topic=topic) for b in body_templates],
         signer_authority="KT. GIÁM ĐỐC" if unit.kind == "department" else "TM. ỦY BAN NHÂN DÂN",
         signer_title="PHÓ GIÁM ĐỐC" if unit.kind == "department" else "CHỦ TỊCH",
         signer_name=SIGNERS[serial % len(SIGNERS)],
-        recipients=["UBND tỉnh (b/c)", "Sở Nội vụ", "Các phòng, đơn vị trực thuộc"])
+        recipients=["UBND tỉnh (b/c)", "Sở Nội vụ", "Các phòng, đơn vị trực thuộc"],
+    )
 
 
 def build_evidence_tree(campaign: Campaign, root: Path, *, scans: int = 1, seed: int = 2025) -> list[DemoFile]:
@@ -149,5 +175,6 @@ def _add_duplicate(files: list[DemoFile], root: Path) -> None:
     source, other = same_unit[0], same_unit[5]
     target = root / other.unit / other.criterion / source.path.name
     target.write_bytes(source.path.read_bytes())
-    files.append(DemoFile(other.unit, other.criterion, target,
-                          f"the same file as for criterion {source.criterion} (duplicate)"))
+    files.append(
+        DemoFile(other.unit, other.criterion, target, f"the same file as for criterion {source.criterion} (duplicate)")
+    )

@@ -7,16 +7,17 @@ import shutil
 import time
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
-from ..campaign import create_campaign, load_campaign, progress
-from ..catalog import ingest_dir
+from ..round.campaign import create_campaign, load_campaign, progress
+from ..catalog import attach_files, detach_evidence, ingest_dir
 from ..errors import InputError
 from ..frameworks import load_samples
 from ..progress import Progress
 from ..store import DB_NAME, Store
 from .campaign import campaign_yaml
 from .evidence import build_evidence_tree
+from .stages import STAGES
 
 Echo = Callable[[str], None]
 
@@ -29,8 +30,11 @@ def prepare_store(store_dir: Path) -> Store:
             marker = existing.db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
             has_data = existing.db.execute("SELECT COUNT(*) FROM campaigns").fetchone()[0]
         if not marker and has_data:
-            raise InputError("holds a store with real campaigns; the demo needs an empty or demo store "
-                             "(choose another with --store)", path=store_dir)
+            raise InputError(
+                "holds a store with real campaigns; the demo needs an empty or demo store "
+                "(choose another with --store)",
+                path=store_dir,
+            )
     if store_dir.exists():
         for child in store_dir.iterdir():
             if child.name == ".gitkeep":
@@ -42,8 +46,7 @@ def prepare_store(store_dir: Path) -> Store:
     return store
 
 
-def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True,
-             today: date | None = None) -> dict:
+def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True, today: date | None = None) -> dict:
     started = time.monotonic()
     summary: dict = {"store": str(store_dir.resolve()), "out": str(out_dir.resolve())}
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -57,8 +60,10 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True,
     campaign = create_campaign(store, campaign_file)
     summary["campaign"] = campaign.id
     echo(f"campaign {campaign.id}: {campaign.name}")
-    echo(f"  {len(campaign.units)} units, period {campaign.period_start} → {campaign.period_end}, "
-         f"self-assessment due {campaign.deadlines['self_assessment']}  (file: {campaign_file})")
+    echo(
+        f"  {len(campaign.units)} units, period {campaign.period_start} → {campaign.period_end}, "
+        f"self-assessment due {campaign.deadlines['self_assessment']}  (file: {campaign_file})"
+    )
 
     echo("\n== 2. Units' proof documents (generated), ingested from <unit>/<criterion>/ folders")
     evidence_root = out_dir / "evidence"
@@ -70,8 +75,7 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True,
         if f.problem:
             echo(f"  {f.unit}/{f.criterion}: {f.path.name} — {f.problem}")
     bar = Progress(len(files), "reading")
-    outcomes = ingest_dir(store, evidence_root, campaign_id=campaign.id, by="demo", ocr=ocr,
-                          progress=bar.advance)
+    outcomes = ingest_dir(store, evidence_root, campaign_id=campaign.id, by="demo", ocr=ocr, progress=bar.advance)
     bar.finish()
     errors = [o for o in outcomes if o.error]
     summary["ingested"] = len(outcomes) - len(errors)
@@ -84,10 +88,12 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True,
     echo("\n== 3. Progress per unit (criteria with evidence / applicable criteria)")
     campaign = load_campaign(store, campaign.id)
     for row in progress(store, campaign):
-        echo(f"  {row['unit']:6} {row['name']:28} {row['criteria_with_evidence']:>3}/{row['applicable_criteria']:<3}"
-             f" {row['percent']:5.1f}%  required without evidence: {row['required_without_evidence']}")
+        echo(
+            f"  {row['unit']:6} {row['name']:28} {row['criteria_with_evidence']:>3}/{row['applicable_criteria']:<3}"
+            f" {row['percent']:5.1f}%  required without evidence: {row['required_without_evidence']}"
+        )
 
-    for title, stage in _later_stages():
+    for title, stage in STAGES:
         echo(f"\n== {title}")
         stage(store, campaign.id, out_dir, echo, summary)
 
@@ -99,25 +105,29 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True,
 
 def _wrong_criterion_taken_back(store: Store, campaign, files, echo: Echo, summary: dict) -> None:
     """A unit attaches a file under the wrong criterion, notices, and takes it back (`evidence detach`)."""
-    from ..catalog import attach_files, detach_evidence
     plan = next((f for f in files if f.problem is None and f.path.suffix == ".docx"), None)
-    wrong = plan and next((c.code for c in campaign.applicable_leaves(campaign.unit(plan.unit))
-                           if c.code != plan.criterion), None)
+    wrong = plan and next(
+        (c.code for c in campaign.applicable_leaves(campaign.unit(plan.unit)) if c.code != plan.criterion), None
+    )
     if not wrong:
         return
-    outcome = attach_files(store, [plan.path], campaign_id=campaign.id, unit_code=plan.unit, criterion_code=wrong,
-                           by="demo", ocr=False)[0]
+    outcome = attach_files(
+        store, [plan.path], campaign_id=campaign.id, unit_code=plan.unit, criterion_code=wrong, by="demo", ocr=False
+    )[0]
     if outcome.error or outcome.evidence_id is None:
         return
-    result = detach_evidence(store, outcome.evidence_id, campaign_id=campaign.id, unit_code=plan.unit,
-                             criterion_code=wrong, by="demo", reason="nhầm tiêu chí")
+    result = detach_evidence(
+        store,
+        outcome.evidence_id,
+        campaign_id=campaign.id,
+        unit_code=plan.unit,
+        criterion_code=wrong,
+        by="demo",
+        reason="nhầm tiêu chí",
+    )
     summary["detached"] = 1
-    echo(f"{plan.unit} attached {plan.path.name} under {wrong} by mistake and took it back: evidence detach "
-         f"{result['evidence_id']} --unit {plan.unit} --criterion {wrong} --reason \"nhầm tiêu chí\" "
-         "(kept in `evidence show`)")
-
-
-def _later_stages():
-    """Stages built on search, scoring, documents and the web app."""
-    from .stages import STAGES
-    return STAGES
+    echo(
+        f"{plan.unit} attached {plan.path.name} under {wrong} by mistake and took it back: evidence detach "
+        f'{result["evidence_id"]} --unit {plan.unit} --criterion {wrong} --reason "nhầm tiêu chí" '
+        "(kept in `evidence show`)"
+    )

@@ -2,41 +2,38 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
+from ..documents.generate import generate_all
+from ..round.campaign import load_campaign
+from ..round.findings import check
+from ..round.results import compute_results
+from ..round.text import findings_text, ranking_text
+from ..round.workbook import export_scores
+from . import scoring as scoring_demo
+from .accounts import demo_accounts
+from .searches import demo_searches
 
 
 def search_stage(store, campaign_id, out_dir, echo, summary):
-    from ..search import demo_searches
     summary["searches"] = []
     for label, result in demo_searches(store, campaign_id):
         echo(f"search {label}: {result['total']} result(s)")
         summary["searches"].append({"query": label, "total": result["total"]})
         for hit in result["results"][:3]:
             where = ", ".join(f"{l['unit']}/{l['criterion']}" for l in hit["links"])
-            echo(f"  {hit['number'] or '-':16} {hit['issued_on'] or '-':10} {where:14} "
-                 f"{(hit['summary'] or hit['filename'])[:70]}")
-
-
-def _printed(function, *args) -> str:
-    """Capture what a CLI formatter prints, so the demo can send it to its own echo."""
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        function(*args)
-    return buffer.getvalue().rstrip("\n")
+            echo(
+                f"  {hit['number'] or '-':16} {hit['issued_on'] or '-':10} {where:14} "
+                f"{(hit['summary'] or hit['filename'])[:70]}"
+            )
 
 
 def scoring_stage(store, campaign_id, out_dir, echo, summary):
-    from .. import scoring_demo
-    from ..campaign import load_campaign
-    from ..cli.score_cmds import print_findings, print_ranking
-    from ..findings import check
-    from ..results import compute_results
 
     done = scoring_demo.run(store, campaign_id)
     summary["scoring"] = {k: (len(v) if isinstance(v, list) else v) for k, v in done.items()}
-    echo(f"self-scores {done['self_scores']}, appraised {done['appraised']}, submitted: "
-         f"{', '.join(done['submitted']) or '-'}")
+    echo(
+        f"self-scores {done['self_scores']}, appraised {done['appraised']}, submitted: "
+        f"{', '.join(done['submitted']) or '-'}"
+    )
     for line in done.get("problems", []):
         echo(f"  deliberate: {line}")
     for item in done.get("objections", []):
@@ -48,18 +45,18 @@ def scoring_stage(store, campaign_id, out_dir, echo, summary):
     summary["findings"] = len(findings)
     shown = [f for f in findings if f.severity != "info"]
     echo("\n-- evidence check --campaign " + campaign_id + "  (errors and warnings; info findings are counted)")
-    echo(_printed(print_findings, shown, campaign))
+    echo(findings_text(shown, campaign))
     infos = len(findings) - len(shown)
     if infos:
-        echo(f"{infos} info finding(s) not shown (e.g. NOT_SIGNED: Word files and PDFs without a digital "
-             f"signature); `evidence check --campaign {campaign_id}` lists them all")
+        echo(
+            f"{infos} info finding(s) not shown (e.g. NOT_SIGNED: Word files and PDFs without a digital "
+            f"signature); `evidence check --campaign {campaign_id}` lists them all"
+        )
     echo("\n-- ranking (percent of the applicable maximum)")
-    echo(_printed(print_ranking, compute_results(store, campaign_id)))
+    echo(ranking_text(compute_results(store, campaign_id)))
 
 
 def documents_stage(store, campaign_id, out_dir, echo, summary):
-    from ..documents.generate import generate_all
-    from ..excel_export import export_scores
     folder = out_dir / "documents"
     paths = generate_all(store, campaign_id, folder)
     workbook = export_scores(store, campaign_id, folder / f"bang-diem-{campaign_id}.xlsx")["path"]
@@ -70,7 +67,6 @@ def documents_stage(store, campaign_id, out_dir, echo, summary):
 
 
 def web_stage(store, campaign_id, out_dir, echo, summary):
-    from ..web import demo_accounts
     accounts = demo_accounts(store)
     summary["accounts"] = [{k: a[k] for k in ("name", "role", "unit")} for a in accounts]
     echo(f"start the web app:  .venv/bin/evidence --store {store.root} serve   → http://127.0.0.1:8000")

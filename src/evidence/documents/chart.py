@@ -10,20 +10,27 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .metrics import _font_file
+from .fonts import find_serif_font
 
 COLOURS = ["#1f4e79", "#2e75b6", "#9dc3e6", "#c00000", "#7f7f7f", "#bfbfbf"]
 DPI = 200
 
 
 def _font(size_pt: float, bold: bool = False):
-    path = _font_file(bold, False)
+    path = find_serif_font(bold, False)
     pixels = max(int(size_pt * DPI / 72), 6)
     return ImageFont.truetype(str(path), pixels) if path else ImageFont.load_default()
 
 
-def percentages_chart(labels: list[str], percents: list[float], bands: list[str], band_order: list[str],
-                      *, width_mm: float = 160, height_mm: float = 80) -> bytes:
+def percentages_chart(
+    labels: list[str],
+    percents: list[float],
+    bands: list[str],
+    band_order: list[str],
+    *,
+    width_mm: float = 160,
+    height_mm: float = 80,
+) -> bytes:
     """PNG bytes of a bar chart of `percents` (0–100) with `labels` under the bars when they fit."""
     width, height = int(width_mm / 25.4 * DPI), int(height_mm / 25.4 * DPI)
     image = Image.new("RGB", (width, height), "white")
@@ -58,8 +65,12 @@ def percentages_chart(labels: list[str], percents: list[float], bands: list[str]
             x = left + (rank - 0.5) * slot
             draw.text((x - draw.textlength(str(rank), font=tiny) / 2, bottom + 6), str(rank), fill="black", font=tiny)
         caption = "Thứ hạng"
-        draw.text(((left + right) / 2 - draw.textlength(caption, font=small) / 2, bottom + 6 + tiny.size + 8),
-                  caption, fill="black", font=small)
+        draw.text(
+            ((left + right) / 2 - draw.textlength(caption, font=small) / 2, bottom + 6 + tiny.size + 8),
+            caption,
+            fill="black",
+            font=small,
+        )
     axis = "Chỉ số (%)"
     draw.text((left, top - small.size - 14), axis, fill="black", font=small)
     x = right

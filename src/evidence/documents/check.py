@@ -133,8 +133,11 @@ class _Walker:
                 self.missing.add(expr.name)
             return ANY
         if isinstance(expr, (nodes.Getattr, nodes.Getitem)):
-            key = expr.attr if isinstance(expr, nodes.Getattr) else (
-                expr.arg.value if isinstance(expr.arg, nodes.Const) and isinstance(expr.arg.value, str) else None)
+            key = (
+                expr.attr
+                if isinstance(expr, nodes.Getattr)
+                else (expr.arg.value if isinstance(expr.arg, nodes.Const) and isinstance(expr.arg.value, str) else None)
+            )
             parent = self._resolve(expr.node, scope, report)
             if key is None or not isinstance(parent, dict):
                 return ANY

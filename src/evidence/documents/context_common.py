@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..campaign import Campaign
+from ..round.campaign import Campaign
 from ..vn.dates import format_vn_date
 from .settings import KIND_SYMBOL, DocumentSettings
 
-UNIT_KIND_LABELS = {"department": "sở, ban, ngành", "district": "UBND cấp huyện", "commune": "UBND cấp xã",
-                    "province": "UBND cấp tỉnh", "ministry": "bộ, ngành"}
-ROLE_LABELS = {"chair": "Chủ tịch Hội đồng", "deputy": "Phó Chủ tịch Hội đồng", "member": "Thành viên",
-               "secretary": "Thư ký"}
+UNIT_KIND_LABELS = {
+    "department": "sở, ban, ngành",
+    "district": "UBND cấp huyện",
+    "commune": "UBND cấp xã",
+    "province": "UBND cấp tỉnh",
+    "ministry": "bộ, ngành",
+}
+ROLE_LABELS = {
+    "chair": "Chủ tịch Hội đồng",
+    "deputy": "Phó Chủ tịch Hội đồng",
+    "member": "Thành viên",
+    "secretary": "Thư ký",
+}
 
 
 def short_date(value: date) -> str:
@@ -58,7 +67,9 @@ def issue_date(settings: DocumentSettings) -> date:
 
 
 def place_date_line(place: str, value: date) -> str:
-    return f"{place}, {format_vn_date(value)}" if place else format_vn_date(value)[0].upper() + format_vn_date(value)[1:]
+    return (
+        f"{place}, {format_vn_date(value)}" if place else format_vn_date(value)[0].upper() + format_vn_date(value)[1:]
+    )
 
 
 def symbol_for(campaign: Campaign, kind: str, settings: DocumentSettings) -> str:
@@ -76,8 +87,13 @@ def common_context(campaign: Campaign, kind: str, *, subject: str = "", brief: s
     signer = settings.get("signer") or {}
     recipients_default = ["Như trên"] if kind == "reminder" else []
     return {
-        "org": {"parent": org.parent, "issuer": org.issuer, "issuer_short": org.issuer_short, "place": org.place,
-                "issuer_name": issuer_name},
+        "org": {
+            "parent": org.parent,
+            "issuer": org.issuer,
+            "issuer_short": org.issuer_short,
+            "place": org.place,
+            "issuer_name": issuer_name,
+        },
         "doc": {
             "kind": kind,
             "number": settings.number(),
@@ -89,13 +105,20 @@ def common_context(campaign: Campaign, kind: str, *, subject: str = "", brief: s
             "brief": settings.text("brief", brief),
             "archive": f"VT, {settings.text('drafting_unit', 'VP')}",
         },
-        "signer": {"authority": str(signer.get("authority", org.signer.authority) or "").upper(),
-                   "title": str(signer.get("title", org.signer.title) or "").upper(),
-                   "name": str(signer.get("name", org.signer.name) or "")},
+        "signer": {
+            "authority": str(signer.get("authority", org.signer.authority) or "").upper(),
+            "title": str(signer.get("title", org.signer.title) or "").upper(),
+            "name": str(signer.get("name", org.signer.name) or ""),
+        },
         "recipients": settings.lines("recipients", recipients_default),
-        "campaign": {"id": campaign.id, "name": campaign.name, "name_lower": lower_first(campaign.name),
-                     "year": campaign.year, "period_start": short_date(campaign.period_start),
-                     "period_end": short_date(campaign.period_end)},
+        "campaign": {
+            "id": campaign.id,
+            "name": campaign.name,
+            "name_lower": lower_first(campaign.name),
+            "year": campaign.year,
+            "period_start": short_date(campaign.period_start),
+            "period_end": short_date(campaign.period_end),
+        },
         "refs": {"plan": plan_reference(campaign)},
     }
 
@@ -124,8 +147,10 @@ def council_members(campaign: Campaign) -> list[dict]:
     roles = {k: v.replace("Hội đồng", label) for k, v in ROLE_LABELS.items()}
     if label == "Tổ công tác":
         roles.update({"chair": "Tổ trưởng", "deputy": "Tổ phó"})
-    return [{"no": i, "name": m.name, "title": m.title, "role": roles.get(m.role, m.role), "role_code": m.role}
-            for i, m in enumerate(members, start=1)]
+    return [
+        {"no": i, "name": m.name, "title": m.title, "role": roles.get(m.role, m.role), "role_code": m.role}
+        for i, m in enumerate(members, start=1)
+    ]
 
 
 def person(campaign: Campaign, role: str) -> dict:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..campaign import Campaign
+from ..round.campaign import Campaign
 from ..errors import NotFound
-from ..findings import check
+from ..round.findings import check
 from ..store import Store
 from .context_common import common_context, issue_date, short_date
 from .settings import DocumentSettings
@@ -34,8 +34,7 @@ def reminder_contexts(store: Store, campaign: Campaign, unit: str | None = None)
 
 def reminder_context(campaign: Campaign, unit_code: str, findings: list) -> dict:
     unit = campaign.unit(unit_code)
-    context = common_context(campaign, "reminder",
-                             brief="đôn đốc hoàn thiện hồ sơ tự đánh giá, tài liệu kiểm chứng")
+    context = common_context(campaign, "reminder", brief="đôn đốc hoàn thiện hồ sơ tự đánh giá, tài liệu kiểm chứng")
     settings = DocumentSettings(campaign, "reminder")
     when = issue_date(settings)
     deadline = settings.date("new_deadline", None) or when + timedelta(days=int(settings.get("days", 7)))
@@ -49,11 +48,13 @@ def reminder_context(campaign: Campaign, unit_code: str, findings: list) -> dict
     for i, (code, messages) in enumerate(rows.items(), start=1):
         title = titles[code].title if code in titles else "Hồ sơ chung của cơ quan, đơn vị"
         items.append({"no": i, "criterion": code or "—", "title": title, "problems": "; ".join(messages)})
-    context.update({
-        "unit": {"code": unit.code, "name": unit.name},
-        "checked_on": short_date(when),
-        "new_deadline": short_date(deadline),
-        "items_count": len(items),
-        "items": items,
-    })
+    context.update(
+        {
+            "unit": {"code": unit.code, "name": unit.name},
+            "checked_on": short_date(when),
+            "new_deadline": short_date(deadline),
+            "items_count": len(items),
+            "items": items,
+        }
+    )
     return context

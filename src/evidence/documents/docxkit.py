@@ -15,8 +15,12 @@ from docx.shared import Cm, Mm, Pt
 
 from .layout import FONT
 
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-         "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
 _FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 _THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -69,10 +73,22 @@ def set_document_defaults(document, size_pt: float) -> None:
                 del color.attrib[qn(attr)]
 
 
-def paragraph_style(document, name: str, *, size: float, bold: bool = False, italic: bool = False,
-                    align: str = "left", before: float = 0, after: float = 0, line: float | None = 1.0,
-                    first_line_cm: float | None = None, left_cm: float | None = None, keep_next: bool = False,
-                    base: str = "Normal"):
+def paragraph_style(
+    document,
+    name: str,
+    *,
+    size: float,
+    bold: bool = False,
+    italic: bool = False,
+    align: str = "left",
+    before: float = 0,
+    after: float = 0,
+    line: float | None = 1.0,
+    first_line_cm: float | None = None,
+    left_cm: float | None = None,
+    keep_next: bool = False,
+    base: str = "Normal",
+):
     """A paragraph style with every property spelled out (nothing inherited by accident)."""
     style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = document.styles[base]
@@ -205,6 +221,7 @@ def cant_split(row) -> None:
 
 def add_page_field(paragraph) -> None:
     """A PAGE field (complex form, which Word and LibreOffice both update)."""
+
     def run_with(child):
         run = paragraph.add_run()
         run._r.append(child)
@@ -232,7 +249,8 @@ def page_break_before(paragraph) -> None:
 
 def preserve_spaces(document) -> None:
     """Mark every text node `xml:space="preserve"` so blank numbers (`Số:      /KH`) keep their spaces."""
-    for part in [document.part] + [rel.target_part for rel in document.part.rels.values()
-                                   if rel.reltype.endswith(("/header", "/footer"))]:
+    for part in [document.part] + [
+        rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith(("/header", "/footer"))
+    ]:
         for node in part.element.iter(qn("w:t")):
             node.set(qn("xml:space"), "preserve")

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from .. import config
-from ..campaign import Campaign, load_campaign
+from ..round.campaign import Campaign, load_campaign
 from ..errors import InputError
 from ..store import Store
+from ..round.workbook import export_scores
 from ..vn.text import fold
+from . import context_results, context_setup
+from .context_reminder import reminder_contexts
+from .pdf import convert_to_pdf
+from .render import render_docx
 
 KINDS = ("plan", "decision", "reminder", "minutes", "report", "announcement")
 
 
-def _builders(kind: str) -> Callable:
-    if kind in ("plan", "decision"):
-        from . import context_setup
-        return getattr(context_setup, f"{kind}_context")
-    from . import context_results
-    return getattr(context_results, f"{kind}_context")
+# kind -> its context builder: (campaign) for the round's setup documents, (store, campaign) for the others
+BUILDERS: dict[str, Callable] = {
+    "plan": context_setup.plan_context,
+    "decision": context_setup.decision_context,
+    "minutes": context_results.minutes_context,
+    "report": context_results.report_context,
+    "announcement": context_results.announcement_context,
+}
 
 
 def template_path(kind: str, templates: Path | str | None = None) -> Path:
@@ -41,25 +48,32 @@ def default_name(campaign: Campaign, kind: str, unit: str | None = None) -> str:
     return f"{campaign.id}-{kind}{'-' + slug if slug else ''}.docx"
 
 
-def generate(store: Store, campaign_id: str, kind: str, *, out: Path | str | None = None, unit: str | None = None,
-             templates: Path | str | None = None, pdf: bool = False, workbook: bool = False) -> list[Path]:
+def generate(
+    store: Store,
+    campaign_id: str,
+    kind: str,
+    *,
+    out: Path | str | None = None,
+    unit: str | None = None,
+    templates: Path | str | None = None,
+    pdf: bool = False,
+    workbook: bool = False,
+) -> list[Path]:
     """Write the document(s) of `kind`; returns the paths written (.docx, then .pdf/.xlsx when asked).
 
     `out` is a file for one document or a directory (default: the current directory). A reminder without `unit`
     writes one file per unit that has findings."""
-    from .render import render_docx
     _check_kind(kind)
     campaign = load_campaign(store, campaign_id)
     template = template_path(kind, templates)
     jobs: list[tuple[dict, str]] = []
     if kind == "reminder":
-        from .context_reminder import reminder_contexts
         for unit_code, context in reminder_contexts(store, campaign, unit):
             jobs.append((context, default_name(campaign, kind, unit_code)))
     elif kind in ("plan", "decision"):
-        jobs.append((_builders(kind)(campaign), default_name(campaign, kind)))
+        jobs.append((BUILDERS[kind](campaign), default_name(campaign, kind)))
     else:
-        jobs.append((_builders(kind)(store, campaign), default_name(campaign, kind)))
+        jobs.append((BUILDERS[kind](store, campaign), default_name(campaign, kind)))
     targets = _targets(out, [name for _, name in jobs])
     written: list[Path] = []
     docx_files = []
@@ -69,7 +83,6 @@ def generate(store: Store, campaign_id: str, kind: str, *, out: Path | str | Non
     if workbook and kind == "report":
         written.append(_workbook(store, campaign, docx_files[0].with_suffix(".xlsx")))
     if pdf and docx_files:
-        from .pdf import convert_to_pdf
         written.extend(convert_to_pdf(docx_files))
     return written
 
@@ -86,13 +99,13 @@ def _targets(out: Path | str | None, names: list[str]) -> list[Path]:
 
 
 def _workbook(store: Store, campaign: Campaign, path: Path) -> Path:
-    from ..excel_export import export_scores
     export_scores(store, campaign.id, path)
     return path
 
 
-def generate_all(store: Store, campaign_id: str, out_dir: Path | str, *, templates: Path | str | None = None,
-                 pdf: bool = False) -> list[Path]:
+def generate_all(
+    store: Store, campaign_id: str, out_dir: Path | str, *, templates: Path | str | None = None, pdf: bool = False
+) -> list[Path]:
     """Every kind into `out_dir` (the demo's entry point); reminders for each unit with findings."""
     paths: list[Path] = []
     for kind in KINDS:

@@ -24,6 +24,7 @@ SIGNATURE_COLUMNS_MM = (80.0, 85.0)  # Nơi nhận | signer
 @dataclass(frozen=True)
 class Element:
     """One element of the layout: the size we write and the range the decree allows."""
+
     size: float
     allowed: tuple[float, float]
     bold: bool | None = None  # None: not prescribed

@@ -16,12 +16,26 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ..errors import InputError
-from .layout import (ACADEMIC_TITLES, AUTHORITY_PREFIXES, BODY_FIRST_LINE_INDENT_RANGE_CM, BODY_LINE_SPACING_RANGE,
-                     BODY_MIN_PARAGRAPH_GAP_PT, ELEMENTS, FONT, FULL_RULE_RANGE, MARGIN_RANGES_MM, MOTTO,
-                     NATIONAL_TITLE, PAGE_MM, SHORT_RULE_RANGE)
+from .layout import (
+    ACADEMIC_TITLES,
+    AUTHORITY_PREFIXES,
+    BODY_FIRST_LINE_INDENT_RANGE_CM,
+    BODY_LINE_SPACING_RANGE,
+    BODY_MIN_PARAGRAPH_GAP_PT,
+    ELEMENTS,
+    FONT,
+    FULL_RULE_RANGE,
+    MARGIN_RANGES_MM,
+    MOTTO,
+    NATIONAL_TITLE,
+    PAGE_MM,
+    SHORT_RULE_RANGE,
+)
 from .metrics import longest_line_mm
 
-DATE_LINE = re.compile(r"^(?P<place>[^,]+), ngày (?P<day>\d{2}|\s+|…+|\.+) tháng (?P<month>\d{1,2}) năm (?P<year>\d{4})$")
+DATE_LINE = re.compile(
+    r"^(?P<place>[^,]+), ngày (?P<day>\d{2}|\s+|…+|\.+) tháng (?P<month>\d{1,2}) năm (?P<year>\d{4})$"
+)
 NUMBER_LINE = re.compile(r"^Số:\s*(?P<number>\d*[a-z]?)\s*/(?P<symbol>\S+)$")
 TWIPS_PER_MM = 56.6929
 
@@ -123,8 +137,11 @@ def _style_prop(style, name):
                 if fonts.get(qn("w:ascii")):
                     return fonts.get(qn("w:ascii"))
         else:
-            value = style.font.size.pt if name == "size" and style.font.size else (
-                getattr(style.font, name) if name != "size" else None)
+            value = (
+                style.font.size.pt
+                if name == "size" and style.font.size
+                else (getattr(style.font, name) if name != "size" else None)
+            )
             if value is not None:
                 return value
         style = style.base_style
@@ -173,9 +190,8 @@ def _rule_after(paragraph: Paragraph) -> Paragraph | None:
 
 
 def _rule_width_mm(rule: Paragraph, container_mm: float) -> float:
-    fmt = rule.paragraph_format
-    left = (_para_format(rule, "left_indent") or 0)
-    right = (_para_format(rule, "right_indent") or 0)
+    left = _para_format(rule, "left_indent") or 0
+    right = _para_format(rule, "right_indent") or 0
     return container_mm - (left + right) / 36000  # EMU per mm
 
 
@@ -190,6 +206,7 @@ def _cell_width_mm(cell, table) -> float:
 
 
 # ---------------------------------------------------------------------------------------------- the checks
+
 
 def lint_docx(path: Path | str) -> list[Violation]:
     path = Path(path)
@@ -263,7 +280,7 @@ def _check_header(c: _Checker, table: Table) -> bool:
     left = [p for row in table.rows for p in _cell_paragraphs(row.cells[0])]
     right = [p for row in table.rows for p in _cell_paragraphs(row.cells[1])]
     number = next((p for p in left if p.text.strip().startswith("Số")), None)
-    names = left[:left.index(number)] if number is not None else left
+    names = left[: left.index(number)] if number is not None else left
     if not names:
         c.fail("header.issuer", "no issuing body in the left column")
     else:
@@ -271,8 +288,9 @@ def _check_header(c: _Checker, table: Table) -> bool:
         for parent in parents:
             c.check_element(parent, "parent", "header.parent")
         c.check_element(issuer, "issuer", "header.issuer")
-        _check_rule_under(c, issuer, "issuer", table, 0, SHORT_RULE_RANGE, "header.issuer_rule",
-                          "no rule under the issuing body")
+        _check_rule_under(
+            c, issuer, "issuer", table, 0, SHORT_RULE_RANGE, "header.issuer_rule", "no rule under the issuing body"
+        )
     is_letter = False
     if number is None:
         c.fail("header.number", "no `Số:` line in the left column")
@@ -288,7 +306,7 @@ def _check_header(c: _Checker, table: Table) -> bool:
                 c.fail("header.number", "numbers below 10 take a leading zero (05)", text)
             if match.group("symbol") != match.group("symbol").upper():
                 c.fail("header.number", "the symbol must be upper case", text)
-        after = left[left.index(number) + 1:]
+        after = left[left.index(number) + 1 :]
         brief = next((p for p in after if p.text.strip().startswith("V/v")), None)
         if brief is not None:
             is_letter = True
@@ -303,10 +321,12 @@ def _check_header(c: _Checker, table: Table) -> bool:
         c.fail("header.motto", f"no `{MOTTO}` in the right column")
     else:
         c.check_element(motto, "motto", "header.motto")
-        _check_rule_under(c, motto, "motto", table, 1, FULL_RULE_RANGE, "header.motto_rule",
-                          "no full-width rule under the motto")
-    dated = [p for p in right if p.text.strip().startswith(tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZĐÂĂÊÔƠƯ"))
-             and "ngày" in p.text]
+        _check_rule_under(
+            c, motto, "motto", table, 1, FULL_RULE_RANGE, "header.motto_rule", "no full-width rule under the motto"
+        )
+    dated = [
+        p for p in right if p.text.strip().startswith(tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZĐÂĂÊÔƠƯ")) and "ngày" in p.text
+    ]
     for paragraph in dated:
         c.check_element(paragraph, "place_date", "header.place_date")
         _check_date_line(c, paragraph.text.strip())
@@ -357,8 +377,11 @@ def _is_signature(table: Table) -> bool:
     right = _cell_paragraphs(table.rows[0].cells[1])
     first_left = left[0].text.strip() if left else ""
     first_right = right[0].text.strip() if right else ""
-    return first_left.startswith("Nơi nhận") or first_left == "THƯ KÝ" or (
-        bool(first_right) and first_right == first_right.upper() and len(right) >= 2 and not first_left)
+    return (
+        first_left.startswith("Nơi nhận")
+        or first_left == "THƯ KÝ"
+        or (bool(first_right) and first_right == first_right.upper() and len(right) >= 2 and not first_left)
+    )
 
 
 def _check_signature(c: _Checker, table: Table) -> None:
@@ -426,8 +449,11 @@ def _check_title_and_body(c: _Checker, blocks: list, is_letter: bool) -> None:
     if not is_letter:
         type_line, subject = paragraphs[0], paragraphs[1] if len(paragraphs) > 1 else None
         c.check_element(type_line, "type", "title.type")
-        if type_line.alignment is None and _para_format(type_line, "alignment") is None or \
-                int(_para_format(type_line, "alignment") or 0) != 1:
+        if (
+            type_line.alignment is None
+            and _para_format(type_line, "alignment") is None
+            or int(_para_format(type_line, "alignment") or 0) != 1
+        ):
             c.fail("title.type", "the type name is centred", type_line.text.strip())
         if subject is not None:
             c.check_element(subject, "subject", "title.subject")
@@ -481,7 +507,8 @@ def _check_page_numbers(c: _Checker, document) -> None:
     else:
         first = section.first_page_header
         if any(first._element.iter(qn("w:instrText"))) and "PAGE" in "".join(
-                t.text or "" for t in first._element.iter(qn("w:instrText"))):
+            t.text or "" for t in first._element.iter(qn("w:instrText"))
+        ):
             c.fail("page_number.first", "the first-page header shows a page number")
     header = section.header
     instructions = "".join(t.text or "" for t in header._element.iter(qn("w:instrText")))

@@ -28,8 +28,17 @@ def convert_to_pdf(docx_files: list[Path], out_dir: Path | None = None) -> list[
     with tempfile.TemporaryDirectory(prefix="evidence-lo-") as profile:
         for target, files in by_dir.items():
             target.mkdir(parents=True, exist_ok=True)
-            command = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                       "--convert-to", "pdf", "--outdir", str(target), *map(str, files)]
+            command = [
+                binary,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(target),
+                *map(str, files),
+            ]
             try:
                 result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:

@@ -23,8 +23,8 @@ from markupsafe import Markup
 
 from ..errors import InputError
 from . import docxkit as kit
-from .layout import (ELEMENTS, FULL_RULE_RANGE, HEADER_COLUMNS_MM, SHORT_RULE_RATIO, STYLE, TEXT_WIDTH_MM)
-from .metrics import longest_line_mm, text_width_mm
+from .layout import ELEMENTS, FULL_RULE_RANGE, HEADER_COLUMNS_MM, SHORT_RULE_RATIO, STYLE, TEXT_WIDTH_MM
+from .metrics import longest_line_mm
 
 _PLAIN = (str, int, float, bool, date, datetime, dict, list, tuple, Markup, type(None))
 
@@ -32,6 +32,7 @@ _PLAIN = (str, int, float, bool, date, datetime, dict, list, tuple, Markup, type
 @dataclass(frozen=True)
 class Image:
     """A picture for the context (e.g. the report's chart): PNG bytes and the width to print it at."""
+
     png: bytes
     width_mm: float
 
@@ -77,8 +78,7 @@ def render_docx(template_path: Path, context: dict, out_path: Path) -> Path:
         raise InputError("template not found", path=template_path)
     missing = sorted(undeclared_variables(template_path) - set(context))
     if missing:
-        raise InputError(f"the template uses {_names(missing)} which the context does not provide",
-                         path=template_path)
+        raise InputError(f"the template uses {_names(missing)} which the context does not provide", path=template_path)
     tpl = DocxTemplate(str(template_path))
     rendered = {key: _images(tpl, value) for key, value in context.items()}
     try:
@@ -86,8 +86,9 @@ def render_docx(template_path: Path, context: dict, out_path: Path) -> Path:
     except SecurityError as exc:
         raise InputError(f"unsafe template: {exc}", path=template_path) from None
     except UndefinedError as exc:
-        raise InputError(f"the template uses a variable the context does not provide: {_undefined(exc)}",
-                         path=template_path) from None
+        raise InputError(
+            f"the template uses a variable the context does not provide: {_undefined(exc)}", path=template_path
+        ) from None
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         raise InputError(f"template error{f' near line {line}' if line else ''}: {exc}", path=template_path) from None
@@ -126,6 +127,7 @@ def _images(tpl: DocxTemplate, value):
 
 # ---------------------------------------------------------------------------------------- after rendering
 
+
 def finish_layout(document) -> None:
     """What a static template cannot do: rule lengths that follow the text above them, table grids after
     dynamic columns, and empty paragraphs left by removed tags."""
@@ -158,9 +160,12 @@ def _previous_text_paragraph(paragraph):
 
 def _size_rules(document) -> None:
     from docx.text.paragraph import Paragraph
-    plan = {STYLE["issuer_rule"]: ("issuer", SHORT_RULE_RATIO, HEADER_COLUMNS_MM[0]),
-            STYLE["motto_rule"]: ("motto", sum(FULL_RULE_RANGE) / 2, HEADER_COLUMNS_MM[1]),
-            STYLE["subject_rule"]: ("subject", SHORT_RULE_RATIO, TEXT_WIDTH_MM)}
+
+    plan = {
+        STYLE["issuer_rule"]: ("issuer", SHORT_RULE_RATIO, HEADER_COLUMNS_MM[0]),
+        STYLE["motto_rule"]: ("motto", sum(FULL_RULE_RANGE) / 2, HEADER_COLUMNS_MM[1]),
+        STYLE["subject_rule"]: ("subject", SHORT_RULE_RATIO, TEXT_WIDTH_MM),
+    }
     ids = {document.styles[name].style_id: name for name in plan if name in document.styles}
     for node in list(document.element.body.iter(qn("w:pStyle"))):  # by style id: no per-paragraph style lookup
         style_name = ids.get(node.get(qn("w:val")))
@@ -184,6 +189,7 @@ def _size_rules(document) -> None:
 def _all_paragraphs(document):
     body = document.element.body
     from docx.text.paragraph import Paragraph
+
     for node in body.iter(qn("w:p")):
         yield Paragraph(node, document._body)
 

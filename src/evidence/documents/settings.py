@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ..campaign import Campaign
+from ..round.campaign import Campaign
 from ..errors import InputError
 from ..vn.text import nfc, squash_spaces
 
@@ -72,4 +72,4 @@ class DocumentSettings:
         if not re.fullmatch(r"\d{1,6}[a-z]?", text):
             raise InputError(f"campaign documents.{self.kind}.number: '{text}' is not a document number")
         digits = re.match(r"\d+", text).group(0)
-        return digits.zfill(2) + text[len(digits):]
+        return digits.zfill(2) + text[len(digits) :]

@@ -13,9 +13,21 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from . import docxkit as kit
-from .layout import (BODY_FIRST_LINE_INDENT_CM, BODY_LINE_SPACING, BODY_SPACE_AFTER_PT, ELEMENTS,
-                     HEADER_COLUMNS_MM, HEADER_DISTANCE_MM, MARGINS_MM, MOTTO, NATIONAL_TITLE, PAGE_MM,
-                     SIGNATURE_COLUMNS_MM, STYLE, TEXT_WIDTH_MM)
+from .layout import (
+    BODY_FIRST_LINE_INDENT_CM,
+    BODY_LINE_SPACING,
+    BODY_SPACE_AFTER_PT,
+    ELEMENTS,
+    HEADER_COLUMNS_MM,
+    HEADER_DISTANCE_MM,
+    MARGINS_MM,
+    MOTTO,
+    NATIONAL_TITLE,
+    PAGE_MM,
+    SIGNATURE_COLUMNS_MM,
+    STYLE,
+    TEXT_WIDTH_MM,
+)
 
 KINDS = ("plan", "decision", "reminder", "minutes", "report", "announcement")
 
@@ -47,8 +59,13 @@ def _define_styles(document) -> None:
     kit.rule_style(document, S["subject_rule"]).paragraph_format.space_after = Pt(12)
     spacer = kit.paragraph_style(document, S["spacer"], size=1, line=None)
     spacer.paragraph_format.line_spacing = Pt(6)
-    body = dict(size=_size("body"), align="justify", after=BODY_SPACE_AFTER_PT, line=BODY_LINE_SPACING,
-                first_line_cm=BODY_FIRST_LINE_INDENT_CM)
+    body = dict(
+        size=_size("body"),
+        align="justify",
+        after=BODY_SPACE_AFTER_PT,
+        line=BODY_LINE_SPACING,
+        first_line_cm=BODY_FIRST_LINE_INDENT_CM,
+    )
     ps(document, S["addressee"], size=_size("addressee"), align="center", before=12, after=12)
     ps(document, S["body"], **body)
     ps(document, S["heading"], bold=True, keep_next=True, **body)
@@ -132,8 +149,16 @@ class Writer:
         kit.fixed_widths(table, list(HEADER_COLUMNS_MM), cell_margin_mm=0)
         left, right = table.rows[0].cells
         left2, right2 = table.rows[1].cells
-        self._fill(left, [("{%p if org.parent %}", None), ("{{ org.parent }}", "parent"), ("{%p endif %}", None),
-                          ("{{ org.issuer }}", "issuer"), ("", "issuer_rule")])
+        self._fill(
+            left,
+            [
+                ("{%p if org.parent %}", None),
+                ("{{ org.parent }}", "parent"),
+                ("{%p endif %}", None),
+                ("{{ org.issuer }}", "issuer"),
+                ("", "issuer_rule"),
+            ],
+        )
         self._fill(right, [(NATIONAL_TITLE, "national"), (MOTTO, "motto"), ("", "motto_rule")])
         lines = [("Số: {{ doc.number }}/{{ doc.symbol }}", "number")] if number else []
         if brief:
@@ -160,14 +185,28 @@ class Writer:
         kit.fixed_widths(table, list(SIGNATURE_COLUMNS_MM), cell_margin_mm=0)
         left, right = table.rows[0].cells
         if recipients:
-            self._fill(left, [("Nơi nhận:", "recipients_title"), ("{%p for r in recipients %}", None),
-                              ("- {{ r }};", "recipients"), ("{%p endfor %}", None),
-                              ("- Lưu: {{ doc.archive }}.", "recipients")])
+            self._fill(
+                left,
+                [
+                    ("Nơi nhận:", "recipients_title"),
+                    ("{%p for r in recipients %}", None),
+                    ("- {{ r }};", "recipients"),
+                    ("{%p endfor %}", None),
+                    ("- Lưu: {{ doc.archive }}.", "recipients"),
+                ],
+            )
         else:
             self._fill(left, [("", "recipients")])
-        self._fill(right, [("{%p if signer.authority %}", None), ("{{ signer.authority }}", "authority"),
-                           ("{%p endif %}", None), ("{{ signer.title }}", "authority"),
-                           ("{{ signer.name }}", "signer_name")])
+        self._fill(
+            right,
+            [
+                ("{%p if signer.authority %}", None),
+                ("{{ signer.authority }}", "authority"),
+                ("{%p endif %}", None),
+                ("{{ signer.title }}", "authority"),
+                ("{{ signer.name }}", "signer_name"),
+            ],
+        )
         kit.cant_split(table.rows[0])
 
     def two_signatures(self, left_title: str, left_name: str, right_title: str, right_name: str) -> None:
@@ -180,8 +219,14 @@ class Writer:
         kit.cant_split(table.rows[0])
 
     # tables -----------------------------------------------------------------------------------------------
-    def table(self, columns: list[tuple[str, float, str]], rows_var: str, *, total: list[str] | None = None,
-              row_name: str = "row") -> None:
+    def table(
+        self,
+        columns: list[tuple[str, float, str]],
+        rows_var: str,
+        *,
+        total: list[str] | None = None,
+        row_name: str = "row",
+    ) -> None:
         """A grid table: a heading row, then one row per item of `rows_var` (`{%tr for %}`).
 
         `columns` is (heading, width mm, cell template); the cell template uses `row_name`."""
@@ -216,6 +261,7 @@ class Writer:
         props.author, props.title = "evidence", f"Mẫu {self.kind}"
         props.comments = "Decree 30/2020/NĐ-CP template; docxtpl tags; see docs/documents.md"
         import datetime
+
         props.created = props.modified = datetime.datetime(2025, 1, 1)  # reproducible builds
         props.revision = 1
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -224,6 +270,7 @@ class Writer:
 
 
 # ------------------------------------------------------------------------------------------------- the kinds
+
 
 def build_plan(w: Writer) -> None:
     w.header()
@@ -242,31 +289,50 @@ def build_plan(w: Writer) -> None:
     w.p("Từ ngày {{ campaign.period_start }} đến ngày {{ campaign.period_end }}.")
     w.heading("III. NỘI DUNG, PHƯƠNG PHÁP ĐÁNH GIÁ")
     w.heading("1. Nội dung đánh giá")
-    w.p("Đánh giá theo {{ framework.name }}, gồm {{ framework.field_count }} lĩnh vực, "
-        "{{ framework.criterion_count }} tiêu chí, tiêu chí thành phần; thang điểm {{ framework.max_points }} điểm:")
+    w.p(
+        "Đánh giá theo {{ framework.name }}, gồm {{ framework.field_count }} lĩnh vực, "
+        "{{ framework.criterion_count }} tiêu chí, tiêu chí thành phần; thang điểm {{ framework.max_points }} điểm:"
+    )
     w.tag("{%p for f in framework.fields %}")
     w.p("- {{ f.code }}. {{ f.title }}: {{ f.points }} điểm;")
     w.tag("{%p endfor %}")
     w.heading("2. Phương pháp đánh giá")
     w.bullets("methods")
-    w.p("Xếp loại theo tỷ lệ phần trăm điểm đạt được trên tổng điểm tối đa của các tiêu chí áp dụng: "
-        "{{ bands_text }}.")
+    w.p("Xếp loại theo tỷ lệ phần trăm điểm đạt được trên tổng điểm tối đa của các tiêu chí áp dụng: {{ bands_text }}.")
     w.heading("IV. THỜI GIAN, TIẾN ĐỘ THỰC HIỆN")
-    w.table([("STT", 12, "{{ row.no }}"), ("Nội dung công việc", 78, "{{ row.task }}|left"),
-             ("Thời hạn", 30, "{{ row.deadline }}"), ("Đơn vị thực hiện", 45, "{{ row.owner }}|left")],
-            "timetable")
+    w.table(
+        [
+            ("STT", 12, "{{ row.no }}"),
+            ("Nội dung công việc", 78, "{{ row.task }}|left"),
+            ("Thời hạn", 30, "{{ row.deadline }}"),
+            ("Đơn vị thực hiện", 45, "{{ row.owner }}|left"),
+        ],
+        "timetable",
+    )
     w.heading("V. TỔ CHỨC THỰC HIỆN")
     w.tag("{%p for r in responsibilities %}")
     w.heading("{{ r.no }}. {{ r.who }}")
     w.p("{{ r.tasks }}")
     w.tag("{%p endfor %}")
-    w.p("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị phản ánh về "
-        "{{ org.issuer_name }} để được hướng dẫn./.")
+    w.p(
+        "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị phản ánh về "
+        "{{ org.issuer_name }} để được hướng dẫn./."
+    )
     w.signature()
-    w.annex("DANH SÁCH CƠ QUAN, ĐƠN VỊ ĐƯỢC ĐÁNH GIÁ", "(Kèm theo Kế hoạch số {{ doc.number }}/{{ doc.symbol }} "
-            "ngày {{ doc.date_short }} của {{ org.issuer_name }})")
-    w.table([("STT", 12, "{{ u.no }}"), ("Mã", 25, "{{ u.code }}"), ("Tên cơ quan, đơn vị", 90, "{{ u.name }}|left"),
-             ("Loại hình", 38, "{{ u.kind }}|left")], "units", row_name="u")
+    w.annex(
+        "DANH SÁCH CƠ QUAN, ĐƠN VỊ ĐƯỢC ĐÁNH GIÁ",
+        "(Kèm theo Kế hoạch số {{ doc.number }}/{{ doc.symbol }} ngày {{ doc.date_short }} của {{ org.issuer_name }})",
+    )
+    w.table(
+        [
+            ("STT", 12, "{{ u.no }}"),
+            ("Mã", 25, "{{ u.code }}"),
+            ("Tên cơ quan, đơn vị", 90, "{{ u.name }}|left"),
+            ("Loại hình", 38, "{{ u.kind }}|left"),
+        ],
+        "units",
+        row_name="u",
+    )
 
 
 def _decision_opening(w: Writer) -> None:
@@ -281,41 +347,74 @@ def _decision_opening(w: Writer) -> None:
 
 def build_decision(w: Writer) -> None:
     _decision_opening(w)
-    w.p(runs=[("Điều 1. ", {"bold": True}),
-              ("Thành lập {{ council.label }} {{ campaign.name_lower }} (sau đây gọi tắt là {{ council.short }}), "
-               "gồm các thành viên có tên sau:", {})])
-    w.table([("STT", 12, "{{ m.no }}"), ("Họ và tên", 45, "{{ m.name }}|left"),
-             ("Chức vụ, đơn vị công tác", 70, "{{ m.title }}|left"), ("Nhiệm vụ", 38, "{{ m.role }}")],
-            "council.members", row_name="m")
+    w.p(
+        runs=[
+            ("Điều 1. ", {"bold": True}),
+            (
+                "Thành lập {{ council.label }} {{ campaign.name_lower }} (sau đây gọi tắt là {{ council.short }}), "
+                "gồm các thành viên có tên sau:",
+                {},
+            ),
+        ]
+    )
+    w.table(
+        [
+            ("STT", 12, "{{ m.no }}"),
+            ("Họ và tên", 45, "{{ m.name }}|left"),
+            ("Chức vụ, đơn vị công tác", 70, "{{ m.title }}|left"),
+            ("Nhiệm vụ", 38, "{{ m.role }}"),
+        ],
+        "council.members",
+        row_name="m",
+    )
     w.p(runs=[("Điều 2. ", {"bold": True}), ("Nhiệm vụ của {{ council.short }}:", {})])
     w.bullets("council.tasks")
     w.p("{{ council.short }} tự giải thể sau khi hoàn thành nhiệm vụ.")
-    w.p(runs=[("Điều 3. ", {"bold": True}),
-              ("Quyết định này có hiệu lực kể từ ngày ký. {{ decision.implementers }} và các thành viên có tên tại "
-               "Điều 1 chịu trách nhiệm thi hành Quyết định này./.", {})])
+    w.p(
+        runs=[
+            ("Điều 3. ", {"bold": True}),
+            (
+                "Quyết định này có hiệu lực kể từ ngày ký. {{ decision.implementers }} và các thành viên có tên tại "
+                "Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+                {},
+            ),
+        ]
+    )
     w.signature()
 
 
 def build_reminder(w: Writer) -> None:
     w.header(brief=True)
     w.p("Kính gửi: {{ unit.name }}.", "addressee")
-    w.p("Thực hiện {{ refs.plan }} của {{ org.issuer_name }} về {{ campaign.name_lower }}; qua kiểm tra hồ sơ tự "
+    w.p(
+        "Thực hiện {{ refs.plan }} của {{ org.issuer_name }} về {{ campaign.name_lower }}; qua kiểm tra hồ sơ tự "
         "đánh giá và tài liệu kiểm chứng đến ngày {{ checked_on }}, {{ org.issuer_name }} nhận thấy "
-        "{{ unit.name }} còn {{ items_count }} nội dung chưa đáp ứng yêu cầu, cụ thể như sau:")
-    w.table([("STT", 12, "{{ row.no }}"), ("Tiêu chí", 22, "{{ row.criterion }}"),
-             ("Nội dung tiêu chí", 61, "{{ row.title }}|left"), ("Tồn tại cần khắc phục", 70, "{{ row.problems }}|left")],
-            "items")
-    w.p("Đề nghị {{ unit.name }} khẩn trương bổ sung, hoàn thiện tài liệu kiểm chứng, giải trình đối với các nội dung "
+        "{{ unit.name }} còn {{ items_count }} nội dung chưa đáp ứng yêu cầu, cụ thể như sau:"
+    )
+    w.table(
+        [
+            ("STT", 12, "{{ row.no }}"),
+            ("Tiêu chí", 22, "{{ row.criterion }}"),
+            ("Nội dung tiêu chí", 61, "{{ row.title }}|left"),
+            ("Tồn tại cần khắc phục", 70, "{{ row.problems }}|left"),
+        ],
+        "items",
+    )
+    w.p(
+        "Đề nghị {{ unit.name }} khẩn trương bổ sung, hoàn thiện tài liệu kiểm chứng, giải trình đối với các nội dung "
         "nêu trên và gửi về {{ org.issuer_name }} trước ngày {{ new_deadline }}. Quá thời hạn trên, "
-        "{{ org.issuer_name }} sẽ thẩm định trên cơ sở hồ sơ hiện có./.")
+        "{{ org.issuer_name }} sẽ thẩm định trên cơ sở hồ sơ hiện có./."
+    )
     w.signature()
 
 
 def build_minutes(w: Writer) -> None:
     w.header(place_date=False)
     w.title("BIÊN BẢN")
-    w.p("Hôm nay, vào lúc {{ meeting.start }}, ngày {{ meeting.date }}, tại {{ meeting.venue }}, {{ council.label }} "
-        "tổ chức họp thẩm định kết quả tự đánh giá {{ campaign.name_lower }}.")
+    w.p(
+        "Hôm nay, vào lúc {{ meeting.start }}, ngày {{ meeting.date }}, tại {{ meeting.venue }}, {{ council.label }} "
+        "tổ chức họp thẩm định kết quả tự đánh giá {{ campaign.name_lower }}."
+    )
     w.heading("I. THÀNH PHẦN THAM DỰ")
     w.p("1. Chủ tọa: {{ chair.name }} - {{ chair.title }}.")
     w.p("2. Thư ký: {{ secretary.name }} - {{ secretary.title }}.")
@@ -327,33 +426,53 @@ def build_minutes(w: Writer) -> None:
     w.heading("1. Kết quả thẩm định của từng cơ quan, đơn vị")
     w.tag("{%p for u in units %}")
     w.heading("{{ u.no }}. {{ u.name }}")
-    w.table([("Lĩnh vực", 80, "{{ f.code }}. {{ f.title }}|left"), ("Điểm tối đa", 20, "{{ f.max }}"),
-             ("Tự đánh giá", 20, "{{ f.self }}"), ("Thẩm định", 20, "{{ f.appraised }}"),
-             ("Chênh lệch", 25, "{{ f.diff }}")], "u.fields", row_name="f",
-            total=["Tổng cộng", "{{ u.max }}", "{{ u.self }}", "{{ u.appraised }}", "{{ u.diff }}"])
+    w.table(
+        [
+            ("Lĩnh vực", 80, "{{ f.code }}. {{ f.title }}|left"),
+            ("Điểm tối đa", 20, "{{ f.max }}"),
+            ("Tự đánh giá", 20, "{{ f.self }}"),
+            ("Thẩm định", 20, "{{ f.appraised }}"),
+            ("Chênh lệch", 25, "{{ f.diff }}"),
+        ],
+        "u.fields",
+        row_name="f",
+        total=["Tổng cộng", "{{ u.max }}", "{{ u.self }}", "{{ u.appraised }}", "{{ u.diff }}"],
+    )
     w.p("Nhận xét: {{ u.comment }}")
     w.tag("{%p endfor %}")
     w.heading("2. Ý kiến, kiến nghị của các cơ quan, đơn vị và kết quả xem xét")
     w.bullets("objections")
     w.heading("III. KẾT LUẬN")
     w.bullets("conclusions", prefix="")
-    w.p("Cuộc họp kết thúc vào lúc {{ meeting.end }} cùng ngày. Biên bản đã được thông qua trước các thành viên "
-        "dự họp và thống nhất nội dung./.")
+    w.p(
+        "Cuộc họp kết thúc vào lúc {{ meeting.end }} cùng ngày. Biên bản đã được thông qua trước các thành viên "
+        "dự họp và thống nhất nội dung./."
+    )
     w.two_signatures("THƯ KÝ", "{{ secretary.name }}", "CHỦ TỌA", "{{ chair.name }}")
 
 
 def build_report(w: Writer) -> None:
     w.header()
     w.title("BÁO CÁO")
-    w.p("Thực hiện {{ refs.plan }} của {{ org.issuer_name }}, {{ org.issuer_name }} báo cáo kết quả "
-        "{{ campaign.name_lower }} như sau:")
+    w.p(
+        "Thực hiện {{ refs.plan }} của {{ org.issuer_name }}, {{ org.issuer_name }} báo cáo kết quả "
+        "{{ campaign.name_lower }} như sau:"
+    )
     w.heading("I. KẾT QUẢ CHUNG")
     w.bullets("overall")
     w.heading("1. Kết quả xếp hạng")
-    w.table([("Hạng", 14, "{{ row.rank }}"), ("Cơ quan, đơn vị", 61, "{{ row.name }}|left"),
-             ("Tự đánh giá", 20, "{{ row.self }}"), ("Thẩm định", 20, "{{ row.appraised }}"),
-             ("Tối đa", 16, "{{ row.max }}"), ("Chỉ số (%)", 17, "{{ row.percent }}"), ("Xếp loại", 17, "{{ row.band }}")],
-            "ranking")
+    w.table(
+        [
+            ("Hạng", 14, "{{ row.rank }}"),
+            ("Cơ quan, đơn vị", 61, "{{ row.name }}|left"),
+            ("Tự đánh giá", 20, "{{ row.self }}"),
+            ("Thẩm định", 20, "{{ row.appraised }}"),
+            ("Tối đa", 16, "{{ row.max }}"),
+            ("Chỉ số (%)", 17, "{{ row.percent }}"),
+            ("Xếp loại", 17, "{{ row.band }}"),
+        ],
+        "ranking",
+    )
     w.p("{{ chart }}", "figure")
     w.p("Biểu đồ: Chỉ số (%) của các cơ quan, đơn vị theo thứ tự xếp hạng", "caption")
     w.heading("2. Phân loại theo mức xếp loại")
@@ -361,9 +480,16 @@ def build_report(w: Writer) -> None:
     w.p("- {{ b.name }} ({{ b.range }}): {{ b.count }} cơ quan, đơn vị{{ b.units_text }};")
     w.tag("{%p endfor %}")
     w.heading("3. Các tiêu chí bị trừ điểm nhiều nhất")
-    w.table([("STT", 12, "{{ row.no }}"), ("Tiêu chí", 20, "{{ row.code }}"), ("Nội dung", 83, "{{ row.title }}|left"),
-             ("Số đơn vị bị trừ điểm", 25, "{{ row.units }}"), ("Tổng điểm bị trừ", 25, "{{ row.points }}")],
-            "most_deducted")
+    w.table(
+        [
+            ("STT", 12, "{{ row.no }}"),
+            ("Tiêu chí", 20, "{{ row.code }}"),
+            ("Nội dung", 83, "{{ row.title }}|left"),
+            ("Số đơn vị bị trừ điểm", 25, "{{ row.units }}"),
+            ("Tổng điểm bị trừ", 25, "{{ row.points }}"),
+        ],
+        "most_deducted",
+    )
     w.heading("II. ĐÁNH GIÁ CHUNG")
     w.heading("1. Ưu điểm")
     w.bullets("strengths")
@@ -373,8 +499,10 @@ def build_report(w: Writer) -> None:
     w.bullets("recommendations")
     w.p("Trên đây là báo cáo kết quả {{ campaign.name_lower }} của {{ org.issuer_name }}./.")
     w.signature()
-    w.annex("BẢNG ĐIỂM CHI TIẾT THEO LĨNH VỰC", "(Kèm theo Báo cáo số {{ doc.number }}/{{ doc.symbol }} "
-            "ngày {{ doc.date_short }} của {{ org.issuer_name }})")
+    w.annex(
+        "BẢNG ĐIỂM CHI TIẾT THEO LĨNH VỰC",
+        "(Kèm theo Báo cáo số {{ doc.number }}/{{ doc.symbol }} ngày {{ doc.date_short }} của {{ org.issuer_name }})",
+    )
     _score_matrix(w)
 
 
@@ -387,12 +515,32 @@ def _score_matrix(w: Writer) -> None:
     table._tbl.tblPr.find(qn("w:tblW")).set(qn("w:w"), str(int(Mm(TEXT_WIDTH_MM).twips)))
     head, open_row, data, close_row = table.rows
     kit.repeat_header_row(head)
-    for cell, text in zip(head.cells, ["STT", "Cơ quan, đơn vị", "{%tc for f in appendix.fields %}", "{{ f }}",
-                                       "{%tc endfor %}", "Tổng", "Chỉ số (%)"]):
+    for cell, text in zip(
+        head.cells,
+        [
+            "STT",
+            "Cơ quan, đơn vị",
+            "{%tc for f in appendix.fields %}",
+            "{{ f }}",
+            "{%tc endfor %}",
+            "Tổng",
+            "Chỉ số (%)",
+        ],
+    ):
         w._fill(cell, [(text, "table_head")])
     w._fill(open_row.cells[0], [("{%tr for row in appendix.rows %}", "table")])
-    for cell, text in zip(data.cells, ["{{ row.no }}", "{{ row.name }}", "{%tc for v in row.fields %}", "{{ v }}",
-                                       "{%tc endfor %}", "{{ row.total }}", "{{ row.percent }}"]):
+    for cell, text in zip(
+        data.cells,
+        [
+            "{{ row.no }}",
+            "{{ row.name }}",
+            "{%tc for v in row.fields %}",
+            "{{ v }}",
+            "{%tc endfor %}",
+            "{{ row.total }}",
+            "{{ row.percent }}",
+        ],
+    ):
         w._fill(cell, [(text, "table" if text == "{{ row.name }}" else "table_center")])
     w._fill(close_row.cells[0], [("{%tr endfor %}", "table")])
     for row in table.rows:
@@ -405,25 +553,63 @@ def _score_matrix(w: Writer) -> None:
 
 def build_announcement(w: Writer) -> None:
     _decision_opening(w)
-    w.p(runs=[("Điều 1. ", {"bold": True}),
-              ("Công bố kết quả {{ campaign.name_lower }} (chi tiết tại Phụ lục kèm theo Quyết định này). "
-               "Chỉ số bình quân đạt {{ stats.mean }}%; {{ stats.summary }}.", {})])
-    w.p(runs=[("Điều 2. ", {"bold": True}),
-              ("Căn cứ kết quả được công bố, các cơ quan, đơn vị phát huy kết quả đạt được, khắc phục những hạn chế, "
-               "tồn tại; xây dựng kế hoạch cải thiện các tiêu chí bị trừ điểm trong năm tiếp theo.", {})])
-    w.p(runs=[("Điều 3. ", {"bold": True}),
-              ("Quyết định này có hiệu lực kể từ ngày ký. {{ decision.implementers }} chịu trách nhiệm thi hành "
-               "Quyết định này./.", {})])
+    w.p(
+        runs=[
+            ("Điều 1. ", {"bold": True}),
+            (
+                "Công bố kết quả {{ campaign.name_lower }} (chi tiết tại Phụ lục kèm theo Quyết định này). "
+                "Chỉ số bình quân đạt {{ stats.mean }}%; {{ stats.summary }}.",
+                {},
+            ),
+        ]
+    )
+    w.p(
+        runs=[
+            ("Điều 2. ", {"bold": True}),
+            (
+                "Căn cứ kết quả được công bố, các cơ quan, đơn vị phát huy kết quả đạt được, khắc phục những hạn chế, "
+                "tồn tại; xây dựng kế hoạch cải thiện các tiêu chí bị trừ điểm trong năm tiếp theo.",
+                {},
+            ),
+        ]
+    )
+    w.p(
+        runs=[
+            ("Điều 3. ", {"bold": True}),
+            (
+                "Quyết định này có hiệu lực kể từ ngày ký. {{ decision.implementers }} chịu trách nhiệm thi hành "
+                "Quyết định này./.",
+                {},
+            ),
+        ]
+    )
     w.signature()
-    w.annex("KẾT QUẢ XẾP HẠNG", "(Kèm theo Quyết định số {{ doc.number }}/{{ doc.symbol }} ngày {{ doc.date_short }} "
-            "của {{ org.issuer_name }})")
-    w.table([("Hạng", 14, "{{ row.rank }}"), ("Cơ quan, đơn vị", 78, "{{ row.name }}|left"),
-             ("Điểm đạt", 20, "{{ row.appraised }}"), ("Điểm tối đa", 20, "{{ row.max }}"),
-             ("Chỉ số (%)", 17, "{{ row.percent }}"), ("Xếp loại", 16, "{{ row.band }}")], "ranking")
+    w.annex(
+        "KẾT QUẢ XẾP HẠNG",
+        "(Kèm theo Quyết định số {{ doc.number }}/{{ doc.symbol }} ngày {{ doc.date_short }} "
+        "của {{ org.issuer_name }})",
+    )
+    w.table(
+        [
+            ("Hạng", 14, "{{ row.rank }}"),
+            ("Cơ quan, đơn vị", 78, "{{ row.name }}|left"),
+            ("Điểm đạt", 20, "{{ row.appraised }}"),
+            ("Điểm tối đa", 20, "{{ row.max }}"),
+            ("Chỉ số (%)", 17, "{{ row.percent }}"),
+            ("Xếp loại", 16, "{{ row.band }}"),
+        ],
+        "ranking",
+    )
 
 
-BUILDERS = {"plan": build_plan, "decision": build_decision, "reminder": build_reminder, "minutes": build_minutes,
-            "report": build_report, "announcement": build_announcement}
+BUILDERS = {
+    "plan": build_plan,
+    "decision": build_decision,
+    "reminder": build_reminder,
+    "minutes": build_minutes,
+    "report": build_report,
+    "announcement": build_announcement,
+}
 
 
 def build_template(kind: str, path: Path) -> Path:

@@ -32,10 +32,14 @@ WITHIN_PERIOD = "within_period"
 BEFORE_PERIOD = "before_period"
 
 _KEYWORDS = {
-    "within_period": WITHIN_PERIOD, "within period": WITHIN_PERIOD,
-    "trong ky": WITHIN_PERIOD, "trong ky danh gia": WITHIN_PERIOD,
-    "before_period": BEFORE_PERIOD, "before period": BEFORE_PERIOD,
-    "truoc ky": BEFORE_PERIOD, "truoc ky danh gia": BEFORE_PERIOD,
+    "within_period": WITHIN_PERIOD,
+    "within period": WITHIN_PERIOD,
+    "trong ky": WITHIN_PERIOD,
+    "trong ky danh gia": WITHIN_PERIOD,
+    "before_period": BEFORE_PERIOD,
+    "before period": BEFORE_PERIOD,
+    "truoc ky": BEFORE_PERIOD,
+    "truoc ky danh gia": BEFORE_PERIOD,
 }
 _DAY_TERM = re.compile(
     r"^(?P<op>by|from)\s+(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})"
@@ -82,8 +86,10 @@ def _parse_term(text: str) -> DueTerm:
         return DueTerm(_KEYWORDS[lowered])
     match = _DAY_TERM.match(lowered)
     if not match:
-        raise DueRuleError(f"cannot read due rule '{text}' (expected within_period, before_period,"
-                           " 'by DD/MM [of year-1]' or 'from DD/MM [of year-1]')")
+        raise DueRuleError(
+            f"cannot read due rule '{text}' (expected within_period, before_period,"
+            " 'by DD/MM [of year-1]' or 'from DD/MM [of year-1]')"
+        )
     day, month = int(match["day"]), int(match["month"])
     if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:  # 2000: 29/02 exists
         raise DueRuleError(f"due rule '{text}': {day}/{month} is not a day of the year")

@@ -30,15 +30,39 @@ HEADER_SCAN_ROWS = 20
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "code": ("ma", "ma tieu chi", "ma so", "code", "criterion code"),
-    "title": ("tieu chi", "ten tieu chi", "noi dung", "noi dung tieu chi", "tieu chi danh gia", "linh vuc tieu chi",
-              "linh vuc tieu chi thanh phan", "title", "criterion", "name"),
-    "points": ("diem toi da", "diem", "diem chuan", "thang diem", "diem so toi da", "max points", "max_points",
-               "points", "maximum points"),
-    "evidence": ("tai lieu kiem chung", "tai lieu", "minh chung", "tai lieu minh chung", "evidence",
-                 "evidence description"),
+    "title": (
+        "tieu chi",
+        "ten tieu chi",
+        "noi dung",
+        "noi dung tieu chi",
+        "tieu chi danh gia",
+        "linh vuc tieu chi",
+        "linh vuc tieu chi thanh phan",
+        "title",
+        "criterion",
+        "name",
+    ),
+    "points": (
+        "diem toi da",
+        "diem",
+        "diem chuan",
+        "thang diem",
+        "diem so toi da",
+        "max points",
+        "max_points",
+        "points",
+        "maximum points",
+    ),
+    "evidence": (
+        "tai lieu kiem chung",
+        "tai lieu",
+        "minh chung",
+        "tai lieu minh chung",
+        "evidence",
+        "evidence description",
+    ),
     "applies_to": ("ap dung", "ap dung cho", "doi tuong ap dung", "pham vi ap dung", "applies to", "applies_to"),
-    "types": ("loai van ban", "loai tai lieu", "loai van ban kiem chung", "types", "document types",
-              "expected types"),
+    "types": ("loai van ban", "loai tai lieu", "loai van ban kiem chung", "types", "document types", "expected types"),
     "due": ("thoi han", "thoi han ban hanh", "due", "due rule"),
     "guidance": ("huong dan", "huong dan cham diem", "huong dan cham", "ghi chu", "guidance"),
     "required": ("bat buoc", "kiem chung bat buoc", "required", "evidence required"),
@@ -46,17 +70,34 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 FALLBACK_CODE_COLUMNS = ("stt", "tt", "so tt", "so thu tu")  # used as the code column when no "Mã" column exists
 NEEDED = ("code", "title", "points")
 META_KEYS = {
-    "id": "id", "ma": "id", "ma bo tieu chi": "id",
-    "name": "name", "ten": "name", "ten bo tieu chi": "name",
-    "version": "version", "phien ban": "version",
-    "description": "description", "mo ta": "description",
-    "source": "source", "can cu": "source", "nguon": "source",
-    "unit_kinds": "unit_kinds", "unit kinds": "unit_kinds", "loai don vi": "unit_kinds",
-    "sample": "sample", "mau": "sample",
+    "id": "id",
+    "ma": "id",
+    "ma bo tieu chi": "id",
+    "name": "name",
+    "ten": "name",
+    "ten bo tieu chi": "name",
+    "version": "version",
+    "phien ban": "version",
+    "description": "description",
+    "mo ta": "description",
+    "source": "source",
+    "can cu": "source",
+    "nguon": "source",
+    "unit_kinds": "unit_kinds",
+    "unit kinds": "unit_kinds",
+    "loai don vi": "unit_kinds",
+    "sample": "sample",
+    "mau": "sample",
 }
 HEADINGS = {
-    "code": "Mã", "title": "Tiêu chí", "points": "Điểm tối đa", "evidence": "Tài liệu kiểm chứng",
-    "required": "Bắt buộc", "types": "Loại văn bản", "due": "Thời hạn", "applies_to": "Áp dụng",
+    "code": "Mã",
+    "title": "Tiêu chí",
+    "points": "Điểm tối đa",
+    "evidence": "Tài liệu kiểm chứng",
+    "required": "Bắt buộc",
+    "types": "Loại văn bản",
+    "due": "Thời hạn",
+    "applies_to": "Áp dụng",
     "guidance": "Hướng dẫn",
 }
 
@@ -81,8 +122,9 @@ def read_excel_raw(path: Path, *, framework_id: str | None = None, name: str | N
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_EXCEL_BYTES:
-        raise InputError(f"too large for a framework workbook ({size / 1024 / 1024:.1f} MB; the limit is 20 MB)",
-                         path=path)
+        raise InputError(
+            f"too large for a framework workbook ({size / 1024 / 1024:.1f} MB; the limit is 20 MB)", path=path
+        )
     with path.open("rb") as handle:  # a handle, not the path: openpyxl judges a path by its extension
         try:
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
@@ -174,8 +216,11 @@ def _read_criteria_sheet(raw: RawFramework, ws) -> str:
             break
     if not columns:
         missing = [HEADINGS[f] for f in NEEDED if f not in best]
-        raise InputError(f"sheet '{ws.title}': no header row with columns {', '.join(HEADINGS[f] for f in NEEDED)}"
-                         f" in the first {HEADER_SCAN_ROWS} rows (missing: {', '.join(missing)})", path=raw.path)
+        raise InputError(
+            f"sheet '{ws.title}': no header row with columns {', '.join(HEADINGS[f] for f in NEEDED)}"
+            f" in the first {HEADER_SCAN_ROWS} rows (missing: {', '.join(missing)})",
+            path=raw.path,
+        )
 
     def cell(cells: tuple, field: str) -> Any:
         index = columns.get(field)
@@ -183,7 +228,8 @@ def _read_criteria_sheet(raw: RawFramework, ws) -> str:
             return None
         return cells[index]
 
-    for number, cells in enumerate(rows, start=number + 1):
+    first_row = number + 1
+    for number, cells in enumerate(rows, start=first_row):
         if number > MAX_ROWS:
             raw.problem(f"row {number}", f"more than {MAX_ROWS} rows; is this the right sheet?")
             break
@@ -197,16 +243,25 @@ def _read_criteria_sheet(raw: RawFramework, ws) -> str:
             else:
                 raw.problem(where, "no code (every criterion row needs one, e.g. 1.2)")
             continue
-        raw.criteria.append(RawCriterion(
-            where=where, code=code, title=title, points=cell(cells, "points"),
-            evidence_required=cell(cells, "required") if "required" in columns else None,
-            types=cell(cells, "types"), evidence_description=cell(cells, "evidence"), due=cell(cells, "due"),
-            applies_to=cell(cells, "applies_to"), guidance=cell(cells, "guidance"),
-        ))
+        raw.criteria.append(
+            RawCriterion(
+                where=where,
+                code=code,
+                title=title,
+                points=cell(cells, "points"),
+                evidence_required=cell(cells, "required") if "required" in columns else None,
+                types=cell(cells, "types"),
+                evidence_description=cell(cells, "evidence"),
+                due=cell(cells, "due"),
+                applies_to=cell(cells, "applies_to"),
+                guidance=cell(cells, "guidance"),
+            )
+        )
     return title_above
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
+
 
 def write_excel(framework: Framework, path: Path) -> None:
     """A workbook a province can edit and import again: sheet "Tiêu chí" plus sheet "Thông tin"."""
@@ -223,11 +278,19 @@ def write_excel(framework: Framework, path: Path) -> None:
     depth = {}
     for criterion in framework.walk():
         depth[criterion.code] = depth.get(criterion.parent_code, -1) + 1 if criterion.parent_code else 0
-        ws.append([
-            criterion.code, criterion.title, criterion.points, criterion.evidence_description or None,
-            "có" if criterion.evidence_required else "không", ", ".join(criterion.expected_types) or None,
-            criterion.due_rule, ", ".join(criterion.applies_to) or None, criterion.guidance or None,
-        ])
+        ws.append(
+            [
+                criterion.code,
+                criterion.title,
+                criterion.points,
+                criterion.evidence_description or None,
+                "có" if criterion.evidence_required else "không",
+                ", ".join(criterion.expected_types) or None,
+                criterion.due_rule,
+                ", ".join(criterion.applies_to) or None,
+                criterion.guidance or None,
+            ]
+        )
         row = ws.max_row
         ws.cell(row, 1).number_format = "@"  # keep 1.10 a code, not the number 1.1
         ws.cell(row, 2).alignment = Alignment(indent=depth[criterion.code], wrap_text=True, vertical="top")
@@ -240,9 +303,15 @@ def write_excel(framework: Framework, path: Path) -> None:
     ws.freeze_panes = "A2"
 
     meta = workbook.create_sheet("Thông tin")
-    for key, value in (("id", framework.id), ("name", framework.name), ("version", framework.version),
-                       ("description", framework.description), ("source", framework.source),
-                       ("unit_kinds", ", ".join(framework.unit_kinds)), ("sample", framework.sample)):
+    for key, value in (
+        ("id", framework.id),
+        ("name", framework.name),
+        ("version", framework.version),
+        ("description", framework.description),
+        ("source", framework.source),
+        ("unit_kinds", ", ".join(framework.unit_kinds)),
+        ("sample", framework.sample),
+    ):
         meta.append([key, value if value not in (None, "") else None])
     meta.column_dimensions["A"].width = 14
     meta.column_dimensions["B"].width = 90

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..errors import InputError, NotFound
 from ..store import Store, dumps, now_iso
@@ -27,7 +27,7 @@ class Criterion:
     applies_to: list[str] = field(default_factory=list)  # unit kinds; empty = every kind
     guidance: str = ""
     parent_code: str | None = None
-    children: list["Criterion"] = field(default_factory=list)
+    children: list[Criterion] = field(default_factory=list)
 
     @property
     def is_leaf(self) -> bool:
@@ -136,16 +136,36 @@ def save_framework(store: Store, framework: Framework, *, replace: bool = False)
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
             " version = excluded.version, description = excluded.description, sample = excluded.sample,"
             " source = excluded.source, document = excluded.document, imported_at = excluded.imported_at",
-            (framework.id, framework.name, framework.version, framework.description, int(framework.sample),
-             framework.source, dumps(framework.to_json()), now_iso()),
+            (
+                framework.id,
+                framework.name,
+                framework.version,
+                framework.description,
+                int(framework.sample),
+                framework.source,
+                dumps(framework.to_json()),
+                now_iso(),
+            ),
         )
         for position, c in enumerate(framework.walk()):
             conn.execute(
                 "INSERT INTO criteria(framework_id, code, parent_code, position, title, max_points,"
                 " evidence_required, expected_types, evidence_description, due_rule, applies_to, guidance)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (framework.id, c.code, c.parent_code, position, c.title, c.points, int(c.evidence_required),
-                 dumps(c.expected_types), c.evidence_description, c.due_rule, dumps(c.applies_to), c.guidance),
+                (
+                    framework.id,
+                    c.code,
+                    c.parent_code,
+                    position,
+                    c.title,
+                    c.points,
+                    int(c.evidence_required),
+                    dumps(c.expected_types),
+                    c.evidence_description,
+                    c.due_rule,
+                    dumps(c.applies_to),
+                    c.guidance,
+                ),
             )
 
 
@@ -153,11 +173,14 @@ def _check_replacement_keeps_used_codes(conn: sqlite3.Connection, framework: Fra
     codes = set(framework.by_code)
     used = conn.execute(
         "SELECT DISTINCT l.criterion_code FROM links l JOIN campaigns c ON c.id = l.campaign_id"
-        " WHERE c.framework_id = ?", (framework.id,)).fetchall()
+        " WHERE c.framework_id = ?",
+        (framework.id,),
+    ).fetchall()
     dropped = sorted(row[0] for row in used if row[0] not in codes)
     if dropped:
-        raise InputError(f"framework '{framework.id}': the new version drops criteria that have evidence: "
-                         + ", ".join(dropped))
+        raise InputError(
+            f"framework '{framework.id}': the new version drops criteria that have evidence: " + ", ".join(dropped)
+        )
 
 
 def load_framework(store: Store, framework_id: str) -> Framework:
@@ -166,16 +189,28 @@ def load_framework(store: Store, framework_id: str) -> Framework:
         known = [r[0] for r in store.db.execute("SELECT id FROM frameworks ORDER BY id")]
         hint = f" (loaded: {', '.join(known)})" if known else " (none loaded; use `evidence framework import`)"
         raise NotFound(f"unknown framework '{framework_id}'{hint}")
-    framework = Framework(id=row["id"], name=row["name"], version=row["version"] or "",
-                          description=row["description"] or "", sample=bool(row["sample"]), source=row["source"],
-                          unit_kinds=json.loads(row["document"]).get("unit_kinds", []))
+    framework = Framework(
+        id=row["id"],
+        name=row["name"],
+        version=row["version"] or "",
+        description=row["description"] or "",
+        sample=bool(row["sample"]),
+        source=row["source"],
+        unit_kinds=json.loads(row["document"]).get("unit_kinds", []),
+    )
     nodes: dict[str, Criterion] = {}
     for r in store.db.execute("SELECT * FROM criteria WHERE framework_id = ? ORDER BY position", (framework_id,)):
         node = Criterion(
-            code=r["code"], title=r["title"], max_points=r["max_points"],
-            evidence_required=bool(r["evidence_required"]), expected_types=json.loads(r["expected_types"]),
-            evidence_description=r["evidence_description"] or "", due_rule=r["due_rule"],
-            applies_to=json.loads(r["applies_to"]), guidance=r["guidance"] or "", parent_code=r["parent_code"],
+            code=r["code"],
+            title=r["title"],
+            max_points=r["max_points"],
+            evidence_required=bool(r["evidence_required"]),
+            expected_types=json.loads(r["expected_types"]),
+            evidence_description=r["evidence_description"] or "",
+            due_rule=r["due_rule"],
+            applies_to=json.loads(r["applies_to"]),
+            guidance=r["guidance"] or "",
+            parent_code=r["parent_code"],
         )
         nodes[node.code] = node
         if node.parent_code:
@@ -189,11 +224,21 @@ def list_frameworks(store: Store) -> list[dict]:
     rows = store.db.execute(
         "SELECT f.id, f.name, f.version, f.sample, f.imported_at,"
         " (SELECT COUNT(*) FROM criteria c WHERE c.framework_id = f.id) AS criteria"
-        " FROM frameworks f ORDER BY f.id").fetchall()
+        " FROM frameworks f ORDER BY f.id"
+    ).fetchall()
     out = []
     for r in rows:
         fw = load_framework(store, r["id"])
-        out.append({"id": r["id"], "name": r["name"], "version": r["version"], "sample": bool(r["sample"]),
-                    "criteria": r["criteria"], "scored_criteria": len(fw.leaves()),
-                    "max_points": fw.total_points, "imported_at": r["imported_at"]})
+        out.append(
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "version": r["version"],
+                "sample": bool(r["sample"]),
+                "criteria": r["criteria"],
+                "scored_criteria": len(fw.leaves()),
+                "max_points": fw.total_points,
+                "imported_at": r["imported_at"],
+            }
+        )
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..store import Store
+from .files import parse_framework_file
 from .model import save_framework
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -22,8 +23,6 @@ def sample_paths() -> dict[str, Path]:
 
 def load_samples(store: Store) -> list[str]:
     """Import the samples the store does not have yet; return the ids loaded (a loaded id is never replaced)."""
-    from . import parse_framework_file  # the package's own dispatcher
-
     loaded_ids = {row[0] for row in store.db.execute("SELECT id FROM frameworks")}
     loaded = []
     for sample_id, path in sample_paths().items():

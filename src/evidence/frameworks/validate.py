@@ -25,11 +25,23 @@ KIND_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 # Vietnamese names of unit kinds (folded, lower case) → the kind the campaign files use.
 KIND_ALIASES = {
-    "so": "department", "ban": "department", "nganh": "department", "cap so": "department",
-    "huyen": "district", "cap huyen": "district", "quan": "district", "thi xa": "district",
-    "ubnd huyen": "district", "ubnd cap huyen": "district",
-    "xa": "commune", "cap xa": "commune", "phuong": "commune", "thi tran": "commune", "ubnd cap xa": "commune",
-    "tinh": "province", "cap tinh": "province",
+    "so": "department",
+    "ban": "department",
+    "nganh": "department",
+    "cap so": "department",
+    "huyen": "district",
+    "cap huyen": "district",
+    "quan": "district",
+    "thi xa": "district",
+    "ubnd huyen": "district",
+    "ubnd cap huyen": "district",
+    "xa": "commune",
+    "cap xa": "commune",
+    "phuong": "commune",
+    "thi tran": "commune",
+    "ubnd cap xa": "commune",
+    "tinh": "province",
+    "cap tinh": "province",
 }
 ALL_KINDS_WORDS = {"", "all", "*", "tat ca", "chung", "tat ca cac don vi"}
 TRUE_WORDS = {"true", "yes", "y", "x", "1", "co", "bat buoc", "required"}
@@ -52,18 +64,18 @@ class FrameworkError(InputError):
 
 @dataclass
 class RawCriterion:
-    where: str                       # "line 12" or "row 7"
+    where: str  # "line 12" or "row 7"
     code: Any
     title: Any = None
     points: Any = None
-    evidence_required: Any = None    # None: required when types or a description are given
-    types: Any = None                # list or "KH, BC"
+    evidence_required: Any = None  # None: required when types or a description are given
+    types: Any = None  # list or "KH, BC"
     evidence_description: Any = None
     due: Any = None
-    applies_to: Any = None           # list or "sở, huyện"
+    applies_to: Any = None  # list or "sở, huyện"
     guidance: Any = None
     nested_under: str | None = None  # YAML: code of the enclosing criterion (None at the top level)
-    nested: bool = False             # True when the file states the tree by nesting (YAML)
+    nested: bool = False  # True when the file states the tree by nesting (YAML)
 
 
 @dataclass
@@ -168,8 +180,7 @@ def build_framework(raw: RawFramework) -> Framework:
         if node is None:
             continue
         if node.code in nodes:
-            add((item.where, f"duplicate code {node.code} (first at {where_of[node.code]})"
-                 + _excel_number_hint(item)))
+            add((item.where, f"duplicate code {node.code} (first at {where_of[node.code]})" + _excel_number_hint(item)))
             continue
         nodes[node.code] = node
         where_of[node.code] = item.where
@@ -245,8 +256,12 @@ def _check_points(node: Criterion, declared: dict, where_of: dict, add, bad_poin
     total = round(sum(totals), 4)
     if own is not None and abs(own - total) > 1e-6:
         relation = "exceed" if total > own else "add up to less than"
-        add((where_of[node.code],
-             f"criterion {node.code}: its children's points ({_fmt(total)}) {relation} its points ({_fmt(own)})"))
+        add(
+            (
+                where_of[node.code],
+                f"criterion {node.code}: its children's points ({_fmt(total)}) {relation} its points ({_fmt(own)})",
+            )
+        )
     node.max_points = total
     return total
 
@@ -276,9 +291,15 @@ def _build_meta(raw: RawFramework, add) -> Framework:
         kinds = normalize_kinds(meta.get("unit_kinds"))
     except ValueError as exc:
         add((where.get("unit_kinds", ""), f"unit_kinds: {exc}"))
-    return Framework(id=framework_id, name=name, version=text_value(meta.get("version")),
-                     description=text_value(meta.get("description")), sample=sample,
-                     source=text_value(meta.get("source")) or None, unit_kinds=kinds)
+    return Framework(
+        id=framework_id,
+        name=name,
+        version=text_value(meta.get("version")),
+        description=text_value(meta.get("description")),
+        sample=sample,
+        source=text_value(meta.get("source")) or None,
+        unit_kinds=kinds,
+    )
 
 
 def _build_criterion(item: RawCriterion, framework: Framework, add, bad_points: set) -> Criterion | None:
@@ -341,8 +362,13 @@ def _build_criterion(item: RawCriterion, framework: Framework, add, bad_points: 
     known = framework.unit_kinds
     unknown = [kind for kind in node.applies_to if known and kind not in known]
     if unknown:
-        add((where, f"{label}: applies_to names unknown unit kind {', '.join(unknown)}"
-                    f" (the framework declares {', '.join(known)})"))
+        add(
+            (
+                where,
+                f"{label}: applies_to names unknown unit kind {', '.join(unknown)}"
+                f" (the framework declares {', '.join(known)})",
+            )
+        )
 
     node.guidance = text_value(item.guidance)
     return node

@@ -68,8 +68,12 @@ def _construct_mapping(loader: _LineLoader, node: MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) or key is None:
             raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
-        if (key in RAW_TEXT_KEYS and isinstance(value_node, ScalarNode) and not value_node.style  # plain: None (Python), "" (libyaml)
-                and value_node.tag in _NUMBER_TAGS):
+        if (
+            key in RAW_TEXT_KEYS
+            and isinstance(value_node, ScalarNode)
+            and not value_node.style  # plain: None (Python), "" (libyaml)
+            and value_node.tag in _NUMBER_TAGS
+        ):
             value = value_node.value
         else:
             value = loader.construct_object(value_node, deep=True)
@@ -90,8 +94,9 @@ def _refuse_aliases(root: Node) -> None:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise yaml.composer.ComposerError(None, None, "anchors and aliases (&name, *name) are not allowed",
-                                              node.start_mark)
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed", node.start_mark
+            )
         seen.add(id(node))
         if isinstance(node, MappingNode):
             stack.extend(part for pair in node.value for part in pair)
@@ -178,10 +183,15 @@ def _read_criteria(raw: RawFramework, items: list, parent: str | None, where: st
         if "points" in item and "max_points" in item:
             raw.problem(line, f"{label}give points or max_points, not both")
         entry = RawCriterion(
-            where=line, code=code, title=item.get("title"),
+            where=line,
+            code=code,
+            title=item.get("title"),
             points=item.get("points", item.get("max_points")),
-            due=item.get("due"), applies_to=item.get("applies_to"), guidance=item.get("guidance"),
-            nested_under=parent, nested=True,
+            due=item.get("due"),
+            applies_to=item.get("applies_to"),
+            guidance=item.get("guidance"),
+            nested_under=parent,
+            nested=True,
         )
         _read_evidence(raw, entry, item.get("evidence"), label)
         raw.criteria.append(entry)
@@ -212,6 +222,7 @@ def _read_evidence(raw: RawFramework, entry: RawCriterion, value: Any, label: st
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
+
 
 class _Dumper(yaml.SafeDumper):
     pass
@@ -261,8 +272,10 @@ def framework_to_yaml(framework: Framework) -> str:
     if framework.unit_kinds:
         document["unit_kinds"] = list(framework.unit_kinds)
     document["criteria"] = [criterion_to_yaml(c) for c in framework.criteria]
-    header = (f"# Framework {framework.id}, exported by evidence. Edit it and load it again with\n"
-              f"#   evidence framework import FILE --replace\n")
+    header = (
+        f"# Framework {framework.id}, exported by evidence. Edit it and load it again with\n"
+        f"#   evidence framework import FILE --replace\n"
+    )
     body = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110, indent=2)
     return header + body
 

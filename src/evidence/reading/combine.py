@@ -36,7 +36,8 @@ FIELDS = ("number", "type_code", "issuer", "parent_issuer", "place", "issued_on"
 
 _SO = re.compile(r"(?:^|[\s|])s[o0ô6óòõơ9]\s*[:;.,]?\s*", re.IGNORECASE)
 _DIGITISH = "0-9OoDAYIl|QZz&SsBgqbGT"
-_NUM_SYMBOL = re.compile(rf"(?P<num>[{_DIGITISH}](?:[{_DIGITISH} ]{{0,5}}[{_DIGITISH}])?)?\s*[/|]\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_SYMBOL})")
+_NUM = rf"(?P<num>[{_DIGITISH}](?:[{_DIGITISH} ]{{0,5}}[{_DIGITISH}])?)?"
+_NUM_SYMBOL = re.compile(rf"{_NUM}\s*[/|]\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_SYMBOL})")
 # the slash lost under the handwriting, or read as a letter: "105QD-UBND", "08 iCT-UBND"
 _GLUED = re.compile(rf"^\s*(?P<num>\d{{1,6}})(?P<year>)\s*[il]?(?P<sym>[A-Z][A-Za-z]{{0,4}}-{_SYMBOL})")
 # Handwritten digits as a Latin OCR model reads them: a 1 with its lead-in stroke → A, Y, I, l, |, /; a looped 2

@@ -673,7 +673,7 @@ def _name_in(text: str) -> str | None:
 def _body_date(meta: dict, lines, start: int) -> None:
     """Documents without a place/date line (minutes): the first full date of the body ("Hôm nay, … ngày …"),
     not one of a cited document (`Căn cứ …`)."""
-    for page, column, text in lines[start:start + 15]:
+    for _page, _column, text in lines[start:start + 15]:
         if _fold(text).strip().startswith(("can cu", "thuc hien", "theo")):
             continue
         for cand in find_dates(text):

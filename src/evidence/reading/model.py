@@ -4,25 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The keys of `inspect --json` and of `show --json`'s "metadata", in contract order (interface.md).
-METADATA_KEYS = (
-    "sha256", "format", "pages", "text_source", "number", "type_code", "type_name", "issuer", "parent_issuer",
-    "place", "issued_on", "date_source", "summary", "signer_title", "signer_name", "signatures", "references",
-    "warnings", "issued_on_estimated", "sources", "confidence", "candidates",
-)
-
-
-def empty_metadata() -> dict:
-    meta = {key: None for key in METADATA_KEYS}
-    meta["signatures"] = []
-    meta["references"] = []
-    meta["warnings"] = []
-    meta["issued_on_estimated"] = False
-    meta["sources"] = {}          # field → text, widget, ocr-tesseract, ocr-rapid, ocr-both, signature, body
-    meta["confidence"] = {}       # field → 0..1
-    meta["candidates"] = {}       # field → [{value, source, confidence}] when two OCR engines were compared
-    return meta
-
+from ..records import METADATA_KEYS, empty_metadata  # noqa: F401 - the record's keys, re-exported
 
 @dataclass
 class Reading:
@@ -43,38 +25,3 @@ class Reading:
         """The full text, pages separated by form feeds."""
         return "\f".join(self.page_texts)
 
-
-ESTIMATED = "ước tính"    # shown next to a date estimated from the signing time
-
-
-def shown_issued_on(metadata: dict) -> str | None:
-    """The issue date for people: `2025-01-17 (ước tính)` when it is the signing day, not a printed date."""
-    value = metadata.get("issued_on")
-    if value and metadata.get("issued_on_estimated"):
-        return f"{value} ({ESTIMATED})"
-    return value
-
-
-def sources_line(metadata: dict) -> str:
-    """`number: ocr-rapid 0.86; issued_on: signature 0.50 (ước tính); …` for the fields found."""
-    sources = metadata.get("sources") or {}
-    confidence = metadata.get("confidence") or {}
-    parts = []
-    for field, source in sources.items():
-        sure = confidence.get(field)
-        part = f"{field}: {source}" + (f" {sure:.2f}" if isinstance(sure, (int, float)) else "")
-        if field == "issued_on" and metadata.get("issued_on_estimated"):
-            part += f" ({ESTIMATED})"
-        parts.append(part)
-    return "; ".join(parts)
-
-
-def candidates_lines(metadata: dict) -> list[str]:
-    """`number: 01/TTr-UBND (ocr-rapid 0.94) | 04/TTr-UBND (ocr-tesseract)` per field with competing readings."""
-    out = []
-    for field, listed in (metadata.get("candidates") or {}).items():
-        shown = [f"{c.get('value')} ({c.get('source')}" + (f" {c['confidence']:.2f}" if c.get("confidence") else "")
-                 + ")" for c in listed]
-        if shown:
-            out.append(f"{field}: " + " | ".join(shown))
-    return out

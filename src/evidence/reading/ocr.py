@@ -22,13 +22,16 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .. import config
 from ..vn.text import nfc
+from .cpus import cpu_count
+from .image import frame_png
 from .ocr_zones import read_zone
 
 DPI = 200
-LANG = os.environ.get("EVIDENCE_OCR_LANG", "vie")
+LANG = config.setting("EVIDENCE_OCR_LANG")
 PAGE_TIMEOUT = 120
-OCR_MAX_PAGES = int(os.environ.get("EVIDENCE_OCR_MAX_PAGES", "12"))
+OCR_MAX_PAGES = config.int_setting("EVIDENCE_OCR_MAX_PAGES")
 OCR_HEAD, OCR_TAIL = 4, 3
 BLANK_INK = 0.002          # a page with less than 0.2 % dark pixels is blank
 _warned = False
@@ -175,8 +178,6 @@ def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *
     if len(chosen) < len(indexes):
         warnings.append("ocr_partial")
     if jobs is None:
-        from .worker import cpu_count
-
         jobs = cpu_count()
     results: dict[int, str | None] = {}
     with tempfile.TemporaryDirectory(prefix="evidence-ocr-") as tmp:
@@ -189,8 +190,6 @@ def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *
                 if png is None and pdf_reader is not None:
                     png = extract_page_image(pdf_reader, index, out_dir)
             else:
-                from .image import frame_png
-
                 png = frame_png(path, index, out_dir / f"frame{index}.png")
             if png is None:
                 return index, None, False

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import ReadError
 from ..vn.text import nfc
+from .widgets import page_text_with_widgets
 
 MAX_PAGES = 3000
 
@@ -63,8 +64,6 @@ def _short(exc: Exception) -> str:
 
 def page_text(reader, index: int) -> tuple[str, list[str], bool]:
     """(text, widget stamp texts, ok) for one page; ok is False when the page could not be parsed."""
-    from .widgets import page_text_with_widgets
-
     try:
         text, extras = page_text_with_widgets(reader.pages[index])
         return nfc(text), [nfc(e) for e in extras], True

@@ -11,10 +11,19 @@ import time
 from pathlib import Path
 
 from .. import config
-from ..blobs import sha256_of
+from ..store.blobs import sha256_of
 from ..errors import ReadError
+from . import quality
+from .doc import read_doc_pages
+from .docx import read_docx_pages
+from .header import extract_metadata
+from .image import image_frames
 from .model import Reading, empty_metadata
+from .ocr import ocr_pages
+from .pdf import read_pdf
+from .plaintext import read_text_pages
 from .repair import repair_text
+from .signatures import read_signatures
 from .sniff import sniff
 
 
@@ -50,9 +59,6 @@ def read_document(path: Path, *, ocr: bool = True, filename: str | None = None, 
 
 
 def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: float) -> Reading:
-    from . import quality
-    from .header import extract_metadata
-
     fmt, warnings = sniff(path)
     meta = empty_metadata()
     meta["sha256"] = sha256_of(path)
@@ -60,27 +66,17 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
     pdf_reader = None
     extras: list[list[str]] = []
     if fmt == "pdf":
-        from .pdf import read_pdf
-
         result = read_pdf(path)
         page_texts, pdf_reader, extras = result.pages, result.reader, result.extras
         warnings += result.warnings
     elif fmt == "docx":
-        from .docx import read_docx_pages
-
         page_texts = read_docx_pages(path)
     elif fmt == "doc":
-        from .doc import read_doc_pages
-
         page_texts, doc_warnings = read_doc_pages(path)
         warnings += doc_warnings
     elif fmt == "image":
-        from .image import image_frames
-
         page_texts = [""] * image_frames(path)
     else:
-        from .plaintext import read_text_pages
-
         page_texts = read_text_pages(path)
 
     # font glyph substitutions (ƣ for ư) and legacy TCVN3/VNI text, before judging the text layer
@@ -103,8 +99,6 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
         if all(v != "good" for v in verdicts):
             warnings.append("no_text_layer")
         if ocr:
-            from .ocr import ocr_pages
-
             ocr_started = time.monotonic()
             texts, ocr_warnings = ocr_pages(path, fmt, need, page_texts, jobs=ocr_jobs, pdf_reader=pdf_reader,
                                             header_zone=zones)
@@ -132,8 +126,6 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
 
     signatures = []
     if pdf_reader is not None:
-        from .signatures import read_signatures
-
         signatures, sig_warnings = read_signatures(pdf_reader, path)
         warnings += sig_warnings
     meta["signatures"] = signatures

@@ -15,21 +15,16 @@ import time
 from collections import deque
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import config
 from ..errors import ReadError
+from .cpus import cpu_count
 from .model import Reading
+from .ocr import say_if_unavailable
 from .reader import read_document, reason_of  # imported once here: forked readers start warm
 
-MEMORY_LIMIT_BYTES = int(os.environ.get("EVIDENCE_READ_MEMORY_MB", "8192")) * 1024 * 1024
-
-
-def cpu_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+MEMORY_LIMIT_BYTES = config.int_setting("EVIDENCE_READ_MEMORY_MB") * 1024 * 1024
 
 
 def _context():
@@ -100,8 +95,6 @@ def read_many(paths: list[Path], *, ocr: bool = True, jobs: int | None = None,
     if not paths:
         return
     if ocr:  # say once, here, that OCR is unavailable: forked readers inherit that it was said
-        from .ocr import say_if_unavailable
-
         say_if_unavailable()
     jobs = max(1, min(jobs or cpu_count(), len(paths)))
     ocr_jobs = max(1, cpu_count() // jobs)

@@ -5,11 +5,20 @@ attach and metadata change (`index_evidence`), and can be checked (`check_index`
 (`rebuild_index`) at any time. See docs/search.md.
 """
 
-from .demo import demo_searches
 from .engine import SearchOutcome, run_search, search
 from .index import check_index, ensure_index, index_evidence, rebuild_index, remove_evidence
 from .query import parse_date_option
 from .schema import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "SearchOutcome", "check_index", "demo_searches", "ensure_index", "index_evidence",
-           "parse_date_option", "rebuild_index", "remove_evidence", "run_search", "search"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SearchOutcome",
+    "check_index",
+    "ensure_index",
+    "index_evidence",
+    "parse_date_option",
+    "rebuild_index",
+    "remove_evidence",
+    "run_search",
+    "search",
+]

@@ -7,7 +7,8 @@ which `SCHEMA_VERSION` turns into an automatic rebuild.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -80,9 +81,19 @@ class VietnameseTokenizer(Tokenizer):
     def __eq__(self, other):
         return self.__class__ is other.__class__ and self.folded == other.folded
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         text = nfc(value).lower()
         if self.folded:
             text = fold_lower(text)
@@ -107,7 +118,6 @@ class VietnameseTokenizer(Tokenizer):
             if chars:
                 t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
             yield t
-
 
     def words(self, value: str) -> list[str]:
         """The token texts at once (C-speed `findall`), for `FastPositions`."""
@@ -173,9 +183,18 @@ class NumberKeyTokenizer(Tokenizer):
     """The whole value as one token: the document number in canonical form, upper-cased so matching ignores
     case (`1366 / kh - ubnd` and `1366/KH-UBND` give the same key). Values that hold no number give none."""
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, mode: str = "",
-                 **kwargs: Any) -> Iterator[Token]:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         key = number_key(value)
         if not key:
             return

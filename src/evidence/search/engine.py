@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from whoosh.query import QueryError
 
-from ..catalog import effective_metadata
+from ..records import effective_metadata
 from ..errors import InputError
 from ..store import Store
 from .fast import run_fast
@@ -24,7 +24,7 @@ MAX_LIMIT = 10_000
 
 @dataclass
 class Hit:
-    data: dict              # the result as `search --json` prints it
+    data: dict  # the result as `search --json` prints it
     snippet: Snippet
 
 
@@ -39,14 +39,24 @@ class SearchOutcome:
         return {"total": self.total, "total_estimated": self.estimated, "results": [h.data for h in self.hits]}
 
 
-def run_search(store: Store, text: str, *, campaign: str | None = None, unit: str | None = None,
-               criterion: str | None = None, type_code: str | None = None, date_from: str | None = None,
-               date_to: str | None = None, limit: int = DEFAULT_LIMIT,
-               progress: ProgressFn | None = None) -> SearchOutcome:
+def run_search(
+    store: Store,
+    text: str,
+    *,
+    campaign: str | None = None,
+    unit: str | None = None,
+    criterion: str | None = None,
+    type_code: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    progress: ProgressFn | None = None,
+) -> SearchOutcome:
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"--limit {limit}: expected a number from 1 to {MAX_LIMIT}")
-    filters = make_filters(campaign=campaign, unit=unit, criterion=criterion, type_code=type_code,
-                           date_from=date_from, date_to=date_to)
+    filters = make_filters(
+        campaign=campaign, unit=unit, criterion=criterion, type_code=type_code, date_from=date_from, date_to=date_to
+    )
     with open_searcher(store, progress) as (searcher, fx):
         parsed = parse_query(searcher.schema, text)
         found = None
@@ -63,16 +73,19 @@ def run_search(store: Store, text: str, *, campaign: str | None = None, unit: st
                 raise InputError(f"query {text!r}: {str(exc).split('. ')[0]}") from None
             total = len(results)  # exact; costs about as much again as the search (see docs)
             ranked = [(int(hit["id"]), hit.score) for hit in results]
-    return SearchOutcome(total=total, hits=_describe(store, ranked, parsed.words, texts), filters=filters,
-                         estimated=estimated)
+    return SearchOutcome(
+        total=total, hits=_describe(store, ranked, parsed.words, texts), filters=filters, estimated=estimated
+    )
 
 
 def _texts(store: Store, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    return {r[0]: r[1] or "" for r in store.db.execute(
-        f"SELECT id, substr(text, 1, {MAX_SCANNED}) FROM evidence WHERE id IN ({marks})", ids)}
+    return {
+        r[0]: r[1] or ""
+        for r in store.db.execute(f"SELECT id, substr(text, 1, {MAX_SCANNED}) FROM evidence WHERE id IN ({marks})", ids)
+    }
 
 
 def search(store: Store, text: str, **options) -> dict:
@@ -80,17 +93,23 @@ def search(store: Store, text: str, **options) -> dict:
     return run_search(store, text, **options).to_json()
 
 
-def _describe(store: Store, ranked: list[tuple[int, float]], words: set[str],
-              texts: dict[int, str] | None = None) -> list[Hit]:
+def _describe(
+    store: Store, ranked: list[tuple[int, float]], words: set[str], texts: dict[int, str] | None = None
+) -> list[Hit]:
     """The results as `search --json` prints them; `texts` are those already read (by the fast path)."""
     ids = [i for i, _ in ranked]
     if not ids:
         return []
     texts = texts or {}
     marks = ",".join("?" * len(ids))
-    rows = {r["id"]: r for r in store.db.execute(
-        f"SELECT id, sha256, filename, metadata, CASE WHEN id IN ({','.join(str(i) for i in texts if i in ids) or 'NULL'})"
-        f" THEN NULL ELSE substr(text, 1, {MAX_SCANNED}) END AS text FROM evidence WHERE id IN ({marks})", ids)}
+    rows = {
+        r["id"]: r
+        for r in store.db.execute(
+            f"SELECT id, sha256, filename, metadata, CASE WHEN id IN ({','.join(str(i) for i in texts if i in ids) or 'NULL'})"
+            f" THEN NULL ELSE substr(text, 1, {MAX_SCANNED}) END AS text FROM evidence WHERE id IN ({marks})",
+            ids,
+        )
+    }
     links = links_of(store, ids)
     hits = []
     for evidence_id, score in ranked:
@@ -101,11 +120,24 @@ def _describe(store: Store, ranked: list[tuple[int, float]], words: set[str],
         snippet = make_snippet(texts[evidence_id] if evidence_id in texts else row["text"], words)
         if not snippet.parts and meta.get("summary"):
             snippet = make_snippet(meta["summary"], words)
-        hits.append(Hit(data={
-            "evidence_id": evidence_id, "sha256": row["sha256"], "filename": row["filename"],
-            "number": meta.get("number"), "type_code": meta.get("type_code"), "issued_on": meta.get("issued_on"),
-            "summary": meta.get("summary"), "score": round(float(score), 4), "snippet": snippet.render(),
-            "links": [{"campaign": l.campaign, "unit": l.unit, "criterion": l.criterion}
-                      for l in links.get(evidence_id, [])],
-        }, snippet=snippet))
+        hits.append(
+            Hit(
+                data={
+                    "evidence_id": evidence_id,
+                    "sha256": row["sha256"],
+                    "filename": row["filename"],
+                    "number": meta.get("number"),
+                    "type_code": meta.get("type_code"),
+                    "issued_on": meta.get("issued_on"),
+                    "summary": meta.get("summary"),
+                    "score": round(float(score), 4),
+                    "snippet": snippet.render(),
+                    "links": [
+                        {"campaign": l.campaign, "unit": l.unit, "criterion": l.criterion}
+                        for l in links.get(evidence_id, [])
+                    ],
+                },
+                snippet=snippet,
+            )
+        )
     return hits

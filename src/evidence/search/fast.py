@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from whoosh import query as Q
@@ -28,18 +28,18 @@ from .analysis import fold_in_place
 
 MATCH_FIELD = "words_f"
 ACCENT_FIELD = "words_a"
-K1, B = 1.2, 0.75                 # BM25 (Whoosh's defaults)
-NUMBER_BOOST, REFS_BOOST = 40.0, 6.0   # as in query.py: the document that is the number, then those citing it
-ACCENT_BOOST = 2.0                # a word found with the accents it was typed with
-SUBJECT_BOOST = 2.0               # a word in the subject (folded); ×2 more when its accents match too
-CACHE_POSTINGS = 5_000_000        # postings kept per open index (~40 MB)
-CHECK_ALL = 100                   # phrase candidates checked one by one for an exact total, up to this many …
-CHECK_SAMPLE = 50                 # … beyond that the total is estimated from rounds of this many, spread evenly,
-CHECK_SAMPLE_MAX = 200            # … up to this many, until the relative standard error is
-CHECK_PRECISION = 0.07            # … at most this (7 %: about ±14 % for 95 % of queries)
-CHECK_BATCH = 50                  # best candidates read at a time while looking for verified phrase matches
-PHRASE_WORDS_READ = 6             # a phrase's candidates: documents with its rarest words (all are checked)
-WALK_LIMIT = 3000                 # candidates read at most while looking for verified phrase matches
+K1, B = 1.2, 0.75  # BM25 (Whoosh's defaults)
+NUMBER_BOOST, REFS_BOOST = 40.0, 6.0  # as in query.py: the document that is the number, then those citing it
+ACCENT_BOOST = 2.0  # a word found with the accents it was typed with
+SUBJECT_BOOST = 2.0  # a word in the subject (folded); ×2 more when its accents match too
+CACHE_POSTINGS = 5_000_000  # postings kept per open index (~40 MB)
+CHECK_ALL = 100  # phrase candidates checked one by one for an exact total, up to this many …
+CHECK_SAMPLE = 50  # … beyond that the total is estimated from rounds of this many, spread evenly,
+CHECK_SAMPLE_MAX = 200  # … up to this many, until the relative standard error is
+CHECK_PRECISION = 0.07  # … at most this (7 %: about ±14 % for 95 % of queries)
+CHECK_BATCH = 50  # best candidates read at a time while looking for verified phrase matches
+PHRASE_WORDS_READ = 6  # a phrase's candidates: documents with its rarest words (all are checked)
+WALK_LIMIT = 3000  # candidates read at most while looking for verified phrase matches
 
 TextFetcher = Callable[[list[int]], dict[int, str]]  # evidence ids → text (the database is the source of truth)
 
@@ -47,10 +47,11 @@ TextFetcher = Callable[[list[int]], dict[int, str]]  # evidence ids → text (th
 @dataclass
 class Clause:
     """One required part of a query: a word, a phrase, or a document number."""
-    kind: str                      # "word" | "phrase" | "number"
-    folded: list[str]              # folded tokens
+
+    kind: str  # "word" | "phrase" | "number"
+    folded: list[str]  # folded tokens
     accented: list[str] = field(default_factory=list)  # lower-case tokens as typed (with their accents)
-    key: str | None = None         # number key (kind == "number")
+    key: str | None = None  # number key (kind == "number")
 
     @property
     def typed(self) -> str:
@@ -69,8 +70,8 @@ class Clause:
 @dataclass
 class FastResult:
     total: int
-    ranked: list[tuple[int, float]]   # (evidence id, score)
-    estimated: bool = False           # total estimated from a sample (large phrase candidate sets only)
+    ranked: list[tuple[int, float]]  # (evidence id, score)
+    estimated: bool = False  # total estimated from a sample (large phrase candidate sets only)
     texts: dict[int, str] = field(default_factory=dict)  # evidence id → text, for the results' snippets
 
 
@@ -79,11 +80,15 @@ class FastIndex:
 
     def __init__(self, searcher, index_dir: Path | None = None):
         self.searcher = searcher
-        self.segments = [(s.reader(), off) for s, off in searcher.subsearchers] if searcher.subsearchers \
+        self.segments = (
+            [(s.reader(), off) for s, off in searcher.subsearchers]
+            if searcher.subsearchers
             else [(searcher.reader(), 0)]
+        )
         # each segment's postings file (None: decoded from Whoosh's blocks, the slow way)
-        self.files = [fastfiles.load(index_dir, reader) if index_dir is not None else None
-                      for reader, _ in self.segments]
+        self.files = [
+            fastfiles.load(index_dir, reader) if index_dir is not None else None for reader, _ in self.segments
+        ]
         self.n = searcher.doc_count_all()
         self.live = np.ones(self.n, dtype=bool)
         lengths = np.zeros(self.n, dtype=np.float32)
@@ -96,7 +101,7 @@ class FastIndex:
                     deleted = [i for i in range(count) if reader.is_deleted(i)]
                 for d in deleted:
                     self.live[off + d] = False
-            lengths[off:off + count] = _field_lengths(reader, MATCH_FIELD, count)
+            lengths[off : off + count] = _field_lengths(reader, MATCH_FIELD, count)
         self.lengths = lengths
         self.avg_length = float(searcher.avg_field_length(MATCH_FIELD) or 1.0)
         self._norm = K1 * ((1 - B) + B * lengths / self.avg_length)
@@ -202,6 +207,7 @@ def _field_lengths(reader, fieldname: str, count: int) -> np.ndarray:
     """Every document's length of a field (Whoosh keeps it as one byte per document)."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
     from whoosh.util.numeric import byte_to_length
+
     table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
     try:
         col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
@@ -210,12 +216,13 @@ def _field_lengths(reader, fieldname: str, count: int) -> np.ndarray:
     except AttributeError:  # another codec: the slow, public way
         return np.array([reader.doc_field_length(d, fieldname) or 0 for d in range(count)], dtype=np.float32)
     out = np.zeros(count, dtype=np.float32)
-    out[:len(codes)] = table[codes[:count]]
+    out[: len(codes)] = table[codes[:count]]
     return out
 
 
-def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None, limit: int,
-             fetch_texts: TextFetcher) -> FastResult | None:
+def run_fast(
+    fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None, limit: int, fetch_texts: TextFetcher
+) -> FastResult | None:
     """Match, count and rank; None when the answer would be unreliable (then the caller uses Whoosh)."""
     score = np.zeros(fx.n, dtype=np.float64)
     base = fx.live.copy()
@@ -283,14 +290,18 @@ def run_fast(fx: FastIndex, clauses: list[Clause], filter_query: Q.Query | None,
     accepted: list[int] = []
     step = CHECK_BATCH if pending else max(len(order), 1)
     for start in range(0, len(order), step):
-        chunk = [int(d) for d in order[start:start + step]]
+        chunk = [int(d) for d in order[start : start + step]]
         checker.load([d for d in chunk if checker.needs_text(d)])
         accepted.extend(d for d in chunk if checker.passes(d))
         if len(accepted) >= limit:
             break
     ranked = [(checker.evidence_id(d), float(score[d])) for d in accepted[:limit]]
-    return FastResult(total=max(total, len(accepted)), ranked=ranked, estimated=estimated,
-                      texts={i: checker.texts[i] for i, _ in ranked if i in checker.texts})
+    return FastResult(
+        total=max(total, len(accepted)),
+        ranked=ranked,
+        estimated=estimated,
+        texts={i: checker.texts[i] for i, _ in ranked if i in checker.texts},
+    )
 
 
 def _best(candidates: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
@@ -320,14 +331,13 @@ class _PhraseChecker:
     """Reads candidates' stored head and text (in batches) to check that phrases appear with their words in
     order; remembers the evidence ids of the documents it saw."""
 
-    def __init__(self, fx: FastIndex, fetch_texts: TextFetcher,
-                 pending: list[tuple[Clause, np.ndarray, re.Pattern]]):
+    def __init__(self, fx: FastIndex, fetch_texts: TextFetcher, pending: list[tuple[Clause, np.ndarray, re.Pattern]]):
         self.fx = fx
         self.fetch_texts = fetch_texts
         self.pending = pending
-        self.ids: dict[int, int] = {}     # docnum → evidence id
-        self.full: dict[int, str] = {}    # docnum → head + text
-        self.texts: dict[int, str] = {}   # evidence id → text as stored
+        self.ids: dict[int, int] = {}  # docnum → evidence id
+        self.full: dict[int, str] = {}  # docnum → head + text
+        self.texts: dict[int, str] = {}  # evidence id → text as stored
         self.passed: dict[int, bool] = {}
 
     def needs_text(self, d: int) -> bool:

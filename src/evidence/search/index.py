@@ -13,11 +13,12 @@ import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from whoosh import index as windex
 from whoosh.index import LockError
 
+from .. import config
 from ..errors import EvidenceError, StoreError
 from ..store import Store, now_iso
 from . import postings
@@ -28,7 +29,7 @@ from .source import count_evidence, iter_documents, iter_fingerprints
 
 VERSION_FILE = "evidence-index.json"
 WRITER_LIMIT_MB = 256  # Whoosh spills postings to disk beyond this (split between processes): bounds memory
-WRITER_BATCH = 100     # documents handed to a sub-writer at a time when a rebuild uses several processes
+WRITER_BATCH = 100  # documents handed to a sub-writer at a time when a rebuild uses several processes
 
 ProgressFn = Callable[[int, int], None]  # (done, total)
 
@@ -70,8 +71,9 @@ def open_index(store: Store, progress: ProgressFn | None = None):
             return whoosh_storage.open_index(store.index_dir)
         except (OSError, windex.EmptyIndexError) as exc:  # swapped by a rebuild this very moment
             if attempt == 2:
-                raise StoreError(f"cannot open the search index ({exc}); run `evidence index rebuild`",
-                                 path=store.index_dir) from None
+                raise StoreError(
+                    f"cannot open the search index ({exc}); run `evidence index rebuild`", path=store.index_dir
+                ) from None
             time.sleep(0.2)
 
 
@@ -79,9 +81,11 @@ def _writer(ix):
     try:
         return ix.writer(timeout=30.0, delay=0.1)
     except LockError:
-        raise StoreError("the search index's own write lock is held (another program writing?);"
-                         " the database holds the change — run `evidence index check`",
-                         path=ix.storage.folder if hasattr(ix.storage, "folder") else None) from None
+        raise StoreError(
+            "the search index's own write lock is held (another program writing?);"
+            " the database holds the change — run `evidence index check`",
+            path=ix.storage.folder if hasattr(ix.storage, "folder") else None,
+        ) from None
 
 
 @contextmanager
@@ -110,8 +114,10 @@ def _locked_writer(store: Store):
     except EvidenceError:
         raise
     except Exception as exc:
-        raise StoreError(f"search index not updated ({type(exc).__name__}: {exc}); "
-                         "run `evidence index rebuild`", path=store.index_dir) from None
+        raise StoreError(
+            f"search index not updated ({type(exc).__name__}: {exc}); run `evidence index rebuild`",
+            path=store.index_dir,
+        ) from None
 
 
 def _add_postings_files(index_dir: Path) -> None:
@@ -173,8 +179,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
         done = 0
         procs = rebuild_processes(total)
         if procs > 1:  # one segment per process, not merged: merging would cost another full pass
-            writer = ix.writer(procs=procs, limitmb=WRITER_LIMIT_MB // procs, batchsize=WRITER_BATCH,
-                               multisegment=True)
+            writer = ix.writer(procs=procs, limitmb=WRITER_LIMIT_MB // procs, batchsize=WRITER_BATCH, multisegment=True)
         else:
             writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         try:
@@ -189,24 +194,26 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
             raise
         ix.close()
         postings.add_missing(building)
-        (building / VERSION_FILE).write_text(json.dumps(
-            {"schema_version": SCHEMA_VERSION, "built_at": now_iso(), "documents": done}), encoding="utf-8")
+        (building / VERSION_FILE).write_text(
+            json.dumps({"schema_version": SCHEMA_VERSION, "built_at": now_iso(), "documents": done}), encoding="utf-8"
+        )
         _swap_in(store.index_dir, building)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return {"documents": done, "seconds": round(time.monotonic() - started, 2),
-            "index_bytes": directory_size(store.index_dir), "schema_version": SCHEMA_VERSION,
-            "previous_schema_version": previous}
+    return {
+        "documents": done,
+        "seconds": round(time.monotonic() - started, 2),
+        "index_bytes": directory_size(store.index_dir),
+        "schema_version": SCHEMA_VERSION,
+        "previous_schema_version": previous,
+    }
 
 
 def rebuild_processes(total: int) -> int:
     """Indexing is CPU-bound pure Python: use up to two processes for a large rebuild
     (EVIDENCE_INDEX_PROCS overrides)."""
-    try:
-        wanted = int(os.environ.get("EVIDENCE_INDEX_PROCS", "0"))
-    except ValueError:
-        wanted = 0
+    wanted = config.int_setting("EVIDENCE_INDEX_PROCS")
     if wanted > 0:
         return wanted
     return min(2, os.cpu_count() or 1) if total >= 2000 else 1
@@ -230,9 +237,18 @@ def check_index(store: Store) -> dict:
     """Compare the index with the database: records missing from it, entries for records that no longer exist,
     and entries built from an older state of their record (stale)."""
     version = index_version(store.index_dir)
-    report = {"ok": True, "schema_version": version, "expected_schema_version": SCHEMA_VERSION,
-              "documents": 0, "indexed": 0, "missing": [], "extra": [], "stale": [],
-              "segments": 0, "segments_without_postings": 0}
+    report = {
+        "ok": True,
+        "schema_version": version,
+        "expected_schema_version": SCHEMA_VERSION,
+        "documents": 0,
+        "indexed": 0,
+        "missing": [],
+        "extra": [],
+        "stale": [],
+        "segments": 0,
+        "segments_without_postings": 0,
+    }
     indexed: dict[int, str] = {}
     if version is not None:
         ix = whoosh_storage.open_index(store.index_dir)
@@ -250,6 +266,5 @@ def check_index(store: Store) -> dict:
             report["stale"].append(evidence_id)
     report["extra"] = sorted(set(indexed) - seen)
     report["documents"], report["indexed"] = len(seen), len(indexed)
-    report["ok"] = (version == SCHEMA_VERSION and not report["missing"] and not report["extra"]
-                    and not report["stale"])
+    report["ok"] = version == SCHEMA_VERSION and not report["missing"] and not report["extra"] and not report["stale"]
     return report

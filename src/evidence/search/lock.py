@@ -15,20 +15,17 @@ import threading
 import time
 from pathlib import Path
 
+from .. import config
 from ..errors import StoreError
 from ..store import Store
 
 LOCK_NAME = "search-index.lock"
-DEFAULT_TIMEOUT = 600.0  # seconds; a full rebuild of a large store holds the lock for minutes
 _held: dict[str, tuple[int, int]] = {}  # lock path -> (fd, depth)
 _guard = threading.RLock()
 
 
 def lock_timeout() -> float:
-    try:
-        return float(os.environ.get("EVIDENCE_INDEX_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
-        return DEFAULT_TIMEOUT
+    return config.float_setting("EVIDENCE_INDEX_LOCK_TIMEOUT")
 
 
 class IndexLock:
@@ -38,7 +35,7 @@ class IndexLock:
         self.timeout = lock_timeout() if timeout is None else timeout
         self.waited = 0.0
 
-    def __enter__(self) -> "IndexLock":
+    def __enter__(self) -> IndexLock:
         key = str(self.path)
         if not _guard.acquire(timeout=self.timeout):
             raise StoreError("the search index is busy in another thread of this process", path=self.path)
@@ -58,9 +55,11 @@ class IndexLock:
                     waited = time.monotonic() - started
                     if waited >= self.timeout:
                         os.close(fd)
-                        raise StoreError(f"the search index is locked by another process (waited {waited:.0f} s);"
-                                         " the database holds the change — run `evidence index check`",
-                                         path=self.path) from None
+                        raise StoreError(
+                            f"the search index is locked by another process (waited {waited:.0f} s);"
+                            " the database holds the change — run `evidence index check`",
+                            path=self.path,
+                        ) from None
                     time.sleep(min(pause * (0.5 + random.random()), self.timeout - waited))
                     pause = min(pause * 2, 1.0)
             self.waited = time.monotonic() - started

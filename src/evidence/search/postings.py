@@ -31,7 +31,7 @@ from .storage import open_index
 FIELDS = ("words_f", "words_a", "subject_f", "subject", "link", "type", "issued")
 SUFFIX = ".evpost1"
 MAGIC = b"EVPOST1\n"
-_HEADER = struct.Struct("<Q")   # length of the JSON header that follows the magic
+_HEADER = struct.Struct("<Q")  # length of the JSON header that follows the magic
 _ALIGN = 8
 
 
@@ -56,22 +56,26 @@ class SegmentPostings:
     def _parse(self, segment_id: str, doc_count: int) -> dict[str, tuple]:
         """field → (terms, starts, ids, weights), after checking that the file is whole and this segment's."""
         buf = self._map
-        if buf[:len(MAGIC)] != MAGIC:
+        if buf[: len(MAGIC)] != MAGIC:
             raise ValueError("not a postings file")
         (size,) = _HEADER.unpack_from(buf, len(MAGIC))
-        header = json.loads(bytes(buf[len(MAGIC) + _HEADER.size:len(MAGIC) + _HEADER.size + size]))
+        header = json.loads(bytes(buf[len(MAGIC) + _HEADER.size : len(MAGIC) + _HEADER.size + size]))
         if not isinstance(header, dict) or header.get("segment") != segment_id or header.get("doc_count") != doc_count:
             raise ValueError("written for another segment")
         out = {}
         for name, part in header["fields"].items():
             n_terms, n_postings = int(part["terms"]), int(part["postings"])
-            terms = bytes(buf[part["terms_at"]:part["terms_at"] + part["terms_bytes"]]).decode("utf-8")
+            terms = bytes(buf[part["terms_at"] : part["terms_at"] + part["terms_bytes"]]).decode("utf-8")
             terms = terms.split("\n") if n_terms else []
             starts = np.frombuffer(buf, dtype=np.int64, count=n_terms + 1, offset=part["starts_at"])
             ids = np.frombuffer(buf, dtype=np.int32, count=n_postings, offset=part["ids_at"])
             weights = np.frombuffer(buf, dtype=np.float32, count=n_postings, offset=part["weights_at"])
-            if len(terms) != n_terms or starts[0] != 0 or starts[-1] != n_postings or (
-                    n_postings and (ids.min() < 0 or ids.max() >= doc_count)):
+            if (
+                len(terms) != n_terms
+                or starts[0] != 0
+                or starts[-1] != n_postings
+                or (n_postings and (ids.min() < 0 or ids.max() >= doc_count))
+            ):
                 raise ValueError(f"field {name} is damaged")
             out[name] = (terms, starts, ids, weights)
         return out
@@ -88,7 +92,7 @@ class SegmentPostings:
         i = lookup.get(text)
         if i is None:
             return _EMPTY
-        return ids[starts[i]:starts[i + 1]], weights[starts[i]:starts[i + 1]]
+        return ids[starts[i] : starts[i + 1]], weights[starts[i] : starts[i + 1]]
 
     def range_ids(self, fieldname: str, low: str | None, high: str | None) -> np.ndarray | None:
         """Document numbers of every term from `low` to `high` (both included; None: open). The terms are sorted
@@ -99,7 +103,7 @@ class SegmentPostings:
         terms, starts, ids, _ = found
         lo = bisect_left(terms, low) if low is not None else 0
         hi = bisect_right(terms, high) if high is not None else len(terms)
-        return ids[starts[lo]:starts[hi]] if hi > lo else _EMPTY[0]
+        return ids[starts[lo] : starts[hi]] if hi > lo else _EMPTY[0]
 
     def close(self) -> None:
         self._fields = {}
@@ -130,6 +134,7 @@ def add_missing(index_dir: Path) -> int:
     writer lock). Returns how many were written. Segments are read unmapped (storage.py), which also keeps a
     rebuild's memory bounded."""
     from whoosh.reading import SegmentReader
+
     ix = open_index(index_dir)
     written = 0
     try:
@@ -160,8 +165,9 @@ def segments_without_file(index_dir: Path) -> tuple[int, int]:
 
 def _usable(index_dir: Path, segment) -> bool:
     try:
-        SegmentPostings(file_for(index_dir, segment.segment_id()), segment.segment_id(),
-                        segment.doc_count_all()).close()
+        SegmentPostings(
+            file_for(index_dir, segment.segment_id()), segment.segment_id(), segment.doc_count_all()
+        ).close()
         return True
     except (OSError, ValueError):
         return False

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Callable
+from datetime import date
+from collections.abc import Callable
 
 from whoosh import query as Q
 from whoosh.qparser import MultifieldParser
@@ -19,12 +19,11 @@ from .analysis import accented_analyzer, fold_lower, folded_words, number_key
 from .fast import Clause
 from .schema import BOOST_FIELDS, MATCH_FIELDS, link_key
 
-NUMBER_BOOST = 40.0   # the document that *is* 1366/KH-UBND comes first …
-REFS_BOOST = 6.0      # … then the ones that cite it in their metadata …
+NUMBER_BOOST = 40.0  # the document that *is* 1366/KH-UBND comes first …
+REFS_BOOST = 6.0  # … then the ones that cite it in their metadata …
 # … then the ones that mention it in their text (a phrase on the folded text, normal weight).
 
-QUERY_FIELDS = ("subject", "body", "number", "type", "issued", "issuer", "campaign", "unit", "criterion",
-                "filename")
+QUERY_FIELDS = ("subject", "body", "number", "type", "issued", "issuer", "campaign", "unit", "criterion", "filename")
 FOLDED_FIELDS = ("subject_f", "body_f")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _NUMBER_PREFIX = re.compile(r"(?:^|(?<=\s))(?:số|so|no\.?)\s*[:.]?\s*$", re.IGNORECASE)
@@ -39,7 +38,7 @@ class Filters:
     unit: str | None = None
     criterion: str | None = None
     type_code: str | None = None
-    date_from: str | None = None   # YYYY-MM-DD
+    date_from: str | None = None  # YYYY-MM-DD
     date_to: str | None = None
 
     def query(self) -> Q.Query | None:
@@ -58,11 +57,15 @@ class Filters:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
-def make_filters(*, campaign=None, unit=None, criterion=None, type_code=None, date_from=None,
-                 date_to=None) -> Filters:
+def make_filters(*, campaign=None, unit=None, criterion=None, type_code=None, date_from=None, date_to=None) -> Filters:
     filters = Filters(
-        campaign=_code(campaign), unit=_code(unit), criterion=_code(criterion), type_code=_code(type_code),
-        date_from=parse_date_option(date_from, "--from"), date_to=parse_date_option(date_to, "--to"))
+        campaign=_code(campaign),
+        unit=_code(unit),
+        criterion=_code(criterion),
+        type_code=_code(type_code),
+        date_from=parse_date_option(date_from, "--from"),
+        date_to=parse_date_option(date_to, "--to"),
+    )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InputError(f"--from {filters.date_from} is after --to {filters.date_to}")
     return filters
@@ -93,10 +96,10 @@ def parse_date_option(value: str | None, option: str) -> str | None:
 
 @dataclass
 class ParsedQuery:
-    build: Callable[[], Q.Query]                      # the Whoosh query (built when needed: it costs ~5 ms)
-    words: set[str] = field(default_factory=set)      # folded words to highlight
+    build: Callable[[], Q.Query]  # the Whoosh query (built when needed: it costs ~5 ms)
+    words: set[str] = field(default_factory=set)  # folded words to highlight
     numbers: list[str] = field(default_factory=list)  # number keys found in the query
-    clauses: list[Clause] | None = None               # for the fast path (fast.py); None: Whoosh's own search
+    clauses: list[Clause] | None = None  # for the fast path (fast.py); None: Whoosh's own search
     _query: Q.Query | None = None
 
     @property
@@ -158,15 +161,15 @@ def check_syntax(text: str) -> None:
             raise InputError(f"query {text!r}: unbalanced '{open_}{close}'")
     tokens = outside.split()
     if tokens and (tokens[-1] in OPERATORS or tokens[0] in OPERATORS - {"NOT"}):
-        raise InputError(f"query {text!r}: '{tokens[0] if tokens[0] in OPERATORS else tokens[-1]}' "
-                         "needs words on both sides")
+        raise InputError(
+            f"query {text!r}: '{tokens[0] if tokens[0] in OPERATORS else tokens[-1]}' needs words on both sides"
+        )
     for a, b in zip(tokens, tokens[1:]):
         if a in OPERATORS and b in OPERATORS and b != "NOT":
             raise InputError(f"query {text!r}: '{a} {b}'")
     for m in _FIELD_PREFIX.finditer(outside):
         if m.group(1) not in QUERY_FIELDS and m.group(1).lower() not in ("số", "so"):
-            raise InputError(f"query {text!r}: unknown field '{m.group(1)}:' "
-                             f"(fields: {', '.join(QUERY_FIELDS)})")
+            raise InputError(f"query {text!r}: unknown field '{m.group(1)}:' (fields: {', '.join(QUERY_FIELDS)})")
 
 
 def _number_spans(text: str) -> list[tuple[int, int, str]]:
@@ -200,7 +203,7 @@ def _number_query(key: str, typed: str) -> Q.Query:
 def parse_query(schema, text: str) -> ParsedQuery:
     text = squash_spaces(nfc(text))
     if not text:
-        raise InputError("empty query: give words, a \"phrase\" or a document number")
+        raise InputError('empty query: give words, a "phrase" or a document number')
     check_syntax(text)
     numbers = _number_spans(text)
     clauses: list[Clause] | None = []
@@ -232,11 +235,15 @@ def parse_query(schema, text: str) -> ParsedQuery:
 
     if clauses:  # plain words, phrases and numbers: the fast path needs no Whoosh query
         words = {w for c in clauses if c.kind != "number" for w in c.folded}
-        return ParsedQuery(build=build, words=words | number_words, numbers=[k for _, _, k in numbers],
-                           clauses=clauses)
+        return ParsedQuery(build=build, words=words | number_words, numbers=[k for _, _, k in numbers], clauses=clauses)
     q = build()
-    return ParsedQuery(build=build, words=set(highlight_words(q)) | number_words,
-                       numbers=[key for _, _, key in numbers], clauses=None, _query=q)
+    return ParsedQuery(
+        build=build,
+        words=set(highlight_words(q)) | number_words,
+        numbers=[key for _, _, key in numbers],
+        clauses=None,
+        _query=q,
+    )
 
 
 def highlight_words(q: Q.Query):

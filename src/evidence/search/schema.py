@@ -61,6 +61,5 @@ def link_keys(campaign: str, unit: str, criterion: str) -> list[str]:
     keys = []
     for use_c, use_u, use_k in product((True, False), repeat=3):
         if use_c or use_u or use_k:
-            keys.append(link_key(campaign if use_c else None, unit if use_u else None,
-                                 criterion if use_k else None))
+            keys.append(link_key(campaign if use_c else None, unit if use_u else None, criterion if use_k else None))
     return keys

@@ -11,7 +11,7 @@ import json
 import os
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..errors import StoreError
 from ..store import Store
@@ -84,8 +84,9 @@ def open_searcher(store: Store, progress: ProgressFn | None = None) -> Iterator[
                     entry.fast.close()
                 entry.fast = None
         except (OSError, ValueError) as exc:
-            raise StoreError(f"cannot read the search index ({exc}); run `evidence index rebuild`",
-                             path=store.index_dir) from None
+            raise StoreError(
+                f"cannot read the search index ({exc}); run `evidence index rebuild`", path=store.index_dir
+            ) from None
         if entry.fast is None:
             entry.fast = FastIndex(entry.searcher, store.index_dir)
         yield entry.searcher, entry.fast

@@ -15,9 +15,9 @@ from .analysis import fold_in_place
 
 _WORD_CHAR = re.compile(r"\w")
 _JOINER = re.compile(r"^(?: |\s?[/-]\s?)$")  # between words of a phrase or parts of a number
-WINDOW = 220            # characters of context in a snippet
-MAX_SCANNED = 400_000   # characters of a document searched for a snippet
-MAX_MATCHES = 40        # matches weighed for the best window (common words match thousands of times)
+WINDOW = 220  # characters of context in a snippet
+MAX_SCANNED = 400_000  # characters of a document searched for a snippet
+MAX_MATCHES = 40  # matches weighed for the best window (common words match thousands of times)
 
 
 @dataclass
@@ -42,10 +42,17 @@ def make_snippet(text: str, words: set[str], *, width: int = WINDOW) -> Snippet:
     matches: list[tuple[int, int, str]] = []
     if words:
         # no look-behind (it makes the scan ~2.5× slower): a match inside a word is dropped here instead
-        pattern = re.compile("(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-                             + r")(?!\w)")
-        matches = list(islice(((m.start(), m.end(), m.group(1)) for m in pattern.finditer(folded)
-                               if not m.start() or not _WORD_CHAR.match(folded, m.start() - 1)), MAX_MATCHES))
+        pattern = re.compile("(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)")
+        matches = list(
+            islice(
+                (
+                    (m.start(), m.end(), m.group(1))
+                    for m in pattern.finditer(folded)
+                    if not m.start() or not _WORD_CHAR.match(folded, m.start() - 1)
+                ),
+                MAX_MATCHES,
+            )
+        )
     if not matches:
         return Snippet([(_clip(text, 0, width), False)])
     best_start = _best_window(matches, width)
@@ -92,7 +99,7 @@ def _best_window(matches: list[tuple[int, int, str]], width: int) -> int:
 
 
 def _clip(text: str, lo: int, width: int) -> str:
-    piece = squash_spaces(text[lo:lo + width])
+    piece = squash_spaces(text[lo : lo + width])
     return piece + (" …" if len(text) > lo + width else "")
 
 

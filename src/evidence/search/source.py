@@ -8,9 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..catalog import effective_metadata
+from ..records import effective_metadata
 from ..store import Store, dumps
 from ..vn.text import nfc
 from .analysis import number_key
@@ -40,8 +40,10 @@ def links_of(store: Store, evidence_ids: list[int]) -> dict[int, list[Link]]:
         return out
     marks = ",".join("?" * len(evidence_ids))
     for r in store.db.execute(
-            f"SELECT evidence_id, campaign_id, unit_code, criterion_code FROM links"
-            f" WHERE evidence_id IN ({marks}) ORDER BY id", evidence_ids):
+        f"SELECT evidence_id, campaign_id, unit_code, criterion_code FROM links"
+        f" WHERE evidence_id IN ({marks}) ORDER BY id",
+        evidence_ids,
+    ):
         out[r["evidence_id"]].append(Link(r["campaign_id"], r["unit_code"], r["criterion_code"]))
     return out
 
@@ -58,15 +60,17 @@ def _rows(store: Store, columns: str, ids: list[int] | None, batch_size: int) ->
     """Rows in id order, `batch_size` at a time (keyset pagination: memory stays bounded)."""
     if ids is not None:
         for start in range(0, len(ids), batch_size):
-            chunk = ids[start:start + batch_size]
+            chunk = ids[start : start + batch_size]
             marks = ",".join("?" * len(chunk))
-            yield store.db.execute(f"SELECT {columns} FROM evidence WHERE id IN ({marks}) ORDER BY id",
-                                   chunk).fetchall()
+            yield store.db.execute(
+                f"SELECT {columns} FROM evidence WHERE id IN ({marks}) ORDER BY id", chunk
+            ).fetchall()
         return
     last = 0
     while True:
-        rows = store.db.execute(f"SELECT {columns} FROM evidence WHERE id > ? ORDER BY id LIMIT ?",
-                                (last, batch_size)).fetchall()
+        rows = store.db.execute(
+            f"SELECT {columns} FROM evidence WHERE id > ? ORDER BY id LIMIT ?", (last, batch_size)
+        ).fetchall()
         if not rows:
             return
         yield rows
@@ -82,8 +86,14 @@ def iter_documents(store: Store, ids: list[int] | None = None, batch_size: int =
     for rows in _rows(store, "id, filename, metadata, text, updated_at", ids, batch_size):
         links = links_of(store, [r["id"] for r in rows])
         for r in rows:
-            yield build_document(r["id"], r["filename"], _metadata(store, r["id"], r["metadata"]), r["text"],
-                                 r["updated_at"], links[r["id"]])
+            yield build_document(
+                r["id"],
+                r["filename"],
+                _metadata(store, r["id"], r["metadata"]),
+                r["text"],
+                r["updated_at"],
+                links[r["id"]],
+            )
 
 
 def iter_fingerprints(store: Store, batch_size: int = 2000) -> Iterator[tuple[int, str]]:
@@ -99,24 +109,28 @@ def _text(value) -> str:
     return nfc(value) if isinstance(value, str) else ""
 
 
-def build_document(evidence_id: int, filename: str, metadata: dict, text: str, updated_at: str,
-                   links: list[Link]) -> dict:
+def build_document(
+    evidence_id: int, filename: str, metadata: dict, text: str, updated_at: str, links: list[Link]
+) -> dict:
     subject = _text(metadata.get("summary"))
     type_name = _text(metadata.get("type_name"))
     if type_name and type_name.lower() not in subject.lower():
         subject = f"{type_name} {subject}".strip()
     body = nfc((text or "")[:MAX_INDEXED_CHARS])
     issuer = " ".join(p for p in (_text(metadata.get("issuer")), _text(metadata.get("parent_issuer"))) if p)
-    refs = sorted({k for k in (number_key(r.get("number")) for r in metadata.get("references") or []
-                               if isinstance(r, dict)) if k})
+    refs = sorted(
+        {k for k in (number_key(r.get("number")) for r in metadata.get("references") or [] if isinstance(r, dict)) if k}
+    )
     words = "\n".join((subject, subject, body, issuer, nfc(filename or "")))
     doc = {
         "id": str(evidence_id),
         "fingerprint": fingerprint(updated_at, filename, metadata, links),
         "head": "\n".join((subject, issuer, nfc(filename or ""))),
-        "subject": subject, "subject_f": subject,
+        "subject": subject,
+        "subject_f": subject,
         "body_f": f"{subject}\n{body}",
-        "words_f": words, "words_a": words,
+        "words_f": words,
+        "words_a": words,
         "filename": nfc(filename or ""),
         "issuer": issuer,
         "number": _text(metadata.get("number")),

@@ -1,35 +1,8 @@
 """The web app for units, reviewers and the secretariat, on the same library and store as the CLI.
 
-`create_app(store_path)` builds the ASGI application; `evidence serve` runs it with uvicorn;
-`demo_accounts(store)` creates the demo's accounts (see docs/web.md).
+`create_app(store_path)` builds the ASGI application; `evidence serve` runs it with uvicorn (see docs/web.md).
 """
 
-from __future__ import annotations
+from .app import create_app
 
-from ..store import Store
-
-
-def create_app(store_path, **options):
-    from .app import create_app as build
-    return build(store_path, **options)
-
-
-DEMO_PASSWORDS = {"secretariat": "thuky-demo-2025", "reviewer": "thamdinh-demo-2025"}
-
-
-def demo_accounts(store: Store) -> list[dict]:
-    """The demo's accounts, created or reset idempotently: secretariat `thuky`, reviewer `thamdinh`, and one
-    account `don-vi-<code>` per unit code in the store. Their passwords are fixed and printed by the demo: a demo
-    store is for trying the app on one's own machine, never for real data."""
-    from .. import accounts
-    from ..vn.text import fold
-    wanted = [("thuky", "secretariat", None, DEMO_PASSWORDS["secretariat"]),
-              ("thamdinh", "reviewer", None, DEMO_PASSWORDS["reviewer"])]
-    for code in accounts.unit_codes(store):
-        slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in fold(code).lower()).strip("-")
-        wanted.append((f"don-vi-{slug}", "unit", code, f"donvi-{slug}-2025"))
-    out = []
-    for name, role, unit, password in wanted:
-        accounts.ensure_user(store, name, role, password, unit=unit)
-        out.append({"name": name, "password": password, "role": role, "unit": unit})
-    return out
+__all__ = ["create_app"]

@@ -17,9 +17,11 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from .. import config
 from ..errors import StoreError
 from ..store import Store
 from . import filters
+from .routes import ROUTES
 from .security import csrf_token
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -37,7 +39,7 @@ class Settings:
 
 
 def default_max_upload_bytes() -> int:
-    return int(os.environ.get("EVIDENCE_WEB_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+    return config.int_setting("EVIDENCE_WEB_MAX_UPLOAD_MB") * 1024 * 1024
 
 
 def secret_key(store_root: Path) -> str:
@@ -59,8 +61,10 @@ def secret_key(store_root: Path) -> str:
 class SecurityHeaders:
     """Headers every response carries: no sniffing, no framing by other sites, no caching of pages."""
 
-    CSP = ("default-src 'self'; img-src 'self' data:; object-src 'self'; frame-src 'self'; "
-           "frame-ancestors 'self'; form-action 'self'; base-uri 'none'")
+    CSP = (
+        "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-src 'self'; "
+        "frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
+    )
 
     def __init__(self, app):
         self.app = app
@@ -75,8 +79,11 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
-                extra = {b"x-content-type-options": b"nosniff", b"x-frame-options": b"SAMEORIGIN",
-                         b"referrer-policy": b"same-origin"}
+                extra = {
+                    b"x-content-type-options": b"nosniff",
+                    b"x-frame-options": b"SAMEORIGIN",
+                    b"referrer-policy": b"same-origin",
+                }
                 if content_type.startswith(b"text/html"):
                     # pages only: a policy on a PDF response can stop the browser's own PDF viewer
                     extra[b"content-security-policy"] = self.CSP.encode()
@@ -90,27 +97,41 @@ class SecurityHeaders:
 
 
 def make_env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(WEB_DIR / "templates")),
-                      autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(WEB_DIR / "templates")),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     filters.install(env)
     return env
 
 
-def create_app(store_path: Path, *, max_upload_bytes: int | None = None, https_only: bool = False,
-               ocr: bool = True) -> Starlette:
+def create_app(
+    store_path: Path, *, max_upload_bytes: int | None = None, https_only: bool = False, ocr: bool = True
+) -> Starlette:
     store_path = Path(store_path)
     Store.open(store_path).close()  # fail early (and migrate) when the store is missing
-    settings = Settings(store_path=store_path, max_upload_bytes=max_upload_bytes or default_max_upload_bytes(),
-                        https_only=https_only, ocr=ocr)
+    settings = Settings(
+        store_path=store_path,
+        max_upload_bytes=max_upload_bytes or default_max_upload_bytes(),
+        https_only=https_only,
+        ocr=ocr,
+    )
     env = make_env()
-    from .routes import ROUTES
-
     app = Starlette(
         routes=[*ROUTES, Mount("/static", app=StaticFiles(directory=str(WEB_DIR / "static")), name="static")],
-        middleware=[Middleware(SecurityHeaders),
-                    Middleware(SessionMiddleware, secret_key=secret_key(store_path), session_cookie="evidence_session",
-                               max_age=SESSION_HOURS * 3600, same_site="lax", https_only=https_only)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret_key(store_path),
+                session_cookie="evidence_session",
+                max_age=SESSION_HOURS * 3600,
+                same_site="lax",
+                https_only=https_only,
+            ),
+        ],
         exception_handlers={404: _not_found, 405: _not_allowed},
     )
     app.state.settings = settings
@@ -124,8 +145,14 @@ def create_app(store_path: Path, *, max_upload_bytes: int | None = None, https_o
         return HTMLResponse(html, status_code=http_status)
 
     def render_error(request: Request, status: int, message: str) -> Response:
-        return render(request, "error.html", http_status=status, message=message, status_code=status,
-                      user=getattr(request.state, "user", None))
+        return render(
+            request,
+            "error.html",
+            http_status=status,
+            message=message,
+            status_code=status,
+            user=getattr(request.state, "user", None),
+        )
 
     app.state.render = render
     app.state.render_error = render_error

@@ -7,31 +7,56 @@ from datetime import date, datetime, timedelta, timezone
 
 from markupsafe import Markup, escape
 
-from ..accounts import ROLE_LABELS
+from .accounts import ROLE_LABELS
 
 LOCAL_TZ = timezone(timedelta(hours=7))  # Vietnam (no daylight saving); the store keeps UTC
 
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 FINDING_LABELS = {
-    "MISSING_EVIDENCE": "Thiếu tài liệu kiểm chứng", "SCORE_WITHOUT_EVIDENCE": "Chấm điểm nhưng không có tài liệu",
-    "UNDATED": "Tài liệu không có ngày", "OUT_OF_PERIOD": "Ban hành ngoài kỳ đánh giá",
-    "LATE_ISSUE": "Ban hành muộn so với thời hạn", "LATE_SUBMISSION": "Nộp muộn", "NUMBER_BLANK": "Chưa có số văn bản",
-    "DUPLICATE": "Tài liệu trùng", "UNREADABLE": "Không đọc được tệp", "TYPE_MISMATCH": "Sai loại văn bản",
-    "UNKNOWN_CRITERION": "Tiêu chí không tồn tại", "SCORE_ABOVE_MAX": "Điểm vượt tối đa",
-    "BLANK_SELF_SCORE": "Chưa tự chấm điểm", "NOT_SIGNED": "Chưa ký số",
+    "MISSING_EVIDENCE": "Thiếu tài liệu kiểm chứng",
+    "SCORE_WITHOUT_EVIDENCE": "Chấm điểm nhưng không có tài liệu",
+    "UNDATED": "Tài liệu không có ngày",
+    "OUT_OF_PERIOD": "Ban hành ngoài kỳ đánh giá",
+    "LATE_ISSUE": "Ban hành muộn so với thời hạn",
+    "LATE_SUBMISSION": "Nộp muộn",
+    "NUMBER_BLANK": "Chưa có số văn bản",
+    "DUPLICATE": "Tài liệu trùng",
+    "UNREADABLE": "Không đọc được tệp",
+    "TYPE_MISMATCH": "Sai loại văn bản",
+    "UNKNOWN_CRITERION": "Tiêu chí không tồn tại",
+    "SCORE_ABOVE_MAX": "Điểm vượt tối đa",
+    "BLANK_SELF_SCORE": "Chưa tự chấm điểm",
+    "NOT_SIGNED": "Chưa ký số",
 }
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "doc": "Word (DOC)", "image": "Ảnh", "text": "Văn bản"}
 OBJECTION_LABELS = {"open": "Đang chờ xem xét", "accepted": "Đã chấp nhận", "rejected": "Không chấp nhận"}
-DEADLINE_LABELS = {"self_assessment": "Tự đánh giá", "appraisal": "Thẩm định", "objections": "Kiến nghị",
-                   "announcement": "Công bố kết quả", "agreement": "Đồng ý kết quả"}
-EVENT_LABELS = {"self": "Tự chấm", "appraised": "Thẩm định", "objection": "Kiến nghị",
-                "objection_resolved": "Xử lý kiến nghị", "agreement": "Đồng ý kết quả",
-                "submission": "Gửi tự đánh giá", "reopen": "Mở lại tự đánh giá"}
+DEADLINE_LABELS = {
+    "self_assessment": "Tự đánh giá",
+    "appraisal": "Thẩm định",
+    "objections": "Kiến nghị",
+    "announcement": "Công bố kết quả",
+    "agreement": "Đồng ý kết quả",
+}
+EVENT_LABELS = {
+    "self": "Tự chấm",
+    "appraised": "Thẩm định",
+    "objection": "Kiến nghị",
+    "objection_resolved": "Xử lý kiến nghị",
+    "agreement": "Đồng ý kết quả",
+    "submission": "Gửi tự đánh giá",
+    "reopen": "Mở lại tự đánh giá",
+}
 WARNING_LABELS = {
-    "no_text_layer": "không có lớp chữ", "ocr_used": "đã nhận dạng chữ (OCR)", "garbage_text_layer": "lớp chữ lỗi",
-    "ocr_skipped": "chưa nhận dạng chữ", "ocr_partial": "nhận dạng chữ một phần", "ocr_failed": "OCR thất bại",
-    "extension_mismatch": "đuôi tệp không khớp nội dung", "number_blank": "số văn bản để trống",
-    "already_linked": "đã gắn trước đó", "blank_page": "trang trắng",
+    "no_text_layer": "không có lớp chữ",
+    "ocr_used": "đã nhận dạng chữ (OCR)",
+    "garbage_text_layer": "lớp chữ lỗi",
+    "ocr_skipped": "chưa nhận dạng chữ",
+    "ocr_partial": "nhận dạng chữ một phần",
+    "ocr_failed": "OCR thất bại",
+    "extension_mismatch": "đuôi tệp không khớp nội dung",
+    "number_blank": "số văn bản để trống",
+    "already_linked": "đã gắn trước đó",
+    "blank_page": "trang trắng",
 }
 
 
@@ -102,7 +127,7 @@ def snippet(value) -> Markup:
         return Markup("")
     parts, last = [], 0
     for m in _MARK.finditer(str(value)):
-        parts.append(str(escape(value[last:m.start()])))
+        parts.append(str(escape(value[last : m.start()])))
         parts.append("</mark>" if m.group(1) else "<mark>")
         last = m.end()
     parts.append(str(escape(str(value)[last:])))
@@ -113,8 +138,25 @@ def snippet(value) -> Markup:
 
 
 def install(env) -> None:
-    env.filters.update({"vn_number": vn_number, "vn_date": vn_date, "days_text": days_text, "days_left": days_left,
-                        "size_text": size_text, "snippet": snippet})
-    env.globals.update({"ROLE_LABELS": ROLE_LABELS, "SEVERITY_LABELS": SEVERITY_LABELS,
-                        "FINDING_LABELS": FINDING_LABELS, "FORMAT_LABELS": FORMAT_LABELS,
-                        "OBJECTION_LABELS": OBJECTION_LABELS, "EVENT_LABELS": EVENT_LABELS, "DEADLINE_LABELS": DEADLINE_LABELS, "WARNING_LABELS": WARNING_LABELS})
+    env.filters.update(
+        {
+            "vn_number": vn_number,
+            "vn_date": vn_date,
+            "days_text": days_text,
+            "days_left": days_left,
+            "size_text": size_text,
+            "snippet": snippet,
+        }
+    )
+    env.globals.update(
+        {
+            "ROLE_LABELS": ROLE_LABELS,
+            "SEVERITY_LABELS": SEVERITY_LABELS,
+            "FINDING_LABELS": FINDING_LABELS,
+            "FORMAT_LABELS": FORMAT_LABELS,
+            "OBJECTION_LABELS": OBJECTION_LABELS,
+            "EVENT_LABELS": EVENT_LABELS,
+            "DEADLINE_LABELS": DEADLINE_LABELS,
+            "WARNING_LABELS": WARNING_LABELS,
+        }
+    )

@@ -14,14 +14,15 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Callable
+from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from .. import accounts
-from ..accounts import User
+from . import accounts
+from .accounts import User
+from . import services
 from ..errors import EvidenceError, InputError, NotFound
 from ..store import Store
 from .uploads import BadForm, Form, FormTooLarge, read_form
@@ -45,6 +46,7 @@ class HttpError(Exception):
 @dataclass
 class Ctx:
     """What a handler gets: the request, the user, the parsed form (POST) and an open store."""
+
     request: Request
     user: User
     store: Store
@@ -59,8 +61,7 @@ class Ctx:
 
     def render(self, template: str, http_status: int = 200, **context) -> Response:
         context.setdefault("flashes", self.request.session.pop("flash", []))
-        return self.request.app.state.render(self.request, template, http_status=http_status, user=self.user,
-                                             **context)
+        return self.request.app.state.render(self.request, template, http_status=http_status, user=self.user, **context)
 
     def redirect(self, url: str, message: str | None = None, kind: str = "ok") -> Response:
         """After a successful POST: a message for the next page, then 303 (so reloading does not post again)."""
@@ -70,6 +71,7 @@ class Ctx:
 
 
 # ---------------------------------------------------------------- session and CSRF
+
 
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
@@ -93,8 +95,9 @@ def password_stamp(store: Store, name: str) -> str:
 
 def sign_in(request: Request, store: Store, user: User) -> None:
     request.session.clear()
-    request.session.update({"user": user.name, "stamp": password_stamp(store, user.name),
-                            "csrf": secrets.token_urlsafe(32)})
+    request.session.update(
+        {"user": user.name, "stamp": password_stamp(store, user.name), "csrf": secrets.token_urlsafe(32)}
+    )
 
 
 def session_user(request: Request, store: Store) -> User | None:
@@ -114,6 +117,7 @@ def client_address(request: Request) -> str:
 
 # ---------------------------------------------------------------- object checks
 
+
 def can_see_unit(user: User, unit_code: str) -> bool:
     return user.role in STAFF or (user.role == "unit" and user.unit == unit_code)
 
@@ -121,11 +125,10 @@ def can_see_unit(user: User, unit_code: str) -> bool:
 def require_unit(ctx: Ctx, campaign_id: str, unit_code: str):
     """The campaign and unit, if the user may see this unit. Unknown ids and other units' ids answer the same
     404, so ids cannot be probed."""
-    from ..campaign import load_campaign
     if not can_see_unit(ctx.user, unit_code):
         raise NotFound("không tìm thấy")
     try:
-        campaign = load_campaign(ctx.store, campaign_id)
+        campaign = services.load_campaign(ctx.store, campaign_id)
         unit = campaign.unit(unit_code)
     except NotFound:
         raise NotFound("không tìm thấy") from None
@@ -140,8 +143,12 @@ def require_role(ctx: Ctx, *roles: str) -> None:
 def evidence_visible(ctx: Ctx, evidence_id: int) -> bool:
     if ctx.user.role in STAFF:
         return ctx.store.db.execute("SELECT 1 FROM evidence WHERE id = ?", (evidence_id,)).fetchone() is not None
-    return ctx.store.db.execute("SELECT 1 FROM links WHERE evidence_id = ? AND unit_code = ?",
-                                (evidence_id, ctx.user.unit)).fetchone() is not None
+    return (
+        ctx.store.db.execute(
+            "SELECT 1 FROM links WHERE evidence_id = ? AND unit_code = ?", (evidence_id, ctx.user.unit)
+        ).fetchone()
+        is not None
+    )
 
 
 def evidence_id_param(ctx: Ctx) -> int:
@@ -159,6 +166,7 @@ def require_evidence(ctx: Ctx, evidence_id: int) -> None:
 
 # ---------------------------------------------------------------- the route wrapper
 
+
 def page(*roles: str, login: bool = True) -> Callable:
     """Wrap a handler `fn(ctx) -> Response` (sync; runs in a worker thread with its own store)."""
     roles = roles or ALL_ROLES
@@ -172,22 +180,29 @@ def page(*roles: str, login: bool = True) -> Callable:
                 try:
                     form = await read_form(request, settings.store_path / "tmp", settings.max_upload_bytes)
                 except FormTooLarge:
-                    return request.app.state.render_error(request, 413, f"Tệp tải lên quá lớn: tối đa "
-                                                          f"{settings.max_upload_bytes // (1024 * 1024)} MB mỗi lần gửi.")
+                    return request.app.state.render_error(
+                        request,
+                        413,
+                        f"Tệp tải lên quá lớn: tối đa {settings.max_upload_bytes // (1024 * 1024)} MB mỗi lần gửi.",
+                    )
                 except BadForm as exc:
                     return request.app.state.render_error(request, 400, f"Biểu mẫu không hợp lệ ({exc}).")
                 if not check_csrf(request, form):
                     form.close()
                     return request.app.state.render_error(
-                        request, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). "
-                        "Hãy tải lại trang và gửi lại.")
+                        request,
+                        403,
+                        "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). Hãy tải lại trang và gửi lại.",
+                    )
             try:
                 return await run_in_threadpool(_run, fn, request, form, roles, login)
             finally:
                 form.close()
+
         endpoint.roles = roles
         endpoint.login_required = login
         return endpoint
+
     return decorate
 
 
@@ -222,14 +237,18 @@ def _run(fn: Callable, request: Request, form: Form, roles: tuple[str, ...], log
             return app_state.render_error(request, 400, f"Không thực hiện được: {exc}")
     except Exception:
         log.exception("error in %s %s", request.method, request.url.path)
-        return app_state.render_error(request, 500, "Đã có lỗi ở máy chủ; thao tác chưa được thực hiện. "
-                                      "Báo cho quản trị viên (chi tiết ở nhật ký máy chủ).")
+        return app_state.render_error(
+            request,
+            500,
+            "Đã có lỗi ở máy chủ; thao tác chưa được thực hiện. Báo cho quản trị viên (chi tiết ở nhật ký máy chủ).",
+        )
     finally:
         store.close()
 
 
 def _safe_next(path: str) -> str:
     from urllib.parse import quote
+
     return quote(path if path.startswith("/") and not path.startswith("//") else "/", safe="/")
 
 

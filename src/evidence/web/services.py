@@ -1,19 +1,58 @@
-"""The library calls the pages make, in one place. No business logic here: each function hands over to the
-library's public function of the same purpose."""
+"""The library calls the pages make, in one place: views import the library only through this module (besides
+`errors` and `vn`, and the web's own modules). No business logic here: each name is the library's public function
+of the same purpose, re-exported, or a thin adapter to it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import excel_export, findings as findings_module, results as results_module, scoring
 from .. import search as search_module
-from ..campaign import Campaign
+from ..catalog import CORRECTABLE_FIELDS, attach_files, check_pages, correct_metadata, detach_evidence
+from ..catalog.corrections import MAX_TEXT as MAX_CORRECTION_TEXT
 from ..documents import generate as documents_generate
+from ..documents.pdf import soffice
 from ..frameworks.due import DueRuleError, describe_due
+from ..records import correction_history, evidence_text, get_evidence, list_evidence
+from ..round import findings as findings_module, results as results_module, scoring, workbook
+from ..round.campaign import Campaign, list_campaigns, load_campaign, progress
+from ..round.scoring import (
+    appraise,
+    raise_objection,
+    record_agreement,
+    reopen_self_assessment,
+    resolve_objection,
+    set_self_score,
+    submit_self_assessment,
+)
 from ..store import Store
+
+__all__ = [
+    "CORRECTABLE_FIELDS",
+    "MAX_CORRECTION_TEXT",
+    "appraise",
+    "attach_files",
+    "check_pages",
+    "correct_metadata",
+    "correction_history",
+    "detach_evidence",
+    "evidence_text",
+    "get_evidence",
+    "list_campaigns",
+    "list_evidence",
+    "load_campaign",
+    "progress",
+    "raise_objection",
+    "record_agreement",
+    "reopen_self_assessment",
+    "resolve_objection",
+    "set_self_score",
+    "soffice",
+    "submit_self_assessment",
+]
 
 
 # ---------------------------------------------------------------- scores
+
 
 def scores(store: Store, campaign_id: str, unit: str) -> dict:
     return {criterion: score for (_u, criterion), score in scoring.current_scores(store, campaign_id, unit).items()}
@@ -47,17 +86,20 @@ def results(store: Store, campaign_id: str):
 
 # ---------------------------------------------------------------- findings
 
+
 def findings(store: Store, campaign: Campaign, unit: str | None = None) -> list[dict]:
     result = findings_module.check(store, campaign.id, unit=unit)
     return [f if isinstance(f, dict) else f.to_json() for f in result]
 
 
 def evidence_findings(store: Store, evidence_id: int) -> list[dict]:
-    return [f if isinstance(f, dict) else f.to_json()
-            for f in findings_module.findings_for_evidence(store, evidence_id)]
+    return [
+        f if isinstance(f, dict) else f.to_json() for f in findings_module.findings_for_evidence(store, evidence_id)
+    ]
 
 
 # ---------------------------------------------------------------- search
+
 
 def search(store: Store, query: str, **filters):
     """The search outcome: `.total` and `.hits`, each with `.data` (the `search --json` result) and `.snippet`
@@ -65,11 +107,8 @@ def search(store: Store, query: str, **filters):
     return search_module.run_search(store, query, **filters)
 
 
-def reindex(store: Store, evidence_ids: list[int]) -> None:
-    search_module.index_evidence(store, evidence_ids)
-
-
 # ---------------------------------------------------------------- documents and the workbook
+
 
 def due_text(rule: str | None) -> str | None:
     if not rule:
@@ -89,7 +128,7 @@ def generate_document(store: Store, campaign_id: str, kind: str, out_dir: Path, 
 
 
 def export_workbook(store: Store, campaign_id: str, path: Path) -> Path:
-    excel_export.export_scores(store, campaign_id, path)
+    workbook.export_scores(store, campaign_id, path)
     return path
 
 

@@ -33,8 +33,8 @@ class BadForm(Exception):
 
 @dataclass
 class Upload:
-    filename: str          # as the browser sent it (NFC, path parts removed); for display and the link's name
-    path: Path             # where its bytes are, under store/tmp
+    filename: str  # as the browser sent it (NFC, path parts removed); for display and the link's name
+    path: Path  # where its bytes are, under store/tmp
     size: int = 0
     content_type: str = ""
 
@@ -115,8 +115,11 @@ async def _multipart(request: Request, boundary: bytes, tmp_dir: Path, max_bytes
             path = tmp_dir / f"web-{secrets.token_hex(12)}.part"
             handle = open(path, "xb")
             os.chmod(path, 0o600)
-            upload = Upload(filename=safe_filename(options[b"filename"].decode("utf-8", "replace")), path=path,
-                            content_type=state["headers"].get(b"content-type", b"").decode("latin-1"))
+            upload = Upload(
+                filename=safe_filename(options[b"filename"].decode("utf-8", "replace")),
+                path=path,
+                content_type=state["headers"].get(b"content-type", b"").decode("latin-1"),
+            )
             form.files.setdefault(name, []).append(upload)
             state["part"] = ("file", name, upload, handle)
         else:
@@ -146,10 +149,18 @@ async def _multipart(request: Request, boundary: bytes, tmp_dir: Path, max_bytes
             form.fields.setdefault(name, []).append(nfc(bytes(target).decode("utf-8", "replace")))
         state["part"] = None
 
-    parser = MultipartParser(boundary, {
-        "on_part_begin": on_part_begin, "on_part_data": on_part_data, "on_part_end": on_part_end,
-        "on_header_field": on_header_field, "on_header_value": on_header_value, "on_header_end": on_header_end,
-        "on_headers_finished": on_headers_finished})
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+        },
+    )
     try:
         async for chunk in request.stream():
             parser.write(chunk)

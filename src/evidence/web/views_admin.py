@@ -4,14 +4,12 @@ council uses too."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from starlette.responses import FileResponse, Response
 
-from .. import accounts
-from ..campaign import list_campaigns, load_campaign, progress
-from ..documents.pdf import soffice
+from . import accounts
 from ..errors import EvidenceError, InputError, NotFound
 from ..vn.doctypes import TYPE_NAMES
 from . import services
@@ -19,17 +17,24 @@ from .security import STAFF, Ctx, page
 from .views_evidence import content_disposition
 
 SECRETARIAT = ("secretariat",)
-DOCUMENT_MEDIA = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                  ".pdf": "application/pdf",
-                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-KIND_LABELS = {"plan": "Kế hoạch", "decision": "Quyết định thành lập Hội đồng thẩm định",
-               "reminder": "Công văn đôn đốc", "minutes": "Biên bản họp thẩm định", "report": "Báo cáo kết quả",
-               "announcement": "Quyết định công bố kết quả"}
+DOCUMENT_MEDIA = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+KIND_LABELS = {
+    "plan": "Kế hoạch",
+    "decision": "Quyết định thành lập Hội đồng thẩm định",
+    "reminder": "Công văn đôn đốc",
+    "minutes": "Biên bản họp thẩm định",
+    "report": "Báo cáo kết quả",
+    "announcement": "Quyết định công bố kết quả",
+}
 
 
 def _campaign(ctx: Ctx):
     try:
-        return load_campaign(ctx.store, ctx.param("campaign"))
+        return services.load_campaign(ctx.store, ctx.param("campaign"))
     except NotFound:
         raise NotFound("không tìm thấy") from None
 
@@ -39,40 +44,51 @@ def dashboard(ctx: Ctx) -> Response:
     campaign = _campaign(ctx)
     statuses = services.unit_statuses(ctx.store, campaign.id)
     summaries = services.unit_score_summaries(ctx.store, campaign.id)
-    rows = [{"progress": p, "status": statuses.get(p["unit"]), **summaries[p["unit"]]}
-            for p in progress(ctx.store, campaign)]
+    rows = [
+        {"progress": p, "status": statuses.get(p["unit"]), **summaries[p["unit"]]}
+        for p in services.progress(ctx.store, campaign)
+    ]
     found = services.findings(ctx.store, campaign)
     summary = summarize_dicts(found)
     by_unit: dict[str, int] = {}
     for f in found or []:
         by_unit[f.get("unit") or ""] = by_unit.get(f.get("unit") or "", 0) + 1
-    return ctx.render("dashboard.html", campaign=campaign, rows=rows, summary=summary, findings_by_unit=by_unit,
-                      deadlines=sorted(campaign.deadlines.items(), key=lambda kv: kv[1]))
+    return ctx.render(
+        "dashboard.html",
+        campaign=campaign,
+        rows=rows,
+        summary=summary,
+        findings_by_unit=by_unit,
+        deadlines=sorted(campaign.deadlines.items(), key=lambda kv: kv[1]),
+    )
 
 
 def summarize_dicts(found: list[dict]) -> dict:
     by_code: dict[str, dict] = {}
     for f in found:
-        entry = by_code.setdefault(f["code"], {"code": f["code"], "severity": f["severity"], "count": 0,
-                                               "units": set()})
+        entry = by_code.setdefault(
+            f["code"], {"code": f["code"], "severity": f["severity"], "count": 0, "units": set()}
+        )
         entry["count"] += 1
         if f.get("unit"):
             entry["units"].add(f["unit"])
     order = {"error": 0, "warning": 1, "info": 2}
-    return {"total": len(found),
-            "by_severity": {s: sum(1 for f in found if f["severity"] == s) for s in ("error", "warning", "info")},
-            "by_code": sorted(by_code.values(), key=lambda e: (order.get(e["severity"], 3), -e["count"]))}
+    return {
+        "total": len(found),
+        "by_severity": {s: sum(1 for f in found if f["severity"] == s) for s in ("error", "warning", "info")},
+        "by_code": sorted(by_code.values(), key=lambda e: (order.get(e["severity"], 3), -e["count"])),
+    }
 
 
 @page(*SECRETARIAT)
 def reopen(ctx: Ctx) -> Response:
-    from ..scoring import reopen_self_assessment
     campaign = _campaign(ctx)
     unit = ctx.param("unit")
     try:
         campaign.unit(unit)
-        reopen_self_assessment(ctx.store, campaign, unit, reason=ctx.form.get("reason").strip() or None,
-                               by=ctx.user.name)
+        services.reopen_self_assessment(
+            ctx.store, campaign, unit, reason=ctx.form.get("reason").strip() or None, by=ctx.user.name
+        )
     except NotFound:
         raise NotFound("không tìm thấy") from None
     except InputError as exc:
@@ -82,23 +98,32 @@ def reopen(ctx: Ctx) -> Response:
 
 # ---------------------------------------------------------------- search
 
+
 @page(*STAFF)
 def search(ctx: Ctx) -> Response:
     q = ctx.request.query_params
     values = {k: (q.get(k) or "").strip() for k in ("q", "campaign", "unit", "criterion", "type", "from", "to")}
-    campaigns = list_campaigns(ctx.store)
+    campaigns = services.list_campaigns(ctx.store)
     units = sorted({r[0] for r in ctx.store.db.execute("SELECT code FROM units")})
     outcome, error = None, None
     if values["q"]:
         try:
-            outcome = services.search(ctx.store, values["q"], campaign=values["campaign"] or None,
-                                      unit=values["unit"] or None, criterion=values["criterion"] or None,
-                                      type_code=values["type"] or None, date_from=values["from"] or None,
-                                      date_to=values["to"] or None, limit=50)
+            outcome = services.search(
+                ctx.store,
+                values["q"],
+                campaign=values["campaign"] or None,
+                unit=values["unit"] or None,
+                criterion=values["criterion"] or None,
+                type_code=values["type"] or None,
+                date_from=values["from"] or None,
+                date_to=values["to"] or None,
+                limit=50,
+            )
         except InputError as exc:
             error = search_error(str(exc))
-    return ctx.render("search.html", values=values, outcome=outcome, error=error, campaigns=campaigns,
-                      units=units, types=TYPE_NAMES)
+    return ctx.render(
+        "search.html", values=values, outcome=outcome, error=error, campaigns=campaigns, units=units, types=TYPE_NAMES
+    )
 
 
 def search_error(message: str) -> str:
@@ -109,6 +134,7 @@ def search_error(message: str) -> str:
 
 # ---------------------------------------------------------------- documents and the workbook
 
+
 def _files(ctx: Ctx, campaign_id: str) -> list[dict]:
     folder = services.documents_dir(ctx.store, campaign_id)
     if not folder.is_dir():
@@ -117,20 +143,31 @@ def _files(ctx: Ctx, campaign_id: str) -> list[dict]:
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.is_file() and path.suffix in DOCUMENT_MEDIA:
             stat = path.stat()
-            out.append({"name": path.name, "size": stat.st_size,
-                        "at": datetime.fromtimestamp(stat.st_mtime, timezone.utc).astimezone().isoformat()})
+            out.append(
+                {
+                    "name": path.name,
+                    "size": stat.st_size,
+                    "at": datetime.fromtimestamp(stat.st_mtime, UTC).astimezone().isoformat(),
+                }
+            )
     return out
 
 
 @page(*SECRETARIAT)
 def documents(ctx: Ctx) -> Response:
     campaign = _campaign(ctx)
-    return ctx.render("documents.html", campaign=campaign, kinds=services.document_kinds(),
-                      kind_labels=KIND_LABELS, files=_files(ctx, campaign.id), soffice=_soffice_available())
+    return ctx.render(
+        "documents.html",
+        campaign=campaign,
+        kinds=services.document_kinds(),
+        kind_labels=KIND_LABELS,
+        files=_files(ctx, campaign.id),
+        soffice=_soffice_available(),
+    )
 
 
 def _soffice_available() -> bool:
-    return soffice() is not None
+    return services.soffice() is not None
 
 
 @page(*SECRETARIAT)
@@ -174,11 +211,15 @@ def document_file(ctx: Ctx) -> Response:
         raise NotFound("không tìm thấy")
     path = services.documents_dir(ctx.store, campaign.id) / name
     suffix = Path(name).suffix
-    return FileResponse(path, media_type=DOCUMENT_MEDIA[suffix], headers={
-        "Content-Disposition": content_disposition(name, inline=False), "X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        path,
+        media_type=DOCUMENT_MEDIA[suffix],
+        headers={"Content-Disposition": content_disposition(name, inline=False), "X-Content-Type-Options": "nosniff"},
+    )
 
 
 # ---------------------------------------------------------------- accounts
+
 
 @page(*SECRETARIAT)
 def users(ctx: Ctx) -> Response:
@@ -186,9 +227,16 @@ def users(ctx: Ctx) -> Response:
 
 
 def _users_page(ctx: Ctx, *, errors: dict | None = None, values: dict | None = None, status: int = 200) -> Response:
-    return ctx.render("users.html", http_status=status, users=accounts.list_users(ctx.store),
-                      units=accounts.unit_codes(ctx.store), roles=accounts.ROLES, errors=errors or {},
-                      values=values or {}, min_password=accounts.MIN_PASSWORD)
+    return ctx.render(
+        "users.html",
+        http_status=status,
+        users=accounts.list_users(ctx.store),
+        units=accounts.unit_codes(ctx.store),
+        roles=accounts.ROLES,
+        errors=errors or {},
+        values=values or {},
+        min_password=accounts.MIN_PASSWORD,
+    )
 
 
 @page(*SECRETARIAT)
@@ -212,7 +260,8 @@ def user_add(ctx: Ctx) -> Response:
             accounts.add_user(ctx.store, name, role, password, unit=unit if role == "unit" else None)
         except InputError as exc:
             errors["name" if "already exists" in str(exc) else "role"] = (
-                "Tên đăng nhập này đã có." if "already exists" in str(exc) else str(exc))
+                "Tên đăng nhập này đã có." if "already exists" in str(exc) else str(exc)
+            )
     if errors:
         return _users_page(ctx, errors=errors, values=values, http_status=400)
     return ctx.redirect("/users", f"Đã tạo tài khoản {name}.")
@@ -226,8 +275,11 @@ def user_update(ctx: Ctx) -> Response:
     if action == "password":
         password = ctx.form.get("password")
         if len(password) < accounts.MIN_PASSWORD:
-            return _users_page(ctx, errors={f"password-{name}": f"Mật khẩu cần ít nhất {accounts.MIN_PASSWORD} ký tự."},
-                               http_status=400)
+            return _users_page(
+                ctx,
+                errors={f"password-{name}": f"Mật khẩu cần ít nhất {accounts.MIN_PASSWORD} ký tự."},
+                http_status=400,
+            )
         accounts.set_password(ctx.store, name, password)
         return ctx.redirect("/users", f"Đã đặt mật khẩu mới cho {name}.")
     if action in ("disable", "enable"):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from starlette.responses import RedirectResponse, Response
 
-from .. import accounts
-from ..accounts import LoginThrottled
-from ..campaign import list_campaigns, load_campaign
+from . import accounts
+from .accounts import LoginThrottled
 from ..errors import InputError
 from . import services
-from .security import (Ctx, client_address, page, safe_redirect_target, session_user, sign_in)
+from .security import Ctx, client_address, page, safe_redirect_target, session_user, sign_in
 
 
 @page(login=False)
@@ -32,19 +31,38 @@ def login(ctx: Ctx) -> Response:
     try:
         user = accounts.authenticate(ctx.store, name, password, client=client_address(request))
     except LoginThrottled as exc:
-        return _login_page(ctx, next_url=next_url, name=name, status=429,
-                           message=f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {exc.retry_after} giây.")
+        return _login_page(
+            ctx,
+            next_url=next_url,
+            name=name,
+            status=429,
+            message=f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {exc.retry_after} giây.",
+        )
     if user is None:
-        return _login_page(ctx, next_url=next_url, name=name, status=401,
-                           message="Tên đăng nhập hoặc mật khẩu không đúng (hoặc tài khoản đã bị khóa).")
+        return _login_page(
+            ctx,
+            next_url=next_url,
+            name=name,
+            status=401,
+            message="Tên đăng nhập hoặc mật khẩu không đúng (hoặc tài khoản đã bị khóa).",
+        )
     sign_in(request, ctx.store, user)
     return RedirectResponse(next_url, status_code=303)
 
 
-def _login_page(ctx: Ctx, *, next_url: str, name: str = "", errors: dict | None = None, message: str = "",
-                status: int = 200) -> Response:
-    return ctx.request.app.state.render(ctx.request, "login.html", http_status=status, next_url=next_url, name=name,
-                                        errors=errors or {}, message=message, flashes=[])
+def _login_page(
+    ctx: Ctx, *, next_url: str, name: str = "", errors: dict | None = None, message: str = "", status: int = 200
+) -> Response:
+    return ctx.request.app.state.render(
+        ctx.request,
+        "login.html",
+        http_status=status,
+        next_url=next_url,
+        name=name,
+        errors=errors or {},
+        message=message,
+        flashes=[],
+    )
 
 
 @page()
@@ -54,7 +72,7 @@ def logout(ctx: Ctx) -> Response:
 
 
 def visible_campaigns(ctx: Ctx) -> list[dict]:
-    rows = list_campaigns(ctx.store)
+    rows = services.list_campaigns(ctx.store)
     if ctx.user.role == "unit":
         mine = set(accounts.unit_campaigns(ctx.store, ctx.user.unit))
         rows = [r for r in rows if r["id"] in mine]
@@ -65,12 +83,17 @@ def visible_campaigns(ctx: Ctx) -> list[dict]:
 def home(ctx: Ctx) -> Response:
     campaigns = []
     for row in visible_campaigns(ctx):
-        campaign = load_campaign(ctx.store, row["id"])
-        entry = {"row": row, "campaign": campaign, "deadline": campaign.deadline("self_assessment"),
-                 "appraisal": campaign.deadline("appraisal")}
+        campaign = services.load_campaign(ctx.store, row["id"])
+        entry = {
+            "row": row,
+            "campaign": campaign,
+            "deadline": campaign.deadline("self_assessment"),
+            "appraisal": campaign.deadline("appraisal"),
+        }
         if ctx.user.role == "unit":
-            from ..campaign import progress
-            entry["progress"] = next((p for p in progress(ctx.store, campaign) if p["unit"] == ctx.user.unit), None)
+            entry["progress"] = next(
+                (p for p in services.progress(ctx.store, campaign) if p["unit"] == ctx.user.unit), None
+            )
             entry["unit"] = campaign.unit(ctx.user.unit)
             entry["status"] = services.unit_status(ctx.store, campaign.id, ctx.user.unit)
         campaigns.append(entry)
@@ -83,8 +106,7 @@ def password(ctx: Ctx) -> Response:
     if ctx.request.method == "POST":
         current, new, again = ctx.form.get("current"), ctx.form.get("new"), ctx.form.get("again")
         try:
-            if accounts.authenticate(ctx.store, ctx.user.name, current,
-                                     client=client_address(ctx.request)) is None:
+            if accounts.authenticate(ctx.store, ctx.user.name, current, client=client_address(ctx.request)) is None:
                 errors["current"] = "Mật khẩu hiện tại không đúng."
         except LoginThrottled as exc:
             errors["current"] = f"Nhập sai quá nhiều lần; thử lại sau {exc.retry_after} giây."

@@ -8,16 +8,17 @@ from urllib.parse import quote
 
 from starlette.responses import FileResponse, Response
 
-from .. import corrections
-from ..catalog import evidence_text, get_evidence
 from ..errors import InputError, NotFound
 from ..vn.doctypes import TYPE_NAMES
 from . import services
 from .security import Ctx, Forbidden, can_see_unit, evidence_id_param, page, require_evidence
 
-MEDIA_TYPES = {"pdf": "application/pdf", "doc": "application/msword",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "text": "text/plain; charset=utf-8"}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "text": "text/plain; charset=utf-8",
+}
 PREVIEW_TEXT_CHARS = 20000
 
 
@@ -28,23 +29,33 @@ def may_correct(ctx: Ctx, record: dict) -> bool:
 
 
 def evidence_context(ctx: Ctx, evidence_id: int, **extra) -> dict:
-    record = get_evidence(ctx.store, evidence_id)
+    record = services.get_evidence(ctx.store, evidence_id)
     extracted = _extracted(ctx, evidence_id)
     record["links"] = [l for l in record["links"] if can_see_unit(ctx.user, l["unit"])]
     found = services.evidence_findings(ctx.store, evidence_id)
     text = ""
     if record["format"] not in ("pdf", "image"):
-        text = evidence_text(ctx.store, evidence_id)
-    context = {"record": record, "extracted": extracted, "findings": found,
-               "history": corrections.history(ctx.store, evidence_id), "fields": corrections.FIELDS,
-               "may_correct": may_correct(ctx, record), "type_names": TYPE_NAMES, "text": text[:PREVIEW_TEXT_CHARS],
-               "text_cut": len(text) > PREVIEW_TEXT_CHARS, "errors": {}, "values": {}}
+        text = services.evidence_text(ctx.store, evidence_id)
+    context = {
+        "record": record,
+        "extracted": extracted,
+        "findings": found,
+        "history": services.correction_history(ctx.store, evidence_id),
+        "fields": services.CORRECTABLE_FIELDS,
+        "may_correct": may_correct(ctx, record),
+        "type_names": TYPE_NAMES,
+        "text": text[:PREVIEW_TEXT_CHARS],
+        "text_cut": len(text) > PREVIEW_TEXT_CHARS,
+        "errors": {},
+        "values": {},
+    }
     context.update(extra)
     return context
 
 
 def _extracted(ctx: Ctx, evidence_id: int) -> dict:
     import json
+
     row = ctx.store.db.execute("SELECT metadata FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
     return json.loads(row["metadata"]) if row else {}
 
@@ -62,8 +73,7 @@ def evidence_file(ctx: Ctx) -> Response:
     attachment; the name is the one the user gave the file (RFC 5987 for Vietnamese names)."""
     evidence_id = evidence_id_param(ctx)
     require_evidence(ctx, evidence_id)
-    row = ctx.store.db.execute("SELECT sha256, filename, format FROM evidence WHERE id = ?",
-                               (evidence_id,)).fetchone()
+    row = ctx.store.db.execute("SELECT sha256, filename, format FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
     path = ctx.store.blobs.path(row["sha256"])
     if not path.is_file():
         raise NotFound("bản gốc không còn trong kho")
@@ -75,35 +85,49 @@ def evidence_file(ctx: Ctx) -> Response:
             media_type = "application/octet-stream"
     media_type = media_type or "application/octet-stream"
     inline = ctx.request.query_params.get("inline") == "1" and fmt in ("pdf", "image")
-    return FileResponse(path, media_type=media_type, headers={
-        "Content-Disposition": content_disposition(row["filename"], inline=inline),
-        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+    return FileResponse(
+        path,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": content_disposition(row["filename"], inline=inline),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:
     fallback = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\;' else "_" for ch in filename)
-    return (f"{'inline' if inline else 'attachment'}; filename=\"{fallback or 'tep'}\"; "
-            f"filename*=UTF-8''{quote(filename, safe='')}")
+    return (
+        f'{"inline" if inline else "attachment"}; filename="{fallback or "tep"}"; '
+        f"filename*=UTF-8''{quote(filename, safe='')}"
+    )
 
 
 @page("unit", "secretariat")
 def correct(ctx: Ctx) -> Response:
     evidence_id = evidence_id_param(ctx)
     require_evidence(ctx, evidence_id)
-    record = get_evidence(ctx.store, evidence_id)
+    record = services.get_evidence(ctx.store, evidence_id)
     if not may_correct(ctx, record):
         raise Forbidden()
     field, value = ctx.form.get("field"), ctx.form.get("value").strip()
-    if field not in corrections.FIELDS:
+    if field not in services.CORRECTABLE_FIELDS:
         raise InputError("trường cần sửa không hợp lệ")
     try:
-        corrections.correct_metadata(ctx.store, evidence_id, field, value, by=ctx.user.name)
+        services.correct_metadata(ctx.store, evidence_id, field, value, by=ctx.user.name)
     except InputError as exc:
-        return ctx.render("evidence.html", http_status=400, **evidence_context(
-            ctx, evidence_id, errors={field: correction_error(field, str(exc))}, values={field: value}))
-    label = corrections.FIELDS[field]
-    return ctx.redirect(f"/e/{evidence_id}#thong-tin",
-                        f"Đã sửa “{label}”." if value else f"Đã ghi nhận “{label}” là không xác định.")
+        return ctx.render(
+            "evidence.html",
+            http_status=400,
+            **evidence_context(
+                ctx, evidence_id, errors={field: correction_error(field, str(exc))}, values={field: value}
+            ),
+        )
+    label = services.CORRECTABLE_FIELDS[field]
+    return ctx.redirect(
+        f"/e/{evidence_id}#thong-tin", f"Đã sửa “{label}”." if value else f"Đã ghi nhận “{label}” là không xác định."
+    )
 
 
 def correction_error(field: str, message: str) -> str:
@@ -116,5 +140,5 @@ def correction_error(field: str, message: str) -> str:
     if field == "type_code":
         return "Loại văn bản không hợp lệ: chọn một loại theo Nghị định 30 (QĐ, KH, BC, CV …)."
     if "at most" in message:
-        return f"Tối đa {corrections.MAX_TEXT} ký tự."
+        return f"Tối đa {services.MAX_CORRECTION_TEXT} ký tự."
     return message

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from ..campaign import load_campaign, progress
 from ..errors import InputError, NotFound
 from . import services
 from .security import STAFF, Ctx, page, require_unit
@@ -14,19 +13,20 @@ from .views_unit import criterion_context, score_error, unit_url
 @page(*STAFF)
 def units(ctx: Ctx) -> Response:
     try:
-        campaign = load_campaign(ctx.store, ctx.param("campaign"))
+        campaign = services.load_campaign(ctx.store, ctx.param("campaign"))
     except NotFound:
         raise NotFound("không tìm thấy") from None
     statuses = services.unit_statuses(ctx.store, campaign.id)
     summaries = services.unit_score_summaries(ctx.store, campaign.id)
-    rows = [{"progress": p, "status": statuses.get(p["unit"]), **summaries[p["unit"]]}
-            for p in progress(ctx.store, campaign)]
+    rows = [
+        {"progress": p, "status": statuses.get(p["unit"]), **summaries[p["unit"]]}
+        for p in services.progress(ctx.store, campaign)
+    ]
     return ctx.render("units.html", campaign=campaign, rows=rows)
 
 
 @page(*STAFF)
 def appraise(ctx: Ctx) -> Response:
-    from ..scoring import appraise as set_appraised
     campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
     criterion = campaign.criterion(ctx.param("criterion"))
     value, comment = ctx.form.get("score").strip(), ctx.form.get("comment").strip()
@@ -35,15 +35,23 @@ def appraise(ctx: Ctx) -> Response:
         errors["appraised"] = "Nhập điểm thẩm định (có thể là 0)."
     else:
         try:
-            set_appraised(ctx.store, campaign, unit.code, criterion.code, value, comment=comment or None,
-                          by=ctx.user.name)
+            services.appraise(
+                ctx.store, campaign, unit.code, criterion.code, value, comment=comment or None, by=ctx.user.name
+            )
         except InputError as exc:
             errors["appraised"] = score_error(str(exc), criterion)
     if errors:
-        return ctx.render("criterion.html", http_status=400, **criterion_context(
-            ctx, campaign, unit, criterion.code, errors=errors, values={"appraised": value, "comment": comment}))
-    return ctx.redirect(_next_url(ctx, campaign, unit, criterion.code), f"Đã lưu điểm thẩm định tiêu chí "
-                        f"{criterion.code} của {unit.name}.")
+        return ctx.render(
+            "criterion.html",
+            http_status=400,
+            **criterion_context(
+                ctx, campaign, unit, criterion.code, errors=errors, values={"appraised": value, "comment": comment}
+            ),
+        )
+    return ctx.redirect(
+        _next_url(ctx, campaign, unit, criterion.code),
+        f"Đã lưu điểm thẩm định tiêu chí {criterion.code} của {unit.name}.",
+    )
 
 
 def _next_url(ctx: Ctx, campaign, unit, code: str) -> str:
@@ -57,7 +65,6 @@ def _next_url(ctx: Ctx, campaign, unit, code: str) -> str:
 
 @page(*STAFF)
 def resolve(ctx: Ctx) -> Response:
-    from ..scoring import resolve_objection
     campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
     criterion = campaign.criterion(ctx.param("criterion"))
     decision, value, reason = ctx.form.get("decision"), ctx.form.get("score").strip(), ctx.form.get("reason").strip()
@@ -70,12 +77,29 @@ def resolve(ctx: Ctx) -> Response:
         errors["resolve"] = "Không chấp nhận kiến nghị cần nêu lý do."
     if not errors:
         try:
-            resolve_objection(ctx.store, campaign, unit.code, criterion.code, accepted=decision == "accept",
-                              score=value or None, reason=reason or None, by=ctx.user.name)
+            services.resolve_objection(
+                ctx.store,
+                campaign,
+                unit.code,
+                criterion.code,
+                accepted=decision == "accept",
+                score=value or None,
+                reason=reason or None,
+                by=ctx.user.name,
+            )
         except InputError as exc:
             errors["resolve"] = score_error(str(exc), criterion)
     if errors:
-        return ctx.render("criterion.html", http_status=400, **criterion_context(
-            ctx, campaign, unit, criterion.code, errors=errors,
-            values={"resolve_score": value, "reason": reason, "decision": decision}))
+        return ctx.render(
+            "criterion.html",
+            http_status=400,
+            **criterion_context(
+                ctx,
+                campaign,
+                unit,
+                criterion.code,
+                errors=errors,
+                values={"resolve_score": value, "reason": reason, "decision": decision},
+            ),
+        )
     return ctx.redirect(unit_url(campaign.id, unit.code, criterion.code) + "#diem", "Đã xử lý kiến nghị.")

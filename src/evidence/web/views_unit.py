@@ -9,10 +9,10 @@ from pathlib import Path
 
 from starlette.responses import Response
 
-from ..catalog import attach_files, detach_evidence, list_evidence
 from ..errors import EvidenceError, InputError
 from ..vn.text import nfc
 from . import services
+from .filters import vn_number
 from .security import Ctx, Forbidden, evidence_id_param, page, require_unit
 
 UNIT = ("unit",)
@@ -24,9 +24,14 @@ def unit_url(campaign_id: str, unit: str, criterion: str | None = None) -> str:
 
 
 def _evidence_counts(ctx: Ctx, campaign_id: str, unit: str) -> dict[str, int]:
-    return {r["criterion_code"]: r["n"] for r in ctx.store.db.execute(
-        "SELECT criterion_code, COUNT(*) AS n FROM links WHERE campaign_id = ? AND unit_code = ?"
-        " GROUP BY criterion_code", (campaign_id, unit))}
+    return {
+        r["criterion_code"]: r["n"]
+        for r in ctx.store.db.execute(
+            "SELECT criterion_code, COUNT(*) AS n FROM links WHERE campaign_id = ? AND unit_code = ?"
+            " GROUP BY criterion_code",
+            (campaign_id, unit),
+        )
+    }
 
 
 def _findings_by_criterion(ctx: Ctx, campaign, unit: str) -> tuple[dict[str, list[dict]], list[dict]]:
@@ -55,9 +60,17 @@ def unit_tree(ctx: Ctx) -> Response:
         applicable = criterion.code not in excluded
         score = scores.get(criterion.code)
         n = counts.get(criterion.code, 0)
-        rows.append({"criterion": criterion, "depth": _depth(criterion.code), "applicable": applicable,
-                     "evidence": n, "score": score, "findings": findings_by.get(criterion.code, []),
-                     "due": services.due_text(criterion.due_rule)})
+        rows.append(
+            {
+                "criterion": criterion,
+                "depth": _depth(criterion.code),
+                "applicable": applicable,
+                "evidence": n,
+                "score": score,
+                "findings": findings_by.get(criterion.code, []),
+                "due": services.due_text(criterion.due_rule),
+            }
+        )
         if criterion.is_leaf and applicable:
             totals["leaves"] += 1
             totals["max"] += criterion.points
@@ -76,34 +89,63 @@ def unit_tree(ctx: Ctx) -> Response:
         except KeyError:
             pass
     open_objections = [s for s in scores.values() if s.objection_status == "open"]
-    return ctx.render("unit_tree.html", campaign=campaign, unit=unit, rows=rows, totals=totals, status=status,
-                      deadline=campaign.deadline("self_assessment"),
-                      unit_findings=findings_by.get("", []), findings_total=len(all_findings),
-                      appraised_any=appraised_any, open_objections=open_objections, result=result, ranked=ranked,
-                      any_due=any(r["due"] for r in rows),
-                      agreement_current=services.agreement_is_current(ctx.store, campaign.id, unit.code),
-                      today=date.today().isoformat())
+    return ctx.render(
+        "unit_tree.html",
+        campaign=campaign,
+        unit=unit,
+        rows=rows,
+        totals=totals,
+        status=status,
+        deadline=campaign.deadline("self_assessment"),
+        unit_findings=findings_by.get("", []),
+        findings_total=len(all_findings),
+        appraised_any=appraised_any,
+        open_objections=open_objections,
+        result=result,
+        ranked=ranked,
+        any_due=any(r["due"] for r in rows),
+        agreement_current=services.agreement_is_current(ctx.store, campaign.id, unit.code),
+        today=date.today().isoformat(),
+    )
 
 
 def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) -> dict:
     criterion = campaign.criterion(criterion_code)
-    evidence = list_evidence(ctx.store, campaign_id=campaign.id, unit_code=unit.code, criterion_code=criterion.code)
+    evidence = services.list_evidence(
+        ctx.store, campaign_id=campaign.id, unit_code=unit.code, criterion_code=criterion.code
+    )
     for item in evidence:
-        item["findings"] = [f for f in services.evidence_findings(ctx.store, item["evidence_id"])
-                            if (f.get("campaign"), f.get("unit"), f.get("criterion"))
-                            == (campaign.id, unit.code, criterion.code)]
+        item["findings"] = [
+            f
+            for f in services.evidence_findings(ctx.store, item["evidence_id"])
+            if (f.get("campaign"), f.get("unit"), f.get("criterion")) == (campaign.id, unit.code, criterion.code)
+        ]
         item["preview"] = preview_kind(item["format"])
     findings_by, _all = _findings_by_criterion(ctx, campaign, unit.code)
     status = services.unit_status(ctx.store, campaign.id, unit.code)
     score = services.scores(ctx.store, campaign.id, unit.code).get(criterion.code)
-    context = {"campaign": campaign, "unit": unit, "criterion": criterion, "evidence": evidence, "score": score,
-               "status": status, "applicable": campaign.is_applicable(unit, criterion.code),
-               "findings": [f for f in findings_by.get(criterion.code, [])
-                            if f.get("evidence_id") not in {e["evidence_id"] for e in evidence}],
-               "history": services.score_history(ctx.store, campaign.id, unit.code, criterion.code),
-               "due": services.due_text(criterion.due_rule), "deadline": campaign.deadline("self_assessment"),
-               "errors": {}, "values": {}, "upload_errors": [], "upload_results": [],
-               "max_upload_mb": ctx.settings.max_upload_bytes // (1024 * 1024)}
+    context = {
+        "campaign": campaign,
+        "unit": unit,
+        "criterion": criterion,
+        "evidence": evidence,
+        "score": score,
+        "status": status,
+        "applicable": campaign.is_applicable(unit, criterion.code),
+        "findings": [
+            f
+            for f in findings_by.get(criterion.code, [])
+            if f.get("evidence_id") not in {e["evidence_id"] for e in evidence}
+        ],
+        "history": services.score_history(ctx.store, campaign.id, unit.code, criterion.code),
+        "due": services.due_text(criterion.due_rule),
+        "deadline": campaign.deadline("self_assessment"),
+        "errors": {},
+        "values": {},
+        "upload_errors": [],
+        "upload_results": [],
+        "max_upload_mb": ctx.settings.max_upload_bytes // (1024 * 1024),
+    }
     leaves = [c.code for c in campaign.applicable_leaves(unit)]
     if criterion.code in leaves:
         i = leaves.index(criterion.code)
@@ -145,22 +187,31 @@ def upload(ctx: Ctx) -> Response:
     if len(note) > 2000:
         errors["note"] = "Ghi chú tối đa 2000 ký tự."
     if pages:
-        from ..catalog import check_pages
         try:
-            check_pages(pages)
+            services.check_pages(pages)
         except InputError:
             errors["pages"] = "Trang ghi như 2 hoặc 2-3 hoặc 1,4-6."
     if errors:
-        return ctx.render("criterion.html", http_status=400,
-                          **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values=values))
-    results, problems = attach_uploads(ctx, campaign.id, unit.code, criterion.code, files, pages=pages or None,
-                                       note=note or None)
+        return ctx.render(
+            "criterion.html",
+            http_status=400,
+            **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values=values),
+        )
+    results, problems = attach_uploads(
+        ctx, campaign.id, unit.code, criterion.code, files, pages=pages or None, note=note or None
+    )
     if problems:
-        return ctx.render("criterion.html", http_status=400 if not results else 200,
-                          **criterion_context(ctx, campaign, unit, criterion.code, values=values,
-                                              upload_errors=problems, upload_results=results))
-    return ctx.redirect(unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu",
-                        f"Đã tải lên {len(results)} tệp: " + ", ".join(r["filename"] for r in results) + ".")
+        return ctx.render(
+            "criterion.html",
+            http_status=400 if not results else 200,
+            **criterion_context(
+                ctx, campaign, unit, criterion.code, values=values, upload_errors=problems, upload_results=results
+            ),
+        )
+    return ctx.redirect(
+        unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu",
+        f"Đã tải lên {len(results)} tệp: " + ", ".join(r["filename"] for r in results) + ".",
+    )
 
 
 @page(*UNIT)
@@ -174,13 +225,24 @@ def detach(ctx: Ctx) -> Response:
     if len(reason) > 2000:
         return ctx.redirect(url, "Lý do gỡ tài liệu tối đa 2000 ký tự.", kind="error")
     try:
-        result = detach_evidence(ctx.store, evidence_id, campaign_id=campaign.id, unit_code=unit.code,
-                                 criterion_code=criterion.code, by=ctx.user.name, reason=reason or None)
+        result = services.detach_evidence(
+            ctx.store,
+            evidence_id,
+            campaign_id=campaign.id,
+            unit_code=unit.code,
+            criterion_code=criterion.code,
+            by=ctx.user.name,
+            reason=reason or None,
+        )
     except InputError:  # submitted: the dossier is locked until the secretariat reopens it
-        return ctx.redirect(url, "Đơn vị đã gửi bản tự đánh giá nên không gỡ được tài liệu; đề nghị Văn phòng "
-                                 "mở lại hồ sơ nếu cần sửa.", kind="error")
-    return ctx.redirect(url, f"Đã gỡ tài liệu «{result['filename']}» khỏi tiêu chí {criterion.code}; "
-                             "lịch sử vẫn được lưu.")
+        return ctx.redirect(
+            url,
+            "Đơn vị đã gửi bản tự đánh giá nên không gỡ được tài liệu; đề nghị Văn phòng mở lại hồ sơ nếu cần sửa.",
+            kind="error",
+        )
+    return ctx.redirect(
+        url, f"Đã gỡ tài liệu «{result['filename']}» khỏi tiêu chí {criterion.code}; lịch sử vẫn được lưu."
+    )
 
 
 def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files, *, pages, note):
@@ -195,9 +257,17 @@ def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files,
             folder.mkdir(mode=0o700)
             upload.path.rename(named)
             upload.path = named
-            outcomes = attach_files(ctx.store, [named], campaign_id=campaign_id, unit_code=unit,
-                                    criterion_code=criterion, pages=pages, note=note, by=ctx.user.name,
-                                    ocr=ctx.settings.ocr)
+            outcomes = services.attach_files(
+                ctx.store,
+                [named],
+                campaign_id=campaign_id,
+                unit_code=unit,
+                criterion_code=criterion,
+                pages=pages,
+                note=note,
+                by=ctx.user.name,
+                ocr=ctx.settings.ocr,
+            )
         except EvidenceError as exc:
             problems.append({"filename": upload.filename, "error": _vi_error(_strip_path(str(exc), named))})
             continue
@@ -209,8 +279,14 @@ def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files,
             if outcome.error:
                 problems.append({"filename": upload.filename, "error": _vi_error(_strip_path(outcome.error, named))})
             else:
-                results.append({"filename": upload.filename, "evidence_id": outcome.evidence_id,
-                                "linked": outcome.linked, "warnings": outcome.warnings})
+                results.append(
+                    {
+                        "filename": upload.filename,
+                        "evidence_id": outcome.evidence_id,
+                        "linked": outcome.linked,
+                        "warnings": outcome.warnings,
+                    }
+                )
     return results, problems
 
 
@@ -251,7 +327,6 @@ def _vi_error(message: str) -> str:
 
 @page(*UNIT)
 def self_score(ctx: Ctx) -> Response:
-    from ..scoring import set_self_score
     campaign, unit = _own_unit(ctx)
     criterion = campaign.criterion(ctx.param("criterion"))
     value, explanation = ctx.form.get("score").strip(), ctx.form.get("explanation").strip()
@@ -261,18 +336,21 @@ def self_score(ctx: Ctx) -> Response:
         errors["score"] = "Nhập điểm tự chấm (có thể là 0)."
     else:
         try:
-            set_self_score(ctx.store, campaign, unit.code, criterion.code, value, explanation=explanation or None,
-                           by=ctx.user.name)
+            services.set_self_score(
+                ctx.store, campaign, unit.code, criterion.code, value, explanation=explanation or None, by=ctx.user.name
+            )
         except InputError as exc:
             errors["score"] = score_error(str(exc), criterion)
     if errors:
-        return ctx.render("criterion.html", http_status=400,
-                          **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values=values))
+        return ctx.render(
+            "criterion.html",
+            http_status=400,
+            **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values=values),
+        )
     return ctx.redirect(unit_url(campaign.id, unit.code, criterion.code) + "#diem", "Đã lưu điểm tự chấm.")
 
 
 def score_error(message: str, criterion) -> str:
-    from .filters import vn_number
     if "is not a number" in message:
         return "Điểm phải là một số, ví dụ 2 hoặc 2,5."
     if "above its maximum" in message:
@@ -292,21 +370,18 @@ def score_error(message: str, criterion) -> str:
 
 @page(*UNIT)
 def submit(ctx: Ctx) -> Response:
-    from ..scoring import submit_self_assessment
     campaign, unit = _own_unit(ctx)
     if ctx.form.get("confirm") != "yes":
         return ctx.redirect(unit_url(campaign.id, unit.code), "Hãy đánh dấu ô xác nhận trước khi gửi.", "error")
     try:
-        submit_self_assessment(ctx.store, campaign, unit.code, by=ctx.user.name)
+        services.submit_self_assessment(ctx.store, campaign, unit.code, by=ctx.user.name)
     except InputError as exc:
         return ctx.redirect(unit_url(campaign.id, unit.code), f"Chưa gửi được: {exc}", "error")
-    return ctx.redirect(unit_url(campaign.id, unit.code),
-                        "Đã gửi bản tự đánh giá. Điểm tự chấm đã được khóa.")
+    return ctx.redirect(unit_url(campaign.id, unit.code), "Đã gửi bản tự đánh giá. Điểm tự chấm đã được khóa.")
 
 
 @page(*UNIT)
 def objection(ctx: Ctx) -> Response:
-    from ..scoring import raise_objection
     campaign, unit = _own_unit(ctx)
     criterion = campaign.criterion(ctx.param("criterion"))
     text = ctx.form.get("text").strip()
@@ -315,23 +390,33 @@ def objection(ctx: Ctx) -> Response:
         errors["objection"] = "Nêu nội dung kiến nghị (đề nghị Hội đồng xem xét lại điều gì, vì sao)."
     else:
         try:
-            raise_objection(ctx.store, campaign, unit.code, criterion.code, text, by=ctx.user.name)
+            services.raise_objection(ctx.store, campaign, unit.code, criterion.code, text, by=ctx.user.name)
         except InputError as exc:
             msg = str(exc)
-            errors["objection"] = ("Tiêu chí chưa có điểm thẩm định." if "no appraised score" in msg else
-                                   "Đã có một kiến nghị đang chờ xử lý." if "already has an open" in msg else msg)
+            errors["objection"] = (
+                "Tiêu chí chưa có điểm thẩm định."
+                if "no appraised score" in msg
+                else "Đã có một kiến nghị đang chờ xử lý."
+                if "already has an open" in msg
+                else msg
+            )
     if errors:
-        return ctx.render("criterion.html", http_status=400, **criterion_context(
-            ctx, campaign, unit, criterion.code, errors=errors, values={"objection": text}))
+        return ctx.render(
+            "criterion.html",
+            http_status=400,
+            **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values={"objection": text}),
+        )
     return ctx.redirect(unit_url(campaign.id, unit.code, criterion.code) + "#diem", "Đã gửi kiến nghị.")
 
 
 @page(*UNIT)
 def agreement(ctx: Ctx) -> Response:
-    from ..scoring import record_agreement
     campaign, unit = _own_unit(ctx)
-    reference, agreed_on, note = (ctx.form.get("reference").strip(), ctx.form.get("agreed_on").strip(),
-                                  ctx.form.get("note").strip())
+    reference, agreed_on, note = (
+        ctx.form.get("reference").strip(),
+        ctx.form.get("agreed_on").strip(),
+        ctx.form.get("note").strip(),
+    )
     problems = []
     if not reference:
         problems.append("Nhập số văn bản đồng ý của đơn vị (ví dụ 15/STP-VP).")
@@ -339,8 +424,15 @@ def agreement(ctx: Ctx) -> Response:
         problems.append("Nhập ngày của văn bản đồng ý.")
     if not problems:
         try:
-            record_agreement(ctx.store, campaign, unit.code, agreed_on=agreed_on, reference=reference,
-                             note=note or None, by=ctx.user.name)
+            services.record_agreement(
+                ctx.store,
+                campaign,
+                unit.code,
+                agreed_on=agreed_on,
+                reference=reference,
+                note=note or None,
+                by=ctx.user.name,
+            )
         except InputError as exc:
             problems.append(f"Chưa ghi nhận được: {exc}")
     if problems:

@@ -10,12 +10,12 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
-from .errors import InputError, NotFound
-from .frameworks.model import Criterion, Framework, load_framework
-from .store import Store, dumps, now_iso
-from .suggest import did_you_mean
-from .vn.text import nfc, squash_spaces
-from .yamlfile import load_yaml_file
+from ..errors import InputError, NotFound
+from ..frameworks.model import Criterion, Framework, load_framework
+from ..store import Store, dumps, now_iso
+from ..suggest import did_you_mean
+from ..vn.text import nfc, squash_spaces
+from ..yamlfile import load_yaml_file
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9ĐđÀ-ỹ][A-Za-z0-9ĐđÀ-ỹ_.&-]{0,31}$")
@@ -88,14 +88,16 @@ class Campaign:
         for unit in self.units:
             if unit.code == code:
                 return unit
-        raise NotFound(f"unknown unit '{code}' in campaign '{self.id}'; "
-                       + did_you_mean(code, [u.code for u in self.units]))
+        raise NotFound(
+            f"unknown unit '{code}' in campaign '{self.id}'; " + did_you_mean(code, [u.code for u in self.units])
+        )
 
     def criterion(self, code: str) -> Criterion:
         index = self.framework.by_code
         if code not in index:
-            raise NotFound(f"unknown criterion '{code}' in framework '{self.framework_id}'; "
-                           + did_you_mean(code, list(index)))
+            raise NotFound(
+                f"unknown criterion '{code}' in framework '{self.framework_id}'; " + did_you_mean(code, list(index))
+            )
         return index[code]
 
     def not_applicable_codes(self, unit: Unit) -> frozenset[str]:
@@ -132,16 +134,22 @@ class Campaign:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "name": self.name, "framework": self.framework_id, "year": self.year,
+            "id": self.id,
+            "name": self.name,
+            "framework": self.framework_id,
+            "year": self.year,
             "period": {"start": self.period_start.isoformat(), "end": self.period_end.isoformat()},
             "deadlines": {k: v.isoformat() for k, v in self.deadlines.items()},
             "organization": {
-                "parent": self.organization.parent, "issuer": self.organization.issuer,
-                "issuer_short": self.organization.issuer_short, "place": self.organization.place,
+                "parent": self.organization.parent,
+                "issuer": self.organization.issuer,
+                "issuer_short": self.organization.issuer_short,
+                "place": self.organization.place,
                 "signer": vars(self.organization.signer).copy(),
             },
-            "units": [{"code": u.code, "name": u.name, "kind": u.kind, "not_applicable": u.not_applicable}
-                      for u in self.units],
+            "units": [
+                {"code": u.code, "name": u.name, "kind": u.kind, "not_applicable": u.not_applicable} for u in self.units
+            ],
             "council": [vars(m).copy() for m in self.council],
             "bands": [{"name": b.name, "min": b.min} for b in self.bands],
             "created_at": self.created_at,
@@ -149,6 +157,7 @@ class Campaign:
 
 
 # ---------------------------------------------------------------- parsing and validation
+
 
 class _Problems:
     def __init__(self, path: Path):
@@ -159,7 +168,9 @@ class _Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            more = f" (and {len(self.items) - 1} more: " + "; ".join(self.items[1:6]) + ")" if len(self.items) > 1 else ""
+            more = (
+                f" (and {len(self.items) - 1} more: " + "; ".join(self.items[1:6]) + ")" if len(self.items) > 1 else ""
+            )
             raise InputError(self.items[0] + more, path=self.path)
 
 
@@ -236,10 +247,15 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
         problems.add("organization.signer", "expected {authority, title, name}")
         signer_raw = {}
     organization = Organization(
-        issuer=_text(org_raw.get("issuer")), issuer_short=_text(org_raw.get("issuer_short")),
-        parent=_text(org_raw.get("parent")), place=_text(org_raw.get("place")),
-        signer=Signer(authority=_text(signer_raw.get("authority")), title=_text(signer_raw.get("title")),
-                      name=_text(signer_raw.get("name"))),
+        issuer=_text(org_raw.get("issuer")),
+        issuer_short=_text(org_raw.get("issuer_short")),
+        parent=_text(org_raw.get("parent")),
+        place=_text(org_raw.get("place")),
+        signer=Signer(
+            authority=_text(signer_raw.get("authority")),
+            title=_text(signer_raw.get("title")),
+            name=_text(signer_raw.get("name")),
+        ),
     )
 
     known_codes = framework.by_code if framework else {}
@@ -270,10 +286,17 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
         not_applicable = [_text(c) for c in not_applicable]
         for code_na in not_applicable:
             if known_codes and code_na not in known_codes:
-                problems.add(where, f"not_applicable: unknown criterion '{code_na}'; "
-                             + did_you_mean(code_na, list(known_codes)))
-        units.append(Unit(code=code, name=_text(item.get("name")), kind=_text(item.get("kind")) or None,
-                          not_applicable=not_applicable))
+                problems.add(
+                    where, f"not_applicable: unknown criterion '{code_na}'; " + did_you_mean(code_na, list(known_codes))
+                )
+        units.append(
+            Unit(
+                code=code,
+                name=_text(item.get("name")),
+                kind=_text(item.get("kind")) or None,
+                not_applicable=not_applicable,
+            )
+        )
 
     council: list[CouncilMember] = []
     for i, item in enumerate(data.get("council") or [], start=1):
@@ -299,9 +322,20 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
         bands = [Band("Tốt", 80), Band("Khá", 65), Band("Trung bình", 50), Band("Yếu", 0)]
 
     problems.raise_if_any()
-    return Campaign(id=cid, name=name, framework_id=framework_id, year=year, period_start=start, period_end=end,
-                    deadlines=deadlines, organization=organization, units=units, council=council, bands=bands,
-                    config=_jsonable(data))
+    return Campaign(
+        id=cid,
+        name=name,
+        framework_id=framework_id,
+        year=year,
+        period_start=start,
+        period_end=end,
+        deadlines=deadlines,
+        organization=organization,
+        units=units,
+        council=council,
+        bands=bands,
+        config=_jsonable(data),
+    )
 
 
 def _jsonable(value):
@@ -319,6 +353,7 @@ def _jsonable(value):
 
 # ---------------------------------------------------------------- storing and loading
 
+
 def create_campaign(store: Store, path: Path) -> Campaign:
     data = read_campaign_yaml(path)
     framework_id = _text(data.get("framework"))
@@ -335,12 +370,22 @@ def create_campaign(store: Store, path: Path) -> Campaign:
         conn.execute(
             "INSERT INTO campaigns(id, name, framework_id, year, period_start, period_end, config, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (campaign.id, campaign.name, campaign.framework_id, campaign.year, campaign.period_start.isoformat(),
-             campaign.period_end.isoformat(), dumps(campaign.config), now_iso()))
+            (
+                campaign.id,
+                campaign.name,
+                campaign.framework_id,
+                campaign.year,
+                campaign.period_start.isoformat(),
+                campaign.period_end.isoformat(),
+                dumps(campaign.config),
+                now_iso(),
+            ),
+        )
         for position, unit in enumerate(campaign.units):
             conn.execute(
                 "INSERT INTO units(campaign_id, code, name, kind, not_applicable, position) VALUES (?, ?, ?, ?, ?, ?)",
-                (campaign.id, unit.code, unit.name, unit.kind, dumps(unit.not_applicable), position))
+                (campaign.id, unit.code, unit.name, unit.kind, dumps(unit.not_applicable), position),
+            )
     return load_campaign(store, campaign.id)
 
 
@@ -380,10 +425,21 @@ def list_campaigns(store: Store) -> list[dict]:
         "SELECT c.id, c.name, c.framework_id, c.year, c.period_start, c.period_end, c.created_at,"
         " (SELECT COUNT(*) FROM units u WHERE u.campaign_id = c.id) AS units,"
         " (SELECT COUNT(DISTINCT evidence_id) FROM links l WHERE l.campaign_id = c.id) AS evidence"
-        " FROM campaigns c ORDER BY c.created_at, c.id").fetchall()
-    return [{"id": r["id"], "name": r["name"], "framework": r["framework_id"], "year": r["year"],
-             "period": {"start": r["period_start"], "end": r["period_end"]}, "units": r["units"],
-             "evidence": r["evidence"], "created_at": r["created_at"]} for r in rows]
+        " FROM campaigns c ORDER BY c.created_at, c.id"
+    ).fetchall()
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "framework": r["framework_id"],
+            "year": r["year"],
+            "period": {"start": r["period_start"], "end": r["period_end"]},
+            "units": r["units"],
+            "evidence": r["evidence"],
+            "created_at": r["created_at"],
+        }
+        for r in rows
+    ]
 
 
 def progress(store: Store, campaign: Campaign) -> list[dict]:
@@ -391,8 +447,10 @@ def progress(store: Store, campaign: Campaign) -> list[dict]:
     linked: dict[str, set[str]] = {}
     documents: dict[str, int] = {}
     for r in store.db.execute(
-            "SELECT unit_code, criterion_code, COUNT(*) AS n FROM links WHERE campaign_id = ?"
-            " GROUP BY unit_code, criterion_code", (campaign.id,)):
+        "SELECT unit_code, criterion_code, COUNT(*) AS n FROM links WHERE campaign_id = ?"
+        " GROUP BY unit_code, criterion_code",
+        (campaign.id,),
+    ):
         linked.setdefault(r["unit_code"], set()).add(r["criterion_code"])
         documents[r["unit_code"]] = documents.get(r["unit_code"], 0) + r["n"]
     out = []
@@ -400,11 +458,16 @@ def progress(store: Store, campaign: Campaign) -> list[dict]:
         leaves = campaign.applicable_leaves(unit)
         with_evidence = sum(1 for c in leaves if c.code in linked.get(unit.code, set()))
         required = [c for c in leaves if c.evidence_required]
-        out.append({
-            "unit": unit.code, "name": unit.name, "kind": unit.kind,
-            "applicable_criteria": len(leaves), "criteria_with_evidence": with_evidence,
-            "required_without_evidence": sum(1 for c in required if c.code not in linked.get(unit.code, set())),
-            "documents": documents.get(unit.code, 0),
-            "percent": round(100 * with_evidence / len(leaves), 1) if leaves else 0.0,
-        })
+        out.append(
+            {
+                "unit": unit.code,
+                "name": unit.name,
+                "kind": unit.kind,
+                "applicable_criteria": len(leaves),
+                "criteria_with_evidence": with_evidence,
+                "required_without_evidence": sum(1 for c in required if c.code not in linked.get(unit.code, set())),
+                "documents": documents.get(unit.code, 0),
+                "percent": round(100 * with_evidence / len(leaves), 1) if leaves else 0.0,
+            }
+        )
     return out

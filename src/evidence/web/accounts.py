@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from .errors import InputError, NotFound
-from .store import Store, now_iso
-from .suggest import did_you_mean
-from .vn.text import nfc
+from ..errors import InputError, NotFound
+from ..store import Store, now_iso
+from ..suggest import did_you_mean
+from ..vn.text import nfc
 
 ROLES = ("secretariat", "reviewer", "unit")
 ROLE_LABELS = {"secretariat": "Thư ký / Văn phòng", "reviewer": "Thành viên Hội đồng thẩm định", "unit": "Đơn vị"}
@@ -28,8 +28,8 @@ NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 
-THROTTLE_FAILURES = 5          # failed attempts …
-THROTTLE_WINDOW = 5 * 60       # … within this many seconds block further attempts for the same name + address
+THROTTLE_FAILURES = 5  # failed attempts …
+THROTTLE_WINDOW = 5 * 60  # … within this many seconds block further attempts for the same name + address
 
 # Argon2id with the OWASP minimum (19 MiB, 2 passes, 1 lane): about 50 ms a check on a modest server, so a
 # sign-in is quick while an offline guess stays expensive. Hashes with other parameters still verify and are
@@ -48,8 +48,13 @@ class User:
     disabled: bool = False
 
     def to_json(self) -> dict:
-        return {"name": self.name, "role": self.role, "unit": self.unit, "created_at": self.created_at,
-                "disabled": self.disabled}
+        return {
+            "name": self.name,
+            "role": self.role,
+            "unit": self.unit,
+            "created_at": self.created_at,
+            "disabled": self.disabled,
+        }
 
 
 class LoginThrottled(InputError):
@@ -61,15 +66,22 @@ class LoginThrottled(InputError):
 
 
 def _user(row) -> User:
-    return User(name=row["name"], role=row["role"], unit=row["unit_code"], created_at=row["created_at"],
-                disabled=bool(row["disabled"]))
+    return User(
+        name=row["name"],
+        role=row["role"],
+        unit=row["unit_code"],
+        created_at=row["created_at"],
+        disabled=bool(row["disabled"]),
+    )
 
 
 def check_name(name: str) -> str:
     name = nfc(name or "").strip()
     if not NAME_PATTERN.match(name):
-        raise InputError(f"user name '{name}': use 2–64 lower-case letters, digits, '.', '_' or '-' "
-                         "(no spaces, no diacritics), starting with a letter or digit")
+        raise InputError(
+            f"user name '{name}': use 2–64 lower-case letters, digits, '.', '_' or '-' "
+            "(no spaces, no diacritics), starting with a letter or digit"
+        )
     return name
 
 
@@ -110,8 +122,10 @@ def add_user(store: Store, name: str, role: str, password: str, *, unit: str | N
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise InputError(f"user '{name}' already exists (use `evidence user passwd {name}` to change the password)")
-        conn.execute("INSERT INTO users(name, role, unit_code, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                     (name, role, unit, digest, now_iso()))
+        conn.execute(
+            "INSERT INTO users(name, role, unit_code, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            (name, role, unit, digest, now_iso()),
+        )
     return get_user(store, name)
 
 
@@ -136,16 +150,19 @@ def set_password(store: Store, name: str, password: str) -> User:
     get_user(store, name)
     check_password(password)
     with store.transaction() as conn:
-        conn.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
-                     (_hasher.hash(password), now_iso(), name))
+        conn.execute(
+            "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
+            (_hasher.hash(password), now_iso(), name),
+        )
     return get_user(store, name)
 
 
 def set_disabled(store: Store, name: str, disabled: bool) -> User:
     get_user(store, name)
     with store.transaction() as conn:
-        conn.execute("UPDATE users SET disabled = ?, updated_at = ? WHERE name = ?",
-                     (1 if disabled else 0, now_iso(), name))
+        conn.execute(
+            "UPDATE users SET disabled = ?, updated_at = ? WHERE name = ?", (1 if disabled else 0, now_iso(), name)
+        )
     return get_user(store, name)
 
 
@@ -157,12 +174,15 @@ def ensure_user(store: Store, name: str, role: str, password: str, *, unit: str 
     unit = _check_role_unit(store, role, unit)
     check_password(password)
     with store.transaction() as conn:
-        conn.execute("UPDATE users SET role = ?, unit_code = ?, password_hash = ?, disabled = 0, updated_at = ?"
-                     " WHERE name = ?", (role, unit, _hasher.hash(password), now_iso(), name))
+        conn.execute(
+            "UPDATE users SET role = ?, unit_code = ?, password_hash = ?, disabled = 0, updated_at = ? WHERE name = ?",
+            (role, unit, _hasher.hash(password), now_iso(), name),
+        )
     return get_user(store, name)
 
 
 # ---------------------------------------------------------------- signing in
+
 
 def _throttle_key(name: str, client: str) -> str:
     return f"{name}|{client}"
@@ -171,9 +191,13 @@ def _throttle_key(name: str, client: str) -> str:
 def throttle_wait(store: Store, name: str, client: str, *, now: float | None = None) -> int:
     """Seconds until `name` may try again from `client` (0: now)."""
     now = time.time() if now is None else now
-    rows = [r[0] for r in store.db.execute(
-        "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at",
-        (_throttle_key(name, client), now - THROTTLE_WINDOW))]
+    rows = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at",
+            (_throttle_key(name, client), now - THROTTLE_WINDOW),
+        )
+    ]
     if len(rows) < THROTTLE_FAILURES:
         return 0
     return max(1, int(rows[-THROTTLE_FAILURES] + THROTTLE_WINDOW - now) + 1)
@@ -207,6 +231,11 @@ def authenticate(store: Store, name: str, password: str, *, client: str = "local
 
 def unit_campaigns(store: Store, unit_code: str) -> list[str]:
     """The campaigns where this unit code exists (a unit account sees all of them)."""
-    return [r[0] for r in store.db.execute(
-        "SELECT c.id FROM campaigns c JOIN units u ON u.campaign_id = c.id WHERE u.code = ?"
-        " ORDER BY c.created_at DESC, c.id", (unit_code,))]
+    return [
+        r[0]
+        for r in store.db.execute(
+            "SELECT c.id FROM campaigns c JOIN units u ON u.campaign_id = c.id WHERE u.code = ?"
+            " ORDER BY c.created_at DESC, c.id",
+            (unit_code,),
+        )
+    ]

@@ -11,9 +11,10 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
+from collections.abc import Iterator
 
-from .errors import InputError
+from ..errors import InputError
 
 CHUNK = 1024 * 1024
 

@@ -6,20 +6,20 @@ import json
 import sqlite3
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from . import db
 from .blobs import BlobStore
-from .errors import StoreError
+from ..errors import StoreError
 
 DB_NAME = "evidence.db"
 
 
 def now_iso() -> str:
     """The current time, UTC, to the second, ISO 8601 (what every timestamp in the store uses)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 class Store:
@@ -41,7 +41,7 @@ class Store:
         return self.root / "locks"
 
     @classmethod
-    def init(cls, root: Path) -> "Store":
+    def init(cls, root: Path) -> Store:
         """Create the store if needed (idempotent) and bring its schema up to date."""
         root = Path(root)
         if root.exists() and not root.is_dir():
@@ -56,7 +56,7 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, root: Path) -> "Store":
+    def open(cls, root: Path) -> Store:
         root = Path(root)
         if not (root / DB_NAME).is_file():
             raise StoreError(f"no evidence store here; run `evidence --store {root} init` first", path=root)
@@ -66,7 +66,7 @@ class Store:
         return store
 
     @classmethod
-    def _connect(cls, root: Path) -> "Store":
+    def _connect(cls, root: Path) -> Store:
         try:
             conn = db.connect(root / DB_NAME)
             db.migrate(conn, db_path=root / DB_NAME)
@@ -82,7 +82,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .errors import EvidenceError, InputError, NotFound
-from .store import Store, now_iso
-from .vn.dates import parse_date
-from .vn.doctypes import TYPE_NAMES, type_from_name, type_name
-from .vn.numbers import normalize_number
-from .vn.text import nfc, squash_spaces
+from .. import search
+from ..errors import EvidenceError, InputError, NotFound
+from ..store import Store, now_iso
+from ..vn.dates import parse_date
+from ..vn.doctypes import TYPE_NAMES, type_from_name
+from ..vn.numbers import normalize_number
+from ..vn.text import nfc, squash_spaces
 
 # field → label shown in the web app
 FIELDS = {
@@ -28,13 +29,6 @@ FIELDS = {
     "signer_title": "Chức vụ người ký",
 }
 MAX_TEXT = 1000
-
-# warnings a correction settles: once a person has given the value, the reader's doubt no longer applies
-_SETTLES = {
-    "number": {"number_blank", "number_missing"},
-    "issued_on": {"date_missing", "undated", "date_invalid"},
-    "type_code": {"type_unknown"},
-}
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
@@ -85,51 +79,25 @@ def correct_metadata(store: Store, evidence_id: int, field: str, value: str | No
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO metadata_corrections(evidence_id, field, value, corrected_by, corrected_at)"
-            " VALUES (?, ?, ?, ?, ?)", (evidence_id, field, stored, by, at))
-    correction = {"id": cursor.lastrowid, "evidence_id": evidence_id, "field": field, "value": stored, "by": by,
-                  "at": at, "index_updated": _reindex(store, evidence_id)}
+            " VALUES (?, ?, ?, ?, ?)",
+            (evidence_id, field, stored, by, at),
+        )
+    correction = {
+        "id": cursor.lastrowid,
+        "evidence_id": evidence_id,
+        "field": field,
+        "value": stored,
+        "by": by,
+        "at": at,
+        "index_updated": _reindex(store, evidence_id),
+    }
     return correction
 
 
 def _reindex(store: Store, evidence_id: int) -> bool:
     """The database is the truth; when the index cannot follow, `evidence index check/rebuild` repairs it."""
-    from . import search  # imported here: search reads evidence through catalog, which reads corrections
     try:
         search.index_evidence(store, [evidence_id])
     except EvidenceError:  # the correction is recorded; a stale index is reported by `index check`
         return False
     return True
-
-
-def history(store: Store, evidence_id: int) -> list[dict]:
-    """Every correction of this record, oldest first."""
-    return [{"id": r["id"], "evidence_id": r["evidence_id"], "field": r["field"], "value": r["value"],
-             "by": r["corrected_by"], "at": r["corrected_at"]}
-            for r in store.db.execute("SELECT * FROM metadata_corrections WHERE evidence_id = ? ORDER BY id",
-                                      (evidence_id,))]
-
-
-def latest(store: Store, evidence_id: int) -> dict[str, str | None]:
-    """field → the value of its latest correction."""
-    out: dict[str, str | None] = {}
-    for row in store.db.execute("SELECT field, value FROM metadata_corrections WHERE evidence_id = ? ORDER BY id",
-                                (evidence_id,)):
-        out[row["field"]] = row["value"]
-    return out
-
-
-def apply(extracted: dict, corrections: dict[str, str | None]) -> dict:
-    """The extracted metadata with corrections on top (a new dict; `extracted` is not changed)."""
-    if not corrections:
-        return extracted
-    meta = dict(extracted)
-    warnings = list(meta.get("warnings") or [])
-    for field, value in corrections.items():
-        meta[field] = value
-        if field == "type_code":
-            meta["type_name"] = type_name(value)
-        if value is not None:
-            warnings = [w for w in warnings if w not in _SETTLES.get(field, ())]
-    if "warnings" in meta or warnings:
-        meta["warnings"] = warnings
-    return meta

@@ -13,13 +13,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from .campaign import Campaign, load_campaign
-from .errors import EvidenceError, InputError
+from ..errors import EvidenceError, InputError
 from .scoring import appraise, check_range, parse_score, scorable, set_self_score
-from .store import Store
-from .vn.text import fold, nfc, squash_spaces
+from ..store import Store
+from ..vn.text import fold, nfc, squash_spaces
 
 MAX_BYTES = 20 * 1024 * 1024
 COLUMNS = ("unit", "criterion", "self_score", "explanation", "appraised_score", "comment")
@@ -37,17 +37,25 @@ _HEADER_KEYS = {alias: column for column, aliases in _ALIASES.items() for alias 
 @dataclass
 class ImportReport:
     rows: int = 0
-    applied: list[dict] = field(default_factory=list)     # rows that changed something
+    applied: list[dict] = field(default_factory=list)  # rows that changed something
     unchanged: int = 0
-    errors: list[dict] = field(default_factory=list)      # {"row": n, "error": "..."}
+    errors: list[dict] = field(default_factory=list)  # {"row": n, "error": "..."}
 
     def to_json(self) -> dict:
-        return {"summary": {"rows": self.rows, "applied": len(self.applied), "unchanged": self.unchanged,
-                            "errors": len(self.errors)},
-                "applied": self.applied, "errors": self.errors}
+        return {
+            "summary": {
+                "rows": self.rows,
+                "applied": len(self.applied),
+                "unchanged": self.unchanged,
+                "errors": len(self.errors),
+            },
+            "applied": self.applied,
+            "errors": self.errors,
+        }
 
 
 # ---------------------------------------------------------------- reading the table
+
 
 def _header_key(value) -> str | None:
     text = squash_spaces(fold(nfc(str(value or "")))).lower().replace("_", " ").strip(" :*")
@@ -121,6 +129,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -136,13 +145,15 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
                 continue
             yield number, {k: (row[i] if i < len(row) else None) for k, i in columns.items()}
         if columns is None:
-            raise InputError("no header row naming the columns " + ", ".join(COLUMNS) + " in the first 10 rows",
-                             path=path)
+            raise InputError(
+                "no header row naming the columns " + ", ".join(COLUMNS) + " in the first 10 rows", path=path
+            )
     finally:
         workbook.close()
 
 
 # ---------------------------------------------------------------- checking and applying
+
 
 @dataclass
 class _Row:
@@ -170,8 +181,7 @@ def _check_row(campaign: Campaign, raw: dict) -> _Row | None:
         if texts[column] is None:
             values[column] = None
             continue
-        values[column] = parse_score(raw_value if isinstance(raw_value, (int, float)) else texts[column],
-                                     what=column)
+        values[column] = parse_score(raw_value if isinstance(raw_value, (int, float)) else texts[column], what=column)
         check_range(node, values[column], what=column)
     if values["self_score"] is None and values["appraised_score"] is None:
         raise InputError("no score: fill self_score or appraised_score")
@@ -206,11 +216,11 @@ def import_scores(store: Store, campaign_id: str, path: Path, *, by: str | None 
             conn.execute("SAVEPOINT import_row")
             try:
                 if row.self_score is not None:
-                    set_self_score(store, campaign, row.unit, row.criterion, row.self_score,
-                                   explanation=row.explanation, by=by)
+                    set_self_score(
+                        store, campaign, row.unit, row.criterion, row.self_score, explanation=row.explanation, by=by
+                    )
                 if row.appraised_score is not None:
-                    appraise(store, campaign, row.unit, row.criterion, row.appraised_score,
-                             comment=row.comment, by=by)
+                    appraise(store, campaign, row.unit, row.criterion, row.appraised_score, comment=row.comment, by=by)
             except EvidenceError as exc:
                 conn.execute("ROLLBACK TO import_row")
                 conn.execute("RELEASE import_row")
@@ -219,8 +229,15 @@ def import_scores(store: Store, campaign_id: str, path: Path, *, by: str | None 
             conn.execute("RELEASE import_row")
             after = conn.execute("SELECT COALESCE(MAX(id), 0) FROM score_events").fetchone()[0]
             if after > before:
-                report.applied.append({"row": number, "unit": row.unit, "criterion": row.criterion,
-                                       "self_score": row.self_score, "appraised_score": row.appraised_score})
+                report.applied.append(
+                    {
+                        "row": number,
+                        "unit": row.unit,
+                        "criterion": row.criterion,
+                        "self_score": row.self_score,
+                        "appraised_score": row.appraised_score,
+                    }
+                )
             else:
                 report.unchanged += 1
     return report

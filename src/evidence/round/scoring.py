@@ -18,12 +18,12 @@ import math
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from . import config
+from .. import config
 from .campaign import Campaign, load_campaign
-from .errors import InputError
-from .frameworks.model import Criterion
-from .store import Store, now_iso
-from .vn.text import nfc, squash_spaces
+from ..errors import InputError
+from ..frameworks.model import Criterion
+from ..store import Store, now_iso
+from ..vn.text import nfc, squash_spaces
 
 EVENT_KINDS = ("self", "appraised", "objection", "objection_resolved", "agreement", "submission", "reopen")
 EPSILON = 1e-9
@@ -32,6 +32,7 @@ EPSILON = 1e-9
 @dataclass
 class Score:
     """The current state of one unit's criterion."""
+
     unit: str
     criterion: str
     self_score: float | None = None
@@ -61,6 +62,7 @@ class Score:
 @dataclass
 class UnitStatus:
     """Per unit: whether its self-assessment is submitted (locked) and its written agreement, if any."""
+
     unit: str
     submitted_at: str | None = None
     submitted_by: str | None = None
@@ -80,6 +82,7 @@ class UnitStatus:
 
 
 # ---------------------------------------------------------------- validation
+
 
 def parse_score(value, *, what: str = "score") -> float:
     """A score from user input: a number (a decimal comma is accepted: `2,5`), finite. Range is checked later."""
@@ -106,8 +109,9 @@ def scorable(campaign: Campaign, unit_code: str, criterion_code: str) -> Criteri
         children = ", ".join(c.code for c in criterion.children)
         raise InputError(f"criterion {criterion_code} is a group; score its sub-criteria ({children})")
     if not campaign.is_applicable(unit, criterion_code):
-        raise InputError(f"criterion {criterion_code} does not apply to unit {unit_code} (not applicable); "
-                         "it cannot be scored")
+        raise InputError(
+            f"criterion {criterion_code} does not apply to unit {unit_code} (not applicable); it cannot be scored"
+        )
     return criterion
 
 
@@ -115,8 +119,9 @@ def check_range(criterion: Criterion, score: float, *, what: str = "score") -> N
     if score < 0:
         raise InputError(f"{what} {_fmt(score)} for criterion {criterion.code} is negative")
     if score > criterion.points + EPSILON:
-        raise InputError(f"{what} {_fmt(score)} for criterion {criterion.code} is above its maximum of "
-                         f"{_fmt(criterion.points)}")
+        raise InputError(
+            f"{what} {_fmt(score)} for criterion {criterion.code} is above its maximum of {_fmt(criterion.points)}"
+        )
 
 
 def _fmt(number: float) -> str:
@@ -150,12 +155,22 @@ def _date(value) -> str:
 
 # ---------------------------------------------------------------- reading state
 
+
 def _score_from_row(row) -> Score:
-    return Score(unit=row["unit_code"], criterion=row["criterion_code"], self_score=row["self_score"],
-                 explanation=row["explanation"], appraised_score=row["appraised_score"], comment=row["comment"],
-                 objection=row["objection"], objection_status=row["objection_status"],
-                 resolution=row["resolution"], self_event_id=row["self_event_id"],
-                 appraised_event_id=row["appraised_event_id"], updated_at=row["updated_at"])
+    return Score(
+        unit=row["unit_code"],
+        criterion=row["criterion_code"],
+        self_score=row["self_score"],
+        explanation=row["explanation"],
+        appraised_score=row["appraised_score"],
+        comment=row["comment"],
+        objection=row["objection"],
+        objection_status=row["objection_status"],
+        resolution=row["resolution"],
+        self_event_id=row["self_event_id"],
+        appraised_event_id=row["appraised_event_id"],
+        updated_at=row["updated_at"],
+    )
 
 
 def current_scores(store: Store, campaign_id: str, unit: str | None = None) -> dict[tuple[str, str], Score]:
@@ -169,8 +184,10 @@ def current_scores(store: Store, campaign_id: str, unit: str | None = None) -> d
 
 def get_score(store: Store, campaign_id: str, unit: str, criterion: str) -> Score:
     """The current score (an empty one when nothing was recorded yet)."""
-    row = store.db.execute("SELECT * FROM scores WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-                           (campaign_id, unit, criterion)).fetchone()
+    row = store.db.execute(
+        "SELECT * FROM scores WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
+        (campaign_id, unit, criterion),
+    ).fetchone()
     return _score_from_row(row) if row else Score(unit=unit, criterion=criterion)
 
 
@@ -184,7 +201,8 @@ def unit_score_summaries(store: Store, campaign: Campaign | str) -> dict[str, di
         leaves = campaign.applicable_leaves(unit)
         own = [s for c in leaves if (s := scores.get((unit.code, c.code)))]
         out[unit.code] = {
-            "leaves": len(leaves), "max": sum(c.points for c in leaves),
+            "leaves": len(leaves),
+            "max": sum(c.points for c in leaves),
             "self_scored": sum(1 for s in own if s.self_score is not None),
             "appraised": sum(1 for s in own if s.appraised_score is not None),
             "self_total": sum(s.self_score or 0 for s in own),
@@ -199,9 +217,14 @@ def unit_statuses(store: Store, campaign_id: str) -> dict[str, UnitStatus]:
     out = {}
     for r in store.db.execute("SELECT * FROM score_units WHERE campaign_id = ?", (campaign_id,)):
         out[r["unit_code"]] = UnitStatus(
-            unit=r["unit_code"], submitted_at=r["submitted_at"], submitted_by=r["submitted_by"],
-            agreed_on=r["agreed_on"], agreement_reference=r["agreement_reference"],
-            agreement_note=r["agreement_note"], agreement_event_id=r["agreement_event_id"])
+            unit=r["unit_code"],
+            submitted_at=r["submitted_at"],
+            submitted_by=r["submitted_by"],
+            agreed_on=r["agreed_on"],
+            agreement_reference=r["agreement_reference"],
+            agreement_note=r["agreement_note"],
+            agreement_event_id=r["agreement_event_id"],
+        )
     return out
 
 
@@ -228,27 +251,57 @@ def history(store: Store, campaign_id: str, unit: str | None = None, criterion: 
         sql += " AND (criterion_code = ? OR criterion_code IS NULL)"
         params.append(criterion)
     sql += " ORDER BY id"
-    return [{"id": r["id"], "unit": r["unit_code"], "criterion": r["criterion_code"], "kind": r["kind"],
-             "value": r["value"], "previous_value": r["previous_value"], "text": r["text"],
-             "outcome": r["outcome"], "reference": r["reference"], "date": r["event_date"], "by": r["by"],
-             "at": r["at"]} for r in store.db.execute(sql, params)]
+    return [
+        {
+            "id": r["id"],
+            "unit": r["unit_code"],
+            "criterion": r["criterion_code"],
+            "kind": r["kind"],
+            "value": r["value"],
+            "previous_value": r["previous_value"],
+            "text": r["text"],
+            "outcome": r["outcome"],
+            "reference": r["reference"],
+            "date": r["event_date"],
+            "by": r["by"],
+            "at": r["at"],
+        }
+        for r in store.db.execute(sql, params)
+    ]
 
 
 # ---------------------------------------------------------------- writing
 
-def _event(conn, campaign_id: str, unit: str, criterion: str | None, kind: str, *, by: str, at: str,
-           value: float | None = None, previous: float | None = None, text: str | None = None,
-           outcome: str | None = None, reference: str | None = None, event_date: str | None = None) -> int:
+
+def _event(
+    conn,
+    campaign_id: str,
+    unit: str,
+    criterion: str | None,
+    kind: str,
+    *,
+    by: str,
+    at: str,
+    value: float | None = None,
+    previous: float | None = None,
+    text: str | None = None,
+    outcome: str | None = None,
+    reference: str | None = None,
+    event_date: str | None = None,
+) -> int:
     cursor = conn.execute(
         "INSERT INTO score_events(campaign_id, unit_code, criterion_code, kind, value, previous_value, text,"
         " outcome, reference, event_date, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (campaign_id, unit, criterion, kind, value, previous, text, outcome, reference, event_date, by, at))
+        (campaign_id, unit, criterion, kind, value, previous, text, outcome, reference, event_date, by, at),
+    )
     return cursor.lastrowid
 
 
 def _ensure_score_row(conn, campaign_id: str, unit: str, criterion: str, at: str) -> None:
-    conn.execute("INSERT OR IGNORE INTO scores(campaign_id, unit_code, criterion_code, updated_at)"
-                 " VALUES (?, ?, ?, ?)", (campaign_id, unit, criterion, at))
+    conn.execute(
+        "INSERT OR IGNORE INTO scores(campaign_id, unit_code, criterion_code, updated_at) VALUES (?, ?, ?, ?)",
+        (campaign_id, unit, criterion, at),
+    )
 
 
 def _ensure_unit_row(conn, campaign_id: str, unit: str) -> None:
@@ -261,13 +314,22 @@ def _load(store: Store, campaign: Campaign | str) -> Campaign:
 
 def submitted_on(conn, campaign_id: str, unit: str) -> str | None:
     """When the unit submitted its self-assessment (None: not submitted, or reopened since)."""
-    row = conn.execute("SELECT submitted_at FROM score_units WHERE campaign_id = ? AND unit_code = ?",
-                       (campaign_id, unit)).fetchone()
+    row = conn.execute(
+        "SELECT submitted_at FROM score_units WHERE campaign_id = ? AND unit_code = ?", (campaign_id, unit)
+    ).fetchone()
     return row["submitted_at"] if row else None
 
 
-def set_self_score(store: Store, campaign: Campaign | str, unit: str, criterion: str, score,
-                   *, explanation: str | None = None, by: str | None = None) -> Score:
+def set_self_score(
+    store: Store,
+    campaign: Campaign | str,
+    unit: str,
+    criterion: str,
+    score,
+    *,
+    explanation: str | None = None,
+    by: str | None = None,
+) -> Score:
     """The unit's own score with its explanation (giải trình). Refused once the self-assessment is submitted.
     `explanation=None` keeps the current explanation; `""` clears it."""
     campaign = _load(store, campaign)
@@ -278,23 +340,45 @@ def set_self_score(store: Store, campaign: Campaign | str, unit: str, criterion:
     with store.transaction() as conn:
         submitted = submitted_on(conn, campaign.id, unit)
         if submitted:
-            raise InputError(f"unit {unit} submitted its self-assessment on {submitted[:10]}; self-scores are "
-                             "locked until the secretariat reopens it (`evidence score reopen`)")
+            raise InputError(
+                f"unit {unit} submitted its self-assessment on {submitted[:10]}; self-scores are "
+                "locked until the secretariat reopens it (`evidence score reopen`)"
+            )
         current = get_score(store, campaign.id, unit, criterion)
         explanation = current.explanation if explanation is None else _text(explanation)
         if current.self_score == value and current.explanation == explanation:
             return current
-        event = _event(conn, campaign.id, unit, criterion, "self", by=_by(by), at=at, value=value,
-                       previous=current.self_score, text=explanation)
+        event = _event(
+            conn,
+            campaign.id,
+            unit,
+            criterion,
+            "self",
+            by=_by(by),
+            at=at,
+            value=value,
+            previous=current.self_score,
+            text=explanation,
+        )
         _ensure_score_row(conn, campaign.id, unit, criterion, at)
-        conn.execute("UPDATE scores SET self_score = ?, explanation = ?, self_event_id = ?, updated_at = ?"
-                     " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-                     (value, explanation, event, at, campaign.id, unit, criterion))
+        conn.execute(
+            "UPDATE scores SET self_score = ?, explanation = ?, self_event_id = ?, updated_at = ?"
+            " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
+            (value, explanation, event, at, campaign.id, unit, criterion),
+        )
     return get_score(store, campaign.id, unit, criterion)
 
 
-def appraise(store: Store, campaign: Campaign | str, unit: str, criterion: str, score,
-             *, comment: str | None = None, by: str | None = None) -> Score:
+def appraise(
+    store: Store,
+    campaign: Campaign | str,
+    unit: str,
+    criterion: str,
+    score,
+    *,
+    comment: str | None = None,
+    by: str | None = None,
+) -> Score:
     """The council's appraised score (điểm thẩm định) with its comment (`None` keeps the current comment)."""
     campaign = _load(store, campaign)
     node = scorable(campaign, unit, criterion)
@@ -305,21 +389,36 @@ def appraise(store: Store, campaign: Campaign | str, unit: str, criterion: str, 
         current = get_score(store, campaign.id, unit, criterion)
         comment = current.comment if comment is None else _text(comment)
         if current.objection_status == "open":
-            raise InputError(f"unit {unit} has an open objection on criterion {criterion}; resolve it "
-                             "(`evidence score resolve`) instead of appraising again")
+            raise InputError(
+                f"unit {unit} has an open objection on criterion {criterion}; resolve it "
+                "(`evidence score resolve`) instead of appraising again"
+            )
         if current.appraised_score == value and current.comment == comment:
             return current
-        event = _event(conn, campaign.id, unit, criterion, "appraised", by=_by(by), at=at, value=value,
-                       previous=current.appraised_score, text=comment)
+        event = _event(
+            conn,
+            campaign.id,
+            unit,
+            criterion,
+            "appraised",
+            by=_by(by),
+            at=at,
+            value=value,
+            previous=current.appraised_score,
+            text=comment,
+        )
         _ensure_score_row(conn, campaign.id, unit, criterion, at)
-        conn.execute("UPDATE scores SET appraised_score = ?, comment = ?, appraised_event_id = ?, updated_at = ?"
-                     " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-                     (value, comment, event, at, campaign.id, unit, criterion))
+        conn.execute(
+            "UPDATE scores SET appraised_score = ?, comment = ?, appraised_event_id = ?, updated_at = ?"
+            " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
+            (value, comment, event, at, campaign.id, unit, criterion),
+        )
     return get_score(store, campaign.id, unit, criterion)
 
 
-def raise_objection(store: Store, campaign: Campaign | str, unit: str, criterion: str, text: str,
-                    *, by: str | None = None) -> Score:
+def raise_objection(
+    store: Store, campaign: Campaign | str, unit: str, criterion: str, text: str, *, by: str | None = None
+) -> Score:
     """A unit's objection (kiến nghị) to the appraised score of one criterion."""
     campaign = _load(store, campaign)
     scorable(campaign, unit, criterion)
@@ -330,20 +429,33 @@ def raise_objection(store: Store, campaign: Campaign | str, unit: str, criterion
     with store.transaction() as conn:
         current = get_score(store, campaign.id, unit, criterion)
         if current.appraised_score is None:
-            raise InputError(f"criterion {criterion} of unit {unit} has no appraised score yet; there is nothing "
-                             "to object to")
+            raise InputError(
+                f"criterion {criterion} of unit {unit} has no appraised score yet; there is nothing to object to"
+            )
         if current.objection_status == "open":
             raise InputError(f"unit {unit} already has an open objection on criterion {criterion}")
-        _event(conn, campaign.id, unit, criterion, "objection", by=_by(by), at=at,
-               value=current.appraised_score, text=text)
-        conn.execute("UPDATE scores SET objection = ?, objection_status = 'open', resolution = NULL, updated_at = ?"
-                     " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-                     (text, at, campaign.id, unit, criterion))
+        _event(
+            conn, campaign.id, unit, criterion, "objection", by=_by(by), at=at, value=current.appraised_score, text=text
+        )
+        conn.execute(
+            "UPDATE scores SET objection = ?, objection_status = 'open', resolution = NULL, updated_at = ?"
+            " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
+            (text, at, campaign.id, unit, criterion),
+        )
     return get_score(store, campaign.id, unit, criterion)
 
 
-def resolve_objection(store: Store, campaign: Campaign | str, unit: str, criterion: str, *, accepted: bool,
-                      score=None, reason: str | None = None, by: str | None = None) -> Score:
+def resolve_objection(
+    store: Store,
+    campaign: Campaign | str,
+    unit: str,
+    criterion: str,
+    *,
+    accepted: bool,
+    score=None,
+    reason: str | None = None,
+    by: str | None = None,
+) -> Score:
     """The council's decision on an open objection: accepted with a new appraised score, or rejected with a
     reason. Accepting records the new score as the appraised score."""
     campaign = _load(store, campaign)
@@ -363,22 +475,45 @@ def resolve_objection(store: Store, campaign: Campaign | str, unit: str, criteri
         if current.objection_status != "open":
             raise InputError(f"unit {unit} has no open objection on criterion {criterion}")
         outcome = "accepted" if accepted else "rejected"
-        event = _event(conn, campaign.id, unit, criterion, "objection_resolved", by=_by(by), at=at,
-                       value=value if accepted else current.appraised_score, previous=current.appraised_score,
-                       text=reason, outcome=outcome)
+        event = _event(
+            conn,
+            campaign.id,
+            unit,
+            criterion,
+            "objection_resolved",
+            by=_by(by),
+            at=at,
+            value=value if accepted else current.appraised_score,
+            previous=current.appraised_score,
+            text=reason,
+            outcome=outcome,
+        )
         if accepted:
-            conn.execute("UPDATE scores SET appraised_score = ?, appraised_event_id = ?, objection_status = ?,"
-                         " resolution = ?, updated_at = ? WHERE campaign_id = ? AND unit_code = ? AND"
-                         " criterion_code = ?", (value, event, outcome, reason, at, campaign.id, unit, criterion))
+            conn.execute(
+                "UPDATE scores SET appraised_score = ?, appraised_event_id = ?, objection_status = ?,"
+                " resolution = ?, updated_at = ? WHERE campaign_id = ? AND unit_code = ? AND"
+                " criterion_code = ?",
+                (value, event, outcome, reason, at, campaign.id, unit, criterion),
+            )
         else:
-            conn.execute("UPDATE scores SET objection_status = ?, resolution = ?, updated_at = ?"
-                         " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-                         (outcome, reason, at, campaign.id, unit, criterion))
+            conn.execute(
+                "UPDATE scores SET objection_status = ?, resolution = ?, updated_at = ?"
+                " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
+                (outcome, reason, at, campaign.id, unit, criterion),
+            )
     return get_score(store, campaign.id, unit, criterion)
 
 
-def record_agreement(store: Store, campaign: Campaign | str, unit: str, *, agreed_on, reference: str,
-                     note: str | None = None, by: str | None = None) -> UnitStatus:
+def record_agreement(
+    store: Store,
+    campaign: Campaign | str,
+    unit: str,
+    *,
+    agreed_on,
+    reference: str,
+    note: str | None = None,
+    by: str | None = None,
+) -> UnitStatus:
     """The unit's written agreement with its final (appraised) result: the date and number of its document."""
     campaign = _load(store, campaign)
     campaign.unit(unit)
@@ -391,18 +526,33 @@ def record_agreement(store: Store, campaign: Campaign | str, unit: str, *, agree
     with store.transaction() as conn:
         counts = conn.execute(
             "SELECT SUM(appraised_score IS NOT NULL) AS appraised, SUM(objection_status = 'open') AS open"
-            " FROM scores WHERE campaign_id = ? AND unit_code = ?", (campaign.id, unit)).fetchone()
+            " FROM scores WHERE campaign_id = ? AND unit_code = ?",
+            (campaign.id, unit),
+        ).fetchone()
         if not counts["appraised"]:
             raise InputError(f"unit {unit} has no appraised score yet; it can only agree with an appraised result")
         if counts["open"]:
-            raise InputError(f"unit {unit} still has {counts['open']} open objection(s); resolve them before "
-                             "recording its agreement")
-        event = _event(conn, campaign.id, unit, None, "agreement", by=_by(by), at=at, text=note,
-                       reference=reference, event_date=day)
+            raise InputError(
+                f"unit {unit} still has {counts['open']} open objection(s); resolve them before recording its agreement"
+            )
+        event = _event(
+            conn,
+            campaign.id,
+            unit,
+            None,
+            "agreement",
+            by=_by(by),
+            at=at,
+            text=note,
+            reference=reference,
+            event_date=day,
+        )
         _ensure_unit_row(conn, campaign.id, unit)
-        conn.execute("UPDATE score_units SET agreed_on = ?, agreement_reference = ?, agreement_note = ?,"
-                     " agreement_event_id = ? WHERE campaign_id = ? AND unit_code = ?",
-                     (day, reference, note, event, campaign.id, unit))
+        conn.execute(
+            "UPDATE score_units SET agreed_on = ?, agreement_reference = ?, agreement_note = ?,"
+            " agreement_event_id = ? WHERE campaign_id = ? AND unit_code = ?",
+            (day, reference, note, event, campaign.id, unit),
+        )
     return unit_status(store, campaign.id, unit)
 
 
@@ -419,13 +569,16 @@ def submit_self_assessment(store: Store, campaign: Campaign | str, unit: str, by
         who = _by(by)
         _event(conn, campaign.id, unit, None, "submission", by=who, at=at)
         _ensure_unit_row(conn, campaign.id, unit)
-        conn.execute("UPDATE score_units SET submitted_at = ?, submitted_by = ? WHERE campaign_id = ? AND"
-                     " unit_code = ?", (at, who, campaign.id, unit))
+        conn.execute(
+            "UPDATE score_units SET submitted_at = ?, submitted_by = ? WHERE campaign_id = ? AND unit_code = ?",
+            (at, who, campaign.id, unit),
+        )
     return unit_status(store, campaign.id, unit)
 
 
-def reopen_self_assessment(store: Store, campaign: Campaign | str, unit: str, *, reason: str | None = None,
-                           by: str | None = None) -> UnitStatus:
+def reopen_self_assessment(
+    store: Store, campaign: Campaign | str, unit: str, *, reason: str | None = None, by: str | None = None
+) -> UnitStatus:
     """Unlock a submitted self-assessment (the secretariat's decision), so the unit can correct its scores."""
     campaign = _load(store, campaign)
     campaign.unit(unit)
@@ -434,6 +587,8 @@ def reopen_self_assessment(store: Store, campaign: Campaign | str, unit: str, *,
         if not submitted_on(conn, campaign.id, unit):
             raise InputError(f"unit {unit} has not submitted its self-assessment; there is nothing to reopen")
         _event(conn, campaign.id, unit, None, "reopen", by=_by(by), at=at, text=_text(reason))
-        conn.execute("UPDATE score_units SET submitted_at = NULL, submitted_by = NULL WHERE campaign_id = ? AND"
-                     " unit_code = ?", (campaign.id, unit))
+        conn.execute(
+            "UPDATE score_units SET submitted_at = NULL, submitted_by = NULL WHERE campaign_id = ? AND unit_code = ?",
+            (campaign.id, unit),
+        )
     return unit_status(store, campaign.id, unit)

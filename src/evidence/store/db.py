@@ -5,17 +5,16 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
-from .errors import StoreError
+from ..errors import StoreError
 from .migrations import LATEST, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -88,4 +87,3 @@ def migrate(conn: sqlite3.Connection, *, target: int = LATEST, db_path: Path | N
         conn.execute("COMMIT")
         applied.append(number)
     return applied
-

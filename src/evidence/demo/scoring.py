@@ -13,10 +13,16 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from .campaign import load_campaign
-from .scoring import (appraise, raise_objection, record_agreement, resolve_objection, set_self_score,
-                      submit_self_assessment)
-from .store import Store
+from ..round.campaign import load_campaign
+from ..round.scoring import (
+    appraise,
+    raise_objection,
+    record_agreement,
+    resolve_objection,
+    set_self_score,
+    submit_self_assessment,
+)
+from ..store import Store
 
 COUNCIL = "Hội đồng thẩm định"
 
@@ -35,10 +41,13 @@ def run(store: Store, campaign_id: str) -> dict:
     """Score, appraise, object, resolve and agree on the demo campaign. Returns what was done, for the demo's
     summary: {"self_scores", "appraised", "submitted", "objections": [...], "agreements": [...], "problems": [...]}"""
     campaign = load_campaign(store, campaign_id)
-    linked = {(r[0], r[1]) for r in store.db.execute(
-        "SELECT DISTINCT unit_code, criterion_code FROM links WHERE campaign_id = ?", (campaign.id,))}
-    summary = {"self_scores": 0, "appraised": 0, "submitted": [], "objections": [], "agreements": [],
-               "problems": []}
+    linked = {
+        (r[0], r[1])
+        for r in store.db.execute(
+            "SELECT DISTINCT unit_code, criterion_code FROM links WHERE campaign_id = ?", (campaign.id,)
+        )
+    }
+    summary = {"self_scores": 0, "appraised": 0, "submitted": [], "objections": [], "agreements": [], "problems": []}
     deductions: list[tuple[str, str, float, float]] = []
     for index, unit in enumerate(campaign.units):
         leaves = campaign.applicable_leaves(unit)
@@ -49,8 +58,9 @@ def run(store: Store, campaign_id: str) -> dict:
             if criterion.code in blanks:
                 continue
             if has_evidence:
-                self_score = criterion.points if _pattern(unit.code, criterion.code) >= 20 else \
-                    _quarter(criterion.points * 0.75)
+                self_score = (
+                    criterion.points if _pattern(unit.code, criterion.code) >= 20 else _quarter(criterion.points * 0.75)
+                )
                 explanation = None
             elif index == 1:  # over-claims without evidence; explains only the first such criterion
                 self_score = criterion.points
@@ -61,8 +71,15 @@ def run(store: Store, campaign_id: str) -> dict:
             else:
                 self_score = 0.0
                 explanation = None
-            set_self_score(store, campaign, unit.code, criterion.code, self_score, explanation=explanation,
-                           by=f"{unit.code} (demo)")
+            set_self_score(
+                store,
+                campaign,
+                unit.code,
+                criterion.code,
+                self_score,
+                explanation=explanation,
+                by=f"{unit.code} (demo)",
+            )
             summary["self_scores"] += 1
             appraised, comment = _appraisal(unit.code, criterion, self_score, has_evidence)
             appraise(store, campaign, unit.code, criterion.code, appraised, comment=comment, by=COUNCIL)
@@ -72,8 +89,10 @@ def run(store: Store, campaign_id: str) -> dict:
         if index == 1:
             summary["problems"].append(f"{unit.code}: tự chấm điểm tối đa cả ở tiêu chí chưa có tài liệu kiểm chứng")
         if blanks:
-            summary["problems"].append(f"{unit.code}: bỏ trống {len(blanks)} tiêu chí ({', '.join(sorted(blanks))})"
-                                       " và chưa gửi hồ sơ tự đánh giá")
+            summary["problems"].append(
+                f"{unit.code}: bỏ trống {len(blanks)} tiêu chí ({', '.join(sorted(blanks))})"
+                " và chưa gửi hồ sơ tự đánh giá"
+            )
         else:
             submit_self_assessment(store, campaign, unit.code, by=f"{unit.code} (demo)")
             summary["submitted"].append(unit.code)
@@ -96,24 +115,54 @@ def _objections(store: Store, campaign, deductions, summary: dict) -> None:
     first_per_unit = list({unit: (unit, code, s, a) for unit, code, s, a in reversed(deductions)}.values())[::-1]
     chosen = first_per_unit[:2] if len(first_per_unit) >= 2 else deductions[:2]
     for n, (unit, code, self_score, appraised) in enumerate(chosen):
-        raise_objection(store, campaign, unit, code, "Đơn vị đề nghị Hội đồng xem xét lại: tài liệu kiểm chứng đã "
-                        "thể hiện đầy đủ nội dung tiêu chí.", by=f"{unit} (demo)")
+        raise_objection(
+            store,
+            campaign,
+            unit,
+            code,
+            "Đơn vị đề nghị Hội đồng xem xét lại: tài liệu kiểm chứng đã thể hiện đầy đủ nội dung tiêu chí.",
+            by=f"{unit} (demo)",
+        )
         if n == 0:
             new_score = _quarter((self_score + appraised) / 2)
-            resolve_objection(store, campaign, unit, code, accepted=True, score=new_score,
-                              reason="Đơn vị bổ sung minh chứng hợp lệ; điều chỉnh điểm.", by=COUNCIL)
-            summary["objections"].append({"unit": unit, "criterion": code, "outcome": "accepted",
-                                          "from": appraised, "to": new_score})
+            resolve_objection(
+                store,
+                campaign,
+                unit,
+                code,
+                accepted=True,
+                score=new_score,
+                reason="Đơn vị bổ sung minh chứng hợp lệ; điều chỉnh điểm.",
+                by=COUNCIL,
+            )
+            summary["objections"].append(
+                {"unit": unit, "criterion": code, "outcome": "accepted", "from": appraised, "to": new_score}
+            )
         else:
-            resolve_objection(store, campaign, unit, code, accepted=False,
-                              reason="Tài liệu bổ sung ban hành sau kỳ đánh giá; giữ nguyên điểm.", by=COUNCIL)
-            summary["objections"].append({"unit": unit, "criterion": code, "outcome": "rejected",
-                                          "from": appraised, "to": appraised})
+            resolve_objection(
+                store,
+                campaign,
+                unit,
+                code,
+                accepted=False,
+                reason="Tài liệu bổ sung ban hành sau kỳ đánh giá; giữ nguyên điểm.",
+                by=COUNCIL,
+            )
+            summary["objections"].append(
+                {"unit": unit, "criterion": code, "outcome": "rejected", "from": appraised, "to": appraised}
+            )
 
 
 def _agreement(store: Store, campaign, deductions, summary: dict) -> None:
     unit = campaign.units[0].code
     reference = f"15/{unit}-VP"
-    record_agreement(store, campaign, unit, agreed_on=date.today(), reference=reference,
-                     note="Thống nhất với kết quả thẩm định.", by=f"{unit} (demo)")
+    record_agreement(
+        store,
+        campaign,
+        unit,
+        agreed_on=date.today(),
+        reference=reference,
+        note="Thống nhất với kết quả thẩm định.",
+        by=f"{unit} (demo)",
+    )
     summary["agreements"].append({"unit": unit, "reference": reference, "date": date.today().isoformat()})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from .store import Store
+from . import Store
 
 STALE_TEMP_SECONDS = 3600  # a temporary file younger than this may belong to an attach still running
 
@@ -25,8 +25,7 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return (self.database_ok and not self.missing_blobs and not self.corrupt_blobs
-                and not self.dangling_links)
+        return self.database_ok and not self.missing_blobs and not self.corrupt_blobs and not self.dangling_links
 
     def to_json(self) -> dict:
         data = dict(vars(self))
@@ -44,8 +43,12 @@ def verify_store(store: Store, *, rehash: bool = True, repair: bool = False, pro
     if fk:
         report.database_ok = False
         report.database_messages.extend(f"foreign key: {tuple(r)}" for r in fk)
-    report.dangling_links = [r[0] for r in store.db.execute(
-        "SELECT l.id FROM links l LEFT JOIN evidence e ON e.id = l.evidence_id WHERE e.id IS NULL")]
+    report.dangling_links = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT l.id FROM links l LEFT JOIN evidence e ON e.id = l.evidence_id WHERE e.id IS NULL"
+        )
+    ]
 
     known = set()
     for row in store.db.execute("SELECT sha256 FROM evidence ORDER BY id"):
@@ -60,8 +63,9 @@ def verify_store(store: Store, *, rehash: bool = True, repair: bool = False, pro
             progress(sha[:12])
     report.orphan_blobs = sorted(sha for sha in store.blobs.all_hashes() if sha not in known)
     now = time.time()
-    report.stray_temporaries = [str(p) for p in store.blobs.stray_temporaries()
-                                if now - p.stat().st_mtime > STALE_TEMP_SECONDS]
+    report.stray_temporaries = [
+        str(p) for p in store.blobs.stray_temporaries() if now - p.stat().st_mtime > STALE_TEMP_SECONDS
+    ]
     if repair:
         for path in report.stray_temporaries:
             store.blobs.tmp.joinpath(path).unlink(missing_ok=True)

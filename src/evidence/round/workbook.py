@@ -17,24 +17,37 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
+from .campaign import load_campaign
 from .findings import CODE_LABELS, Finding, check
 from .results import Results, UnitResult, compute_results
-from .store import Store
+from ..store import Store
 from .xlsx import Sheet, write_workbook
 
 SUMMARY_SHEET = "Tổng hợp"
 STATISTICS_SHEET = "Thống kê"
 HEADER_ROW = 3  # rows 1-2: title and subtitle; row 3: column headers; data from row 4
-UNIT_HEADERS = ["Mã tiêu chí", "Nội dung tiêu chí", "Điểm tối đa", "Tự chấm", "Thẩm định",
-                "Chênh lệch (thẩm định − tự chấm)", "Giải trình của đơn vị", "Nhận xét thẩm định", "Kiến nghị",
-                "Số tài liệu", "Phát hiện"]
+UNIT_HEADERS = [
+    "Mã tiêu chí",
+    "Nội dung tiêu chí",
+    "Điểm tối đa",
+    "Tự chấm",
+    "Thẩm định",
+    "Chênh lệch (thẩm định − tự chấm)",
+    "Giải trình của đơn vị",
+    "Nhận xét thẩm định",
+    "Kiến nghị",
+    "Số tài liệu",
+    "Phát hiện",
+]
 UNIT_WIDTHS = [11, 60, 10, 10, 10, 14, 40, 40, 18, 10, 40]
 OBJECTION_WORDS = {"open": "Đang xem xét", "accepted": "Đã chấp nhận", "rejected": "Không chấp nhận"}
 BASIS_WORDS = {"appraised": "", "mixed": "Chưa thẩm định đủ", "self": "Chưa thẩm định (điểm tự chấm)"}
 
-def export_scores(store: Store, campaign_id: str, path: Path, *, results: Results | None = None,
-                  findings: list[Finding] | None = None) -> dict:
+
+def export_scores(
+    store: Store, campaign_id: str, path: Path, *, results: Results | None = None, findings: list[Finding] | None = None
+) -> dict:
     """Write the workbook to `path` (.xlsx); returns {"path", "units", "sheets"}. `results` and `findings` may be
     passed when the caller has them already (they are computed otherwise)."""
     path = Path(path)
@@ -48,7 +61,6 @@ def export_scores(store: Store, campaign_id: str, path: Path, *, results: Result
     for finding in findings:
         by_cell.setdefault((finding.unit, finding.criterion), []).append(finding.code)
 
-    from .campaign import load_campaign
     campaign = load_campaign(store, campaign_id)
     sheets = [_summary_sheet(results, campaign), _statistics_sheet(results)]
     names = {SUMMARY_SHEET, STATISTICS_SHEET}
@@ -79,7 +91,7 @@ def _sheet_name(code: str, used: set[str]) -> str:
     name, n = base, 2
     while name.casefold() in {u.casefold() for u in used}:
         suffix = f" ({n})"
-        name, n = base[:31 - len(suffix)] + suffix, n + 1
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(name)
     return name
 
@@ -99,27 +111,47 @@ def _number(value):
 
 # ---------------------------------------------------------------- sheets
 
+
 def _summary_sheet(results: Results, campaign) -> Sheet:
     fields = results.units[0].fields if results.units else []
-    sheet = Sheet(SUMMARY_SHEET, widths=[9, 11, 38] + [16] * len(fields) + [10, 10, 10, 12, 10, 13, 30],
-                  freeze=f"D{HEADER_ROW + 1}")
-    _title_rows(sheet, f"KẾT QUẢ {results.name.upper()}",
-                f"Bộ tiêu chí: {campaign.framework.name}; tỷ lệ tính trên điểm tối đa các tiêu chí áp dụng; "
-                f"lập ngày {datetime.now():%d/%m/%Y}.")
-    _header(sheet, ["Xếp hạng", "Mã đơn vị", "Tên đơn vị"] + [f"{f.code}. {f.title}" for f in fields]
-            + ["Tự chấm", "Thẩm định", "Điểm đạt", "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp loại", "Ghi chú"])
+    sheet = Sheet(
+        SUMMARY_SHEET,
+        widths=[9, 11, 38] + [16] * len(fields) + [10, 10, 10, 12, 10, 13, 30],
+        freeze=f"D{HEADER_ROW + 1}",
+    )
+    _title_rows(
+        sheet,
+        f"KẾT QUẢ {results.name.upper()}",
+        f"Bộ tiêu chí: {campaign.framework.name}; tỷ lệ tính trên điểm tối đa các tiêu chí áp dụng; "
+        f"lập ngày {datetime.now():%d/%m/%Y}.",
+    )
+    _header(
+        sheet,
+        ["Xếp hạng", "Mã đơn vị", "Tên đơn vị"]
+        + [f"{f.code}. {f.title}" for f in fields]
+        + ["Tự chấm", "Thẩm định", "Điểm đạt", "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp loại", "Ghi chú"],
+    )
     for unit in results.units:
         notes = [BASIS_WORDS[unit.basis]] if BASIS_WORDS[unit.basis] else []
         if unit.open_objections:
             notes.append(f"{unit.open_objections} kiến nghị đang xem xét")
         if unit.agreed_on:
-            notes.append(f"Đồng ý: {unit.agreement_reference}"
-                         + ("" if unit.agreement_current else " (trước khi điều chỉnh)"))
-        sheet.append([(unit.rank, "center"), (unit.code, "cell"), (unit.name, "wrap")]
-                     + [(f.score, "cell") for f in unit.fields]
-                     + [(unit.self_total, "cell"), (unit.appraised_total, "cell"), (unit.score, "bold"),
-                        (unit.max_points, "cell"), (unit.percent, "percent_bold"), (unit.band or "", "cell"),
-                        ("; ".join(notes), "wrap")])
+            notes.append(
+                f"Đồng ý: {unit.agreement_reference}" + ("" if unit.agreement_current else " (trước khi điều chỉnh)")
+            )
+        sheet.append(
+            [(unit.rank, "center"), (unit.code, "cell"), (unit.name, "wrap")]
+            + [(f.score, "cell") for f in unit.fields]
+            + [
+                (unit.self_total, "cell"),
+                (unit.appraised_total, "cell"),
+                (unit.score, "bold"),
+                (unit.max_points, "cell"),
+                (unit.percent, "percent_bold"),
+                (unit.band or "", "cell"),
+                ("; ".join(notes), "wrap"),
+            ]
+        )
     return sheet
 
 
@@ -128,20 +160,30 @@ def _statistics_sheet(results: Results) -> Sheet:
     stats = results.statistics
     _title_rows(sheet, "THỐNG KÊ KẾT QUẢ", results.name)
     _header(sheet, ["Chỉ tiêu", "Giá trị", "", "", ""])
-    for label, value, style in (("Số đơn vị", stats.units, "cell"), ("Tỷ lệ trung bình (%)", stats.mean, "percent"),
-                                ("Cao nhất (%)", stats.highest, "percent"), ("Thấp nhất (%)", stats.lowest, "percent"),
-                                ("Chênh lệch cao nhất − thấp nhất (điểm %)", stats.gap, "percent"),
-                                ("Điểm đạt trung bình", stats.mean_score, "cell")):
+    for label, value, style in (
+        ("Số đơn vị", stats.units, "cell"),
+        ("Tỷ lệ trung bình (%)", stats.mean, "percent"),
+        ("Cao nhất (%)", stats.highest, "percent"),
+        ("Thấp nhất (%)", stats.lowest, "percent"),
+        ("Chênh lệch cao nhất − thấp nhất (điểm %)", stats.gap, "percent"),
+        ("Điểm đạt trung bình", stats.mean_score, "cell"),
+    ):
         sheet.append([(label, "cell"), (value, style)])
     for band in stats.per_band:
         sheet.append([(f"Xếp loại {band['band']} (từ {band['min']:g}%)", "cell"), (band["units"], "cell")])
     sheet.append([])
     sheet.append([("TIÊU CHÍ BỊ TRỪ ĐIỂM NHIỀU NHẤT", "title")])
-    _header(sheet, ["Mã tiêu chí", "Nội dung tiêu chí", "Số đơn vị bị trừ", "Điểm trừ trung bình",
-                    "Tổng điểm bị trừ"])
+    _header(sheet, ["Mã tiêu chí", "Nội dung tiêu chí", "Số đơn vị bị trừ", "Điểm trừ trung bình", "Tổng điểm bị trừ"])
     for d in results.most_deducted:
-        sheet.append([(d.code, "cell"), (d.title, "wrap"), (d.units, "cell"), (d.average_deduction, "cell"),
-                      (d.total_deduction, "cell")])
+        sheet.append(
+            [
+                (d.code, "cell"),
+                (d.title, "wrap"),
+                (d.units, "cell"),
+                (d.average_deduction, "cell"),
+                (d.total_deduction, "cell"),
+            ]
+        )
     return sheet
 
 
@@ -154,37 +196,75 @@ def _findings_text(codes: list[str]) -> str:
 
 def _difference(rows) -> float | None:
     """Appraised minus self over the rows that have both (None when none has)."""
-    pairs = [(r.appraised_score, r.self_score) for r in rows
-             if r.applicable and r.appraised_score is not None and r.self_score is not None]
+    pairs = [
+        (r.appraised_score, r.self_score)
+        for r in rows
+        if r.applicable and r.appraised_score is not None and r.self_score is not None
+    ]
     return round(sum(a - s for a, s in pairs), 4) if pairs else None
 
 
 def _unit_sheet(unit: UnitResult, results: Results, by_cell: dict, name: str) -> Sheet:
     sheet = Sheet(name, widths=UNIT_WIDTHS, freeze=f"C{HEADER_ROW + 1}")
     band = f", xếp loại {unit.band}" if unit.band else ""
-    _title_rows(sheet, f"{unit.code} — {unit.name}",
-                f"Điểm đạt {unit.score:g}/{unit.max_points:g} ({unit.percent:.2f}%){band}, xếp hạng {unit.rank}/"
-                f"{len(results.units)}")
+    _title_rows(
+        sheet,
+        f"{unit.code} — {unit.name}",
+        f"Điểm đạt {unit.score:g}/{unit.max_points:g} ({unit.percent:.2f}%){band}, xếp hạng {unit.rank}/"
+        f"{len(results.units)}",
+    )
     _header(sheet, UNIT_HEADERS)
     rows_by_field: dict[str, list] = {}
     for row in unit.criteria:
         rows_by_field.setdefault(row.field, []).append(row)
     for total in unit.fields:
         field_rows = rows_by_field.get(total.code, [])
-        sheet.append([(total.code, "field"), (total.title, "field_wrap"), (total.max_points, "field"),
-                      (total.self_total, "field"), (total.appraised_total, "field"),
-                      (_difference(field_rows), "field")] + [(None, "field")] * 5)
+        sheet.append(
+            [
+                (total.code, "field"),
+                (total.title, "field_wrap"),
+                (total.max_points, "field"),
+                (total.self_total, "field"),
+                (total.appraised_total, "field"),
+                (_difference(field_rows), "field"),
+            ]
+            + [(None, "field")] * 5
+        )
         for row in field_rows:
-            difference = (None if row.self_score is None or row.appraised_score is None
-                          else round(row.appraised_score - row.self_score, 4))
-            findings = ("Không áp dụng" if not row.applicable
-                        else _findings_text(by_cell.get((unit.code, row.code), [])))
-            sheet.append([(row.code, "cell"), (row.title, "wrap"), (row.max_points if row.applicable else None, "cell"),
-                          (_number(row.self_score), "cell"), (_number(row.appraised_score), "cell"),
-                          (difference, "cell"), (row.explanation, "wrap"), (row.comment, "wrap"),
-                          (OBJECTION_WORDS.get(row.objection_status or "", ""), "cell"),
-                          (row.evidence_count, "cell"), (findings, "wrap")])
-    sheet.append([("Tổng cộng", "bold"), (None, "cell"), (unit.max_points, "bold"), (unit.self_total, "bold"),
-                  (unit.appraised_total, "bold"), (_difference(unit.criteria), "bold"), (None, "cell"),
-                  (None, "cell"), (None, "cell"), (unit.evidence_count, "bold"), (None, "cell")])
+            difference = (
+                None
+                if row.self_score is None or row.appraised_score is None
+                else round(row.appraised_score - row.self_score, 4)
+            )
+            findings = "Không áp dụng" if not row.applicable else _findings_text(by_cell.get((unit.code, row.code), []))
+            sheet.append(
+                [
+                    (row.code, "cell"),
+                    (row.title, "wrap"),
+                    (row.max_points if row.applicable else None, "cell"),
+                    (_number(row.self_score), "cell"),
+                    (_number(row.appraised_score), "cell"),
+                    (difference, "cell"),
+                    (row.explanation, "wrap"),
+                    (row.comment, "wrap"),
+                    (OBJECTION_WORDS.get(row.objection_status or "", ""), "cell"),
+                    (row.evidence_count, "cell"),
+                    (findings, "wrap"),
+                ]
+            )
+    sheet.append(
+        [
+            ("Tổng cộng", "bold"),
+            (None, "cell"),
+            (unit.max_points, "bold"),
+            (unit.self_total, "bold"),
+            (unit.appraised_total, "bold"),
+            (_difference(unit.criteria), "bold"),
+            (None, "cell"),
+            (None, "cell"),
+            (None, "cell"),
+            (unit.evidence_count, "bold"),
+            (None, "cell"),
+        ]
+    )
     return sheet

@@ -1,0 +1,134 @@
+"""Loading a round's links and scores for the rules, once per call (SQLite's JSON functions read the fields)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime, UTC
+
+from ...records import effective_metadata
+from ...store import Store
+from ..campaign import Campaign
+from ..scoring import current_scores
+from .model import LOCAL_TZ, LinkedEvidence, RoundData
+
+
+def _iso_date(value) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _local_date(stamp: str | None) -> date | None:
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def _corrected_ids(store: Store, campaign_id: str) -> set[int]:
+    """Evidence of the campaign that people corrected (the others' metadata is what was extracted)."""
+    try:
+        return {
+            r[0]
+            for r in store.db.execute(
+                "SELECT DISTINCT c.evidence_id FROM metadata_corrections c JOIN links l ON l.evidence_id = c.evidence_id"
+                " WHERE l.campaign_id = ?",
+                (campaign_id,),
+            )
+        }
+    except sqlite3.OperationalError as exc:  # a store without the corrections table
+        if "no such table" in str(exc):
+            return set()
+        raise
+
+
+# The fields the rules need, read by SQLite's JSON functions (much faster than parsing every record in Python).
+_LINK_SQL = """
+    SELECT l.id, l.evidence_id, l.unit_code, l.criterion_code, l.linked_at, l.filename, e.format, e.text_source,
+           e.text != '', json_extract(e.metadata, '$.number'), json_extract(e.metadata, '$.type_code'),
+           json_extract(e.metadata, '$.issuer'), json_extract(e.metadata, '$.issued_on'),
+           COALESCE(json_array_length(e.metadata, '$.signatures'), 0) > 0,
+           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0
+    FROM links l JOIN evidence e ON e.id = l.evidence_id
+    WHERE l.campaign_id = ?"""
+
+
+def load_round(store: Store, campaign: Campaign, unit: str | None = None, evidence_id: int | None = None) -> RoundData:
+    units = [campaign.unit(unit)] if unit else list(campaign.units)
+    scores = current_scores(store, campaign.id, unit)
+    sql, params = _LINK_SQL, [campaign.id]
+    if unit:
+        sql += " AND l.unit_code = ?"
+        params.append(unit)
+    if evidence_id is not None:
+        sql += " AND l.evidence_id = ?"
+        params.append(evidence_id)
+    sql += " ORDER BY l.id"
+    corrected = _corrected_ids(store, campaign.id)
+    local_dates: dict[str, date | None] = {}
+    links = []
+    cursor = store.db.cursor()
+    cursor.row_factory = None  # plain tuples
+    for (
+        link_id,
+        eid,
+        unit_code,
+        code,
+        stamp,
+        filename,
+        fmt,
+        text_source,
+        has_text,
+        number,
+        type_code,
+        issuer,
+        issued_on,
+        signed,
+        blank_warning,
+    ) in cursor.execute(sql, params):
+        if eid in corrected:
+            number, type_code, issuer, issued_on, signed, blank_warning = _corrected(store, eid)
+        if stamp not in local_dates:
+            local_dates[stamp] = _local_date(stamp)
+        links.append(
+            LinkedEvidence(
+                link_id,
+                eid,
+                unit_code,
+                code,
+                stamp,
+                filename,
+                fmt,
+                text_source,
+                bool(has_text),
+                None if number is None else str(number),
+                type_code,
+                None if issuer is None else str(issuer),
+                _iso_date(issued_on),
+                bool(signed),
+                bool(blank_warning),
+                local_dates[stamp],
+            )
+        )
+    return RoundData(campaign=campaign, units=units, criteria=campaign.framework.by_code, scores=scores, links=links)
+
+
+def _corrected(store: Store, evidence_id: int) -> tuple:
+    """The rule fields of a record people corrected, through `catalog.effective_metadata`."""
+    row = store.db.execute("SELECT metadata FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
+    meta = effective_metadata(store, evidence_id, json.loads(row[0] or "{}")) or {}
+    return (
+        meta.get("number"),
+        meta.get("type_code"),
+        meta.get("issuer"),
+        meta.get("issued_on"),
+        bool(meta.get("signatures")),
+        "number_blank" in (meta.get("warnings") or []),
+    )

@@ -1,0 +1,6 @@
+"""The store: one directory holding the database (schema versioned and migrated), the content-addressed
+originals and the search index; `verify` proves it whole."""
+
+from .core import DB_NAME, Store, dumps, now_iso
+
+__all__ = ["DB_NAME", "Store", "dumps", "now_iso"]
