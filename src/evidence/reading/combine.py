@@ -35,15 +35,15 @@ FIELDS = ("number", "type_code", "issuer", "parent_issuer", "place", "issued_on"
           "signer_name")
 
 _SO = re.compile(r"(?:^|[\s|])s[o0ô6óòõơ9]\s*[:;.,]?\s*", re.IGNORECASE)
-_DIGITISH = "0-9OoDAYIl|QZz&SsBgqbGT"
+_DIGITISH = "0-9OoDHAYIl|QZz&SsBgqbGT."
 _NUM = rf"(?P<num>[{_DIGITISH}](?:[{_DIGITISH} ]{{0,5}}[{_DIGITISH}])?)?"
 _NUM_SYMBOL = re.compile(rf"{_NUM}\s*[/|]\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_SYMBOL})")
 # the slash lost under the handwriting, or read as a letter: "105QD-UBND", "08 iCT-UBND"
 _GLUED = re.compile(rf"^\s*(?P<num>\d{{1,6}})(?P<year>)\s*[il]?(?P<sym>[A-Z][A-Za-z]{{0,4}}-{_SYMBOL})")
 # Handwritten digits as a Latin OCR model reads them: a 1 with its lead-in stroke → A, Y, I, l, |, /; a looped 2
-# → Q, &, Z; 0 → O, D; 5 → S; 8 → B; 9 → g, q; 6 → b, G; 7 → T. Used only on the number and the day, which are
+# → Q, &, Z; 0 → O, D; 4 with an open top → H; 5 → S; 8 → B; 9 → g, q; 6 → b, G; 7 → T. Used only on the number and the day, which are
 # digits by definition.
-_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "A": "1", "Y": "1", "I": "1", "l": "1", "|": "1",
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "H": "4", "A": "1", "Y": "1", "I": "1", "l": "1", "|": "1",
                             "/": "1", "Q": "2", "&": "2", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9",
                             "q": "9", "b": "6", "G": "6", "T": "7"})
 _DIGITISH_CHARS = set("0123456789OoDAYIl|QZz&SsBgqbGT")
@@ -102,12 +102,14 @@ def zone_number(zones: list[dict]) -> dict | None:
         if not so or so.start() > 6 or re.search(r"[a-z]{2,}", folded[:so.start()]):
             continue
         rest = line["text"][so.end():]
+        # a handwritten 1 read as a slash before the printed one: "9/ /TTr-CAT" is 91
+        rest = re.sub(r"^(\s*\d{1,5})\s*/\s+/", r"\g<1>1 /", rest)
         match = _NUM_SYMBOL.search(rest)
         if not match or match.start() > 3:
             match = _GLUED.match(rest)       # the slash lost under a handwritten number: "105QD-UBND"
             if not match:
                 continue
-        raw = (match.group("num") or "").replace(" ", "")
+        raw = (match.group("num") or "").replace(" ", "").replace(".", "")     # a number has no dots
         digits = raw.translate(_LOOKALIKE)
         if raw and not digits.isdigit():
             digits = ""
