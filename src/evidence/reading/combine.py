@@ -260,6 +260,11 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
             # handwritten digits: PP-OCR reads them better than Tesseract, look-alike letters included
             digits, source, sure = zone["digits"], "ocr-rapid", round(min(0.9, zone["confidence"]) *
                                                                        (1.0 if zone["clean"] else 0.8), 2)
+        if digits and source != "ocr-both" and tess_digits and zone["digits"] \
+                and len(tess_digits) == len(zone["digits"]):
+            # per-character agreement of the two engines: "01" against "04" agrees on half its digits
+            agree = sum(a == b for a, b in zip(tess_digits, zone["digits"])) / len(tess_digits)
+            sure = round(sure * (0.5 + 0.5 * agree), 2)
         symbol = _better_symbol(tess_symbol, zone["symbol"])
         if symbol:
             year = ""
