@@ -33,6 +33,23 @@ from evidence.reading.header import extract_metadata  # noqa: E402
 from evidence.vn.text import fold, nfc, squash_spaces  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+HEADER_KEYS = {
+    "number",
+    "type_code",
+    "type_name",
+    "issuer",
+    "parent_issuer",
+    "place",
+    "issued_on",
+    "date_source",
+    "summary",
+    "signer_title",
+    "signer_name",
+    "issued_on_estimated",
+    "sources",
+    "confidence",
+    "candidates",
+}
 FIELDS = ["number", "symbol", "type_code", "issuer", "issued_on", "issued_month", "summary", "place", "signer_name"]
 
 
@@ -109,7 +126,8 @@ def run(
             failures.append(f"{name}: unreadable")
             continue
         # re-run the header parser on the stored texts (fast; picks up parser changes when --cache is used)
-        base = dict(record["metadata"])
+        # the stored header keys are dropped first: a key the parser no longer sets must not survive from the cache
+        base = {key: value for key, value in record["metadata"].items() if key not in HEADER_KEYS}
         base.update(
             extract_metadata(
                 record["page_texts"],

@@ -172,7 +172,8 @@ def _day_digits(match) -> str:
 def zone_date(zones: list[dict]):
     """The date candidate of the place/date line of the right column (first in reading order), with its line."""
     for line in zones:
-        if _column(line) == "L" or _STAMP.search(_fold(line["text"])):
+        # the right column only: a body line across the page ("Vào lúc … ngày …" of minutes) is no date line
+        if _column(line) != "R" or _STAMP.search(_fold(line["text"])):
             continue
         text = _DAY_TOKEN.sub(_day_digits, line["text"])
         for cand in find_dates(text):

@@ -312,7 +312,7 @@ def _extract(page_texts: list[str], signatures) -> dict:
     # -- place and date: the place/date line of the header (right column, before the type line)
     date_index = None
     start = max(0, (motto if motto is not None else base) - 2)
-    stop = type_index if type_index is not None else min(len(lines), start + 16)
+    stop = type_index if type_index is not None and type_index > start else min(len(lines), start + 16)
     for i in range(start, stop):
         page, column, text = lines[i]
         if column == "R" and LONG_RE.search(_fold(text)) and not _MOTTO.search(_fold(text)):
