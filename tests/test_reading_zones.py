@@ -174,3 +174,19 @@ def test_field_sources_mark_signature_dates_as_estimated():
     field_sources(meta, "ocr-tesseract")
     assert meta["issued_on_estimated"] is True and meta["sources"]["issued_on"] == "signature"
     assert meta["confidence"]["number"] < meta["confidence"].get("issued_on", 1) + 0.5
+
+
+def test_per_character_merge_fills_what_one_engine_could_not_read():
+    from evidence.reading.combine import merge_digits
+
+    assert merge_digits("J93", "}492") == "493"  # RapidOCR's digits where it has them, Tesseract's elsewhere
+    assert merge_digits("1M", "41") == "11"
+    assert merge_digits("1+1", "A†1") is None  # a position nobody read
+    assert merge_digits("12", "123") is None  # different lengths: no alignment to trust
+
+
+def test_the_tesseract_token_completes_a_partly_read_handwritten_number():
+    zones = [_line("S6:J93/TB-UBND", 0.17, 0.37, 0.12), _line("Lam Dong, ngay 13 thang 11 nam 2025", 0.48, 0.85, 0.12)]
+    tess = TESSERACT.replace("Số: 04 /TTr-UBND", "Só:}492 /TB-UBND").replace("TỜ TRÌNH", "THÔNG BÁO")
+    meta = extract_metadata([tess], zones=zones, page_sources=["ocr"])
+    assert meta["number"] == "493/TB-UBND" and "number_raw" not in meta

@@ -36,7 +36,9 @@ FIELDS = ("number", "type_code", "issuer", "parent_issuer", "place", "issued_on"
 
 _SO = re.compile(r"(?:^|[\s|])s[o0ô6óòõơ9]\s*[:;.,]?\s*", re.IGNORECASE)
 _DIGITISH = "0-9OoDHAYIl|QZz&SsBgqbGT."
-_NUM = rf"(?P<num>[{_DIGITISH}](?:[{_DIGITISH} ]{{0,5}}[{_DIGITISH}])?)?"
+# the number as written: digits, look-alikes, and letters no table maps (kept for the per-character merge)
+_NUMCHARS = _DIGITISH + "A-Za-z+#"
+_NUM = rf"(?P<num>[{_NUMCHARS}](?:[{_NUMCHARS} ]{{0,5}}[{_NUMCHARS}])?)?"
 _NUM_SYMBOL = re.compile(rf"{_NUM}\s*[/|]\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_SYMBOL})")
 # the slash lost under the handwriting, or read as a letter: "105QD-UBND", "08 iCT-UBND"
 _GLUED = re.compile(rf"^\s*(?P<num>\d{{1,6}})(?P<year>)\s*[il]?(?P<sym>[A-Z][A-Za-z]{{0,4}}-{_SYMBOL})")
@@ -116,11 +118,32 @@ def zone_number(zones: list[dict]) -> dict | None:
         if len(digits) > 2:
             digits = digits.lstrip("0") or "0"
         return {"digits": digits or None, "year": match.group("year"), "symbol": _symbol(match.group("sym")),
+                "mapped": raw.translate(_LOOKALIKE),
                 "confidence": float(line["confidence"]),
                 # digits, or a zero read as the letter O (Decree 30 pads numbers below 10: "O1")
                 "clean": bool(raw) and all(ch.isdigit() or ch in "Oo" for ch in raw),
                 "repaired": raw != digits}
     return None
+
+
+def merge_digits(rapid: str, tesseract: str) -> str | None:
+    """Per-character merge of two readings of one number, each with characters neither engine could read
+    (`J93` and `}492` → `493`): right-aligned at equal length after trimming debris at the ends, a position takes
+    RapidOCR's digit, else Tesseract's; None when a position has no digit or the lengths differ."""
+    a = re.sub(r"^[^\w]+|[^\w]+$", "", rapid or "")
+    b = re.sub(r"^[^\w]+|[^\w]+$", "", tesseract or "")
+    if not a or len(a) != len(b):
+        return None
+    out = []
+    for x, y in zip(a, b):
+        if x.isdigit():
+            out.append(x)
+        elif y.isdigit():
+            out.append(y)
+        else:
+            return None
+    digits = "".join(out)
+    return digits.lstrip("0") or "0" if len(digits) > 2 else digits
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -242,7 +265,12 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
 
     # -- number
     zone = zone_number(zones)
+    tess_raw = meta.pop("number_raw", None)
     current = meta.get("number")
+    if zone and not zone["digits"] and tess_raw:
+        merged = merge_digits(zone["mapped"], tess_raw.translate(_LOOKALIKE))
+        if merged:
+            zone = dict(zone, digits=merged, clean=False)
     tess_digits = current.split("/", 1)[0] if current and "/" in current else None
     tess_symbol = current.split("/", 1)[1] if current and "/" in current else None
     if zone:

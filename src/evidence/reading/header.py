@@ -263,6 +263,7 @@ def extract_metadata(page_texts: list[str], *, signatures=(), zones=(), page_sou
     meta = _extract(page_texts, signatures)
     meta.setdefault("candidates", {})
     combine_zones(meta, list(zones or ()), signatures)
+    meta.pop("number_raw", None)          # internal: Tesseract's unreadable number, for combine_zones only
     first = (list(page_sources) or ["text"])[0]
     if first == "ocr":
         # OCR confusions of tone marks in the issuer's name (TÓI CÁO → TỐI CAO), fixed where unambiguous; a text
@@ -302,6 +303,11 @@ def _extract(page_texts: list[str], signatures) -> dict:
             number, year, symbol, state = _number_from(text[match.end():])
             if state != "none":
                 so_index = i
+                if state == "unreadable":
+                    # what Tesseract saw where the number is, for a per-character merge with the second engine
+                    raw = _SYMBOL_AFTER.search(text[match.end():])
+                    token = text[match.end():][: raw.start()].split() if raw else []
+                    meta["number_raw"] = token[-1] if token else None
                 break
     base = max(x for x in (so_index, motto, -1) if x is not None)
     type_index, type_code = _type_line(lines, base)
