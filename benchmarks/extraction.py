@@ -216,7 +216,7 @@ def print_total(results: dict[str, dict]) -> None:
         )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if peak:
-        print(f"peak memory of one reader process (max RSS of the forked readers): {peak:.0f} MB")
+        print(f"peak memory of one child process (max RSS over readers, Tesseract, LibreOffice): {peak:.0f} MB")
 
 
 def main(argv=None) -> int:
