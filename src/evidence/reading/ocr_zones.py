@@ -69,6 +69,7 @@ def problem() -> str | None:
 def header_zone(png: Path, top: float = ZONE_TOP):
     """The top of the page as a greyscale numpy array (scaled to at most MAX_ZONE_WIDTH), with the scale factors
     back to page fractions; None when the image is unusable."""
+    # imaging libraries, as in ocr.py: loaded only when a scan is read
     import numpy as np
     from PIL import Image
 
