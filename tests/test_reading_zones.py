@@ -109,7 +109,10 @@ def test_handwritten_number_and_day_of_a_scanned_header_are_read(tmp_path: Path)
     assert meta["sources"]["number"] in ("ocr-rapid", "ocr-both")
     assert meta["sources"]["issued_on"] in ("ocr-rapid", "ocr-both")
     assert meta["type_code"] == "QĐ" and meta["issuer"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM"
-    assert reading.zones and all(z["source"] == "ocr-rapid" for z in reading.zones)
+    # both engines' header lines, with boxes and confidences (Tesseract's from its word boxes, TSV)
+    assert {z["source"] for z in reading.zones} == {"ocr-rapid", "ocr-tesseract"}
+    assert all(0 <= z["x0"] < z["x1"] <= 1 and 0 < z["confidence"] <= 1 for z in reading.zones)
+    assert 0 < meta["confidence"]["number"] <= 1
 
 
 @needs_ocr
@@ -131,7 +134,8 @@ def test_missing_second_engine_is_said_once_and_tesseract_carries_on(tmp_path: P
     readings = [read_document(p) for p in paths]
     for reading in readings:
         assert "ocr_second_engine_unavailable" in reading.metadata["warnings"]
-        assert reading.metadata["type_code"] == "QĐ" and reading.zones == []
+        assert reading.metadata["type_code"] == "QĐ"
+        assert reading.zones and all(z["source"] == "ocr-tesseract" for z in reading.zones)
     assert capfd.readouterr().err.count("rapidocr-onnxruntime is not installed") == 1
 
 
@@ -155,6 +159,21 @@ def test_batch_goes_on_when_the_second_engine_fails(tmp_path: Path, monkeypatch)
     paths = [render_header_scan(tmp_path / f"scan{i}.pdf", number=str(10 + i), day="16") for i in range(2)]
     results = dict(read_many(paths, jobs=1))
     assert all(not isinstance(r, Exception) for r in results.values())
+
+
+def test_tesseract_word_boxes_become_header_lines_with_confidences():
+    tsv = "\n".join(
+        [
+            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+            "1\t1\t0\t0\t0\t0\t0\t0\t1000\t2000\t-1\t",
+            "5\t1\t1\t1\t1\t1\t100\t200\t40\t20\t96.0\tSố:",
+            "5\t1\t1\t1\t1\t2\t150\t200\t120\t20\t60.0\t04/TTr-UBND",
+            "5\t1\t2\t1\t1\t1\t100\t1500\t200\t20\t90.0\tbody",
+        ]
+    )
+    [line] = ocr_zones.tsv_lines(tsv)  # the body line is below the header zone
+    assert line.text == "Số: 04/TTr-UBND" and line.source == "ocr-tesseract" and line.confidence == 0.78
+    assert (line.x0, line.y0, line.x1, line.y1) == (0.1, 0.1, 0.27, 0.11)
 
 
 def test_absurd_or_tiny_zone_images_are_handled(tmp_path: Path):

@@ -253,6 +253,25 @@ def _plausible(value: date | None, signed: date | None) -> bool:
     return 0 <= (signed - value).days <= MAX_SIGNING_DELAY_DAYS
 
 
+def tesseract_confidences(lines: list[dict]) -> tuple[float | None, float | None]:
+    """(confidence of Tesseract's `Số:` line, of its place/date line): the mean of their words' confidences."""
+    number = day = None
+    for line in lines:
+        folded = _fold(line["text"])
+        if number is None and re.match(r"\s*s[o0ô6]\s*[:;.]?", folded) and "/" in folded:
+            number = float(line["confidence"])
+        if day is None and re.search(r"ngay.{0,12}thang.{0,10}nam", folded):
+            day = float(line["confidence"])
+    return number, day
+
+
+def _tess_sure(line_confidence: float | None) -> float:
+    """A Tesseract value's confidence: its line's word confidence, scaled below a two-engine agreement."""
+    if line_confidence is None:
+        return CONFIDENCE["ocr-tesseract"]
+    return round(min(0.9, 0.85 * line_confidence), 2)
+
+
 def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
     """Merge the second engine's header lines into `meta` (number, issued_on, type_code) and record, per field,
     where the value came from and how sure it is (meta["sources"], meta["confidence"], meta["candidates"])."""
@@ -262,6 +281,10 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
     confidence = meta.setdefault("confidence", {})
     candidates = meta.setdefault("candidates", {})
     signed = _signed(signatures)
+    # Tesseract's own lines (its word boxes and confidences) say how sure its number and date are
+    tess_lines = [z for z in zones if z.get("source") == "ocr-tesseract"]
+    zones = [z for z in zones if z.get("source", "ocr-rapid") == "ocr-rapid"]
+    tess_number_sure, tess_date_sure = tesseract_confidences(tess_lines)
 
     # -- number
     zone = zone_number(zones)
@@ -275,15 +298,15 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
     tess_symbol = current.split("/", 1)[1] if current and "/" in current else None
     if zone:
         candidates["number"] = [c for c in (
-            {"value": current, "source": "ocr-tesseract"} if current else None,
+            {"value": current, "source": "ocr-tesseract", "confidence": tess_number_sure} if current else None,
             {"value": f"{zone['digits'] or ''}/{zone['symbol']}", "source": "ocr-rapid",
              "confidence": zone["confidence"]}) if c]
-        digits, source, sure = tess_digits or None, "ocr-tesseract", CONFIDENCE["ocr-tesseract"]
+        digits, source, sure = tess_digits or None, "ocr-tesseract", _tess_sure(tess_number_sure)
         if zone["digits"] and zone["digits"] == tess_digits:
             source, sure = "ocr-both", CONFIDENCE["ocr-both"]
         elif zone["digits"] and tess_digits and len(zone["digits"]) < len(tess_digits) \
                 and _subsequence(zone["digits"], tess_digits):
-            source, sure = "ocr-tesseract", CONFIDENCE["ocr-tesseract"]     # RapidOCR lost a digit Tesseract saw
+            source, sure = "ocr-tesseract", _tess_sure(tess_number_sure)   # RapidOCR lost a digit Tesseract saw
         elif zone["digits"] and (not tess_digits or zone["confidence"] >= 0.8
                                  or "number_unreadable" in meta.get("warnings", [])):
             # handwritten digits: PP-OCR reads them better than Tesseract, look-alike letters included
@@ -325,7 +348,7 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
         sure_zone = float(line["confidence"]) * (0.8 if len(readings) > 1 else 1.0)
         listed = []
         if tess_value:
-            listed.append({"value": tess_value.isoformat(), "source": "ocr-tesseract"})
+            listed.append({"value": tess_value.isoformat(), "source": "ocr-tesseract", "confidence": tess_date_sure})
         for value in readings:
             listed.append({"value": value.isoformat(), "source": "ocr-rapid", "confidence": round(sure_zone, 3)})
         if listed:
@@ -337,7 +360,7 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
                 not _plausible(tess_value, signed) or sure_zone >= 0.75):
             chosen = (zone_value, "ocr-rapid", round(min(0.9, sure_zone), 2))
         elif tess_value and _plausible(tess_value, signed):
-            chosen = (tess_value, "ocr-tesseract", CONFIDENCE["ocr-tesseract"])
+            chosen = (tess_value, "ocr-tesseract", _tess_sure(tess_date_sure))
         elif zone_value and signed is None:
             chosen = (zone_value, "ocr-rapid", round(min(0.8, sure_zone), 2))
         if chosen:

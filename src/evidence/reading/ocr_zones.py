@@ -111,3 +111,41 @@ def read_zone(png: Path, top: float = ZONE_TOP) -> tuple[list[ZoneLine], list[st
                               y1=max(ys) / page_h, confidence=round(float(score), 3)))
     lines.sort(key=lambda line: (round(line.y0 * 100), line.x0))
     return lines, []
+
+
+def tsv_lines(tsv: str, top: float = ZONE_TOP) -> list[ZoneLine]:
+    """Tesseract's word boxes (TSV) as lines of the header zone: the words of one text line joined, the box around
+    them as page fractions, the confidence the mean of the words' (0–1). Lines below `top` are left out."""
+    rows = [row.split("\t") for row in tsv.splitlines()[1:]]
+    page_w = page_h = 0.0
+    lines: dict[tuple, dict] = {}
+    for row in rows:
+        if len(row) < 12:
+            continue
+        # level, page_num, block_num, par_num, line_num, word_num, left, top, width, height, conf, text
+        level, _, block, par, line, _, left, top_px, width, height = (int(v) for v in row[:10])
+        conf = float(row[10])
+        if level == 1:
+            page_w, page_h = float(width), float(height)
+            continue
+        word = row[11].strip()
+        if level != 5 or not word or conf < 0:
+            continue
+        entry = lines.setdefault((block, par, line), {"words": [], "confs": [], "x0": left, "y0": top_px,
+                                                      "x1": left + width, "y1": top_px + height})
+        entry["words"].append(word)
+        entry["confs"].append(conf)
+        entry["x0"], entry["y0"] = min(entry["x0"], left), min(entry["y0"], top_px)
+        entry["x1"], entry["y1"] = max(entry["x1"], left + width), max(entry["y1"], top_px + height)
+    if not page_w or not page_h:
+        return []
+    out = []
+    for entry in lines.values():
+        if entry["y0"] / page_h > top:
+            continue
+        out.append(ZoneLine(text=" ".join(entry["words"]), x0=entry["x0"] / page_w, y0=entry["y0"] / page_h,
+                            x1=entry["x1"] / page_w, y1=entry["y1"] / page_h,
+                            confidence=round(sum(entry["confs"]) / len(entry["confs"]) / 100, 3),
+                            source="ocr-tesseract"))
+    out.sort(key=lambda line: (round(line.y0 * 100), line.x0))
+    return out
