@@ -17,7 +17,8 @@ class _RebuildProgress:
     """Adapts (done, total) callbacks to the shared stderr progress bar."""
 
     def __init__(self, label: str):
-        self.label, self.bar = label, None
+        self.label = label
+        self.bar: Progress | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
