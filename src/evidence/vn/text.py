@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _D = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})  # ð/Ð: OCR often reads Đ as Icelandic eth
@@ -68,11 +69,19 @@ def fold(text: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=8192)
+def _fold_aligned_cached(text: str) -> str:
+    return text.translate(_ALIGNED)
+
+
 def fold_aligned(text: str) -> str:
     """`fold` character by character, so position i of the result is position i of `text` (for regex spans
-    found on folded text and applied to the original). Lower-cased as well."""
+    found on folded text and applied to the original). Lower-cased as well. The header parser folds the same
+    lines many times: the last few thousand results are remembered."""
     if not text:
         return ""
     if text.isascii():
         return text.lower()
-    return text.translate(_ALIGNED)
+    if len(text) > 2000:
+        return text.translate(_ALIGNED)
+    return _fold_aligned_cached(text)
