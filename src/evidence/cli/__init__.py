@@ -51,7 +51,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     ),
     "index": (
         "search_cmds",
-        "The full-text search index: rebuild it from the database, check it against the database.",
+        "The full-text search index: rebuild it from the database, check it against the database, merge it.",
     ),
     "score": (
         "score_cmds",

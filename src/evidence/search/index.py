@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +28,7 @@ from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
 from .source import count_evidence, iter_documents, iter_fingerprints
+from .tiers import plan_small
 
 VERSION_FILE = "evidence-index.json"
 WRITER_LIMIT_MB = 256  # Whoosh spills postings to disk beyond this (split between processes): bounds memory
@@ -89,8 +92,10 @@ def _writer(ix):
 
 
 @contextmanager
-def _locked_writer(store: Store):
-    """The writer of an up-to-date index, under the writer lock; committed on success, cancelled on error.
+def _locked_writer(store: Store, *, background_merge: bool = True):
+    """The writer of an up-to-date index, under the writer lock; committed (without merging segments) on
+    success, cancelled on error. Afterwards, when `background_merge` and small segments wait to be merged, a
+    detached process merges them (merge.py).
 
     Yields None when the index had to be rebuilt from the database instead (which already holds the change).
     Any failure becomes a StoreError: a damaged index must not turn a stored attach into a crash."""
@@ -104,7 +109,7 @@ def _locked_writer(store: Store):
             writer = _writer(ix)
             try:
                 yield writer
-                writer.commit()
+                writer.commit(merge=False)  # never merge on the write path: merge.py does, away from it
             except BaseException:
                 writer.cancel()
                 raise
@@ -118,6 +123,44 @@ def _locked_writer(store: Store):
             f"search index not updated ({type(exc).__name__}: {exc}); run `evidence index rebuild`",
             path=store.index_dir,
         ) from None
+    if background_merge:
+        merge_in_background(store)
+
+
+def background_merge_enabled() -> bool:
+    return config.setting("EVIDENCE_INDEX_BACKGROUND_MERGE").strip().lower() not in ("0", "no", "false", "off")
+
+
+def needs_merge(store: Store) -> bool:
+    """Whether small segments wait to be merged (tiers.plan_small)."""
+    try:
+        ix = whoosh_storage.open_index(store.index_dir)
+    except Exception:  # noqa: BLE001 — no readable index: nothing to merge (the next write rebuilds it)
+        return False
+    try:
+        return bool(plan_small(ix._segments()))
+    finally:
+        ix.close()
+
+
+def merge_in_background(store: Store) -> bool:
+    """When small segments wait to be merged, start `python -m evidence.search.merge STORE` detached, so the
+    command that wrote returns at once; True when one was started. EVIDENCE_INDEX_BACKGROUND_MERGE=0 turns it
+    off (then `evidence index optimize` merges)."""
+    if not background_merge_enabled() or not needs_merge(store):
+        return False
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "evidence.search.merge", str(store.root)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError:
+        return False
+    return True
 
 
 def _add_postings_files(index_dir: Path) -> None:
@@ -130,13 +173,14 @@ def _add_postings_files(index_dir: Path) -> None:
         pass
 
 
-def index_evidence(store: Store, evidence_ids: list[int]) -> None:
+def index_evidence(store: Store, evidence_ids: list[int], *, background_merge: bool = True) -> None:
     """Bring the index entries of these records up to date with the database (add, replace, or delete when the
-    record is gone). Waits for the writer lock; raises StoreError when the index cannot be updated."""
+    record is gone), in one commit that merges nothing. Waits for the writer lock; raises StoreError when the
+    index cannot be updated. `background_merge=False`: the caller merges itself (the web's background worker)."""
     ids = sorted({int(i) for i in evidence_ids})
     if not ids:
         return
-    with _locked_writer(store) as writer:
+    with _locked_writer(store, background_merge=background_merge) as writer:
         if writer is None:
             return
         seen = set()
