@@ -27,7 +27,7 @@ from . import postings
 from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
-from .source import count_evidence, iter_documents, iter_fingerprints
+from .source import count_evidence, count_unread, iter_documents, iter_fingerprints
 from .tiers import plan_small
 
 VERSION_FILE = "evidence-index.json"
@@ -292,6 +292,7 @@ def check_index(store: Store) -> dict:
         "stale": [],
         "segments": 0,
         "segments_without_postings": 0,
+        "unread": count_unread(store),  # uploads waiting for their background reading: indexed once read
     }
     indexed: dict[int, str] = {}
     if version is not None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -22,6 +24,7 @@ from ..errors import StoreError
 from ..store import Store
 from . import filters
 from .routes import ROUTES
+from .services import ThreadReadQueue
 from .security import csrf_token
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -119,7 +122,20 @@ def create_app(
         ocr=ocr,
     )
     env = make_env()
+    # uploads are stored in the request and read here, in the background; started with the server (it resumes
+    # what a restart left pending) or by the first upload
+    read_queue = ThreadReadQueue(store_path, ocr=ocr)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        read_queue.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(read_queue.stop)
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[*ROUTES, Mount("/static", app=StaticFiles(directory=str(WEB_DIR / "static")), name="static")],
         middleware=[
             Middleware(SecurityHeaders),
@@ -136,6 +152,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.env = env
+    app.state.read_queue = read_queue
 
     def render(request: Request, template: str, http_status: int = 200, **context) -> HTMLResponse:
         context.setdefault("user", None)
