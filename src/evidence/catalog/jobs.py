@@ -11,17 +11,24 @@ lost: the database says what is still to read, so a worker that starts (after a 
 process) takes over 'pending' records and 'reading' ones whose owner is gone (a dead process on this host, or a
 claim older than the lease).
 
-`ReadQueue` is the interface the web uses. `ThreadReadQueue` is the server's own: one thread that reads whatever
-is pending, woken by `enqueue_read` and every few seconds, and merges small index segments when idle. A queue on
-Celery/Redis implements the same two methods: `enqueue_read(evidence_id)` sends a task whose body is
-`read_pending(store, ids=[evidence_id])`; `start()`/`stop()` do nothing.
+`ReadQueue` is the interface the web uses. `ProcessReadQueue` is the server's own: a reader process of its own
+(`python -m evidence.catalog.jobs STORE`, at a lower priority, so reading and indexing never hold the server's
+interpreter lock while it answers requests) that reads whatever is pending, woken through a pipe by
+`enqueue_read` and every few seconds, and merges small index segments when idle; it ends with the server.
+`ThreadReadQueue` does the same from a thread of the calling process. A queue on Celery/Redis implements the same
+methods: `enqueue_read(evidence_id)` sends a task whose body is `read_pending(store, ids=[evidence_id])`;
+`start()`/`stop()` do nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
+import select
 import shutil
+import subprocess
+import sys
 import socket
 import tempfile
 import threading
@@ -36,7 +43,7 @@ from ..reading.docx import check_zip
 from ..reading.pdf import open_pdf
 from ..reading.sniff import sniff
 from ..records import METADATA_KEYS, empty_metadata
-from ..round.campaign import load_campaign
+from ..round.campaign import Campaign, load_campaign
 from ..store import Store, dumps, now_iso
 from ..store.blobs import sha256_of
 from ..vn.text import nfc
@@ -47,6 +54,7 @@ log = logging.getLogger("evidence.jobs")
 STATUSES = ("pending", "reading", "read", "failed")
 MAX_ATTEMPTS = 3  # claims of one record (interrupted readings) before it is marked failed
 BATCH = 16  # records one worker claims at a time: read in parallel, indexed in one commit
+NICE = 10  # the background readers yield the processor to the requests of the server
 
 
 def lease_seconds() -> float:
@@ -94,10 +102,13 @@ def store_upload(
     pages: str | None = None,
     note: str | None = None,
     by: str | None = None,
+    campaign: Campaign | None = None,
 ) -> Outcome:
     """Store one uploaded file and link it, leaving the reading to a worker. The Outcome says what happened
-    (`error` set for a file refused); its record is 'pending' unless the same content was stored before."""
-    campaign = load_campaign(store, campaign_id)
+    (`error` set for a file refused); its record is 'pending' unless the same content was stored before.
+    `campaign`: the campaign already loaded by the caller (saves loading it again)."""
+    if campaign is None or campaign.id != campaign_id:
+        campaign = load_campaign(store, campaign_id)
     target = check_target(campaign, unit_code, criterion_code)
     pages = check_pages(pages)
     path = Path(path)
@@ -204,6 +215,7 @@ def read_pending(
     jobs: int | None = None,
     limit: int = BATCH,
     background_merge: bool = False,
+    nice: int = 0,
 ) -> dict:
     """Claim, read and index one batch of pending records (those of `ids` only, when given).
     Returns {"claimed", "read", "failed", "seconds"}."""
@@ -230,7 +242,7 @@ def read_pending(
             paths[named] = r["id"]
             names.append(r["filename"])
         done: list[int] = []
-        for path, result in read_many(list(paths), ocr=ocr, jobs=jobs, filenames=names):
+        for path, result in read_many(list(paths), ocr=ocr, jobs=jobs, filenames=names, nice=nice):
             evidence_id = paths[path]
             if isinstance(result, ReadError):
                 _fail(store, evidence_id, owner, _reason(result))
@@ -355,7 +367,7 @@ class ThreadReadQueue:
             try:
                 if store is None:
                     store = Store.open(self.store_root)
-                report = read_pending(store, owner=self.owner, ocr=self.ocr, jobs=self.jobs)
+                report = read_pending(store, owner=self.owner, ocr=self.ocr, jobs=self.jobs, nice=NICE)
                 if report["claimed"]:
                     idle_since = time.monotonic()
                     continue  # more may be waiting
@@ -379,3 +391,126 @@ class ThreadReadQueue:
             self._wake.clear()
         if store is not None:
             store.close()
+
+
+class ProcessReadQueue:
+    """The web server's reader: a child process (`python -m evidence.catalog.jobs STORE`) running the reading
+    loop at a lower priority, woken through its standard input. It ends when the server closes the pipe (stop, or
+    the server died); one started by `enqueue_read` alone (no server start-up) also ends when idle."""
+
+    IDLE_EXIT = 30.0
+
+    def __init__(self, store_root: Path, *, ocr: bool = True, poll: float = 2.0):
+        self.store_root = Path(store_root)
+        self.ocr = ocr
+        self.poll = poll
+        self._proc: subprocess.Popen | None = None
+        self._guard = threading.Lock()
+
+    def start(self, *, persistent: bool = True) -> None:
+        with self._guard:
+            if self._proc is not None and self._proc.poll() is None:
+                return
+            command = [sys.executable, "-m", "evidence.catalog.jobs", str(self.store_root), "--poll", str(self.poll)]
+            if not self.ocr:
+                command.append("--no-ocr")
+            if not persistent:
+                command += ["--idle-exit", str(self.IDLE_EXIT)]
+            self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, close_fds=True)
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def enqueue_read(self, evidence_id: int) -> None:
+        for _attempt in range(2):
+            if not self.running:
+                self.start(persistent=False)
+            proc = self._proc
+            if proc is None or proc.stdin is None:  # no reader (start-up turned off): the record waits, pending
+                return
+            try:
+                proc.stdin.write(f"{int(evidence_id)}\n".encode())
+                proc.stdin.flush()
+                return
+            except (BrokenPipeError, OSError, ValueError):  # it just ended: start another
+                with self._guard:
+                    if self._proc is proc:
+                        self._proc = None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        with self._guard:
+            proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            if proc.stdin is not None:
+                proc.stdin.close()  # the reader finishes its batch and ends
+            proc.wait(timeout)
+        except (subprocess.TimeoutExpired, OSError):
+            proc.terminate()  # its claims are taken over by the next reader (the owner is gone)
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def reader_loop(store_root: Path, *, ocr: bool = True, poll: float = 2.0, idle_exit: float | None = None) -> None:
+    """The loop of a reader process: read what is pending, merge small index segments when idle, and wait for a
+    line on standard input (an upload to read) or `poll` seconds; end when standard input closes."""
+    fd = sys.stdin.fileno()
+    store: Store | None = None
+    idle_since = time.monotonic()
+    while True:
+        try:
+            if store is None:
+                store = Store.open(store_root)
+            if read_pending(store, ocr=ocr)["claimed"]:
+                idle_since = time.monotonic()
+                continue
+            if search.needs_merge(store):
+                search.merge_small(store, lock_timeout=1.0)
+        except EvidenceError as exc:
+            log.warning("background reading: %s", exc)
+        except Exception:  # a bug must not stop the reading of later uploads
+            log.exception("background reading failed")
+            if store is not None:
+                store.close()
+                store = None
+            time.sleep(1.0)
+        ready, _, _ = select.select([fd], [], [], poll)
+        if ready:
+            if not os.read(fd, 65536):
+                break  # the server closed the pipe
+            idle_since = time.monotonic()
+        elif idle_exit and time.monotonic() - idle_since > idle_exit:
+            break
+    if store is not None:
+        store.close()
+
+
+def _main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evidence.catalog.jobs", description="The background reader.")
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--no-ocr", action="store_true")
+    parser.add_argument("--poll", type=float, default=2.0)
+    parser.add_argument("--idle-exit", type=float, default=None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        os.nice(NICE)
+    except OSError:
+        pass
+    try:
+        reader_loop(args.store, ocr=not args.no_ocr, poll=args.poll, idle_exit=args.idle_exit)
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the reader process of the web server
+    sys.exit(_main(sys.argv[1:]))

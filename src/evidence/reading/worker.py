@@ -89,12 +89,17 @@ def _read_one(path: str, ocr: bool, ocr_jobs: int, filename: str | None) -> tupl
         return "error", f"internal error while reading ({type(exc).__name__}: {exc})", False
 
 
-def _worker(tasks, results, ocr: bool, ocr_jobs: int) -> None:
+def _worker(tasks, results, ocr: bool, ocr_jobs: int, nice: int = 0) -> None:
     """Read the files sent on `tasks` one after another until told to stop (None) or no longer fit to."""
     try:
         os.setsid()
     except OSError:
         pass
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
     _limit_memory()
     while True:
         try:
@@ -153,10 +158,10 @@ def _close(worker: _Worker, *, kill: bool) -> None:
             pass
 
 
-def _start(ctx, ocr: bool, ocr_jobs: int) -> _Worker:
+def _start(ctx, ocr: bool, ocr_jobs: int, nice: int = 0) -> _Worker:
     task_out, task_in = ctx.Pipe(duplex=False)  # (receiving end, sending end)
     result_out, result_in = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(task_out, result_in, ocr, ocr_jobs), daemon=True)
+    process = ctx.Process(target=_worker, args=(task_out, result_in, ocr, ocr_jobs, nice), daemon=True)
     process.start()
     task_out.close()
     result_in.close()
@@ -170,11 +175,13 @@ def read_many(
     jobs: int | None = None,
     timeout: float | None = config.READ_TIMEOUT_SECONDS,
     filenames: list[str] | None = None,
+    nice: int = 0,
 ) -> Iterator[tuple[Path, Reading | ReadError]]:
     """Read every path; yield (path, Reading or ReadError) in completion order.
 
     jobs: worker processes at once (default: every core). timeout: seconds per file (None or 0: no limit).
-    filenames: optional names to report instead of the paths (same order).
+    filenames: optional names to report instead of the paths (same order). nice: added to the workers' nice
+    value (the web server reads in the background at a lower priority than the requests it answers).
     """
     paths = [Path(p) for p in paths]
     if not paths:
@@ -193,7 +200,7 @@ def read_many(
     try:
         while pending or busy:
             while pending and len(busy) < jobs:
-                worker = idle.pop() if idle else _start(ctx, ocr, ocr_jobs)
+                worker = idle.pop() if idle else _start(ctx, ocr, ocr_jobs, nice)
                 number, (path, name) = pending.popleft()
                 try:
                     worker.tasks.send((number, str(path), name))

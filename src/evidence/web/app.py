@@ -24,7 +24,7 @@ from ..errors import StoreError
 from ..store import Store
 from . import filters
 from .routes import ROUTES
-from .services import ThreadReadQueue
+from .services import ProcessReadQueue
 from .security import csrf_token
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -122,9 +122,9 @@ def create_app(
         ocr=ocr,
     )
     env = make_env()
-    # uploads are stored in the request and read here, in the background; started with the server (it resumes
-    # what a restart left pending) or by the first upload
-    read_queue = ThreadReadQueue(store_path, ocr=ocr)
+    # uploads are stored in the request and read by a reader process of the server (catalog/jobs.py), started
+    # with the server (it resumes what a restart left pending) or by the first upload
+    read_queue = ProcessReadQueue(store_path, ocr=ocr)
 
     @asynccontextmanager
     async def lifespan(_app):

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import search as search_module
 from ..catalog import CORRECTABLE_FIELDS, attach_files, check_pages, correct_metadata, detach_evidence
 from ..catalog.corrections import MAX_TEXT as MAX_CORRECTION_TEXT
-from ..catalog.jobs import ThreadReadQueue, store_upload
+from ..catalog.jobs import ProcessReadQueue, store_upload
 from ..documents import generate as documents_generate
 from ..documents.pdf import soffice
 from ..frameworks.due import DueRuleError, describe_due
@@ -50,7 +50,7 @@ __all__ = [
     "soffice",
     "store_upload",
     "submit_self_assessment",
-    "ThreadReadQueue",
+    "ProcessReadQueue",
 ]
 
 

@@ -198,7 +198,7 @@ def upload(ctx: Ctx) -> Response:
             **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values=values),
         )
     results, problems = attach_uploads(
-        ctx, campaign.id, unit.code, criterion.code, files, pages=pages or None, note=note or None
+        ctx, campaign, unit.code, criterion.code, files, pages=pages or None, note=note or None
     )
     if problems:
         return ctx.render(
@@ -245,7 +245,7 @@ def detach(ctx: Ctx) -> Response:
     )
 
 
-def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files, *, pages, note):
+def attach_uploads(ctx: Ctx, campaign, unit: str, criterion: str, files, *, pages, note):
     """Each uploaded file is stored and linked at once (the checks that need no reader included) and read in the
     background by the server's reader (catalog/jobs.py): the page says "đang đọc" until it is read. It is moved
     into a private folder with a generated name under store/tmp and keeps the user's file name (cleaned) inside
@@ -262,7 +262,8 @@ def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files,
             outcome = services.store_upload(
                 ctx.store,
                 named,
-                campaign_id=campaign_id,
+                campaign_id=campaign.id,
+                campaign=campaign,
                 unit_code=unit,
                 criterion_code=criterion,
                 pages=pages,
