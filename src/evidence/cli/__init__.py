@@ -80,13 +80,30 @@ class EvidenceGroup(click.Group):
     """Turns user-facing errors into one line on stderr and exit status 2, never a traceback. Commands are
     imported on first use (COMMAND_TABLE)."""
 
+    # click keeps a group's commands in `self.commands`; here they live in `_registered`, filled on demand, and
+    # `commands` (read by tools that walk the whole tree) imports every module first
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        load_all()
+        return self._registered
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._registered = dict(value)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        self._registered[name] = cmd
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMAND_TABLE) + [name for name in self.commands if name not in COMMAND_TABLE]
+        return list(COMMAND_TABLE) + [name for name in self._registered if name not in COMMAND_TABLE]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMAND_TABLE:
+        if cmd_name not in self._registered and cmd_name in COMMAND_TABLE:
             _load(COMMAND_TABLE[cmd_name][0])
-        return self.commands.get(cmd_name)
+        return self._registered.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of `--help` from the table: no command module is imported to print it."""
