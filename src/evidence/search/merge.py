@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 from pathlib import Path
 
 from ..errors import EvidenceError, StoreError
@@ -59,7 +60,7 @@ def segment_sizes(store: Store) -> list[int]:
 
 def _merge(store: Store, *, everything: bool, lock_timeout: float | None = None) -> dict:
     started = time.monotonic()
-    report = {"segments_before": 0, "segments_after": 0, "merged_segments": 0, "merged_documents": 0}
+    report: dict[str, Any] = {"segments_before": 0, "segments_after": 0, "merged_segments": 0, "merged_documents": 0}
     if not index_is_current(store):
         return report | {"seconds": 0.0, "skipped": "no current index (the next search or write rebuilds it)"}
     try:

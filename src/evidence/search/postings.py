@@ -51,7 +51,7 @@ class SegmentPostings:
         except (ValueError, KeyError, TypeError, AttributeError, struct.error) as exc:
             self.close()
             raise ValueError(f"{path.name}: {exc}") from None
-        self._lookup = {}
+        self._lookup: dict[str, dict[str, int]] = {}
 
     def _parse(self, segment_id: str, doc_count: int) -> dict[str, tuple]:
         """field → (terms, starts, ids, weights), after checking that the file is whole and this segment's."""
@@ -65,8 +65,8 @@ class SegmentPostings:
         out = {}
         for name, part in header["fields"].items():
             n_terms, n_postings = int(part["terms"]), int(part["postings"])
-            terms = bytes(buf[part["terms_at"] : part["terms_at"] + part["terms_bytes"]]).decode("utf-8")
-            terms = terms.split("\n") if n_terms else []
+            raw = bytes(buf[part["terms_at"] : part["terms_at"] + part["terms_bytes"]]).decode("utf-8")
+            terms = raw.split("\n") if n_terms else []
             starts = np.frombuffer(buf, dtype=np.int64, count=n_terms + 1, offset=part["starts_at"])
             ids = np.frombuffer(buf, dtype=np.int32, count=n_postings, offset=part["ids_at"])
             weights = np.frombuffer(buf, dtype=np.float32, count=n_postings, offset=part["weights_at"])
@@ -107,7 +107,7 @@ class SegmentPostings:
 
     def close(self) -> None:
         self._fields = {}
-        self._lookup: dict[str, dict[str, int]] = {}
+        self._lookup = {}
         try:
             self._map.close()
         except BufferError:  # arrays still point into it: the mapping goes when they do
