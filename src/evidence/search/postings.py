@@ -140,7 +140,7 @@ def add_missing(index_dir: Path) -> int:
     try:
         schema = ix.schema
         for segment in ix._segments():
-            if _usable(index_dir, segment):
+            if _written_for(index_dir, segment):
                 continue
             reader = SegmentReader(ix.storage, schema, segment)
             try:
@@ -161,6 +161,30 @@ def segments_without_file(index_dir: Path) -> tuple[int, int]:
         return len(segments), sum(not _usable(index_dir, s) for s in segments)
     finally:
         ix.close()
+
+
+def _written_for(index_dir: Path, segment) -> bool:
+    """Whether the segment's file is there and says it is this segment's: what a write checks for each segment
+    (reading the header only; the whole file is checked when a search maps it, and `index check` checks it).
+    A damaged file is then decoded around by the searches and reported by `index check`."""
+    try:
+        with open(file_for(index_dir, segment.segment_id()), "rb") as f:
+            head = f.read(len(MAGIC) + _HEADER.size)
+            if head[: len(MAGIC)] != MAGIC:
+                return False
+            (size,) = _HEADER.unpack_from(head, len(MAGIC))
+            header = json.loads(f.read(size))
+            length = os.fstat(f.fileno()).st_size
+        if not (
+            isinstance(header, dict)
+            and header.get("segment") == segment.segment_id()
+            and header.get("doc_count") == segment.doc_count_all()
+        ):
+            return False
+        ends = [int(part["weights_at"]) + 4 * int(part["postings"]) for part in header["fields"].values()]
+        return length >= max(ends, default=0)  # not truncated
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, struct.error):
+        return False
 
 
 def _usable(index_dir: Path, segment) -> bool:
