@@ -48,6 +48,12 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("EVIDENCE_INDEX_PROCS", "0", "Processes for an index rebuild (0: up to two for a large store)."),
         Setting("EVIDENCE_WEB_MAX_UPLOAD_MB", "50", "Largest upload per web request, in MB (serve --max-upload-mb)."),
+        Setting(
+            "EVIDENCE_QUEUE_URL",
+            "",
+            "Server mode: the Redis queue uploads are read from (redis://HOST:PORT/DB) by `evidence worker`;"
+            " empty: the web server's own reader.",
+        ),
         Setting("EVIDENCE_PASSWORD", "", "The password for `user add` / `user passwd` without a prompt."),
         Setting("EVIDENCE_DEBUG", "", "Set to 1 to print the traceback of an internal error."),
     )
