@@ -21,8 +21,12 @@ One store per queue: give each store its own Redis database number (redis://host
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -268,7 +272,9 @@ def check_originals(store: Store) -> None:
     for r in rows:
         if not store.blobs.path(r["sha256"]).is_file():
             raise StoreError(
-                f"the original of evidence {r['id']} is missing here; is the shared folder mounted?", path=root
+                f"the originals are not visible here (that of evidence {r['id']} is missing);"
+                " mount the store's shared folder",
+                path=root,
             )
 
 
@@ -345,11 +351,9 @@ class Sweeper:
             store.close()
 
 
-def run_worker(
-    store_root: Path, *, concurrency: int = 2, ocr: bool = True, sweep: float = SWEEP_SECONDS, loglevel: str = "INFO"
-) -> None:
-    """Check that this machine sees the originals and the queue, then run a Celery worker for the store (threads:
-    the reading itself happens in reader processes). Raises StoreError or InputError before starting."""
+def prepare_worker(store_root: Path, *, ocr: bool = True) -> None:
+    """Check that this machine sees the originals and reaches the queue; StoreError or InputError (one line)
+    otherwise."""
     url = check_url(queue_url())
     store = Store.open(store_root)
     try:
@@ -358,9 +362,15 @@ def run_worker(
         store.close()
     app = make_app(url, store_root=Path(store_root).resolve(), ocr=ocr)
     check_broker(app, url)
+
+
+def run_worker(
+    app: Any, store_root: Path, *, concurrency: int = 2, sweep: float = SWEEP_SECONDS, loglevel: str = "INFO"
+) -> None:
+    """Run a Celery worker for the store until it stops (threads: the reading itself happens in reader
+    processes), with a Sweeper beside it."""
     sweeper = Sweeper(app, store_root, every=sweep)
     sweeper.start()
-    started = time.monotonic()
     try:
         app.worker_main(
             [
@@ -377,4 +387,68 @@ def run_worker(
         )
     finally:
         sweeper.stop()
-        log.info("worker stopped after %.0f s", time.monotonic() - started)
+
+
+RESTART_FIRST = 1.0
+RESTART_MAX = 30.0
+
+
+def supervise(store_root: Path, *, concurrency: int = 2, ocr: bool = True, sweep: float = SWEEP_SECONDS) -> int:
+    """Run the Celery worker in a child process (`python -m evidence.catalog.celery_queue`) and start it again
+    when it ends by itself: Celery gives up on some broker failures (a Redis restart while a task finishes);
+    the claims and the sweep make a restart safe. SIGTERM or SIGINT stop the child (it finishes its readings)
+    and return 0."""
+    command = [sys.executable, "-m", "evidence.catalog.celery_queue", str(store_root)]
+    command += ["--concurrency", str(concurrency), "--sweep", str(sweep)] + ([] if ocr else ["--no-ocr"])
+    stopping = threading.Event()
+    child: subprocess.Popen | None = None
+
+    def stop(signum, _frame) -> None:
+        stopping.set()
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGTERM)  # Celery's warm shutdown
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    delay = RESTART_FIRST
+    try:
+        while not stopping.is_set():
+            started = time.monotonic()
+            child = subprocess.Popen(command)
+            while True:
+                try:
+                    code = child.wait()
+                    break
+                except KeyboardInterrupt:  # a second Ctrl+C: let Celery end at once
+                    child.send_signal(signal.SIGINT)
+            if stopping.is_set():
+                break
+            if time.monotonic() - started > 60:
+                delay = RESTART_FIRST
+            log.warning("the Celery worker ended (exit status %s); starting it again in %.0f s", code, delay)
+            stopping.wait(delay)
+            delay = min(RESTART_MAX, delay * 2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def _main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evidence.catalog.celery_queue", description="A Celery worker.")
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--sweep", type=float, default=SWEEP_SECONDS)
+    parser.add_argument("--no-ocr", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app = make_app(check_url(queue_url()), store_root=args.store.resolve(), ocr=not args.no_ocr)
+        run_worker(app, args.store, concurrency=args.concurrency, sweep=args.sweep)
+    except EvidenceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the child of `evidence worker`
+    sys.exit(_main(sys.argv[1:]))

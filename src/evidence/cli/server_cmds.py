@@ -37,13 +37,15 @@ def worker(app: AppContext, concurrency, store_option, no_ocr, sweep):
     app.store()  # the store exists and is migrated (one-line error otherwise)
     app.close()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    url = celery_queue.check_url(celery_queue.queue_url())
+    ocr = not no_ocr
+    jobs = concurrency or os.cpu_count() or 1
+    celery_queue.prepare_worker(store_path, ocr=ocr)  # one-line errors before anything starts
     click.echo(
-        f"evidence worker: store {store_path}, queue {celery_queue.shown_url(url)},"
-        f" {concurrency or os.cpu_count() or 1} at once; Ctrl+C to stop",
+        f"evidence worker: store {store_path}, queue {celery_queue.shown_url(celery_queue.queue_url())},"
+        f" {jobs} file(s) at once{'' if ocr else ', no OCR'}; Ctrl+C to stop",
         err=True,
     )
-    celery_queue.run_worker(store_path, concurrency=concurrency or os.cpu_count() or 1, ocr=not no_ocr, sweep=sweep)
+    celery_queue.supervise(store_path, concurrency=jobs, ocr=ocr, sweep=sweep)
 
 
 COMMANDS = [worker]

@@ -49,12 +49,20 @@ def secret_key(store_root: Path) -> str:
     """The session signing key, kept in the store (mode 0600), created on first use."""
     path = Path(store_root) / SECRET_FILE
     if not path.exists():
+        # written whole under a private name, then linked into place: several web processes starting at once
+        # all read the same complete key (never an empty file another process has just created)
+        draft = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(draft, path)
         except FileExistsError:
             pass
+        finally:
+            draft.unlink(missing_ok=True)
     key = path.read_text().strip()
     if len(key) < 32:
         raise StoreError("the web secret is too short; delete it to have a new one made", path=path)

@@ -41,8 +41,10 @@ def run_processes(
                 "errorlog": "-",
                 "loglevel": "info",
                 "proc_name": "evidence-web",
+                "control_socket_disable": True,  # gunicorn ≥ 24: one socket per user's home would be shared
             }.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             return factory()
