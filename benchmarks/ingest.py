@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -110,9 +111,19 @@ def raw_docx(docxs: list[Path]) -> float:
     return _timed_child(code, docxs)
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # every finished descendant (readers included)
+    return usage.ru_utime + usage.ru_stime
+
+
+CPU: dict[str, float] = {}  # the CPU seconds of the last run of each kind
+
+
 def _timed_child(code: str, files: list[Path]) -> float:
+    cpu = _cpu()
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, *map(str, files)], check=True, capture_output=True)
+    CPU["raw"] = _cpu() - cpu
     return time.perf_counter() - started  # wall time of the whole process, as for the ingest
 
 
@@ -139,6 +150,7 @@ def run_ingest(store_dir: Path, files: list[Path], work: Path) -> tuple[float, d
     target.mkdir(parents=True)
     for f in files:
         os.link(f, target / f.name) if f.stat().st_dev == target.stat().st_dev else shutil.copy(f, target)
+    cpu = _cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [*EVIDENCE, "--store", str(store_dir), "ingest", str(tree), "--campaign", campaign_id, "--json"],
@@ -146,6 +158,7 @@ def run_ingest(store_dir: Path, files: list[Path], work: Path) -> tuple[float, d
         text=True,
     )
     seconds = time.perf_counter() - started
+    CPU["ingest"] = _cpu() - cpu
     if done.returncode not in (0, 1):
         raise SystemExit(f"ingest failed: {done.stderr}")
     return seconds, json.loads(done.stdout)["summary"]
@@ -172,8 +185,8 @@ def main() -> None:
             rows[kind].append((raw_s, ingest_s))
             print(
                 f"round {r + 1} {kind:4}: raw {raw_s:6.2f} s   evidence ingest {ingest_s:6.2f} s   "
-                f"ratio {ingest_s / raw_s:4.2f}   ({summary['linked']} linked, {summary['errors']} errors)"
-                f"   load {load()}"
+                f"ratio {ingest_s / raw_s:4.2f}   (CPU: raw {CPU['raw']:.2f} s, ingest {CPU['ingest']:.2f} s)"
+                f"   ({summary['linked']} linked, {summary['errors']} errors)   load {load()}"
             )
     print("\nbest of rounds (target: ratio ≤ 1.5)")
     for kind, pairs in rows.items():

@@ -105,6 +105,11 @@ def test_a_reading_that_fails_is_reported_on_the_record(store, campaign, tmp_pat
     assert record["links"] and store.blobs.exists(record["sha256"])  # kept, never lost
     assert check_index(store)["ok"]  # indexed by its name and links
     assert [r["evidence_id"] for r in search(store, "p.pdf")["results"]] == [outcome.evidence_id]
+    monkeypatch.undo()
+    again = _upload(store, pdf, criterion="1.2")  # the same file again: read again
+    assert again.error is None and again.evidence_id == outcome.evidence_id
+    assert _status(store, outcome.evidence_id) == "pending"
+    assert jobs.read_pending(store, ocr=False)["read"] == 1 and _status(store, outcome.evidence_id) == "read"
 
 
 HANGING_WORKER = textwrap.dedent(

@@ -129,3 +129,33 @@ def test_searches_stay_right_while_a_merge_runs(store, campaign, monkeypatch):
         stop.set()
         thread.join(30)
     assert seen and set(seen) == {expected}
+
+
+def test_writes_made_while_a_merge_builds_are_kept(store, campaign, monkeypatch):
+    """The merged segment is built without the writer lock: an update and a deletion of documents of the
+    segments being merged, made meanwhile, are carried over when it is swapped in."""
+    from evidence.search import merge
+
+    monkeypatch.setenv("EVIDENCE_INDEX_BACKGROUND_MERGE", "0")
+    ids = []
+    for i, key in enumerate(list(DOCS) * 2):
+        ids.append(_copy(store, key, i))
+        index_evidence(store, [ids[-1]])
+    build = merge._build
+
+    def build_then_write(index_dir, chosen):
+        built = build(index_dir, chosen)
+        with store.transaction() as conn:  # meanwhile: one record changes, one goes, one arrives
+            conn.execute("UPDATE evidence SET text = 'Biên bản kiểm tra đột xuất' WHERE id = ?", (ids[0],))
+            conn.execute("DELETE FROM links WHERE evidence_id = ?", (ids[1],))
+            conn.execute("DELETE FROM evidence WHERE id = ?", (ids[1],))
+        index_evidence(store, [ids[0], ids[1], _copy(store, "plan", 99)])
+        return built
+
+    monkeypatch.setattr(merge, "_build", build_then_write)
+    report = optimize_index(store)
+    assert report["merged_segments"] == len(ids) and report["segments_after"] == 2  # the merged one + the write's
+    assert [r["evidence_id"] for r in search(store, "kiểm tra đột xuất")["results"]] == [ids[0]]
+    report = check_index(store)
+    assert report["ok"] and report["indexed"] == len(ids)  # one gone, one new
+    assert ids[1] not in {r["evidence_id"] for r in search(store, "chỉ số", limit=100)["results"]}

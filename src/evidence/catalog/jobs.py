@@ -67,7 +67,8 @@ def owner_id() -> str:
 
 
 class ReadQueue(Protocol):
-    """Where the web hands records to read. Implementations: ThreadReadQueue (in the server), Celery (later)."""
+    """Where the web hands records to read. Implementations: ProcessReadQueue (the web server's reader process),
+    ThreadReadQueue (a thread of the calling process), a Celery/Redis queue in server mode (later)."""
 
     def enqueue_read(self, evidence_id: int) -> None: ...
 
@@ -116,8 +117,15 @@ def store_upload(
     try:
         preflight(path)
         item.sha256 = sha256_of(path)
-        known = store.db.execute("SELECT 1 FROM evidence WHERE sha256 = ?", (item.sha256,)).fetchone()
+        known = store.db.execute("SELECT id, read_status FROM evidence WHERE sha256 = ?", (item.sha256,)).fetchone()
         pending = None if known else quick_check(path)
+        if known and known["read_status"] == "failed":  # the same file again: give its reading another go
+            with store.transaction() as conn:
+                conn.execute(
+                    "UPDATE evidence SET read_status = 'pending', read_error = NULL, read_attempts = 0"
+                    " WHERE id = ? AND read_status = 'failed'",
+                    (known["id"],),
+                )
         _store_and_link(
             store, campaign.id, item, None, pages=pages, note=note, by=by or config.current_user(), pending=pending
         )

@@ -192,6 +192,10 @@ def show(app: AppContext, evidence_id: int, as_json: bool):
             f"evidence #{d['evidence_id']}  {d['filename']}  ({d['format']}, {d['pages']} page(s), {d['size']} bytes)"
         )
         click.echo(f"sha256 {d['sha256']}")
+        if d.get("read_status") in ("pending", "reading"):
+            click.echo(f"not read yet ({d['read_status']}): uploaded through the web, read in the background")
+        elif d.get("read_status") == "failed":
+            click.echo(f"could not be read: {d['read_error']} (the original is kept)")
         rows = []
         for key, value in d["metadata"].items():
             if key in ("sha256",):

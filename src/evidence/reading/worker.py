@@ -32,24 +32,39 @@ from .reader import read_document, reason_of  # imported once here: forked reade
 
 MEMORY_LIMIT_BYTES = config.int_setting("EVIDENCE_READ_MEMORY_MB") * 1024 * 1024
 WORKER_FILES = 200  # files one worker reads before a fresh one takes over (bounds leaks and fragmentation)
-# what the readers import on first use; imported before forking so no worker pays for them (pyHanko is not
-# here: only PDFs with signature fields need it, and a worker imports it then)
-PRELOAD = ("pypdf", "pypdf.errors", "pypdf.generic", "docx", "PIL.Image")
-_preloaded: list[bool] = []
+# what the readers import on first use, by the extension of the files to read; imported before forking so no
+# worker pays for them (pyHanko is not here: only PDFs with signature fields need it, and a worker imports it then)
+PRELOAD_BY_SUFFIX = {
+    ".pdf": ("pypdf", "pypdf.errors", "pypdf.generic"),
+    ".docx": ("docx",),
+    ".png": ("PIL.Image",),
+    ".jpg": ("PIL.Image",),
+    ".jpeg": ("PIL.Image",),
+    ".tif": ("PIL.Image",),
+    ".tiff": ("PIL.Image",),
+    ".txt": (),
+}
+PRELOAD = tuple(dict.fromkeys(name for names in PRELOAD_BY_SUFFIX.values() for name in names))
+_preloaded: set[str] = set()
 
 
-def preload() -> None:
-    """Import the readers' libraries in this process, once (the command line before it forks its workers)."""
-    if _preloaded:
-        return
+def preload(paths: list[Path] | None = None) -> None:
+    """Import the readers' libraries in this process, once (the command line before it forks its workers): those
+    the files' extensions call for, or all of them (no paths, or a file whose extension says nothing)."""
     import importlib  # the heavy libraries themselves are imported by name, lazily: only a process that reads
 
-    for name in PRELOAD:
+    wanted: dict[str, None] = {}
+    for path in paths if paths is not None else [Path("any")]:
+        for name in PRELOAD_BY_SUFFIX.get(Path(path).suffix.lower(), PRELOAD):
+            wanted[name] = None
+    for name in wanted:
+        if name in _preloaded:
+            continue
         try:
             importlib.import_module(name)
         except ImportError:  # a reader reports the missing library when it needs it
             pass
-    _preloaded.append(True)
+        _preloaded.add(name)
 
 
 def _context():
@@ -193,7 +208,7 @@ def read_many(
     names = list(filenames) if filenames is not None else [None] * len(paths)
     ctx = _context()
     if ctx.get_start_method() == "fork":
-        preload()
+        preload(paths)
     pending = deque(enumerate(zip(paths, names)))
     idle: list[_Worker] = []
     busy: dict = {}  # results connection → worker

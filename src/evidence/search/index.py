@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from typing import Any
 from pathlib import Path
 from collections.abc import Callable
 
@@ -281,7 +282,7 @@ def check_index(store: Store) -> dict:
     """Compare the index with the database: records missing from it, entries for records that no longer exist,
     and entries built from an older state of their record (stale)."""
     version = index_version(store.index_dir)
-    report = {
+    report: dict[str, Any] = {
         "ok": True,
         "schema_version": version,
         "expected_schema_version": SCHEMA_VERSION,
