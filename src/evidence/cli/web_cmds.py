@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from ..catalog import celery_queue, corrections
 from ..web import accounts
 from ..errors import InputError
 from .common import AppContext, emit, json_option, pass_app, table
+
+if TYPE_CHECKING:  # the web app's type only: `evidence --help` does not import Starlette
+    from starlette.applications import Starlette
 
 
 @click.command()
@@ -51,7 +55,7 @@ def serve(app: AppContext, host, port, max_upload_mb, https_only, no_ocr, worker
     if queue_url:
         celery_queue.check_url(queue_url)
 
-    def make() -> object:
+    def make() -> Starlette:
         return create_app(
             store_path,
             max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else None,
