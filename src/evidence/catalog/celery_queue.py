@@ -116,7 +116,7 @@ def make_app(url: str, *, store_root: Path | None = None, ocr: bool = True) -> A
         evidence_ocr=ocr,
     )
 
-    @app.task(name=TASK, bind=True, max_retries=RETRIES, acks_late=True)
+    @app.task(name=TASK, bind=True, max_retries=RETRIES, acks_late=True, shared=False)
     def read(task, evidence_id: int) -> dict:
         return run_task(task, int(evidence_id))
 
@@ -170,7 +170,7 @@ def run_task(task: Any, evidence_id: int) -> dict:
             release(store, evidence_id, owner)
             if attempt >= RETRIES:
                 log.error("evidence %s: reading failed %d times, reported failed: %s", evidence_id, attempt + 1, reason)
-                mark_failed(store, evidence_id, f"reading failed {attempt + 1} times ({reason}); the original is kept")
+                mark_failed(store, evidence_id, f"reading failed {attempt + 1} times ({reason}); the record is kept")
                 return {"claimed": 0, "read": 0, "failed": 1, "seconds": 0.0}
         except Exception as inner:  # the database itself is away: the retry (or the sweep) comes back to it
             log.warning("evidence %s: cannot release the claim: %s", evidence_id, inner)
