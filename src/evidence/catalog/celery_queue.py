@@ -289,6 +289,15 @@ def check_broker(app: Any, url: str, timeout: float = CONNECT_SECONDS) -> None:
         raise InputError(f"EVIDENCE_QUEUE_URL {shown_url(url)}: cannot reach the queue ({text})") from None
 
 
+def unreachable(url: str) -> str | None:
+    """Why the queue at `url` cannot be reached now (one line), or None when it answers."""
+    try:
+        check_broker(make_app(url), url, timeout=3)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
 def queued(app: Any) -> int | None:
     """Messages waiting in the reading queue (None when Redis cannot say)."""
     try:

@@ -52,8 +52,7 @@ def serve(app: AppContext, host, port, max_upload_mb, https_only, no_ocr, worker
     users = len(accounts.list_users(app.store()))  # the store exists and is migrated
     app.close()  # the web app opens its own store per request
     queue_url = celery_queue.queue_url()
-    if queue_url:
-        celery_queue.check_url(queue_url)
+    problem = celery_queue.unreachable(celery_queue.check_url(queue_url)) if queue_url else None
 
     def make() -> Starlette:
         return create_app(
@@ -71,6 +70,8 @@ def serve(app: AppContext, host, port, max_upload_mb, https_only, no_ocr, worker
         f" uploads read by the {reading}); Ctrl+C to stop",
         err=True,
     )
+    if problem:
+        click.echo(f"warning: {problem}; uploads are kept and read once the queue answers", err=True)
     if not users:
         click.echo(
             "evidence web: no accounts yet; create one with `evidence user add NAME --role secretariat`", err=True
