@@ -58,3 +58,48 @@ def test_unknown_command_is_a_usage_error(tmp_path):
         [sys.executable, "-m", "evidence.cli", "no-such-command"], capture_output=True, text=True, cwd=tmp_path
     )
     assert done.returncode == 2 and "No such command" in done.stderr
+
+
+LAZY_TREE = """
+import json, click
+from evidence.cli import main, COMMAND_TABLE
+
+def tree(group, ctx):
+    out = {}
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        out[name] = tree(command, ctx) if isinstance(command, click.Group) else None
+    return out
+
+ctx = click.Context(main, info_name="evidence")
+lazy = {name: None for name in COMMAND_TABLE}
+for name in COMMAND_TABLE:  # each command as the lazy group finds it, in a process that loaded nothing else
+    command = main.get_command(ctx, name)
+    lazy[name] = tree(command, ctx) if isinstance(command, click.Group) else None
+    break
+print(json.dumps(lazy))
+"""
+
+
+def test_each_command_alone_has_all_its_sub_commands(tmp_path):
+    """A command run alone imports its module and the modules that extend its groups (documents register)."""
+    import json
+
+    from evidence.cli import load_all
+
+    load_all()
+    ctx = click.Context(cli.main, info_name="evidence")
+
+    def tree(group):
+        return {
+            name: tree(cmd) if isinstance(cmd, click.Group) else None
+            for name in group.list_commands(ctx)
+            if (cmd := group.get_command(ctx, name)) is not None
+        }
+
+    full = tree(cli.main)
+    for name in [name for name in cli.COMMAND_TABLE if full[name] is not None]:  # the groups
+        code = LAZY_TREE.replace("for name in COMMAND_TABLE:", f"for name in [{name!r}]:")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)[name] == full[name], name

@@ -54,6 +54,12 @@ SETTINGS: dict[str, Setting] = {
             "Server mode: the Redis queue uploads are read from (redis://HOST:PORT/DB) by `evidence worker`;"
             " empty: the web server's own reader.",
         ),
+        Setting(
+            "EVIDENCE_WEB_SESSION_IDLE_MINUTES",
+            "60",
+            "A web session ends after this many minutes without a request (the user signs in again).",
+        ),
+        Setting("EVIDENCE_WEB_SESSION_HOURS", "10", "A web session ends this many hours after sign-in, in any case."),
         Setting("EVIDENCE_PASSWORD", "", "The password for `user add` / `user passwd` without a prompt."),
         Setting("EVIDENCE_DEBUG", "", "Set to 1 to print the traceback of an internal error."),
     )

@@ -25,7 +25,9 @@ COMMAND_MODULES = [
     "reading_cmds",  # inspect
     "search_cmds",  # search, index …
     "score_cmds",  # score …, check, results
+    "survey_cmds",  # survey import|status
     "documents_cmds",  # generate, templates …, documents lint
+    "register_cmds",  # documents register
     "web_cmds",  # serve, user …
     "server_cmds",  # worker
     "demo_cmds",  # demo
@@ -60,6 +62,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     ),
     "check": ("score_cmds", "Findings: what is wrong with scores and evidence (exit 1 when there are errors)."),
     "results": ("score_cmds", "Totals, percent of the applicable maximum, bands, ranking and round statistics."),
+    "survey": ("survey_cmds", "Survey points (điểm điều tra xã hội học) for criteria with scored_by: survey."),
     "generate": ("documents_cmds", "Write an official document of the round as a Decree 30 Word file."),
     "templates": ("documents_cmds", "The Word templates of the documents."),
     "documents": ("documents_cmds", "Checks on generated documents."),
@@ -79,6 +82,9 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
         "Build a demo store from scratch and run a whole round: ingest, check, search, score, generate.",
     ),
 }
+
+# modules that add sub-commands to a group of another module: imported with it
+EXTENDS: dict[str, tuple[str, ...]] = {"documents_cmds": ("register_cmds",)}
 
 
 class EvidenceGroup(click.Group):
@@ -163,6 +169,8 @@ def _load(module: str) -> None:
     for command in importlib.import_module(f"{__name__}.{module}").COMMANDS:
         main.add_command(command)
     _loaded.add(module)
+    for extension in EXTENDS.get(module, ()):
+        _load(extension)
 
 
 def load_all() -> None:

@@ -38,7 +38,7 @@ def reminder_context(campaign: Campaign, unit_code: str, findings: list) -> dict
     settings = DocumentSettings(campaign, "reminder")
     when = issue_date(settings)
     deadline = settings.date("new_deadline", None) or when + timedelta(days=int(settings.get("days", 7)))
-    titles = campaign.framework.by_code
+    titles = campaign.framework_for(unit).by_code
     rows: dict[str, list[str]] = {}
     for finding in findings:
         key = finding.criterion or ""

@@ -7,6 +7,7 @@ working meanwhile and a failed rebuild leaves the old index in place.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -144,11 +145,30 @@ def needs_merge(store: Store) -> bool:
         ix.close()
 
 
+MERGE_LOCK = "search-merge.lock"  # held by the one merge that runs (merge.py)
+
+
+def merge_running(store: Store) -> bool:
+    """Whether a merge holds its lock now (then starting another would only cost a process start)."""
+    try:
+        fd = os.open(store.locks_dir / MERGE_LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def merge_in_background(store: Store) -> bool:
     """When small segments wait to be merged, start `python -m evidence.search.merge STORE` detached, so the
     command that wrote returns at once; True when one was started. EVIDENCE_INDEX_BACKGROUND_MERGE=0 turns it
     off (then `evidence index optimize` merges)."""
-    if not background_merge_enabled() or not needs_merge(store):
+    if not background_merge_enabled() or merge_running(store) or not needs_merge(store):
         return False
     try:
         subprocess.Popen(

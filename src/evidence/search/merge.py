@@ -32,7 +32,7 @@ from ..errors import EvidenceError, StoreError
 from ..store import Store
 from . import postings
 from . import storage as whoosh_storage
-from .index import _add_postings_files, _writer, index_is_current
+from .index import MERGE_LOCK, _add_postings_files, _writer, index_is_current
 from .lock import IndexLock
 from .tiers import plan_small
 
@@ -166,7 +166,7 @@ def _merge(store: Store, *, everything: bool, lock_timeout: float | None = None)
     if not index_is_current(store):
         return report | {"seconds": 0.0, "skipped": "no current index (the next search or write rebuilds it)"}
     store.locks_dir.mkdir(parents=True, exist_ok=True)
-    guard = os.open(store.locks_dir / "search-merge.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    guard = os.open(store.locks_dir / MERGE_LOCK, os.O_CREAT | os.O_RDWR, 0o644)
     try:
         try:
             fcntl.flock(guard, fcntl.LOCK_EX | (fcntl.LOCK_NB if not everything else 0))

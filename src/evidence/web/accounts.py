@@ -21,6 +21,7 @@ from ..errors import InputError, NotFound
 from ..store import Store, now_iso
 from ..suggest import did_you_mean
 from ..vn.text import nfc
+from . import sessions
 
 ROLES = ("secretariat", "reviewer", "unit")
 ROLE_LABELS = {"secretariat": "Thư ký / Văn phòng", "reviewer": "Thành viên Hội đồng thẩm định", "unit": "Đơn vị"}
@@ -161,6 +162,7 @@ def set_password(store: Store, name: str, password: str) -> User:
             "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
             (_hasher.hash(password), now_iso(), name),
         )
+    sessions.end_user_sessions(store, name)  # a copy of an old cookie must not outlive the old password
     return get_user(store, name)
 
 
@@ -170,6 +172,8 @@ def set_disabled(store: Store, name: str, disabled: bool) -> User:
         conn.execute(
             "UPDATE users SET disabled = ?, updated_at = ? WHERE name = ?", (1 if disabled else 0, now_iso(), name)
         )
+    if disabled:
+        sessions.end_user_sessions(store, name)
     return get_user(store, name)
 
 
@@ -185,6 +189,7 @@ def ensure_user(store: Store, name: str, role: str, password: str, *, unit: str 
             "UPDATE users SET role = ?, unit_code = ?, password_hash = ?, disabled = 0, updated_at = ? WHERE name = ?",
             (role, unit, _hasher.hash(password), now_iso(), name),
         )
+    sessions.end_user_sessions(store, name)
     return get_user(store, name)
 
 
