@@ -66,6 +66,16 @@ def _clean(store: Store) -> bool:
     return report.ok and not report.orphan_blobs and not report.stray_temporaries
 
 
+def _indexed(store: Store, seconds: float = 60) -> dict:
+    """check_index once the last reading's index commit is in (a record is saved read, then indexed)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        report = check_index(store)
+        if report["ok"] or time.monotonic() > deadline:
+            return report
+        time.sleep(0.2)
+
+
 def _wait_all_read(store: Store, seconds: float = 120) -> dict[str, int]:
     deadline = time.monotonic() + seconds
     while True:
@@ -118,11 +128,11 @@ def test_upload_through_two_web_processes_is_read_by_a_worker(store, campaign, t
         assert response.status_code == 200 and "Đã tải lên 1 tệp" in response.text
         assert time.monotonic() - started < 10  # the request stores and enqueues; it does not read
     evidence_id = store.db.execute("SELECT id FROM evidence").fetchone()[0]
-    assert _wait_all_read(store) == {"read": 1}
+    assert _wait_all_read(store) == {"read": 1} and _indexed(store)["ok"]
     record = get_evidence(store, evidence_id)
     assert record["metadata"]["number"] == "71/KH-STP" and _attempts(store, evidence_id) == 1
     assert search(store, "rà soát thủ tục")["results"][0]["evidence_id"] == evidence_id
-    assert check_index(store)["ok"] and _clean(store)
+    assert _indexed(store)["ok"] and _clean(store)
     assert "evidence.read" in (tmp_path / "worker.log").read_text()  # read by the worker, through the queue
 
 
@@ -145,14 +155,14 @@ def test_a_worker_killed_mid_read_leaves_the_record_to_the_next_worker_read_once
     kill_group(first)  # mid-OCR: the worker and its readers die at once, the claim and the message stay behind
     assert _status(store, outcome.evidence_id) == "reading"
     _worker(store, env, tmp_path / "w2.log", procs, "--sweep", "1")
-    assert _wait_all_read(store) == {"read": 1}
+    assert _wait_all_read(store) == {"read": 1} and _indexed(store)["ok"]
     record = get_evidence(store, outcome.evidence_id)
     assert _attempts(store, outcome.evidence_id) == 2 and "88/BC-UBND" in evidence_text(store, outcome.evidence_id)
     time.sleep(2)  # a second delivery of the message finds the record read and leaves it
     assert get_evidence(store, outcome.evidence_id)["updated_at"] == record["updated_at"]
     assert store.db.execute("SELECT COUNT(*) FROM evidence").fetchone()[0] == 1
     assert [r["evidence_id"] for r in search(store, "88/BC-UBND")["results"]] == [outcome.evidence_id]
-    assert check_index(store)["ok"] and _clean(store)
+    assert _indexed(store)["ok"] and _clean(store)
 
 
 def _store_upload(store: Store, path: Path):
@@ -196,7 +206,9 @@ def test_redis_restarted_during_uploads_loses_nothing(store, campaign, tmp_path,
     assert _wait_all_read(store, 180) == {"read": stored}
     numbers = sorted(int(get_evidence(store, i)["metadata"]["number"].split("/")[0]) for i in _ids(store))
     assert len(set(numbers)) == len(numbers) == stored
-    assert check_index(store)["ok"] and _clean(store)
+    index = _indexed(store)
+    assert index["ok"], index
+    assert _clean(store), verify_store(store).to_json()
 
 
 def _ids(store: Store) -> list[int]:
