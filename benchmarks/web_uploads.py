@@ -207,12 +207,17 @@ def run(n: int, clients: int, work: Path, reader: bool = True) -> dict:
                 break
             time.sleep(0.05)
         read_s = time.perf_counter() - started
-        # searchable: the last upload's number is found
-        found = subprocess.run(
-            [*EVIDENCE, "--store", str(store_dir), "search", f"BC{n - 1:04d}", "--json"],
-            capture_output=True,
-            text=True,
-        )
+        # searchable: the last upload's number is found (the batch's index commit follows its 'read' status)
+        while True:
+            found = subprocess.run(
+                [*EVIDENCE, "--store", str(store_dir), "search", f"BC{n - 1:04d}", "--json"],
+                capture_output=True,
+                text=True,
+            )
+            if not reader or found.returncode != 0 or json.loads(found.stdout)["total"]:
+                break
+            if time.perf_counter() - started > 600:
+                break
         searchable_s = time.perf_counter() - started
         hits = json.loads(found.stdout)["total"] if found.returncode == 0 else 0
     finally:

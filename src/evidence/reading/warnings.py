@@ -33,6 +33,7 @@ WARNING_LABELS = {
     "legacy_encoding_tcvn3": "chữ mã TCVN3 cũ đã được chuyển sang Unicode",
     "legacy_encoding_vni": "chữ mã VNI cũ đã được chuyển sang Unicode",
     "text_glyphs_repaired": "đã sửa một số ký tự lỗi phông trong lớp chữ",
+    "widget_text_truncated": "tệp vẽ quá nhiều chữ trong ô chữ ký; chỉ giữ lại phần đầu",
     "already_linked": "tệp đã được gắn với tiêu chí này trước đó",
 }
 

@@ -11,8 +11,6 @@ import fcntl
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from typing import Any
@@ -126,7 +124,8 @@ def _locked_writer(store: Store, *, background_merge: bool = True):
             path=store.index_dir,
         ) from None
     if background_merge:
-        merge_in_background(store)
+        for hook in AFTER_WRITE:
+            hook(store)
 
 
 def background_merge_enabled() -> bool:
@@ -146,6 +145,9 @@ def needs_merge(store: Store) -> bool:
 
 
 MERGE_LOCK = "search-merge.lock"  # held by the one merge that runs (merge.py)
+# called with the store after a write committed (merge.py registers the background merge here; it imports this
+# module, so this module cannot call it by name)
+AFTER_WRITE: list[Callable[[Store], object]] = []
 
 
 def merge_running(store: Store) -> bool:
@@ -162,26 +164,6 @@ def merge_running(store: Store) -> bool:
         return True
     finally:
         os.close(fd)
-
-
-def merge_in_background(store: Store) -> bool:
-    """When small segments wait to be merged, start `python -m evidence.search.merge STORE` detached, so the
-    command that wrote returns at once; True when one was started. EVIDENCE_INDEX_BACKGROUND_MERGE=0 turns it
-    off (then `evidence index optimize` merges)."""
-    if not background_merge_enabled() or merge_running(store) or not needs_merge(store):
-        return False
-    try:
-        subprocess.Popen(
-            [sys.executable, "-m", "evidence.search.merge", str(store.root)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            close_fds=True,
-        )
-    except OSError:
-        return False
-    return True
 
 
 def _add_postings_files(index_dir: Path) -> None:

@@ -22,7 +22,9 @@ import fcntl
 import os
 import secrets
 import shutil
+import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +34,16 @@ from ..errors import EvidenceError, StoreError
 from ..store import Store
 from . import postings
 from . import storage as whoosh_storage
-from .index import MERGE_LOCK, _add_postings_files, _writer, index_is_current
+from .index import (
+    AFTER_WRITE,
+    MERGE_LOCK,
+    _add_postings_files,
+    _writer,
+    background_merge_enabled,
+    index_is_current,
+    merge_running,
+    needs_merge,
+)
 from .lock import IndexLock
 from .tiers import plan_small
 
@@ -218,6 +229,55 @@ def merge_small(store: Store, *, lock_timeout: float | None = None) -> dict:
 def optimize(store: Store) -> dict:
     """Merge every segment into one (`evidence index optimize`); writes and searches go on meanwhile."""
     return _merge(store, everything=True)
+
+
+def merge_in_background(store: Store) -> bool:
+    """After a write: when small segments wait to be merged, merge them in a detached process, so the command
+    that wrote returns at once; True when one was started. EVIDENCE_INDEX_BACKGROUND_MERGE=0 turns it off (then
+    `evidence index optimize` merges). A single-threaded process (the command line) forks itself — the child has
+    Whoosh imported already; any other starts `python -m evidence.search.merge STORE`."""
+    if not background_merge_enabled() or merge_running(store) or not needs_merge(store):
+        return False
+    if threading.active_count() == 1 and hasattr(os, "fork"):
+        return _fork_merge(store.root)
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "evidence.search.merge", str(store.root)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError:
+        return False
+    return True
+
+
+def _fork_merge(root: Path) -> bool:
+    """Fork twice (the merging grandchild belongs to no one: nothing waits for it) and merge there."""
+    try:
+        child = os.fork()
+    except OSError:
+        return False
+    if child:
+        os.waitpid(child, 0)
+        return True
+    code = 0
+    try:
+        if os.fork() == 0:  # the grandchild: its own session, no terminal, the merge, then out
+            os.setsid()
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            code = _main([str(root)])
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+AFTER_WRITE.append(merge_in_background)
 
 
 def _main(argv: list[str]) -> int:

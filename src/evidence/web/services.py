@@ -154,8 +154,13 @@ def document_kinds() -> tuple[str, ...]:
     return documents_generate.KINDS
 
 
-def generate_document(store: Store, campaign_id: str, kind: str, out_dir: Path, *, pdf: bool) -> list[Path]:
-    return documents_generate.generate(store, campaign_id, kind, out=out_dir, pdf=pdf)
+def generate_document(
+    store: Store, campaign_id: str, kind: str, out_dir: Path, *, pdf: bool
+) -> tuple[list[Path], bool]:
+    """The document(s) of `kind`; a kind the round does not allow yet (provisional results, a date before the
+    events it records) is written as a marked draft (DỰ THẢO). Returns (paths, draft)."""
+    draft = documents_generate.why_draft(store, campaign_id, kind) is not None
+    return documents_generate.generate(store, campaign_id, kind, out=out_dir, pdf=pdf, draft=draft), draft
 
 
 def export_workbook(store: Store, campaign_id: str, path: Path) -> Path:

@@ -30,7 +30,8 @@ KIND_LABELS = {
     "reminder": "Công văn đôn đốc",
     "minutes": "Biên bản họp thẩm định",
     "report": "Báo cáo kết quả",
-    "announcement": "Quyết định công bố kết quả",
+    "submission": "Tờ trình đề nghị phê duyệt, công bố kết quả",
+    "announcement": "Quyết định phê duyệt và công bố kết quả",
 }
 
 
@@ -219,11 +220,12 @@ def generate(ctx: Ctx) -> Response:
     folder = services.documents_dir(ctx.store, campaign.id)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        written = services.generate_document(ctx.store, campaign.id, kind, folder, pdf=pdf)
+        written, draft = services.generate_document(ctx.store, campaign.id, kind, folder, pdf=pdf)
     except EvidenceError as exc:
         return ctx.redirect(url, f"Chưa tạo được {KIND_LABELS.get(kind, kind)}: {exc}", "error")
     names = ", ".join(p.name for p in written) or "không có tệp nào (không có đơn vị cần đôn đốc)"
-    return ctx.redirect(url, f"Đã tạo {KIND_LABELS.get(kind, kind)}: {names}.")
+    note = " (bản DỰ THẢO: kết quả còn tạm tính hoặc chưa đến thời điểm ban hành)" if draft else ""
+    return ctx.redirect(url, f"Đã tạo {KIND_LABELS.get(kind, kind)}{note}: {names}.")
 
 
 @page(*SECRETARIAT)

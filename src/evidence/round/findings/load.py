@@ -57,7 +57,9 @@ _LINK_SQL = """
            e.text != '', json_extract(e.metadata, '$.number'), json_extract(e.metadata, '$.type_code'),
            json_extract(e.metadata, '$.issuer'), json_extract(e.metadata, '$.issued_on'),
            COALESCE(json_array_length(e.metadata, '$.signatures'), 0) > 0,
-           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0
+           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0,
+           COALESCE(json_extract(e.metadata, '$.issued_on_estimated'),
+                    json_extract(e.metadata, '$.date_source') = 'signature', 0)
     FROM links l JOIN evidence e ON e.id = l.evidence_id
     WHERE l.campaign_id = ?"""
 
@@ -95,9 +97,10 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
         issued_on,
         signed,
         blank_warning,
+        estimated,
     ) in cursor.execute(sql, params):
         if eid in corrected:
-            number, type_code, issuer, issued_on, signed, blank_warning = _corrected(store, eid)
+            number, type_code, issuer, issued_on, signed, blank_warning, estimated = _corrected(store, eid)
         if stamp not in local_dates:
             local_dates[stamp] = _local_date(stamp)
         links.append(
@@ -118,6 +121,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
                 bool(signed),
                 bool(blank_warning),
                 local_dates[stamp],
+                bool(estimated),
             )
         )
     return RoundData(campaign=campaign, units=units, criteria=campaign.framework.by_code, scores=scores, links=links)
@@ -126,7 +130,12 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
 def _corrected(store: Store, evidence_id: int) -> tuple:
     """The rule fields of a record people corrected, through `catalog.effective_metadata`."""
     row = store.db.execute("SELECT metadata FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
-    meta = effective_metadata(store, evidence_id, json.loads(row[0] or "{}")) or {}
+    read = json.loads(row[0] or "{}")
+    meta = effective_metadata(store, evidence_id, dict(read)) or {}
+    # a date a person gave is no estimate; the reader's estimate stands while the date is the one it read
+    estimated = bool(read.get("issued_on_estimated") or read.get("date_source") == "signature") and meta.get(
+        "issued_on"
+    ) == read.get("issued_on")
     return (
         meta.get("number"),
         meta.get("type_code"),
@@ -134,4 +143,5 @@ def _corrected(store: Store, evidence_id: int) -> tuple:
         meta.get("issued_on"),
         bool(meta.get("signatures")),
         "number_blank" in (meta.get("warnings") or []),
+        estimated,
     )
