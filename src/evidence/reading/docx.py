@@ -1,7 +1,7 @@
 """Word (.docx) files: body paragraphs and tables in document order, plus headers and footers.
 
 The zip container and its XML are checked before python-docx sees them: member count, declared sizes and
-compression ratios are bounded (zip bombs), and every XML part is parsed with defusedxml first, which refuses
+compression ratios are bounded (zip bombs), and every XML part is checked by expat first, which refuses
 DTDs and entity declarations (billion-laughs, external entities).
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
+from xml.parsers import expat
 
 from ..errors import ReadError
 from ..vn.text import nfc
@@ -16,18 +18,35 @@ from ..vn.text import nfc
 MAX_MEMBERS = 5000
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
 MAX_TOTAL_BYTES = 500 * 1024 * 1024
-MAX_RATIO = 200          # uncompressed / compressed, for members larger than RATIO_FLOOR
+MAX_RATIO = 200  # uncompressed / compressed, for members larger than RATIO_FLOOR
 RATIO_FLOOR = 2 * 1024 * 1024
 MAX_XML_CHECK_BYTES = 64 * 1024 * 1024
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+class _Refused(Exception):
+    """An XML part declares a DTD or entities."""
+
+
+def _refuse(*_args) -> Any:
+    raise _Refused()
+
+
+def check_xml(data: bytes) -> None:
+    """Well-formed, and no DTD, entity declaration or external entity (what defusedxml refuses with
+    forbid_dtd), checked by expat alone: no element tree is built, so a part costs C time only.
+    Raises _Refused or expat.ExpatError."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.Parse(data, True)
+
+
 def check_zip(path: Path) -> None:
     """Refuse zip bombs and XML entity tricks before any XML is parsed for real."""
-    import defusedxml.ElementTree as SafeET
-    from defusedxml import DefusedXmlException
-
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -39,17 +58,22 @@ def check_zip(path: Path) -> None:
                 if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
                     raise ReadError("DOCX expands to too much data (zip bomb?): refused", path=path)
                 if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                    raise ReadError(f"DOCX part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1"
-                                    " (zip bomb?): refused", path=path)
+                    raise ReadError(
+                        f"DOCX part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1"
+                        " (zip bomb?): refused",
+                        path=path,
+                    )
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels")) or info.file_size > MAX_XML_CHECK_BYTES:
                     continue
                 data = archive.read(info)
                 try:
-                    SafeET.fromstring(data, forbid_dtd=True)
-                except DefusedXmlException:
-                    raise ReadError(f"DOCX part {info.filename} declares a DTD or entities: refused", path=path) from None
-                except SafeET.ParseError as exc:
+                    check_xml(data)
+                except _Refused:
+                    raise ReadError(
+                        f"DOCX part {info.filename} declares a DTD or entities: refused", path=path
+                    ) from None
+                except expat.ExpatError as exc:
                     raise ReadError(f"DOCX part {info.filename} is not well-formed XML ({exc})", path=path) from None
     except zipfile.BadZipFile as exc:
         raise ReadError(f"corrupt or truncated DOCX ({exc})", path=path) from None
@@ -100,6 +124,7 @@ def read_docx_pages(path: Path) -> list[str]:
     """Pages of text (split at hard page breaks); headers first, footers last."""
     check_zip(path)
     import docx
+
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for broken packages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from collections.abc import Iterator
@@ -11,10 +12,24 @@ from ..errors import StoreError
 from .migrations import LATEST, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
+_WRITE_LOCKS: dict[str, threading.RLock] = {}  # per database file: the writing threads of this process queue here
+_GUARD = threading.Lock()
+
+
+class _Connection(sqlite3.Connection):
+    write_lock: threading.RLock | None = None
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        str(path),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=_Connection,
+    )
+    with _GUARD:
+        conn.write_lock = _WRITE_LOCKS.setdefault(str(Path(path).resolve()), threading.RLock())
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -25,17 +40,29 @@ def connect(path: Path) -> sqlite3.Connection:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Nested use joins the outer transaction."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Nested use joins the outer transaction.
+
+    Threads of one process that write to the same database wait for each other on a lock of their own first:
+    SQLite makes a writer that finds the database locked sleep and retry (up to 100 ms a time), which, with ten
+    uploads at once in the web server, turned a 50 ms request into a second. Other processes still meet
+    SQLite's own lock."""
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
+    lock = getattr(conn, "write_lock", None)
+    if lock is not None:
+        lock.acquire()
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -10,6 +10,8 @@ from pathlib import Path
 from .. import search as search_module
 from ..catalog import CORRECTABLE_FIELDS, attach_files, check_pages, correct_metadata, detach_evidence
 from ..catalog.corrections import MAX_TEXT as MAX_CORRECTION_TEXT
+from ..catalog.celery_queue import make_read_queue
+from ..catalog.jobs import ProcessReadQueue, store_upload
 from ..documents import generate as documents_generate
 from ..documents.dossier import build_dossier, dossier_name
 from ..documents.pdf import soffice
@@ -63,7 +65,10 @@ __all__ = [
     "resolve_objection",
     "set_self_score",
     "soffice",
+    "store_upload",
     "submit_self_assessment",
+    "ProcessReadQueue",
+    "make_read_queue",
 ]
 
 
