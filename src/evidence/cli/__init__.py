@@ -67,6 +67,10 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "generate": ("documents_cmds", "Write an official document of the round as a Decree 30 Word file."),
     "templates": ("documents_cmds", "The Word templates of the documents."),
     "documents": ("documents_cmds", "Checks on generated documents."),
+    "dossier": (
+        "dossier_cmds",
+        "Write a unit's dossier: originals per criterion, self-report, evidence list, offline index.html, manifest.",
+    ),
     "serve": ("web_cmds", "Run the web app for units, reviewers and the secretariat on this store."),
     "user": ("web_cmds", "Web accounts: secretariat, reviewers (council), unit accounts."),
     "correct": (
