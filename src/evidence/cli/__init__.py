@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "documents_cmds",  # generate, templates …, documents lint
     "web_cmds",  # serve, user …
     "demo_cmds",  # demo
+    "store_cmds",  # audit, backup, restore
 ]
 
 

@@ -61,6 +61,11 @@ def _child(conn, path: str, ocr: bool, ocr_jobs: int, filename: str | None) -> N
         message = ("error", reason_of(exc))
     except MemoryError:
         message = ("error", "out of memory while reading")
+    except Exception as exc:  # noqa: BLE001
+        if type(exc).__name__ != "LimitReachedError":  # pypdf's guard against hostile object counts
+            message = ("error", f"internal error while reading ({type(exc).__name__}: {exc})")
+        else:
+            message = ("error", "too complex to read safely (a parser limit was reached; corrupt or hostile file)")
     except BaseException as exc:  # a reader bug must not take the batch down
         message = ("error", f"internal error while reading ({type(exc).__name__}: {exc})")
     try:

@@ -140,7 +140,9 @@ def disk_error(exc: OSError, name: object) -> StoreError:
             "(or move the store to a larger disk) and run the command again",
             path=name,
         )
-    return StoreError(f"cannot write into the store ({exc.strerror or exc}); nothing of this file was stored", path=name)
+    return StoreError(
+        f"cannot write into the store ({exc.strerror or exc}); nothing of this file was stored", path=name
+    )
 
 
 def sha256_of(path: Path) -> str:

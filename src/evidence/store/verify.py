@@ -33,8 +33,9 @@ class VerifyReport:
 
     @property
     def index_ok(self) -> bool:
-        return not self.index or (not self.index.get("leftovers") and not self.index.get("drift")
-                                  and not self.index.get("pending"))
+        return not self.index or (
+            not self.index.get("leftovers") and not self.index.get("drift") and not self.index.get("pending")
+        )
 
     @property
     def ok(self) -> bool:

@@ -55,7 +55,9 @@ _LINK_SQL = """
            e.text != '', json_extract(e.metadata, '$.number'), json_extract(e.metadata, '$.type_code'),
            json_extract(e.metadata, '$.issuer'), json_extract(e.metadata, '$.issued_on'),
            COALESCE(json_array_length(e.metadata, '$.signatures'), 0) > 0,
-           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0
+           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0,
+           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_active_content"') > 0
+           OR instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_embedded_file"') > 0
     FROM links l JOIN evidence e ON e.id = l.evidence_id
     WHERE l.campaign_id = ?"""
 
@@ -92,6 +94,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
         issued_on,
         signed,
         blank_warning,
+        active,
     ) in cursor.execute(sql, params):
         if eid in corrected:
             number, type_code, issuer, issued_on, signed, blank_warning = _corrected(store, eid)
@@ -115,6 +118,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
                 bool(signed),
                 bool(blank_warning),
                 local_dates[stamp],
+                bool(active),
             )
         )
     return RoundData(campaign=campaign, units=units, criteria=campaign.framework.by_code, scores=scores, links=links)

@@ -25,6 +25,7 @@ CODES = (
     "SCORE_ABOVE_MAX",
     "BLANK_SELF_SCORE",
     "NOT_SIGNED",
+    "ACTIVE_CONTENT",
 )
 SEVERITIES = ("error", "warning", "info")
 # Short Vietnamese names for tables and workbooks (the full message says what to do).
@@ -43,6 +44,7 @@ CODE_LABELS = {
     "SCORE_ABOVE_MAX": "Điểm vượt tối đa",
     "BLANK_SELF_SCORE": "Chưa tự chấm",
     "NOT_SIGNED": "Không có chữ ký số",
+    "ACTIVE_CONTENT": "Tệp có mã chạy hoặc tệp đính kèm",
 }
 # Deadlines are local dates; link times are stored in UTC. Vietnam has one time zone and no daylight saving.
 LOCAL_TZ = timezone(timedelta(hours=7))
@@ -90,6 +92,7 @@ class LinkedEvidence:
     signed: bool  # at least one digital signature
     number_blank_warning: bool  # the reader warned `number_blank`
     linked_on: date | None  # the local (Vietnam) date the link was made
+    active_content: bool = False  # the reader warned pdf_active_content or pdf_embedded_file
 
     @property
     def label(self) -> str:
