@@ -196,7 +196,10 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
                     progress(done, total)
             writer.commit()
         except BaseException:
-            writer.cancel()
+            try:
+                writer.cancel()
+            except Exception:  # noqa: BLE001 - closed by the failed commit already: keep the real cause
+                pass
             raise
         ix.close()
         postings.add_missing(building)
