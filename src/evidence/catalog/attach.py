@@ -213,7 +213,7 @@ def _kind(path: Path) -> str:
 def _entries(folder: Path, inside: Path, follow_links: bool, rejected: list[Outcome], **where) -> list[Path]:
     """The entries of `folder` that ingest may use (plain files, folders, links allowed by `follow_links`);
     the others go into `rejected`, each with its reason."""
-    out = []
+    out: list[Path] = []
     try:
         children = sorted(folder.iterdir())
     except OSError as exc:
@@ -340,12 +340,12 @@ def _run(
     for item in items:
         if item.outcome.error:
             continue
-        result = readings.get(item.sha256)
-        if isinstance(result, EvidenceError):
-            item.outcome.error = str(result)
+        read_result = readings.get(item.sha256 or "")
+        if isinstance(read_result, EvidenceError):
+            item.outcome.error = str(read_result)
             continue
         try:
-            _store_and_link(store, campaign.id, item, result, pages=pages, note=note, by=by)
+            _store_and_link(store, campaign.id, item, read_result, pages=pages, note=note, by=by)
         except DiskFull as exc:  # every later file would fail the same way: stop the batch, say it in one line
             if touched:
                 _reindex(store, sorted(touched), items)
@@ -356,13 +356,15 @@ def _run(
         except OSError as exc:
             item.outcome.error = f"{item.path}: cannot store ({exc.strerror or exc})"
             continue
-        touched.add(item.outcome.evidence_id)
+        if item.outcome.evidence_id is not None:
+            touched.add(item.outcome.evidence_id)
     if not touched or _reindex(store, sorted(touched), items):
         writers.clear_pending(promise)
 
 
 def _store_and_link(store: Store, campaign_id: str, item: _Item, reading: Reading | None, *, pages, note, by) -> None:
     outcome = item.outcome
+    assert item.sha256 is not None  # hashed by the preflight of _run
     if reading is not None:
         stored = store.blobs.put_file(item.path, max_bytes=config.MAX_FILE_BYTES)
         if stored.sha256 != item.sha256:

@@ -108,7 +108,7 @@ def clear_pending(path: Path | None) -> None:
 
 def pending(locks_dir: Path) -> list[tuple[Path, list[int] | None, bool]]:
     """Every promise: (marker, record ids or None for "check all", whether its writer is alive)."""
-    out = []
+    out: list[tuple[Path, list[int] | None, bool]] = []
     folder = pending_dir(locks_dir)
     if not folder.is_dir():
         return out
