@@ -327,3 +327,20 @@ def test_a_disk_full_inside_the_database_is_one_line_too(small_disk, tmp_path):
             save_framework(store, framework)
         assert "cannot rollback" not in str(caught.value)
         assert store.db.execute("SELECT COUNT(*) FROM frameworks WHERE id = 'x'").fetchone()[0] == 0
+
+
+def test_the_web_page_of_a_record_warns_about_active_content(store, campaign, tmp_path):
+    from starlette.testclient import TestClient
+
+    from evidence.web import create_app
+
+    from web_support import attach, login, make_accounts
+
+    make_accounts(store)
+    evidence_id = attach(store, _pdf(tmp_path / "ke-hoach.pdf", javascript=True, attachment=True), "STP", "1.1")
+    client = TestClient(create_app(store.root, ocr=False))
+    login(client, "thamdinh")
+    page = client.get(f"/e/{evidence_id}")
+    assert page.status_code == 200
+    assert "có mã chạy (JavaScript" in page.text and "có tệp đính kèm bên trong" in page.text
+    assert "Tệp có mã chạy hoặc tệp đính kèm" in page.text or "ACTIVE_CONTENT" in page.text

@@ -57,6 +57,8 @@ WARNING_LABELS = {
     "number_blank": "số văn bản để trống",
     "already_linked": "đã gắn trước đó",
     "blank_page": "trang trắng",
+    "pdf_active_content": "tệp PDF có mã chạy (JavaScript, lệnh tự chạy khi mở) — mở thận trọng",
+    "pdf_embedded_file": "tệp PDF có tệp đính kèm bên trong — mở thận trọng",
 }
 
 
