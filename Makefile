@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_STORE ?= store
 DEMO_OUT ?= out
 
-.PHONY: setup system demo test bench clean
+.PHONY: setup system demo test lint bench clean
 
 setup: system $(STAMP)
 
@@ -23,7 +23,14 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/evidence --store $(DEMO_STORE) demo --out $(DEMO_OUT)
 
-test: setup
+# The layer order (import-linter), lint and format (ruff), types (mypy), then the suite.
+lint: setup
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	@echo "mypy: not yet enforced (see pyproject [tool.mypy])"
+
+test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: setup

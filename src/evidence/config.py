@@ -49,6 +49,9 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+PASSWORD_VARIABLE = "EVIDENCE_PASSWORD"  # read by click for `user add` / `user passwd`
+
+
 def setting(name: str) -> str:
     """The value of a declared setting: the environment's, else the default."""
     return os.environ.get(name) or SETTINGS[name].default

@@ -37,7 +37,7 @@ METADATA_KEYS = (
 
 
 def empty_metadata() -> dict:
-    meta = {key: None for key in METADATA_KEYS}
+    meta: dict = {key: None for key in METADATA_KEYS}
     meta["signatures"] = []
     meta["references"] = []
     meta["warnings"] = []

@@ -81,7 +81,7 @@ def _password(password: str | None, confirm: bool = True) -> str:
 @click.option(
     "--password",
     "password",
-    envvar=config.SETTINGS["EVIDENCE_PASSWORD"].name,
+    envvar=config.PASSWORD_VARIABLE,
     help="The password (default: prompt, or a "
     "line on stdin; or $EVIDENCE_PASSWORD). Avoid passing it on the command line on shared machines.",
 )
@@ -124,7 +124,7 @@ def user_list(app: AppContext, as_json):
 @click.option(
     "--password",
     "password",
-    envvar=config.SETTINGS["EVIDENCE_PASSWORD"].name,
+    envvar=config.PASSWORD_VARIABLE,
     help="The new password (default: prompt).",
 )
 @pass_app

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..documents.fonts import serif_font
+from ..errors import InputError
 from ..vn.dates import format_vn_date
 from ..vn.doctypes import type_name
 
@@ -60,15 +62,8 @@ class OfficialDoc:
         return [line for line in (self.signer_authority, self.signer_title) if line]
 
 
-def _font_dir() -> Path:
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
 def font_path(bold: bool = False, italic: bool = False) -> Path:
-    style = {(False, False): "", (True, False): "-Bold", (False, True): "-Italic", (True, True): "-BoldItalic"}
-    return _font_dir() / f"DejaVuSerif{style[(bold, italic)]}.ttf"
+    return serif_font(bold, italic)
 
 
 # ---------------------------------------------------------------- DOCX
@@ -137,7 +132,16 @@ def write_docx(doc: OfficialDoc, path: Path) -> Path:
 # ---------------------------------------------------------------- text PDF
 
 
+def _require_reportlab() -> None:
+    """reportlab (the `demo` extra) writes the demo's PDFs; the product itself never needs it."""
+    try:
+        import reportlab  # noqa: F401 - lazily: only the demo and the tests make PDFs
+    except ImportError:
+        raise InputError("the demo's PDF writer needs reportlab: pip install 'evidence[demo]'") from None
+
+
 def _register_fonts() -> None:
+    _require_reportlab()
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -154,6 +158,7 @@ def _register_fonts() -> None:
 
 def write_pdf(doc: OfficialDoc, path: Path) -> Path:
     """A born-digital PDF, as exported from Word."""
+    _require_reportlab()
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle

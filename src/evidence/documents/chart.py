@@ -10,14 +10,14 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .metrics import _font_file
+from .fonts import find_serif_font
 
 COLOURS = ["#1f4e79", "#2e75b6", "#9dc3e6", "#c00000", "#7f7f7f", "#bfbfbf"]
 DPI = 200
 
 
 def _font(size_pt: float, bold: bool = False):
-    path = _font_file(bold, False)
+    path = find_serif_font(bold, False)
     pixels = max(int(size_pt * DPI / 72), 6)
     return ImageFont.truetype(str(path), pixels) if path else ImageFont.load_default()
 

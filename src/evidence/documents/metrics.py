@@ -6,53 +6,17 @@ Without either, an average glyph width keeps the estimate within a few percent f
 
 from __future__ import annotations
 
-from functools import lru_cache, cache
-from pathlib import Path
+from functools import lru_cache
 
-_FONT_DIRS = [
-    Path("/usr/share/fonts"),
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".fonts",
-    Path("/Library/Fonts"),
-    Path("C:/Windows/Fonts"),
-]
-_CANDIDATES = {
-    (False, False): ["times.ttf", "Times New Roman.ttf", "LiberationSerif-Regular.ttf"],
-    (True, False): ["timesbd.ttf", "Times New Roman Bold.ttf", "LiberationSerif-Bold.ttf"],
-    (False, True): ["timesi.ttf", "Times New Roman Italic.ttf", "LiberationSerif-Italic.ttf"],
-    (True, True): ["timesbi.ttf", "Times New Roman Bold Italic.ttf", "LiberationSerif-BoldItalic.ttf"],
-}
+from .fonts import find_serif_font
+
 _SCALE = 100  # measure at 100× the size for sub-point precision
 PT_PER_MM = 72 / 25.4
 
 
-@cache
-def _font_file(bold: bool, italic: bool) -> Path | None:
-    names = _CANDIDATES[(bold, italic)]
-    for name in names:
-        found = []
-        for base in _FONT_DIRS:
-            if base.is_dir():
-                found.extend(base.rglob(name))
-        if found:  # Liberation 2.x covers Vietnamese; 1.x lacks many precomposed letters
-            return sorted(found, key=lambda p: ("liberation2" not in str(p), str(p)))[0]
-    return _bundled_font(bold, italic)
-
-
-def _bundled_font(bold: bool, italic: bool) -> Path | None:
-    """DejaVu Serif from matplotlib's package data: covers Vietnamese, present wherever evidence is installed."""
-    try:
-        import matplotlib
-    except ImportError:
-        return None
-    style = {(False, False): "", (True, False): "-Bold", (False, True): "-Italic", (True, True): "-BoldItalic"}
-    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"DejaVuSerif{style[(bold, italic)]}.ttf"
-    return path if path.is_file() else None
-
-
 @lru_cache(maxsize=64)
 def _font(size_pt: float, bold: bool, italic: bool):
-    path = _font_file(bold, italic)
+    path = find_serif_font(bold, italic)
     if path is None:
         return None
     from PIL import ImageFont
