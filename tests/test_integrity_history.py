@@ -227,6 +227,10 @@ def test_audit_lists_and_filters_events_and_prints_the_head(cli, campaign_file, 
     assert [e["kind"] for e in data["events"]] == ["campaign", "evidence_stored", "link"]
     only = json.loads(cli("audit", "--kind", "link", "--by", "stp", "--json").stdout)
     assert [e["payload"]["unit"] for e in only["events"]] == ["STP"]
+    of_campaign = json.loads(cli("audit", "--campaign", "test-2025", "--json").stdout)
+    assert [e["kind"] for e in of_campaign["events"]] == ["campaign", "evidence_stored", "link"]
+    assert json.loads(cli("audit", "--campaign", "test-2025", "--kind", "score_event", "--json").stdout)["events"] == []
+    assert cli("audit", "--campaign", "khong-co").exit_code == 2
     human = cli("audit", "--contains", "STP")
     assert "Mã kiểm chứng dữ liệu" in human.stdout and data["head"]["hash"] in human.stdout
     with Store.open(cli.store_dir) as s:

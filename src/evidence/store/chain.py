@@ -130,10 +130,21 @@ def list_events(
     since: str | None = None,
     until: str | None = None,
     contains: str | None = None,
+    campaign: str | None = None,
     limit: int | None = None,
 ) -> list[dict]:
-    """Events, oldest first, filtered by kind, author, time (ISO prefix) and a text in the payload."""
-    clauses, params = [], []
+    """Events, oldest first, filtered by kind, author, time (ISO prefix), a text in the payload and a campaign
+    (its own events, and those of the records linked to it: stored, corrected)."""
+    clauses: list[str] = []
+    params: list = []
+    if campaign:
+        clauses.append(
+            "(json_extract(payload, '$.campaign') = ? OR json_extract(payload, '$.campaign_id') = ?"
+            " OR (kind IN ('evidence_stored', 'evidence_updated', 'correction') AND json_extract(payload,"
+            " '$.evidence_id') IN (SELECT evidence_id FROM links WHERE campaign_id = ?"
+            " UNION SELECT evidence_id FROM detached_links WHERE campaign_id = ?)))"
+        )
+        params.extend([campaign] * 4)
     if kinds:
         clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
         params.extend(kinds)
