@@ -179,3 +179,22 @@ def test_a_store_opened_by_a_live_process_is_not_mistaken_for_a_dead_one(store, 
         source.write_bytes(b"b")
         other.blobs.put_file(source)
         assert other.blobs.stray_temporaries() == []
+
+
+def test_uploads_of_a_live_server_survive_other_writes_and_unnamed_temporaries_go_by_age(store, tmp_path):
+    from evidence.store import writers
+
+    pid = writers.hold_writer_lock(store.locks_dir)  # as the web server does before streaming an upload
+    live = store.blobs.tmp / f"web-{pid}-abc.part"
+    live.write_bytes(b"upload in progress")
+    dead_pid = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = store.blobs.tmp / f"web-{int(dead_pid.stdout)}-def.part"
+    dead.write_bytes(b"a server killed mid-upload")
+    young, old = store.blobs.tmp / "blob-young.part", store.blobs.tmp / "blob-old.part"  # an older version's names
+    young.write_bytes(b"y")
+    old.write_bytes(b"o")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    source = tmp_path / "c.txt"
+    source.write_bytes(b"another write")
+    store.blobs.put_file(source)
+    assert sorted(p.name for p in store.blobs.temporaries()) == sorted([live.name, young.name])

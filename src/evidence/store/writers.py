@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 _held: dict[str, int] = {}  # lock path -> fd, for this process
@@ -65,9 +66,17 @@ def pid_in_name(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+UNNAMED_GRACE_SECONDS = 3600  # a temporary without a writer's pid (an older version's): judged by age, the only clue
+
+
 def is_leftover(locks_dir: Path, path: Path) -> bool:
     pid = pid_in_name(path.name)
-    return pid is None or not writer_alive(locks_dir, pid)
+    if pid is None:
+        try:
+            return time.time() - path.stat().st_mtime > UNNAMED_GRACE_SECONDS
+        except OSError:
+            return False
+    return not writer_alive(locks_dir, pid)
 
 
 def remove_dead_locks(locks_dir: Path) -> list[Path]:
