@@ -1,4 +1,4 @@
-"""Time document generation: the report (chart + appendix) for 150 units × 100 criteria, and all six kinds.
+"""Time document generation: the report (chart + appendix) for 150 units × 100 criteria, and all seven kinds.
 
 Target: the report in under 3 s. Prints the figures; builds its own store in a temporary directory.
     .venv/bin/python benchmarks/documents.py [--units 150] [--criteria 100]
@@ -109,7 +109,7 @@ def main() -> int:
         t = time.perf_counter()
         paths = generate_all(small, small_id, root / "all")
         print(
-            f"all six kinds, {args.all_units} units ({len(paths)} files incl. one reminder per unit with findings): "
+            f"all seven kinds, {args.all_units} units ({len(paths)} files incl. one reminder per unit with findings): "
             f"{time.perf_counter() - t:.2f} s"
         )
         small.close()

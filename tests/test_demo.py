@@ -1,4 +1,5 @@
-"""The demo round end to end: what `make demo` runs, on a temporary store (without OCR, to keep it short)."""
+"""The demo round end to end: what `make demo` runs, on a temporary store (without OCR, to keep it short): a 2026-style
+round of a merged province (Lâm Đồng) with departments and communes, taken through every stage to final."""
 
 from __future__ import annotations
 
@@ -27,9 +28,35 @@ def test_demo_runs_a_whole_round(tmp_path):
     assert len(summary["ingest_errors"]) == 1 and "ban-chup-hong.pdf" in summary["ingest_errors"][0]
     assert all(s["total"] > 0 for s in summary["searches"])
     assert summary["findings"] > 0 and summary["scoring"]["appraised"] > 0
+    # every stage, in order, to final; provisional while the survey points and two criteria were missing
+    assert list(summary["stages"]) == ["self_assessment_closed", "appraisal", "objections", "final"]
+    assert sorted(summary["stages"].values()) == list(summary["stages"].values())
+    assert any("điều tra xã hội học" in r for r in summary["provisional_at_appraisal"])
+    assert summary["provisional"] is False
+    assert summary["survey"]["applied"] == 36 and summary["survey"]["missing"] == 0
+    # separate rankings: departments and communes (xã, phường, đặc khu), no districts
+    groups = {g["code"]: g for g in summary["groups"]}
+    assert list(groups) == ["so-nganh", "xa-phuong"]
+    assert [r["rank"] for r in groups["so-nganh"]["ranking"]][0] == 1 and len(groups["so-nganh"]["ranking"]) == 4
+    names = [r["name"] for r in groups["xa-phuong"]["ranking"]]
+    assert len(names) == 5 and any("đặc khu" in n for n in names) and not any("huyện" in n for n in names)
+    # the register: every kind, dates in event order, cited in full
+    register = summary["register"]
+    assert [d["kind"] for d in register] == [
+        "plan",
+        "decision",
+        "reminder",
+        "minutes",
+        "report",
+        "submission",
+        "announcement",
+    ]
+    assert [d["issued_on"] for d in register] == sorted(d["issued_on"] for d in register)
+    assert register[0]["citation"].startswith("Kế hoạch số 15/KH-UBND ngày 20/01/")
+    assert register[0]["pdf_sha256"] and "Ủy ban nhân dân tỉnh Lâm Đồng" in register[0]["citation"]
     documents = [Path(p) for p in summary["documents"]]
     kinds = {p.stem.split("-")[2] for p in documents if p.suffix == ".docx"}
-    assert kinds == {"plan", "decision", "reminder", "minutes", "report", "announcement"}
+    assert {"plan", "decision", "reminder", "minutes", "report", "announcement"} <= kinds
     assert all(p.is_file() and p.stat().st_size > 0 for p in documents)
     assert any(p.suffix == ".xlsx" for p in documents)
     assert {a["role"] for a in summary["accounts"]} == {"secretariat", "reviewer", "unit"}

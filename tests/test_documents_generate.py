@@ -10,7 +10,12 @@ import pytest
 from pypdf import PdfReader
 
 from evidence.round import scoring
-from evidence.documents.context_results import announcement_context, minutes_context, report_context
+from evidence.documents.context_results import (
+    announcement_context,
+    minutes_context,
+    report_context,
+    submission_context,
+)
 from evidence.documents.context_setup import decision_context, plan_context
 from evidence.documents.generate import KINDS, generate, generate_all
 from evidence.documents.lint import lint_docx
@@ -40,10 +45,11 @@ def scored(store, campaign):
 
 def test_contexts_follow_the_schema(store, scored):
     built = {
-        "plan": plan_context(scored),
-        "decision": decision_context(scored),
+        "plan": plan_context(store, scored),
+        "decision": decision_context(store, scored),
         "minutes": minutes_context(store, scored),
         "report": report_context(store, scored, chart=False),
+        "submission": submission_context(store, scored),
         "announcement": announcement_context(store, scored),
     }
     from evidence.documents.context_reminder import reminder_contexts
@@ -72,7 +78,7 @@ def test_reminder_per_unit_and_unknown_unit(store, scored, tmp_path, cli):
     document = docx.Document(str(path))
     assert any(p.text.startswith("Kính gửi: Sở Tư pháp") for p in document.paragraphs)
     cells = "\n".join(c.text for row in document.tables[0].rows for c in row.cells)
-    assert "/SNV-VP" in cells and "V/v đôn đốc" in cells
+    assert "/SNV-CCHC" in cells and "V/v đôn đốc" in cells
     store.close()
     result = cli("generate", "reminder", "--campaign", scored.id, "--unit", "XYZ", "--out", tmp_path)
     assert result.exit_code == 2
@@ -100,20 +106,23 @@ def test_pdf_of_each_kind_round_trips(store, scored, tmp_path):
         "reminder": "Kính gửi",
         "minutes": "BIÊN BẢN",
         "report": "BÁO CÁO",
+        "submission": "TỜ TRÌNH",
         "announcement": "QUYẾT ĐỊNH",
     }
+    issuer = {"plan": "ỦY BAN NHÂN DÂN", "decision": "ỦY BAN NHÂN DÂN", "announcement": "ỦY BAN NHÂN DÂN"}
+    issuer["minutes"] = "HỘI ĐỒNG THẨM ĐỊNH"
+    signer = {"plan": "Trần Văn B", "decision": "Trần Văn B", "announcement": "Trần Văn B"}
     for kind, pdf in zip(KINDS, pdfs):
         reader = PdfReader(str(pdf))
-        assert 1 <= len(reader.pages) <= 6, kind
+        assert 1 <= len(reader.pages) <= 8, kind
         text = nfc(" ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages))
         for needle in (
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
-            "SỞ NỘI VỤ",
+            issuer.get(kind, "SỞ NỘI VỤ"),
             expected[kind],
         ):
             assert needle in text, (kind, needle)
-        if kind != "minutes":
-            assert "Nơi nhận" in text and "Nguyễn Văn A" in text
+        assert "Nơi nhận" in text and signer.get(kind, "Nguyễn Văn A" if kind != "minutes" else "Trần Văn B") in text
         if len(reader.pages) > 1:  # page numbers from page 2
             assert (reader.pages[1].extract_text() or "").strip().startswith("2")

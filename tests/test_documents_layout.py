@@ -56,8 +56,8 @@ def test_header_number_blank_or_padded_and_date_line(store, campaign, tmp_path):
     [path] = generate(store, campaign.id, "plan", out=tmp_path / "p.docx")
     header = docx.Document(str(path)).tables[0]
     cells = "\n".join(c.text for row in header.rows for c in row.cells)
-    assert "Số:       /KH-SNV" in cells or "Số:      /KH-SNV" in cells
-    assert "SỞ NỘI VỤ" in cells and "UBND TỈNH QUẢNG NAM" in cells
+    assert "Số:       /KH-UBND" in cells or "Số:      /KH-UBND" in cells
+    assert "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM" in cells  # the plan is the province's, its name on two lines
     from datetime import date
 
     assert place_date_line("Quảng Nam", date(2026, 1, 5)) == "Quảng Nam, ngày 05 tháng 01 năm 2026"
@@ -76,7 +76,7 @@ def test_number_given_in_campaign_is_zero_padded(store, tmp_path, campaign_file)
     campaign = create_campaign(store, campaign_file)
     [path] = generate(store, campaign.id, "decision", out=tmp_path)
     cells = "\n".join(c.text for row in docx.Document(str(path)).tables[0].rows for c in row.cells)
-    assert "Số: 05/QĐ-SNV" in cells
+    assert "Số: 05/QĐ-UBND" in cells
     assert "Quảng Nam, ngày 03 tháng 02 năm 2026" in cells
     assert lint_docx(path) == []
 
@@ -93,7 +93,7 @@ def test_lint_catches_each_broken_rule(store, campaign, tmp_path):
     section = document.sections[0]
     section.left_margin = Pt(60)  # ~21 mm
     header = document.tables[0]
-    issuer = [p for p in header.rows[0].cells[0].paragraphs if p.text.strip() == "SỞ NỘI VỤ"][0]
+    issuer = [p for p in header.rows[0].cells[0].paragraphs if p.text.strip() == "TỈNH QUẢNG NAM"][0]
     for run in issuer.runs:
         run.bold = False
     date_line = [p for p in header.rows[1].cells[1].paragraphs if p.text.strip()][0]
@@ -198,7 +198,7 @@ def test_objects_in_the_context_are_opaque(tmp_path):
     writer.p("{{ chart.tpl.save('/tmp/x.docx') }}")
     template = writer.save(tmp_path / "probe.docx")
     with pytest.raises(InputError, match="unsafe"):
-        render_docx(template, {"chart": Image(b"\x89PNG", 10)}, tmp_path / "out.docx")
+        render_docx(template, {"chart": Image(b"\x89PNG", 10), "doc": {"draft": ""}}, tmp_path / "out.docx")
 
 
 def test_missing_template_and_unknown_kind(store, campaign, tmp_path):

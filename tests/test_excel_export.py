@@ -45,6 +45,10 @@ def test_workbook_content_matches_the_results(scored_round, tmp_path):
     assert summary.freeze_panes == f"D{HEADER_ROW + 1}"
     header, *data = rows_of(summary)
     assert header[:3] == ["Xếp hạng", "Mã đơn vị", "Tên đơn vị"] and "Tỷ lệ (%)" in header
+    # one title row per ranking group, then its units ranked within the group
+    titles = [r[2] for r in data if r[1] is None]
+    assert titles == ["Khối sở, ban, ngành (2 đơn vị)", "Khối huyện, thị xã, thành phố (1 đơn vị)"]
+    data = [r for r in data if r[1] is not None]
     results = compute_results(store, C)
     col = {name: i for i, name in enumerate(header)}
     for row, unit in zip(data, results.units):
@@ -52,7 +56,7 @@ def test_workbook_content_matches_the_results(scored_round, tmp_path):
         assert row[col["Tỷ lệ (%)"]] == unit.percent and isinstance(row[col["Tỷ lệ (%)"]], (int, float))
         assert row[col["Điểm đạt"]] == unit.score and row[col["Xếp loại"]] == unit.band
         assert row[col["Điểm tối đa áp dụng"]] == unit.max_points
-    assert [r[1] for r in data] == ["STP", "BLV", "SYT"]  # STP 13.5/16; BLV 10/17 (self); SYT 0
+    assert [(r[0], r[1]) for r in data] == [(1, "STP"), (2, "SYT"), (1, "BLV")]  # STP 13.5/16, SYT 0; BLV 10/17
     assert data[0][col["Tỷ lệ (%)"]] == pytest.approx(84.38)
     assert summary.column_dimensions["C"].width >= 30
 

@@ -172,9 +172,25 @@ def test_sniffing_a_workbook_named_yaml(tmp_path):
     assert parse_framework_file(path).by_code["1"].points == 1
 
 
-@pytest.mark.parametrize("sample_id", ["par-department", "pctn-province"])
+@pytest.mark.parametrize("sample_id", ["par-department", "par-commune", "pctn-province"])
 def test_samples_round_trip_through_excel(tmp_path, sample_id):
     fw = parse_framework_file(sample_paths()[sample_id])
     out = export_framework(fw, tmp_path / f"{sample_id}.xlsx")
     again = parse_framework_file(out)
     assert again.to_json() == fw.to_json()
+
+
+def test_scored_by_column(tmp_path):
+    rows = [["Mã", "Tiêu chí", "Điểm tối đa", "Chấm bởi"], ["1", "Tác động", None, None]]
+    rows += [["1.1", "Sự hài lòng của người dân", 5, "Điều tra xã hội học"], ["1.2", "Tự đánh giá", 2, "tự chấm"]]
+    path = tmp_path / "fw.xlsx"
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    fw = parse_framework_file(path)
+    assert (fw.by_code["1.1"].scored_by, fw.by_code["1.2"].scored_by) == ("survey", "self")
+    wb.active.append(["1.3", "Khác", 1, "ai đó"])
+    wb.save(path)
+    with pytest.raises(InputError, match="scored_by 'ai đó' is not one of self, survey"):
+        parse_framework_file(path)

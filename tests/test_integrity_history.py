@@ -64,10 +64,10 @@ def test_every_change_is_an_event_and_the_store_verifies(store, busy):
 def test_record_event_for_other_writers_and_head_moves(store):
     before = chain_head(store)
     with store.transaction() as conn:
-        event_id = record_event(conn, "stage_changed", {"campaign": "x", "stage": "appraisal"}, "thu.ky")
+        event_id = record_event(conn, "dossier_exported", {"campaign": "x", "unit": "STP"}, "thu.ky")
     assert event_id == 1 and chain_head(store) != before
     with pytest.raises(RuntimeError):  # outside a transaction the chain head could race
-        record_event(store.db, "stage_changed", {}, "x")
+        record_event(store.db, "dossier_exported", {}, "x")
     assert verify_store(store).ok
 
 
@@ -242,3 +242,23 @@ def test_audit_lists_and_filters_events_and_prints_the_head(cli, campaign_file, 
     assert broken.exit_code == 1 and json.loads(broken.stdout)["broken"].startswith("event #2 (evidence_stored)")
     verify = cli("verify", "--json")
     assert verify.exit_code == 1 and json.loads(verify.stdout)["chain_broken"].startswith("event #2")
+
+
+def test_stage_changes_and_registered_documents_are_chained_and_checked(store, campaign):
+    from datetime import date
+
+    from evidence.round.register import record_issued
+    from evidence.round.stages import advance
+
+    advance(store, "test-2025", "self_assessment_closed", on=date(2025, 12, 20), by="thu.ky")
+    record_issued(store, "test-2025", "report", number="12/BC-SNV", issued_on="05/02/2026", by="thu.ky")
+    kinds = [r[0] for r in store.db.execute("SELECT kind FROM events ORDER BY id")]
+    assert kinds[-2:] == ["stage_changed", "document_registered"]
+    assert verify_store(store).ok
+    evil = _attacker(store)
+    evil.execute("UPDATE issued_documents SET number = '99/BC-SNV'")
+    evil.execute("UPDATE campaign_stages SET stage_date = '2025-12-01' WHERE stage = 'self_assessment_closed'")
+    evil.close()
+    problems = verify_store(store, rehash=False).history_problems
+    assert any(p.startswith("registered document test-2025/report: differs") and "number" in p for p in problems)
+    assert any(p.startswith("stage test-2025/self_assessment_closed: differs") for p in problems), problems

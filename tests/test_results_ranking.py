@@ -65,7 +65,12 @@ def test_ties_share_a_rank_and_the_next_rank_skips(store, campaign):
     appraise(store, C, "STP", "1.1", 3.5)  # STP 11.5/16 = 71.88 %
     appraise(store, C, "BLV", "1.1", 4.5 - 0.5)  # unchanged value: BLV stays 75 %
     results = compute_results(store, C)
-    assert [(u.code, u.rank) for u in results.units] == [("SYT", 1), ("BLV", 1), ("STP", 3)]
+    # ranked within each group: departments (SYT, STP), then districts (BLV)
+    assert [(u.code, u.group, u.rank) for u in results.units] == [
+        ("SYT", "so-nganh", 1),
+        ("STP", "so-nganh", 2),
+        ("BLV", "huyen", 1),
+    ]
     assert results.unit("STP").basis == "mixed"
 
 
@@ -88,7 +93,23 @@ def test_statistics_and_most_deducted(store, campaign):
 def test_to_json_is_clean(store, campaign):
     score_all(store, "STP", {"1.1": 4}, {"1.1": 3})
     data = compute_results(store, C).to_json()
-    assert set(data) == {"campaign", "name", "year", "framework", "max_points", "units", "statistics", "most_deducted"}
+    assert set(data) == {
+        "campaign",
+        "name",
+        "year",
+        "framework",
+        "max_points",
+        "units",
+        "statistics",
+        "most_deducted",
+        "groups",
+        "provisional",
+        "provisional_reasons",
+    }
+    assert data["provisional"] is True and data["provisional_reasons"][0].startswith(
+        "Còn 11 tiêu chí chưa được thẩm định ở 3 đơn vị: Sở Tư pháp (3)"
+    )
+    assert [g["code"] for g in data["groups"]] == ["so-nganh", "huyen"] and data["units"][0]["group"] == "so-nganh"
     assert "criteria" not in data["units"][0]
     full = compute_results(store, C).to_json(criteria=True)
     stp = next(u for u in full["units"] if u["code"] == "STP")

@@ -90,7 +90,7 @@ def cases(w):
         ("POST", f"/e/{other}/correct", {"field": "number", "value": "7/KH-SYT"}, {SEC, SYT}),
         ("POST", f"{K}/detach/{other}", {"reason": "nhầm"}, set()),  # another unit's file: nobody
         ("POST", f"{K}/detach/{e}", {"reason": "nhầm tiêu chí"}, {STP}),
-        ("POST", f"{K}/appraise", {"score": "2", "comment": "Thiếu phụ lục"}, STAFF),
+        ("POST", f"{K}/appraise", {"score": "2", "comment": "Thiếu phụ lục", "force": "yes"}, STAFF),
         ("POST", f"{K}/objection", {"text": "Đề nghị xem xét lại"}, {STP}),
         ("POST", f"{K}/resolve", {"decision": "reject", "reason": "Giữ nguyên"}, STAFF),
         ("POST", f"{C}/u/STP/agreement", {"reference": "15/STP-VP", "agreed_on": "2025-12-01"}, {STP}),
@@ -98,7 +98,7 @@ def cases(w):
         ("POST", f"{C}/documents/generate", {"kind": "plan"}, {SEC}),
         ("POST", "/users/add", {"name": "moi", "role": "reviewer", "password": "mat-khau-moi"}, {SEC}),
         ("POST", "/users/moi", {"action": "disable"}, {SEC}),
-        ("POST", f"{C}/u/STP/submit", {"confirm": "yes"}, {STP}),
+        ("POST", f"{C}/u/STP/submit", {"confirm": "yes", "ack": "yes"}, {STP}),
         ("POST", f"{C}/u/STP/reopen", {"reason": "bổ sung"}, {SEC}),
         ("POST", "/login", {"name": "x", "password": "y"}, ALL),  # reaches the login check (wrong password)
         ("POST", "/logout", {}, ALL),

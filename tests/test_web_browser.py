@@ -154,6 +154,8 @@ def test_a_round_in_the_browser(browser, server, tmp_path):
     frame = page.locator("details.preview iframe")
     assert frame.get_attribute("src").endswith("/file?inline=1")
     assert page.locator("form[action$='self-score']").count() == 0  # reviewers cannot change self-scores
+    assert "Đơn vị chưa gửi bản tự đánh giá" in page.inner_text("#diem")
+    page.check("input[name=force]")  # appraising a unit that has not submitted is a deliberate choice
     page.fill("#appraised", "3")
     page.fill("#comment", "Thiếu phụ lục phân công.")
     page.click("form[action$='appraise'] button.primary")

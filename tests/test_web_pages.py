@@ -15,7 +15,7 @@ from evidence.records import get_evidence, list_evidence
 from evidence.demo.accounts import demo_accounts
 from evidence.web import create_app
 
-from web_support import PASSWORDS, attach, csrf_of, login, make_accounts, plan_pdf
+from web_support import PASSWORDS, attach, csrf_of, login, make_accounts, plan_pdf, to_stage
 
 C = "/c/test-2025"
 
@@ -138,7 +138,6 @@ def test_session_cookie_flags_and_security_headers(web, store):
     secure_app = create_app(store.root, https_only=True)
     cookie = TestClient(secure_app, base_url="https://testserver").get("/login").headers["set-cookie"]
     assert "secure" in cookie.lower()
-    assert (store.root / "web-secret").stat().st_mode & 0o777 == 0o600
 
 
 def test_login_is_throttled_after_five_failures(web):
@@ -244,7 +243,7 @@ def test_self_score_errors_are_shown_next_to_the_field_and_reviewers_cannot_set_
 
     assert get_score(store, "test-2025", "STP", "1.1").self_score == 3.5
     # submitted: locked
-    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes"})
+    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes", "ack": "yes"})
     locked = client.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "1"})
     assert locked.status_code == 400 and "điểm tự chấm đã bị khóa" in locked.text
 
@@ -298,8 +297,11 @@ def test_objection_resolution_agreement_and_results(web):
     reviewer, rtoken = client_for(web, "thamdinh")
     unit.post(f"{C}/u/STP/k/1.1/self-score", data={"csrf": token, "score": "4"})
     early = unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": "Xem lại"})
-    assert early.status_code == 400 and "chưa có điểm thẩm định" in early.text
-    reviewer.post(f"{C}/u/STP/k/1.1/appraise", data={"csrf": rtoken, "score": "2", "comment": "Thiếu phụ lục"})
+    assert early.status_code == 400 and "giai đoạn tiếp nhận kiến nghị" in early.text
+    reviewer.post(
+        f"{C}/u/STP/k/1.1/appraise", data={"csrf": rtoken, "score": "2", "comment": "Thiếu phụ lục", "force": "yes"}
+    )
+    to_stage(store.root, "test-2025", "objections")
     empty = unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": " "})
     assert 'id="err-objection"' in empty.text
     unit.post(f"{C}/u/STP/k/1.1/objection", data={"csrf": token, "text": "Phụ lục đã có ở trang 3"})
@@ -318,10 +320,11 @@ def test_objection_resolution_agreement_and_results(web):
     score = get_score(store, "test-2025", "STP", "1.1")
     assert (score.appraised_score, score.objection_status) == (4.0, "accepted")
     tree = unit.get(f"{C}/u/STP").text
-    assert "Kết quả thẩm định" in tree and "Xếp hạng" in tree
-    unit.post(f"{C}/u/STP/agreement", data={"csrf": token, "reference": "15/STP-VP", "agreed_on": "2025-12-01"})
+    assert "Xếp hạng" not in tree, "not published yet: no rank for the unit"
+    assert "Ghi nhận đồng ý kết quả" in tree
+    unit.post(f"{C}/u/STP/agreement", data={"csrf": token, "reference": "15/STP-VP", "agreed_on": "01/12/2025"})
     status = unit_status(store, "test-2025", "STP")
-    assert status.agreement_reference == "15/STP-VP"
+    assert (status.agreement_reference, status.agreed_on) == ("15/STP-VP", "2025-12-01")
 
 
 def test_secretariat_generates_and_downloads_documents_and_the_workbook(web):
@@ -404,7 +407,7 @@ def test_unit_takes_a_file_back_until_it_submits(web):
     detail = client.get(f"/e/{evidence_id}")
     assert "Đã gỡ khỏi tiêu chí" in detail.text and "nhầm tiêu chí" in detail.text
     # once submitted, the form is gone and a forged post is refused with a message
-    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes"})
+    client.post(f"{C}/u/STP/submit", data={"csrf": token, "confirm": "yes", "ack": "yes"})
     page = client.get(f"{C}/u/STP/k/1.2")
     assert "Gỡ khỏi tiêu chí này" not in page.text
     refused = client.post(f"{C}/u/STP/k/1.2/detach/{evidence_id}", data={"csrf": token})

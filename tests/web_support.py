@@ -7,6 +7,7 @@ from pathlib import Path
 
 from evidence.web import accounts
 from evidence.catalog import attach_files
+from evidence.round import stages
 from evidence.store import Store
 
 PASSWORDS = {"thuky": "thuky-pass-1", "thamdinh": "thamdinh-pass-1", "stp": "stp-pass-1", "syt": "syt-pass-1"}
@@ -73,3 +74,15 @@ def login(client, name: str, password: str | None = None):
     assert response.status_code == 303, response.text[:500]
     home = client.get("/")
     return csrf_of(home.text)
+
+
+def to_stage(store_path: Path, campaign: str, stage: str) -> None:
+    """Move the campaign through the round's stages up to `stage` (round/stages.py)."""
+    store = Store.open(store_path)
+    try:
+        order = stages.STAGES
+        current = stages.current_stage(store, campaign)
+        for name in order[order.index(current) + 1 : order.index(stage) + 1]:
+            stages.advance(store, campaign, name, by="test")
+    finally:
+        store.close()

@@ -43,6 +43,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("EVIDENCE_INDEX_LOCK_TIMEOUT", "600", "Seconds a writer waits for the search index lock."),
         Setting("EVIDENCE_INDEX_PROCS", "0", "Processes for an index rebuild (0: up to two for a large store)."),
         Setting("EVIDENCE_WEB_MAX_UPLOAD_MB", "50", "Largest upload per web request, in MB (serve --max-upload-mb)."),
+        Setting(
+            "EVIDENCE_WEB_SESSION_IDLE_MINUTES",
+            "60",
+            "A web session ends after this many minutes without a request (the user signs in again).",
+        ),
+        Setting("EVIDENCE_WEB_SESSION_HOURS", "10", "A web session ends this many hours after sign-in, in any case."),
         Setting("EVIDENCE_PASSWORD", "", "The password for `user add` / `user passwd` without a prompt."),
         Setting("EVIDENCE_DEBUG", "", "Set to 1 to print the traceback of an internal error."),
     )

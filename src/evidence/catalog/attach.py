@@ -62,7 +62,7 @@ ProgressFn = Callable[[str], None]
 
 def check_target(campaign: Campaign, unit_code: str, criterion_code: str) -> Target:
     unit = campaign.unit(unit_code)
-    campaign.criterion(criterion_code)
+    campaign.criterion(criterion_code, unit=unit)
     if not campaign.is_applicable(unit, criterion_code):
         raise InputError(
             f"criterion {criterion_code} does not apply to unit {unit_code} "

@@ -22,7 +22,9 @@ COMMAND_MODULES = [
     "reading_cmds",  # inspect
     "search_cmds",  # search, index …
     "score_cmds",  # score …, check, results
+    "survey_cmds",  # survey import|status
     "documents_cmds",  # generate, templates …, documents lint
+    "register_cmds",  # documents register
     "web_cmds",  # serve, user …
     "demo_cmds",  # demo
     "store_cmds",  # audit, backup, restore

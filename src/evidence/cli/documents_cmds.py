@@ -23,9 +23,10 @@ from .common import emit, json_option, pass_app, print_json, table
 @click.option("--templates", metavar="DIR", type=click.Path(path_type=Path), help="Your own templates folder.")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice.")
 @click.option("--xlsx", "workbook", is_flag=True, help="report: also write the score workbook beside the .docx.")
+@click.option("--draft", is_flag=True, help="Write it even if results are provisional or dates early, marked DỰ THẢO.")
 @json_option
 @pass_app
-def generate_cmd(app, kind, campaign_id, unit, out, templates, pdf, workbook, as_json):
+def generate_cmd(app, kind, campaign_id, unit, out, templates, pdf, workbook, draft, as_json):
     """Write an official document of the round as a Decree 30 Word file."""
     from ..round.campaign import resolve_campaign_id
     from ..documents.generate import generate
@@ -40,6 +41,7 @@ def generate_cmd(app, kind, campaign_id, unit, out, templates, pdf, workbook, as
         templates=templates,
         pdf=pdf,
         workbook=workbook,
+        draft=draft,
     )
     emit({"files": [str(p) for p in paths]}, as_json, lambda data: [click.echo(p) for p in data["files"]])
 
@@ -61,10 +63,13 @@ def templates_check(templates, as_json):
         print_json({"templates": report})
     else:
         table(
-            [[e["kind"], e["template"] or "-", e["error"] or (", ".join(e["missing"]) or "ok")] for e in report],
-            ["kind", "template", "missing variables"],
+            [
+                [e["kind"], e["template"] or "-", e["error"] or ("; ".join(e["tags"] + e["missing"]) or "ok")]
+                for e in report
+            ],
+            ["kind", "template", "problems (unclosed tags, missing variables)"],
         )
-    if any(e["missing"] or e["error"] for e in report):
+    if any(e["missing"] or e["tags"] or e["error"] for e in report):
         raise SystemExit(1)
 
 
@@ -77,19 +82,30 @@ def documents_group():
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @json_option
 def documents_lint(files, as_json):
-    """Check .docx files against the Decree 30 layout rules (exit 1 on violations)."""
+    """Check .docx files against the Decree 30 layout rules and the parts each kind must have (exit 1 on
+    violations, 2 when a file cannot be read; the batch goes on past it)."""
     from ..documents.lint import lint_docx, violations_json
+    from ..errors import EvidenceError
 
-    results = [{"file": str(f), "violations": violations_json(lint_docx(f))} for f in files]
+    results = []
+    for f in files:
+        try:
+            results.append({"file": str(f), "violations": violations_json(lint_docx(f)), "error": None})
+        except EvidenceError as exc:
+            results.append({"file": str(f), "violations": [], "error": str(exc)})
     if as_json:
         print_json({"files": results})
     else:
         for result in results:
-            if not result["violations"]:
+            if result["error"]:
+                click.echo(f"error: {result['error']}", err=True)
+            elif not result["violations"]:
                 click.echo(f"{result['file']}: ok")
             for v in result["violations"]:
                 where = f" ({v['where']})" if v["where"] else ""
                 click.echo(f"{result['file']}: {v['rule']}: {v['message']}{where}")
+    if any(r["error"] for r in results):
+        raise SystemExit(2)
     if any(r["violations"] for r in results):
         raise SystemExit(1)
 

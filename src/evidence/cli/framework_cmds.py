@@ -120,7 +120,7 @@ def show_cmd(app: AppContext, framework_id: str, depth: int | None, as_json: boo
     click.echo("")
     click.echo(
         f"{REQUIRED_MARK} evidence required  {OPTIONAL_MARK} evidence optional  {NONE_MARK} no evidence"
-        "   [kinds] applies only to those unit kinds"
+        "   [kinds] applies only to those unit kinds   {survey} scored from the survey (not self-scored)"
     )
 
 
@@ -139,6 +139,8 @@ def _echo_tree(node: Criterion, level: int, depth: int | None) -> None:
             line += f" · due {node.due_rule}"
     if node.applies_to:
         line += f"  [{', '.join(node.applies_to)}]"
+    if node.is_survey:
+        line += "  {survey}"
     click.echo(line)
     if depth is None or level + 1 < depth:
         for child in node.children:

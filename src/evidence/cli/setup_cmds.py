@@ -152,13 +152,18 @@ def campaign_show(app: AppContext, campaign_id: str | None, as_json: bool) -> No
         for name, when in d["deadlines"].items():
             click.echo(f"deadline {name}: {when}")
         click.echo(f"issuer: {d['organization']['issuer']}")
+        for g in d["groups"]:
+            framework = f" — {g['framework']}" if g["framework"] else ""
+            click.echo(f"group {g['code']}: {g['name']} ({', '.join(g['kinds']) or 'no kind'}){framework}")
         click.echo("")
+        group_of = {u["code"]: u["group"] for u in d["units"]}
         table(
             [
                 [
                     p["unit"],
                     p["name"],
                     p["kind"] or "",
+                    group_of.get(p["unit"], ""),
                     f"{p['criteria_with_evidence']}/{p['applicable_criteria']}",
                     f"{p['percent']:.0f}%",
                     p["required_without_evidence"],
@@ -166,8 +171,39 @@ def campaign_show(app: AppContext, campaign_id: str | None, as_json: bool) -> No
                 ]
                 for p in d["progress"]
             ],
-            ["unit", "name", "kind", "with evidence", "%", "required missing", "documents"],
+            ["unit", "name", "kind", "group", "with evidence", "%", "required missing", "documents"],
         )
+
+    emit(data, as_json, human)
+
+
+@campaign.command("stage")
+@click.argument("campaign_id", metavar="CAMPAIGN")
+@click.argument("stage", required=False, metavar="STAGE")
+@click.option("--date", "on", metavar="DATE", help="The day the stage began (YYYY-MM-DD or DD/MM/YYYY; default today).")
+@click.option("--by", help="Who moves the campaign (default: the login name).")
+@json_option
+@pass_app
+def campaign_stage(app: AppContext, campaign_id: str, stage: str | None, on: str | None, by, as_json: bool) -> None:
+    """Move a campaign to its next STAGE (collection → self_assessment_closed → appraisal → objections → final),
+    or show its stages without STAGE. Moving to final is refused while the results are provisional."""
+    from ..round.stages import advance, parse_day, stages_json
+
+    store = app.store()
+    if stage:
+        advance(store, campaign_id, stage, on=parse_day(on, "--date") if on else None, by=by)
+    data = stages_json(store, campaign_id)
+
+    def human(d):
+        for s in d["stages"]:
+            mark = "→" if s["stage"] == d["stage"] else " "
+            click.echo(f"{mark} {s['stage']:<24} {s['date'] or '-':<10}  {s['label']}")
+        if d["provisional"]:
+            click.echo("kết quả tạm thời (chưa thể phê duyệt):")
+            for reason in d["provisional_reasons"]:
+                click.echo(f"  - {reason}")
+        else:
+            click.echo("kết quả đủ điều kiện phê duyệt")
 
     emit(data, as_json, human)
 

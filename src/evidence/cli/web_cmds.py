@@ -9,7 +9,7 @@ import click
 
 from .. import config
 from ..catalog import corrections
-from ..web import accounts
+from ..web import accounts, sessions
 from ..errors import InputError
 from .common import AppContext, emit, json_option, pass_app, table
 
@@ -152,6 +152,41 @@ def user_enable(app: AppContext, name):
     """Allow a disabled account to sign in again."""
     accounts.set_disabled(app.store(), name, False)
     click.echo(f"{name} enabled")
+
+
+@user_group.command("sessions")
+@click.argument("name", required=False)
+@json_option
+@pass_app
+def user_sessions(app: AppContext, name, as_json):
+    """The live web sessions (of one account, or of all): address, browser, sign-in and last request times."""
+    store = app.store()
+    if name:
+        accounts.get_user(store, name)
+    live = [s.to_json() for s in sessions.active_sessions(store, name)]
+
+    def human(d):
+        if not d["sessions"]:
+            click.echo("no live sessions")
+            return
+        table(
+            [[s["user"], s["client"] or "", s["created_at"], s["last_seen"]] for s in d["sessions"]],
+            ["user", "address", "signed in", "last request"],
+        )
+
+    emit({"sessions": live}, as_json, human)
+
+
+@user_group.command("signout")
+@click.argument("name")
+@json_option
+@pass_app
+def user_signout(app: AppContext, name, as_json):
+    """End every web session of an account at once (sign out everywhere)."""
+    store = app.store()
+    accounts.get_user(store, name)
+    ended = sessions.end_user_sessions(store, name)
+    emit({"user": name, "ended": ended}, as_json, lambda d: click.echo(f"{d['user']}: {d['ended']} session(s) ended"))
 
 
 @click.command()

@@ -13,7 +13,7 @@ def demo_accounts(store: Store) -> list[dict]:
     """The demo's accounts, created or reset idempotently: secretariat `thuky`, reviewer `thamdinh`, and one
     account `don-vi-<code>` per unit code in the store. Their passwords are fixed and printed by the demo: a demo
     store is for trying the app on one's own machine, never for real data."""
-    wanted = [
+    wanted: list[tuple[str, str, str | None, str]] = [
         ("thuky", "secretariat", None, DEMO_PASSWORDS["secretariat"]),
         ("thamdinh", "reviewer", None, DEMO_PASSWORDS["reviewer"]),
     ]

@@ -28,7 +28,7 @@ class OfficialDoc:
     subject: str  # trích yếu, without "V/v"
     number: str | None = None  # "12/KH-SNV"; "/KH-SNV" for a draft with a blank number
     parent: str = ""
-    place: str = "Quảng Nam"
+    place: str = "Lâm Đồng"
     issued_on: date | None = None  # None: the day is left blank
     body: list[str] = field(default_factory=list)
     signer_authority: str = ""  # "KT. GIÁM ĐỐC"
@@ -105,7 +105,7 @@ def write_docx(doc: OfficialDoc, path: Path) -> Path:
     para(right, doc.date_line, italic=True, size=14)
 
     if not doc.is_letter:
-        para(document, type_name(doc.type_code).upper(), bold=True, size=14)
+        para(document, (type_name(doc.type_code) or doc.type_code).upper(), bold=True, size=14)
         para(document, doc.subject, bold=True, size=14)
     for text in doc.body:
         p = para(document, text, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -125,7 +125,7 @@ def write_docx(doc: OfficialDoc, path: Path) -> Path:
     para(right, "")
     para(right, doc.signer_name, bold=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(path)
+    document.save(str(path))
     return path
 
 
@@ -191,7 +191,11 @@ def write_pdf(doc: OfficialDoc, path: Path) -> Path:
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story = [header, Spacer(1, 8 * mm)]
     if not doc.is_letter:
-        story += [p(type_name(doc.type_code).upper(), title), p(doc.subject, title), Spacer(1, 6 * mm)]
+        story += [
+            p((type_name(doc.type_code) or doc.type_code).upper(), title),
+            p(doc.subject, title),
+            Spacer(1, 6 * mm),
+        ]
     story += [p(text, body) for text in doc.body]
     recipients = [p("Nơi nhận:", small_bi)] + [p(f"- {r};", small) for r in (doc.recipients or ["Như trên"])]
     recipients.append(p("- Lưu: VT.", small))
@@ -249,7 +253,7 @@ def write_scanned_pdf(doc: OfficialDoc, path: Path, *, dpi: int = 200) -> Path:
     yr = centred(doc.date_line, right_c, yr + 10, font(12, italic=True))
     y = max(y, yr) + int(12 * pt)
     if not doc.is_letter:
-        y = centred(type_name(doc.type_code).upper(), width / 2, y, font(13, bold=True))
+        y = centred((type_name(doc.type_code) or doc.type_code).upper(), width / 2, y, font(13, bold=True))
         for line in textwrap.wrap(doc.subject, 70):
             y = centred(line, width / 2, y, font(13, bold=True))
         y += int(10 * pt)
@@ -278,7 +282,7 @@ def write(doc: OfficialDoc, path: Path, kind: str = "docx") -> Path:
 if __name__ == "__main__":  # python -m evidence.demo.docgen: a manual look at the output
     sample = OfficialDoc(
         issuer="Sở Tư pháp",
-        parent="UBND tỉnh Quảng Nam",
+        parent="UBND tỉnh Lâm Đồng",
         type_code="KH",
         number="12/KH-STP",
         issued_on=date(2025, 1, 5),

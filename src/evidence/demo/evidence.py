@@ -16,8 +16,8 @@ from .docgen import OfficialDoc, write
 
 BODY = {
     "KH": [
-        "Thực hiện Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ phê duyệt Đề án xác định Chỉ số cải "
-        "cách hành chính giai đoạn 2022 - 2030; căn cứ Kế hoạch cải cách hành chính của Ủy ban nhân dân tỉnh, "
+        "Thực hiện Quyết định số 1187/QĐ-BNV ngày 15/10/2025 của Bộ Nội vụ phê duyệt Đề án xác định Chỉ số cải "
+        "cách hành chính; căn cứ Kế hoạch cải cách hành chính của Ủy ban nhân dân tỉnh Lâm Đồng, "
         "{unit} xây dựng Kế hoạch với các nội dung sau:",
         "I. MỤC ĐÍCH, YÊU CẦU. Nâng cao nhận thức, trách nhiệm của người đứng đầu và đội ngũ cán bộ, công chức, "
         "viên chức trong việc thực hiện nhiệm vụ {topic}; bảo đảm tiến độ, chất lượng và hiệu quả.",
@@ -102,7 +102,9 @@ def _document(
     symbol = f"{short}-VP" if type_code == "CV" else f"{type_code}-{short}"
     number = f"/{symbol}" if number_blank else f"{serial:02d}/{symbol}" if serial < 10 else f"{serial}/{symbol}"
     issuer = unit.name
-    parent = "UBND TỈNH QUẢNG NAM" if unit.kind == "department" else ""
+    parent = "UBND TỈNH LÂM ĐỒNG" if unit.kind == "department" else ""
+    if unit.kind == "commune" and issuer.startswith("UBND "):  # ỦY BAN NHÂN DÂN / XÃ ĐỨC TRỌNG
+        parent, issuer = "ỦY BAN NHÂN DÂN", issuer.removeprefix("UBND ")
     topic = _topic(criterion)
     body_templates = BODY.get(type_code, GENERIC_BODY)
     subject = criterion.evidence_description or criterion.title
@@ -113,10 +115,10 @@ def _document(
         parent=parent,
         type_code=type_code,
         number=number,
-        place="Quảng Nam",
+        place=unit.place or "Lâm Đồng",
         issued_on=issued,
         subject=f"{subject} năm {campaign.year}" if type_code != "CV" else subject,
-        body=[b.format(unit=issuer, topic=topic) for b in body_templates],
+        body=[b.format(unit=unit.name, topic=topic) for b in body_templates],
         signer_authority="KT. GIÁM ĐỐC" if unit.kind == "department" else "TM. ỦY BAN NHÂN DÂN",
         signer_title="PHÓ GIÁM ĐỐC" if unit.kind == "department" else "CHỦ TỊCH",
         signer_name=SIGNERS[serial % len(SIGNERS)],
@@ -141,7 +143,7 @@ def build_evidence_tree(campaign: Campaign, root: Path, *, scans: int = 1, seed:
                 continue  # deliberately missing
             serial += 1
             type_code = (criterion.expected_types or ["BC"])[0]
-            issued = _issue_date(campaign, criterion, rng, span)
+            issued: date | None = _issue_date(campaign, criterion, rng, span)
             problem = None
             number_blank = False
             if u_index == 1 and c_index == 0:

@@ -1,5 +1,6 @@
-"""`evidence demo`: a whole round end to end on a fresh demo store — set up, ingest, check, search, score,
-generate the official documents — printing what it does."""
+"""`evidence demo`: a whole round end to end on a fresh demo store — set up, ingest, search, then the round's
+stages (collection → self-assessment closed → appraisal → objections → final) with survey points, separate rankings
+per group and the register of issued documents, and the official documents — printing what it does."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ..progress import Progress
 from ..store import DB_NAME, Store
 from .campaign import campaign_yaml
 from .evidence import build_evidence_tree
-from .stages import STAGES
+from .stages import STAGES, setup_register
 
 Echo = Callable[[str], None]
 
@@ -64,6 +65,11 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True, to
         f"  {len(campaign.units)} units, period {campaign.period_start} → {campaign.period_end}, "
         f"self-assessment due {campaign.deadlines['self_assessment']}  (file: {campaign_file})"
     )
+    for group in campaign.groups:
+        members = campaign.units_of(group.code)
+        echo(f"  {group.name} ({group.framework}): " + ", ".join(u.name for u in members))
+    echo("the plan and the decision establishing the council are signed and registered:")
+    setup_register(store, campaign.id, out_dir, echo, summary)
 
     echo("\n== 2. Units' proof documents (generated), ingested from <unit>/<criterion>/ folders")
     evidence_root = out_dir / "evidence"
@@ -106,7 +112,9 @@ def run_demo(store_dir: Path, out_dir: Path, *, echo: Echo, ocr: bool = True, to
 def _wrong_criterion_taken_back(store: Store, campaign, files, echo: Echo, summary: dict) -> None:
     """A unit attaches a file under the wrong criterion, notices, and takes it back (`evidence detach`)."""
     plan = next((f for f in files if f.problem is None and f.path.suffix == ".docx"), None)
-    wrong = plan and next(
+    if plan is None:
+        return
+    wrong = next(
         (c.code for c in campaign.applicable_leaves(campaign.unit(plan.unit)) if c.code != plan.criterion), None
     )
     if not wrong:

@@ -1,21 +1,27 @@
-"""The scoring part of `evidence demo`: every unit scores itself, the council appraises, one objection is accepted
-and one rejected, one unit agrees in writing. Works on any campaign; deterministic (no randomness).
+"""The scoring part of `evidence demo`, stage by stage: units score themselves (collection), the council appraises
+(appraisal), the survey points are imported and late criteria appraised, one objection is accepted and one
+rejected, one unit agrees in writing (objections). Works on any campaign; deterministic (no randomness).
 
 Deliberate problems, so `check` has something to say:
 - the second unit claims full points everywhere, also where it linked no evidence (MISSING_EVIDENCE,
   SCORE_WITHOUT_EVIDENCE), with an explanation on one of them (a warning instead of an error);
-- the third unit leaves its last two criteria blank (BLANK_SELF_SCORE) and does not submit;
-- the council deducts where evidence is missing or, on a fixed pattern, judged insufficient.
+- the third unit leaves its last two criteria blank (BLANK_SELF_SCORE) and does not submit: the council appraises
+  them later (0 points), and until then the results are provisional;
+- the council deducts where evidence is missing or, on a fixed pattern, judged insufficient;
+- survey criteria (scored_by: survey) are never self-scored: their points come from the survey file.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from datetime import date
+from pathlib import Path
 
-from ..round.campaign import load_campaign
+from ..round.campaign import Campaign, load_campaign
 from ..round.scoring import (
     appraise,
+    current_scores,
     raise_objection,
     record_agreement,
     resolve_objection,
@@ -25,6 +31,7 @@ from ..round.scoring import (
 from ..store import Store
 
 COUNCIL = "Hội đồng thẩm định"
+BLANK_COMMENT = "Đơn vị không tự chấm, không có tài liệu kiểm chứng: không tính điểm."
 
 
 def _quarter(value: float) -> float:
@@ -37,55 +44,47 @@ def _pattern(unit: str, code: str) -> int:
     return int(hashlib.sha256(f"{unit}/{code}".encode()).hexdigest()[:8], 16) % 100
 
 
-def run(store: Store, campaign_id: str) -> dict:
-    """Score, appraise, object, resolve and agree on the demo campaign. Returns what was done, for the demo's
-    summary: {"self_scores", "appraised", "submitted", "objections": [...], "agreements": [...], "problems": [...]}"""
-    campaign = load_campaign(store, campaign_id)
-    linked = {
+def _linked(store: Store, campaign: Campaign) -> set[tuple[str, str]]:
+    return {
         (r[0], r[1])
         for r in store.db.execute(
             "SELECT DISTINCT unit_code, criterion_code FROM links WHERE campaign_id = ?", (campaign.id,)
         )
     }
-    summary = {"self_scores": 0, "appraised": 0, "submitted": [], "objections": [], "agreements": [], "problems": []}
-    deductions: list[tuple[str, str, float, float]] = []
+
+
+def _late_unit(campaign: Campaign) -> int:
+    return 2 if len(campaign.units) > 2 else -1
+
+
+def self_assessment(store: Store, campaign_id: str) -> dict:
+    """Every unit self-scores its self-assessed criteria and submits, except the late one.
+    Returns {"self_scores", "submitted": [...], "problems": [...]}."""
+    campaign = load_campaign(store, campaign_id)
+    linked = _linked(store, campaign)
+    summary: dict = {"self_scores": 0, "submitted": [], "problems": []}
     for index, unit in enumerate(campaign.units):
-        leaves = campaign.applicable_leaves(unit)
-        blanks = {c.code for c in leaves[-2:]} if index == 2 else set()
+        leaves = campaign.self_scored_leaves(unit)
+        blanks = {c.code for c in leaves[-2:]} if index == _late_unit(campaign) else set()
         explained = None
         for criterion in leaves:
-            has_evidence = (unit.code, criterion.code) in linked
             if criterion.code in blanks:
                 continue
+            has_evidence = (unit.code, criterion.code) in linked
+            explanation = None
             if has_evidence:
-                self_score = (
-                    criterion.points if _pattern(unit.code, criterion.code) >= 20 else _quarter(criterion.points * 0.75)
-                )
-                explanation = None
+                full = _pattern(unit.code, criterion.code) >= 20
+                self_score = criterion.points if full else _quarter(criterion.points * 0.75)
             elif index == 1:  # over-claims without evidence; explains only the first such criterion
                 self_score = criterion.points
-                explanation = None
                 if explained is None:
                     explanation = "Đơn vị đã triển khai thực hiện; văn bản đang được số hóa, sẽ bổ sung sau."
                     explained = criterion.code
             else:
                 self_score = 0.0
-                explanation = None
-            set_self_score(
-                store,
-                campaign,
-                unit.code,
-                criterion.code,
-                self_score,
-                explanation=explanation,
-                by=f"{unit.code} (demo)",
-            )
+            by = f"{unit.code} (demo)"
+            set_self_score(store, campaign, unit.code, criterion.code, self_score, explanation=explanation, by=by)
             summary["self_scores"] += 1
-            appraised, comment = _appraisal(unit.code, criterion, self_score, has_evidence)
-            appraise(store, campaign, unit.code, criterion.code, appraised, comment=comment, by=COUNCIL)
-            summary["appraised"] += 1
-            if appraised < self_score:
-                deductions.append((unit.code, criterion.code, self_score, appraised))
         if index == 1:
             summary["problems"].append(f"{unit.code}: tự chấm điểm tối đa cả ở tiêu chí chưa có tài liệu kiểm chứng")
         if blanks:
@@ -96,9 +95,57 @@ def run(store: Store, campaign_id: str) -> dict:
         else:
             submit_self_assessment(store, campaign, unit.code, by=f"{unit.code} (demo)")
             summary["submitted"].append(unit.code)
-    _objections(store, campaign, deductions, summary)
-    _agreement(store, campaign, deductions, summary)
     return summary
+
+
+def appraisal(store: Store, campaign_id: str) -> dict:
+    """The council appraises every self-scored criterion (blank ones wait). Returns {"appraised", "deductions"}."""
+    campaign = load_campaign(store, campaign_id)
+    linked = _linked(store, campaign)
+    scores = current_scores(store, campaign.id)
+    summary: dict = {"appraised": 0, "deductions": []}
+    for unit in campaign.units:
+        for criterion in campaign.self_scored_leaves(unit):
+            score = scores.get((unit.code, criterion.code))
+            if score is None or score.self_score is None:
+                continue
+            has_evidence = (unit.code, criterion.code) in linked
+            appraised, comment = _appraisal(unit.code, criterion, score.self_score, has_evidence)
+            appraise(store, campaign, unit.code, criterion.code, appraised, comment=comment, by=COUNCIL)
+            summary["appraised"] += 1
+            if appraised < score.self_score:
+                summary["deductions"].append((unit.code, criterion.code, score.self_score, appraised))
+    return summary
+
+
+def appraise_blanks(store: Store, campaign_id: str) -> list[str]:
+    """The council scores the criteria a unit left blank (0 points, with the reason); returns "UNIT/code" items."""
+    campaign = load_campaign(store, campaign_id)
+    scores = current_scores(store, campaign.id)
+    done = []
+    for unit in campaign.units:
+        for criterion in campaign.self_scored_leaves(unit):
+            score = scores.get((unit.code, criterion.code))
+            if score is None or score.appraised_score is None:
+                appraise(store, campaign, unit.code, criterion.code, 0, comment=BLANK_COMMENT, by=COUNCIL)
+                done.append(f"{unit.code}/{criterion.code}")
+    return done
+
+
+def write_survey_file(store: Store, campaign_id: str, path: Path) -> Path:
+    """The survey results as the secretariat receives them: one row per unit and survey criterion."""
+    campaign = load_campaign(store, campaign_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Mã đơn vị", "Tiêu chí", "Điểm khảo sát", "Ghi chú"])
+        for unit in campaign.units:
+            for criterion in campaign.applicable_leaves(unit):
+                if criterion.is_survey:
+                    share = 0.62 + (_pattern(unit.code, criterion.code) % 36) / 100  # 62 % … 97 % of the maximum
+                    points = _quarter(criterion.points * share)
+                    writer.writerow([unit.code, criterion.code, f"{points:g}".replace(".", ","), "Điều tra xã hội học"])
+    return path
 
 
 def _appraisal(unit: str, criterion, self_score: float, has_evidence: bool) -> tuple[float, str | None]:
@@ -109,9 +156,11 @@ def _appraisal(unit: str, criterion, self_score: float, has_evidence: bool) -> t
     return self_score, None
 
 
-def _objections(store: Store, campaign, deductions, summary: dict) -> None:
+def objections(store: Store, campaign_id: str, deductions: list[tuple[str, str, float, float]]) -> list[dict]:
     """The first deduction: the unit objects and the council accepts; the next one (another unit's when there is
     one): the unit objects and the council rejects."""
+    campaign = load_campaign(store, campaign_id)
+    out: list[dict] = []
     first_per_unit = list({unit: (unit, code, s, a) for unit, code, s, a in reversed(deductions)}.values())[::-1]
     chosen = first_per_unit[:2] if len(first_per_unit) >= 2 else deductions[:2]
     for n, (unit, code, self_score, appraised) in enumerate(chosen):
@@ -135,9 +184,7 @@ def _objections(store: Store, campaign, deductions, summary: dict) -> None:
                 reason="Đơn vị bổ sung minh chứng hợp lệ; điều chỉnh điểm.",
                 by=COUNCIL,
             )
-            summary["objections"].append(
-                {"unit": unit, "criterion": code, "outcome": "accepted", "from": appraised, "to": new_score}
-            )
+            out.append({"unit": unit, "criterion": code, "outcome": "accepted", "from": appraised, "to": new_score})
         else:
             resolve_objection(
                 store,
@@ -148,21 +195,22 @@ def _objections(store: Store, campaign, deductions, summary: dict) -> None:
                 reason="Tài liệu bổ sung ban hành sau kỳ đánh giá; giữ nguyên điểm.",
                 by=COUNCIL,
             )
-            summary["objections"].append(
-                {"unit": unit, "criterion": code, "outcome": "rejected", "from": appraised, "to": appraised}
-            )
+            out.append({"unit": unit, "criterion": code, "outcome": "rejected", "from": appraised, "to": appraised})
+    return out
 
 
-def _agreement(store: Store, campaign, deductions, summary: dict) -> None:
-    unit = campaign.units[0].code
-    reference = f"15/{unit}-VP"
+def agreement(store: Store, campaign_id: str, on: date) -> dict:
+    """The first unit agrees in writing with its appraised result."""
+    campaign = load_campaign(store, campaign_id)
+    unit = campaign.units[0]
+    reference = f"15/{unit.symbol or unit.code}-VP"
     record_agreement(
         store,
         campaign,
-        unit,
-        agreed_on=date.today(),
+        unit.code,
+        agreed_on=on,
         reference=reference,
         note="Thống nhất với kết quả thẩm định.",
-        by=f"{unit} (demo)",
+        by=f"{unit.code} (demo)",
     )
-    summary["agreements"].append({"unit": unit, "reference": reference, "date": date.today().isoformat()})
+    return {"unit": unit.code, "reference": reference, "date": on.isoformat()}

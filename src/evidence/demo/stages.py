@@ -1,14 +1,23 @@
-"""The demo's stages after ingest: search, scoring and checks, documents, web accounts."""
+"""The demo's stages after ingest, following the round's own stages: search; self-assessment and checks
+(collection); the council's appraisal (provisional results); survey points; objections, agreement and final
+results ranked per group; the register of issued documents and the official documents; web accounts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..catalog.register import register_document
 from ..documents.generate import generate_all
 from ..round.campaign import load_campaign
 from ..round.findings import check
 from ..round.results import compute_results
+from ..round.stages import STAGE_LABELS, advance
+from ..round.survey import import_survey
 from ..round.text import findings_text, ranking_text
 from ..round.workbook import export_scores
 from . import scoring as scoring_demo
+from .campaign import timeline
+from .docgen import OfficialDoc, write_pdf
 from .accounts import demo_accounts
 from .searches import demo_searches
 
@@ -26,20 +35,67 @@ def search_stage(store, campaign_id, out_dir, echo, summary):
             )
 
 
-def scoring_stage(store, campaign_id, out_dir, echo, summary):
+def _register(store, campaign_id, kinds, echo, summary, pdfs: dict | None = None) -> None:
+    """Record the number and date each of `kinds` got when signed (the demo's timeline), in event order."""
+    campaign = load_campaign(store, campaign_id)
+    for kind, number, day in timeline(campaign.year)["documents"]:
+        if kind not in kinds:
+            continue
+        pdf = (pdfs or {}).get(kind)
+        entry = register_document(store, campaign_id, kind, number=number, issued_on=day, pdf=pdf, by="thuky")
+        summary.setdefault("register", []).append(entry.to_json())
+        how = f" (signed PDF read: {pdf.name})" if pdf else ""
+        echo(f"  registered: {entry.citation()}{how}")
 
-    done = scoring_demo.run(store, campaign_id)
-    summary["scoring"] = {k: (len(v) if isinstance(v, list) else v) for k, v in done.items()}
-    echo(
-        f"self-scores {done['self_scores']}, appraised {done['appraised']}, submitted: "
-        f"{', '.join(done['submitted']) or '-'}"
+
+def signed_plan_pdf(store, campaign_id, out_dir) -> Path:
+    """The plan as signed and issued (a PDF with its number and date), to register with --pdf."""
+    campaign = load_campaign(store, campaign_id)
+    kind, number, day = timeline(campaign.year)["documents"][0]
+    doc = OfficialDoc(
+        issuer="ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG",
+        type_code="KH",
+        number=number,
+        place=campaign.organization.place,
+        issued_on=day,
+        subject=f"Xác định Chỉ số cải cách hành chính năm {campaign.year} của các sở, ban, ngành và UBND các xã,"
+        " phường, đặc khu",
+        body=[
+            "Thực hiện Quyết định số 1187/QĐ-BNV ngày 15/10/2025 của Bộ Nội vụ phê duyệt Đề án xác định Chỉ số cải "
+            "cách hành chính, Ủy ban nhân dân tỉnh ban hành Kế hoạch xác định Chỉ số cải cách hành chính năm "
+            f"{campaign.year} như sau.",
+        ],
+        signer_authority="TM. ỦY BAN NHÂN DÂN",
+        signer_title="KT. CHỦ TỊCH",
+        signer_name="Trần Văn Bình",
     )
-    for line in done.get("problems", []):
+    return write_pdf(doc, out_dir / "da-ky" / f"ke-hoach-{number.split('/')[0]}.pdf")
+
+
+def setup_register(store, campaign_id, out_dir, echo, summary) -> None:
+    """Before the round: the plan and the decision establishing the council are signed and registered."""
+    pdf = signed_plan_pdf(store, campaign_id, out_dir)
+    _register(store, campaign_id, ("plan", "decision"), echo, summary, pdfs={"plan": pdf})
+
+
+def _advance(store, campaign_id, stage, echo, summary) -> None:
+    campaign = load_campaign(store, campaign_id)
+    on = timeline(campaign.year)["stages"][stage]
+    advance(store, campaign_id, stage, on=on, by="thuky")
+    summary.setdefault("stages", {})[stage] = on.isoformat()
+    echo(f"evidence campaign stage {campaign_id} {stage} --date {on.isoformat()}   ({STAGE_LABELS[stage]})")
+
+
+def self_assessment_stage(store, campaign_id, out_dir, echo, summary):
+    done = scoring_demo.self_assessment(store, campaign_id)
+    summary["scoring"] = {"self_scores": done["self_scores"], "submitted": len(done["submitted"])}
+    echo(
+        f"self-scores {done['self_scores']} (survey criteria are not self-scored); submitted: {', '.join(done['submitted'])}"
+    )
+    for line in done["problems"]:
         echo(f"  deliberate: {line}")
-    for item in done.get("objections", []):
-        echo(f"  objection: {item}")
-    for item in done.get("agreements", []):
-        echo(f"  agreement: {item}")
+    echo("a reminder goes to the late unit before the deadline:")
+    _register(store, campaign_id, ("reminder",), echo, summary)
     campaign = load_campaign(store, campaign_id)
     findings = check(store, campaign_id)
     summary["findings"] = len(findings)
@@ -52,11 +108,64 @@ def scoring_stage(store, campaign_id, out_dir, echo, summary):
             f"{infos} info finding(s) not shown (e.g. NOT_SIGNED: Word files and PDFs without a digital "
             f"signature); `evidence check --campaign {campaign_id}` lists them all"
         )
-    echo("\n-- ranking (percent of the applicable maximum)")
-    echo(ranking_text(compute_results(store, campaign_id)))
+    _advance(store, campaign_id, "self_assessment_closed", echo, summary)
+
+
+def appraisal_stage(store, campaign_id, out_dir, echo, summary):
+    _advance(store, campaign_id, "appraisal", echo, summary)
+    done = scoring_demo.appraisal(store, campaign_id)
+    summary["deductions"] = done["deductions"]
+    summary["scoring"]["appraised"] = done["appraised"]
+    echo(f"the council appraised {done['appraised']} criteria; {len(done['deductions'])} deducted")
+    _register(store, campaign_id, ("minutes",), echo, summary)
+    results = compute_results(store, campaign_id)
+    summary["provisional_at_appraisal"] = results.provisional_reasons
+    echo("\n-- evidence results (after the meeting: provisional)")
+    echo(ranking_text(results))
+
+
+def survey_stage(store, campaign_id, out_dir, echo, summary):
+    path = scoring_demo.write_survey_file(store, campaign_id, out_dir / "dieu-tra-xa-hoi-hoc.csv")
+    report = import_survey(store, campaign_id, path, by="thuky")
+    summary["survey"] = report.to_json()["summary"]
+    echo(
+        f"evidence survey import {path}: {len(report.applied)} survey point(s) imported, {len(report.missing)} missing"
+    )
+    blanks = scoring_demo.appraise_blanks(store, campaign_id)
+    summary["scoring"]["appraised"] += len(blanks)
+    if blanks:
+        echo(f"the council scores the criteria left blank: {', '.join(blanks)} → 0 ({scoring_demo.BLANK_COMMENT})")
+
+
+def objections_stage(store, campaign_id, out_dir, echo, summary):
+    _advance(store, campaign_id, "objections", echo, summary)
+    outcomes = scoring_demo.objections(store, campaign_id, summary.pop("deductions", []))
+    summary["scoring"]["objections"] = len(outcomes)
+    for item in outcomes:
+        echo(f"  objection: {item}")
+    campaign = load_campaign(store, campaign_id)
+    agreed = scoring_demo.agreement(store, campaign_id, timeline(campaign.year)["agreement"])
+    echo(f"  agreement: {agreed}")
+    _advance(store, campaign_id, "final", echo, summary)
+    results = compute_results(store, campaign_id)
+    summary["provisional"] = results.provisional
+    summary["groups"] = [
+        {
+            "code": g.code,
+            "name": g.name,
+            "ranking": [
+                {"rank": u.rank, "unit": u.code, "name": u.name, "percent": u.percent, "band": u.band} for u in g.units
+            ],
+        }
+        for g in results.groups
+    ]
+    echo("\n-- evidence results (final: ranked within each group)")
+    echo(ranking_text(results))
 
 
 def documents_stage(store, campaign_id, out_dir, echo, summary):
+    echo("the results report, the submission and the announcement are signed and registered:")
+    _register(store, campaign_id, ("report", "submission", "announcement"), echo, summary)
     folder = out_dir / "documents"
     paths = generate_all(store, campaign_id, folder)
     workbook = export_scores(store, campaign_id, folder / f"bang-diem-{campaign_id}.xlsx")["path"]
@@ -78,7 +187,13 @@ def web_stage(store, campaign_id, out_dir, echo, summary):
 
 STAGES = [
     ("4. Search (with and without diacritics, phrase, number, filters)", search_stage),
-    ("5. Scoring round: self-assessment, appraisal, objection, agreement; check and ranking", scoring_stage),
-    ("6. Official documents (Decree 30) and the score workbook", documents_stage),
-    ("7. Web app", web_stage),
+    (
+        "5. Collection: units self-assess (survey criteria excepted); check; reminder; self-assessment closed",
+        self_assessment_stage,
+    ),
+    ("6. Appraisal: the council meets and appraises; results still provisional", appraisal_stage),
+    ("7. Survey results (điều tra xã hội học) imported; criteria left blank appraised", survey_stage),
+    ("8. Objections, written agreement, results final (ranked within each group)", objections_stage),
+    ("9. Register of issued documents; official documents (Decree 30) and the score workbook", documents_stage),
+    ("10. Web app", web_stage),
 ]

@@ -35,15 +35,18 @@ def percentages_chart(
     width, height = int(width_mm / 25.4 * DPI), int(height_mm / 25.4 * DPI)
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    small, tiny = _font(8), _font(6)
+    small, tiny = _font(8), _font(7)
     named = len(labels) <= 60
     left, right, top = int(width * 0.08), int(width * 0.98), int(height * 0.10)
     bottom = int(height * (0.78 if named else 0.86))
+    if named and labels:  # room under the axis for the longest unit name, written upwards
+        longest = max(draw.textlength(label, font=tiny) for label in labels) + 16
+        bottom = int(max(height * 0.45, min(height - longest, height * 0.86)))
     span = bottom - top
-    for value in range(0, 101, 20):  # grid and y ticks
-        y = bottom - span * value / 100
+    for tick in range(0, 101, 20):  # grid and y ticks
+        y = bottom - span * tick / 100
         draw.line([(left, y), (right, y)], fill="#d9d9d9", width=1)
-        text = str(value)
+        text = str(tick)
         draw.text((left - 8 - draw.textlength(text, font=small), y - small.size / 2), text, fill="black", font=small)
     draw.line([(left, top), (left, bottom)], fill="black", width=2)
     draw.line([(left, bottom), (right, bottom)], fill="black", width=2)

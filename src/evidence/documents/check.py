@@ -17,6 +17,7 @@ from ..errors import InputError
 from .generate import KINDS, template_path
 from .render import make_environment
 from .schema import ANY, SCHEMA
+from .tags import tag_problems
 
 
 def template_source(path: Path) -> str:
@@ -45,13 +46,15 @@ def missing_variables(path: Path, kind: str) -> list[str]:
 
 
 def check_templates(templates: Path | str | None = None) -> list[dict]:
-    """One entry per kind: `{kind, template, missing: [...], error}`."""
-    report = []
+    """One entry per kind: `{kind, template, missing: [...], tags: [...], error}` (`tags`: tags left open or
+    closing nothing, which would swallow part of the document)."""
+    report: list[dict] = []
     for kind in KINDS:
-        entry = {"kind": kind, "template": None, "missing": [], "error": None}
+        entry: dict = {"kind": kind, "template": None, "missing": [], "tags": [], "error": None}
         try:
             path = template_path(kind, templates)
             entry["template"] = str(path)
+            entry["tags"] = tag_problems(path)
             entry["missing"] = missing_variables(path, kind)
         except InputError as exc:
             entry["error"] = str(exc)

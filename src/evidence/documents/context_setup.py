@@ -3,14 +3,18 @@ thành lập). They need only the campaign and its framework."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..round.campaign import Campaign
+from ..store import Store
+from . import authority, bases
 from .context_common import (
     UNIT_KIND_LABELS,
     common_context,
     council_label,
     council_members,
     lower_first,
-    plan_reference,
+    plan_ref,
     short_date,
 )
 from .settings import DocumentSettings
@@ -27,7 +31,7 @@ DEADLINE_TASKS = {
         "Các cơ quan, đơn vị được đánh giá",
     ),
     "report": ("Tổng hợp, báo cáo kết quả", "{issuer}"),
-    "announcement": ("Công bố kết quả", "{issuer}"),
+    "announcement": ("Phê duyệt, công bố kết quả", "{province}"),
 }
 
 
@@ -52,7 +56,7 @@ def bands_text(campaign: Campaign) -> str:
 def timetable(campaign: Campaign, issuer_name: str, council: str) -> list[dict]:
     settings = DocumentSettings(campaign, "plan")
     labels = settings.get("timetable_labels") or {}
-    rows = []
+    rows: list[dict] = []
     for name, when in sorted(campaign.deadlines.items(), key=lambda item: item[1]):
         task, owner = DEADLINE_TASKS.get(name, (name.replace("_", " ").capitalize(), "{issuer}"))
         if isinstance(labels.get(name), dict):
@@ -64,7 +68,7 @@ def timetable(campaign: Campaign, issuer_name: str, council: str) -> list[dict]:
             {
                 "task": task,
                 "deadline": f"Trước ngày {short_date(when)}",
-                "owner": owner.format(issuer=issuer_name, council=council),
+                "owner": owner.format(issuer=issuer_name, council=council, province=authority.province(campaign).name),
             }
         )
     for i, row in enumerate(rows, start=1):
@@ -72,10 +76,12 @@ def timetable(campaign: Campaign, issuer_name: str, council: str) -> list[dict]:
     return rows
 
 
-def plan_context(campaign: Campaign) -> dict:
-    context = common_context(campaign, "plan", subject=f"Triển khai {lower_first(campaign.name)}")
+def plan_context(store: Store | None, campaign: Campaign, *, draft: bool = False) -> dict:
+    context = common_context(
+        campaign, "plan", subject=f"Triển khai {lower_first(campaign.name)}", store=store, draft=draft
+    )
     settings = DocumentSettings(campaign, "plan")
-    issuer = context["org"]["issuer_name"]
+    standing = context["org"]["standing"]
     council = council_label(campaign, "plan")["label"]
     framework = campaign.framework
     kinds = []
@@ -83,12 +89,10 @@ def plan_context(campaign: Campaign) -> dict:
         label = UNIT_KIND_LABELS.get(unit.kind or "", unit.kind or "")
         if label and label not in kinds:
             kinds.append(label)
+    refs = bases.standing_bases(campaign, "plan") + bases.index_decisions(campaign)
     context.update(
         {
-            "legal_bases": settings.lines(
-                "legal_bases",
-                [f"Căn cứ {framework.name} và hướng dẫn của cơ quan có thẩm quyền về {lower_first(campaign.name)};"],
-            ),
+            "legal_bases": _end_bases(bases.basis_lines(refs, settings.lines("legal_bases", []))),
             "purposes": settings.lines(
                 "purposes",
                 [
@@ -107,7 +111,7 @@ def plan_context(campaign: Campaign) -> dict:
             ),
             "scope": {"unit_count": len(campaign.units), "kinds_text": ", ".join(kinds) or "các cơ quan, đơn vị"},
             "framework": {
-                "name": settings.text("framework_name", framework.name),
+                "name": settings.text("framework_name", bases.framework_title(framework.name)),
                 "field_count": len(framework.criteria),
                 "criterion_count": len(framework.leaves()),
                 "max_points": _fmt_points(framework.total_points),
@@ -126,23 +130,30 @@ def plan_context(campaign: Campaign) -> dict:
                 ],
             ),
             "bands_text": bands_text(campaign),
-            "timetable": timetable(campaign, issuer, council),
-            "responsibilities": _responsibilities(settings, issuer, council),
+            "timetable": timetable(campaign, standing, council),
+            "responsibilities": _responsibilities(settings, standing, council),
             "units": [
                 {"no": i, "code": u.code, "name": u.name, "kind": UNIT_KIND_LABELS.get(u.kind or "", u.kind or "")}
                 for i, u in enumerate(campaign.units, start=1)
             ],
         }
     )
-    if not context["recipients"]:
-        context["recipients"] = ["Các cơ quan, đơn vị được đánh giá", "Thành viên " + council]
     return context
+
+
+def _end_bases(lines: list[str], *, last: str = ".") -> list[str]:
+    """A plan's bases end with `.` (no proposer line follows); a decision's with `;`."""
+    if lines and last == ".":
+        lines[-1] = lines[-1].rstrip(";") + "."
+    return lines
 
 
 def _responsibilities(settings: DocumentSettings, issuer: str, council: str) -> list[dict]:
     raw = settings.get("responsibilities")
     if isinstance(raw, list) and raw:
-        items = [{"who": str(r.get("who", "")), "tasks": str(r.get("tasks", ""))} for r in raw if isinstance(r, dict)]
+        items: list[dict] = [
+            {"who": str(r.get("who", "")), "tasks": str(r.get("tasks", ""))} for r in raw if isinstance(r, dict)
+        ]
     else:
         items = [
             {
@@ -166,40 +177,58 @@ def _responsibilities(settings: DocumentSettings, issuer: str, council: str) -> 
     return items
 
 
-def authority_line(issuer_upper: str) -> str:
-    """The authority that signs a decision, as its own centred line: `GIÁM ĐỐC SỞ NỘI VỤ`."""
-    if issuer_upper.startswith(("ỦY BAN NHÂN DÂN", "UBND")):
-        return "CHỦ TỊCH " + issuer_upper.replace("UBND", "ỦY BAN NHÂN DÂN", 1)
-    if issuer_upper.startswith("SỞ"):
-        return "GIÁM ĐỐC " + issuer_upper
-    if issuer_upper.startswith("THANH TRA"):
-        return "CHÁNH THANH TRA " + issuer_upper.removeprefix("THANH TRA").strip()
-    if issuer_upper.startswith("BỘ"):
-        return "BỘ TRƯỞNG " + issuer_upper
-    return "THỦ TRƯỞNG " + issuer_upper
-
-
-def decision_context(campaign: Campaign) -> dict:
-    council = council_label(campaign, "decision")
-    context = common_context(campaign, "decision", subject=f"Thành lập {council['label']} {lower_first(campaign.name)}")
+def proposal_ref(store: Store | None, campaign: Campaign) -> bases.Ref:
+    """The standing body's Tờ trình proposing the council (`documents.decision.proposal: {number, date}`), else a
+    blank number and date."""
     settings = DocumentSettings(campaign, "decision")
-    bases = settings.lines(
-        "legal_bases",
+    raw = settings.get("proposal") or {}
+    symbol = f"TTr-{campaign.organization.issuer_short or 'CQ'}"
+    number = str(raw.get("number", "")).strip() if isinstance(raw, dict) else ""
+    when = raw.get("date") if isinstance(raw, dict) else None
+    return bases.Ref(
+        "Tờ trình",
+        (number if "/" in number else f"{number.zfill(2)}/{symbol}") if number else None,
+        symbol,
+        when if isinstance(when, date) else None,
+        "",
+        "",
+    )
+
+
+def decision_context(store: Store | None, campaign: Campaign, *, draft: bool = False) -> dict:
+    council = council_label(campaign, "decision")
+    context = common_context(
+        campaign,
+        "decision",
+        subject=f"Thành lập {council['label']} {lower_first(campaign.name)}",
+        store=store,
+        draft=draft,
+    )
+    settings = DocumentSettings(campaign, "decision")
+    refs = bases.standing_bases(campaign, "decision") + bases.index_decisions(campaign) + [plan_ref(campaign, store)]
+    standing, head = context["org"]["standing"], context["org"]["standing_head"]
+    level = authority.province_level(campaign)
+    support = (
         [
-            f"Căn cứ {plan_reference(campaign)} của {context['org']['issuer_name']} "
-            f"về triển khai {lower_first(campaign.name)}"
-        ],
+            f"{council['short']} được sử dụng Tổ giúp việc do {head} quyết định thành lập để tham mưu, giúp việc "
+            "trong công tác thẩm định."
+        ]
+        if council["short"] == "Hội đồng"
+        else []
     )
     context.update(
         {
             "decision": {
-                "authority": settings.text("authority", authority_line(campaign.organization.issuer.upper())),
-                "proposer": settings.text("proposer", "Chánh Văn phòng"),
+                "authority": settings.text("authority", authority.authority_line(campaign, "decision")),
+                "proposer": settings.text("proposer")
+                if settings.get("proposer")
+                else f"{head} tại {proposal_ref(store, campaign).citation(long_date=True, issuer=False)}",
                 "implementers": settings.text(
-                    "implementers", "Chánh Văn phòng, Thủ trưởng các cơ quan, đơn vị có liên quan"
+                    "implementers",
+                    f"Chánh Văn phòng UBND {level}, {head}, Thủ trưởng các cơ quan, đơn vị có liên quan",
                 ),
             },
-            "legal_bases": _punctuate(bases),
+            "legal_bases": bases.basis_lines(refs, settings.lines("legal_bases", [])),
             "council": {
                 **council,
                 "members": council_members(campaign),
@@ -208,18 +237,13 @@ def decision_context(campaign: Campaign) -> dict:
                     [
                         "Thẩm định kết quả tự đánh giá, chấm điểm và tài liệu kiểm chứng của các cơ quan, đơn vị;",
                         "Xem xét, giải quyết ý kiến, kiến nghị của các cơ quan, đơn vị về kết quả thẩm định;",
-                        "Tổng hợp kết quả, đề xuất công bố theo quy định.",
+                        f"Tổng hợp kết quả, báo cáo Chủ tịch Ủy ban nhân dân {level} xem xét, phê duyệt và công bố.",
                     ],
+                ),
+                "standing": settings.lines(
+                    "standing_note", [f"{standing} là cơ quan thường trực của {council['short']}.", *support]
                 ),
             },
         }
     )
-    if not context["recipients"]:
-        context["recipients"] = ["Như Điều 3", "Lãnh đạo " + context["org"]["issuer_name"]]
     return context
-
-
-def _punctuate(bases: list[str]) -> list[str]:
-    """Decree 30: each `Căn cứ` line ends with `;`, the last with `.` — unless followed by `Theo đề nghị`, where the
-    template adds its own line; we end every line with `;`."""
-    return [b.rstrip(" ;.") + ";" for b in bases]

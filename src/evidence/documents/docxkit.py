@@ -6,6 +6,8 @@ the PAGE field) needs the XML, kept here so the builder reads as layout.
 
 from __future__ import annotations
 
+import copy
+
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -254,3 +256,25 @@ def preserve_spaces(document) -> None:
     ]:
         for node in part.element.iter(qn("w:t")):
             node.set(qn("xml:space"), "preserve")
+
+
+def section_break(document) -> None:
+    """End the current section here (next page) and restart page numbering at 1 in the section that follows.
+
+    The paragraph carries a copy of the body's section properties (same page, margins and headers); the body's
+    own, now the last section's, gets `pgNumType start=1`."""
+    body = document.element.body
+    last = body.find(qn("w:sectPr"))
+    paragraph = document.add_paragraph()
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.append(copy.deepcopy(last))
+    numbering = last.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = OxmlElement("w:pgNumType")
+        # CT_SectPr order: … pgSz, pgMar, paperSrc, pgBorders, lnNumType, pgNumType, cols …
+        anchor = last.find(qn("w:cols"))
+        if anchor is not None:
+            anchor.addprevious(numbering)
+        else:
+            last.append(numbering)
+    numbering.set(qn("w:start"), "1")

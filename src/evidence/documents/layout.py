@@ -97,6 +97,7 @@ STYLE = {
     "authority": "D30 Authority",
     "signer_name": "D30 Signer Name",
     "page_number": "D30 Page Number",
+    "draft": "D30 Draft Mark",
     "annex_title": "D30 Annex Title",
     "annex_note": "D30 Annex Note",
     "figure": "D30 Figure",

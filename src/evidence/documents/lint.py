@@ -38,6 +38,7 @@ DATE_LINE = re.compile(
 )
 NUMBER_LINE = re.compile(r"^Số:\s*(?P<number>\d*[a-z]?)\s*/(?P<symbol>\S+)$")
 TWIPS_PER_MM = 56.6929
+MIXED_CASE_TYPES = ("TTr", "CTr", "QyĐ", "TrS")  # Decree 30 appendix III abbreviations that are not all capitals
 
 
 @dataclass
@@ -61,7 +62,7 @@ class _Checker:
 
     # effective run properties ------------------------------------------------------------------------------
     def _doc_defaults(self) -> dict:
-        out = {"size": None, "font": None, "bold": False, "italic": False}
+        out: dict = {"size": None, "font": None, "bold": False, "italic": False}
         rpr = self.document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
         if rpr is not None:
             sz = rpr.find(qn("w:sz"))
@@ -208,14 +209,34 @@ def _cell_width_mm(cell, table) -> float:
 # ---------------------------------------------------------------------------------------------- the checks
 
 
+KIND_OF_TYPE = {
+    "KẾ HOẠCH": "plan",
+    "QUYẾT ĐỊNH": "decision",
+    "BIÊN BẢN": "minutes",
+    "BÁO CÁO": "report",
+    "TỜ TRÌNH": "submission",
+}
+
+
 def lint_docx(path: Path | str) -> list[Violation]:
+    """The Decree 30 violations of a .docx; an unreadable or damaged file is an InputError naming it (one line),
+    never a crash."""
     path = Path(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:
         raise InputError(f"not a readable .docx ({type(exc).__name__})", path=path) from None
+    try:
+        return _lint(document)
+    except Exception as exc:  # a damaged document must not crash a batch: one line naming the file
+        raise InputError(f"cannot check the document ({type(exc).__name__}: {exc})", path=path) from None
+
+
+def _lint(document) -> list[Violation]:
     checker = _Checker(document)
-    _check_page(checker)
+    has_section = _check_section(checker, document)
+    if has_section:
+        _check_page(checker)
     _check_fonts(checker)
     blocks = list(document.iter_inner_content())
     header = blocks[0] if blocks and isinstance(blocks[0], Table) else None
@@ -230,9 +251,57 @@ def lint_docx(path: Path | str) -> list[Violation]:
     else:
         _check_signature(checker, blocks[signature_index])
         body_blocks = blocks[1:signature_index]
-    _check_title_and_body(checker, body_blocks, is_letter)
-    _check_page_numbers(checker, document)
+    kind = _check_title_and_body(checker, body_blocks, is_letter)
+    _check_kind_parts(checker, kind, header, body_blocks, blocks[signature_index] if signature_index else None)
+    if has_section:
+        _check_page_numbers(checker, document)
     return checker.violations
+
+
+def _check_section(c: _Checker, document) -> bool:
+    sect = document.element.body.find(qn("w:sectPr"))
+    if sect is None or sect.find(qn("w:pgSz")) is None or sect.find(qn("w:pgMar")) is None:
+        c.fail("page.section", "the document lost its section properties (page size, margins, page numbers)")
+        return False
+    return True
+
+
+def _has_recipients(table) -> bool:
+    return any(
+        p.text.strip().startswith("Nơi nhận") for row in table.rows for cell in row.cells for p in cell.paragraphs
+    )
+
+
+def _check_kind_parts(c: _Checker, kind: str | None, header: Table, body_blocks: list, signature) -> None:
+    """What each kind must have besides the common layout: Nơi nhận (the minutes too, Mẫu 1.9), and `Kính gửi`
+    in a report or submission sent up to the parent body."""
+    if signature is not None and not _has_recipients(signature):
+        c.fail(f"{kind or 'document'}.recipients", "no `Nơi nhận:` (every kind has one, the minutes too)")
+    if kind in ("report", "submission"):
+        left = [p for row in header.rows for p in _cell_paragraphs(row.cells[0])]
+        number = next((i for i, p in enumerate(left) if p.text.strip().startswith("Số")), len(left))
+        reports_up = number > 1 or kind == "submission"  # a parent body above the issuer
+        addressed = any(isinstance(b, Paragraph) and b.text.strip().startswith("Kính gửi") for b in body_blocks[:8])
+        if reports_up and not addressed:
+            c.fail(f"{kind}.addressee", "a report or submission to the superior body needs `Kính gửi: …`")
+
+
+def required_parts(document, kind: str | None = None) -> list[str]:
+    """The parts a generated document must not have lost (checked before it is written): section properties,
+    the signature block, Nơi nhận."""
+    missing = []
+    sect = document.element.body.find(qn("w:sectPr"))
+    if sect is None or sect.find(qn("w:pgMar")) is None:
+        missing.append("its section properties (page size, margins, page numbers)")
+    elif kind is not None and sect.find(qn("w:headerReference")) is None:
+        missing.append("its page-number header")
+    tables = [t for t in document.tables if len(t.columns) == 2 and t.rows]
+    signature = next((t for t in tables if _is_signature(t)), None)
+    if signature is None:
+        missing.append("the signature block")
+    elif not _has_recipients(signature):
+        missing.append("Nơi nhận")
+    return missing
 
 
 def _check_page(c: _Checker) -> None:
@@ -284,10 +353,18 @@ def _check_header(c: _Checker, table: Table) -> bool:
     if not names:
         c.fail("header.issuer", "no issuing body in the left column")
     else:
-        *parents, issuer = names
+        # the parent body (not bold) above the issuing body, whose name may take two bold lines
+        # (ỦY BAN NHÂN DÂN / TỈNH QUẢNG NAM)
+        bold = [all(c.prop(r, p, "bold") for r in c.runs(p)) for p in names]
+        first_issuer = len(names) - 1
+        while first_issuer > 0 and bold[first_issuer - 1]:
+            first_issuer -= 1
+        parents, issuer_lines = names[:first_issuer], names[first_issuer:]
         for parent in parents:
             c.check_element(parent, "parent", "header.parent")
-        c.check_element(issuer, "issuer", "header.issuer")
+        for line in issuer_lines:
+            c.check_element(line, "issuer", "header.issuer")
+        issuer = issuer_lines[-1]
         _check_rule_under(
             c, issuer, "issuer", table, 0, SHORT_RULE_RANGE, "header.issuer_rule", "no rule under the issuing body"
         )
@@ -301,10 +378,10 @@ def _check_header(c: _Checker, table: Table) -> bool:
         if not match:
             c.fail("header.number", "expected `Số: 12/KH-UBND` (or a blank number `Số:      /KH-UBND`)", text)
         else:
-            digits = re.match(r"\d*", match.group("number")).group(0)
+            digits = re.sub(r"\D.*", "", match.group("number"))
             if digits and int(digits) < 10 and len(digits) < 2:
                 c.fail("header.number", "numbers below 10 take a leading zero (05)", text)
-            if match.group("symbol") != match.group("symbol").upper():
+            if any(part != part.upper() and part not in MIXED_CASE_TYPES for part in match.group("symbol").split("-")):
                 c.fail("header.number", "the symbol must be upper case", text)
         after = left[left.index(number) + 1 :]
         brief = next((p for p in after if p.text.strip().startswith("V/v")), None)
@@ -387,7 +464,7 @@ def _is_signature(table: Table) -> bool:
 def _check_signature(c: _Checker, table: Table) -> None:
     left = _cell_paragraphs(table.rows[0].cells[0])
     right = _cell_paragraphs(table.rows[0].cells[1])
-    if left and left[0].text.strip() == "THƯ KÝ":  # minutes: secretary left, chair right
+    if left and left[0].text.strip() == "THƯ KÝ":  # minutes: secretary left, chair right, Nơi nhận below
         for side, title in ((left, "THƯ KÝ"), (right, "CHỦ TỌA")):
             if not side or side[0].text.strip() != title:
                 c.fail("signature.minutes", f"expected {title}")
@@ -395,29 +472,14 @@ def _check_signature(c: _Checker, table: Table) -> None:
             c.check_element(side[0], "authority", "signature.title")
             if len(side) > 1:
                 _check_name(c, side[-1])
+        below = [p for row in table.rows[1:] for p in _cell_paragraphs(row.cells[0])]
+        if below:
+            _check_recipients(c, below)
         return
     if not left or not left[0].text.strip().startswith("Nơi nhận"):
         c.fail("recipients.title", "no `Nơi nhận:` at the left of the signature block")
     else:
-        title = left[0]
-        c.check_element(title, "recipients_title", "recipients.title")
-        if title.text.strip() != "Nơi nhận:":
-            c.fail("recipients.title", "write it `Nơi nhận:`", title.text.strip())
-        if (_para_format(title, "left_indent") or 0) > 0 or (_para_format(title, "first_line_indent") or 0) > 0:
-            c.fail("recipients.title", "must be flush left")
-        lines = left[1:]
-        if not lines:
-            c.fail("recipients.list", "no recipients listed")
-        for i, line in enumerate(lines):
-            c.check_element(line, "recipients", "recipients.list")
-            text = line.text.strip()
-            last = i == len(lines) - 1
-            if not text.startswith("- "):
-                c.fail("recipients.list", "each line starts with `- `", text)
-            if last and not re.match(r"^- Lưu: VT, .+\.$", text):
-                c.fail("recipients.list", "the last line is `- Lưu: VT, <unit> (n).`", text)
-            if not last and not text.endswith(";"):
-                c.fail("recipients.list", "lines end with `;`", text)
+        _check_recipients(c, left)
     if len(right) < 2:
         c.fail("signature.signer", "expected the authority/title lines and the signer's name")
         return
@@ -431,6 +493,28 @@ def _check_signature(c: _Checker, table: Table) -> None:
     _check_name(c, name)
 
 
+def _check_recipients(c: _Checker, left: list[Paragraph]) -> None:
+    title = left[0]
+    c.check_element(title, "recipients_title", "recipients.title")
+    if title.text.strip() != "Nơi nhận:":
+        c.fail("recipients.title", "write it `Nơi nhận:`", title.text.strip())
+    if (_para_format(title, "left_indent") or 0) > 0 or (_para_format(title, "first_line_indent") or 0) > 0:
+        c.fail("recipients.title", "must be flush left")
+    lines = left[1:]
+    if not lines:
+        c.fail("recipients.list", "no recipients listed")
+    for i, line in enumerate(lines):
+        c.check_element(line, "recipients", "recipients.list")
+        text = line.text.strip()
+        last = i == len(lines) - 1
+        if not text.startswith("- "):
+            c.fail("recipients.list", "each line starts with `- `", text)
+        if last and not re.match(r"^- Lưu: VT, .+\.$", text):
+            c.fail("recipients.list", "the last line is `- Lưu: VT, <unit> (n).`", text)
+        if not last and not text.endswith(";"):
+            c.fail("recipients.list", "lines end with `;`", text)
+
+
 def _check_name(c: _Checker, paragraph: Paragraph) -> None:
     c.check_element(paragraph, "signer_name", "signature.name")
     text = paragraph.text.strip()
@@ -440,12 +524,14 @@ def _check_name(c: _Checker, paragraph: Paragraph) -> None:
         c.fail("signature.name", "no academic titles before the name", text)
 
 
-def _check_title_and_body(c: _Checker, blocks: list, is_letter: bool) -> None:
+def _check_title_and_body(c: _Checker, blocks: list, is_letter: bool) -> str | None:
+    """Checks the type line, subject and body paragraphs; returns the kind the type line names."""
     paragraphs = [b for b in blocks if isinstance(b, Paragraph) and b.text.strip()]
     if not paragraphs:
         c.fail("body.missing", "no text between the header and the signature")
-        return
+        return None
     start = 0
+    kind: str | None = "reminder" if is_letter else KIND_OF_TYPE.get(paragraphs[0].text.strip())
     if not is_letter:
         type_line, subject = paragraphs[0], paragraphs[1] if len(paragraphs) > 1 else None
         c.check_element(type_line, "type", "title.type")
@@ -469,6 +555,7 @@ def _check_title_and_body(c: _Checker, blocks: list, is_letter: bool) -> None:
         start = 1
     for paragraph in paragraphs[start:]:
         _check_body_paragraph(c, paragraph)
+    return kind
 
 
 def _check_body_paragraph(c: _Checker, paragraph: Paragraph) -> None:

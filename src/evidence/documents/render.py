@@ -24,8 +24,11 @@ from markupsafe import Markup
 from ..errors import InputError
 from . import docxkit as kit
 from .layout import ELEMENTS, FULL_RULE_RANGE, HEADER_COLUMNS_MM, SHORT_RULE_RATIO, STYLE, TEXT_WIDTH_MM
+from .lint import required_parts
 from .metrics import longest_line_mm
+from .tags import tag_problems
 
+STT_MIN_TWIPS = int(12 * 56.6929)  # 12 mm: "STT" in 10 pt bold with the cell margins
 _PLAIN = (str, int, float, bool, date, datetime, dict, list, tuple, Markup, type(None))
 
 
@@ -71,11 +74,18 @@ def undeclared_variables(template_path: Path) -> set[str]:
         raise InputError(f"cannot read the template ({type(exc).__name__}: {exc})", path=template_path) from None
 
 
-def render_docx(template_path: Path, context: dict, out_path: Path) -> Path:
-    """Render `template_path` with `context` into `out_path` (atomic: written beside and renamed)."""
+def render_docx(template_path: Path, context: dict, out_path: Path, *, kind: str | None = None) -> Path:
+    """Render `template_path` with `context` into `out_path` (atomic: written beside and renamed).
+
+    Refused, with nothing written: a template whose tags are not closed, and a rendered document that lost its
+    section properties, its signature block or Nơi nhận (what a broken tag swallows)."""
     template_path = Path(template_path)
     if not template_path.is_file():
         raise InputError("template not found", path=template_path)
+    broken = tag_problems(template_path)
+    if broken:
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        raise InputError(f"broken template tag: {broken[0]}{more}", path=template_path)
     missing = sorted(undeclared_variables(template_path) - set(context))
     if missing:
         raise InputError(f"the template uses {_names(missing)} which the context does not provide", path=template_path)
@@ -93,6 +103,9 @@ def render_docx(template_path: Path, context: dict, out_path: Path) -> Path:
         line = getattr(exc, "lineno", None)
         raise InputError(f"template error{f' near line {line}' if line else ''}: {exc}", path=template_path) from None
     finish_layout(tpl.docx)
+    lost = required_parts(tpl.docx, kind)
+    if lost:
+        raise InputError(f"the rendered document lost {', '.join(lost)}; check the template's tags", path=template_path)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.tmp")
@@ -133,6 +146,35 @@ def finish_layout(document) -> None:
     dynamic columns, and empty paragraphs left by removed tags."""
     _size_rules(document)
     _fit_table_grids(document)
+    _keep_signature_with_text(document)
+
+
+def _keep_signature_with_text(document) -> None:
+    """The last paragraphs before the signature block keep with it, so the signature never stands alone on a
+    page (Word and LibreOffice honour keep-with-next from a paragraph to the table after it)."""
+    body = document.element.body
+    for table in body.iterchildren(qn("w:tbl")):
+        first_cell = table.find(f"{qn('w:tr')}/{qn('w:tc')}")
+        text = "".join(t.text or "" for t in first_cell.iter(qn("w:t"))) if first_cell is not None else ""
+        if not text.strip().startswith(("Nơi nhận", "THƯ KÝ")):
+            continue
+        node, kept = table.getprevious(), 0
+        while node is not None and kept < 2:
+            if node.tag == qn("w:p"):
+                has_text = any((t.text or "").strip() for t in node.iter(qn("w:t")))
+                ppr = node.find(qn("w:pPr"))
+                if ppr is None:
+                    ppr = node.makeelement(qn("w:pPr"), {})
+                    node.insert(0, ppr)
+                if ppr.find(qn("w:keepNext")) is None:
+                    keep = ppr.makeelement(qn("w:keepNext"), {})
+                    style = ppr.find(qn("w:pStyle"))
+                    if style is not None:
+                        style.addnext(keep)
+                    else:
+                        ppr.insert(0, keep)
+                kept += 1 if has_text else 0
+            node = node.getprevious()
 
 
 def _paragraph_size(paragraph, element: str) -> float:
@@ -232,8 +274,12 @@ def _fit_table_grids(document) -> None:
         target = int(tbl_w.get(qn("w:w"))) if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa" else sum(widths)
         if len(columns) == len(cells) and abs(sum(widths) - target) < 20:
             continue
-        scale = target / sum(widths)
-        widths = [int(w * scale) for w in widths]
+        # an STT column keeps room for "STT" on one line (≈ 12 mm); the other columns share the rest
+        head = "".join(t.text or "" for t in cells[0].iter(qn("w:t"))).strip()
+        first = max(widths[0], STT_MIN_TWIPS) if head == "STT" and len(widths) > 2 else 0
+        rest = widths[1:] if first else widths
+        scale = (target - first) / sum(rest)
+        widths = ([first] if first else []) + [int(w * scale) for w in rest]
         for column in columns:
             grid.remove(column)
         for width in widths:

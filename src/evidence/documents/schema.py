@@ -7,7 +7,17 @@ from __future__ import annotations
 ANY = None
 
 _COMMON = {
-    "org": {"parent": ANY, "issuer": ANY, "issuer_short": ANY, "place": ANY, "issuer_name": ANY},
+    "org": {
+        "parent": ANY,
+        "issuer": ANY,
+        "issuer_lines": [ANY],
+        "issuer_short": ANY,
+        "place": ANY,
+        "issuer_name": ANY,
+        "standing": ANY,
+        "standing_head": ANY,
+        "province": ANY,
+    },
     "doc": {
         "kind": ANY,
         "number": ANY,
@@ -18,14 +28,16 @@ _COMMON = {
         "subject": ANY,
         "brief": ANY,
         "archive": ANY,
+        "draft": ANY,
     },
-    "signer": {"authority": ANY, "title": ANY, "name": ANY},
+    "signer": {"authority": ANY, "title": ANY, "lines": [ANY], "name": ANY},
     "recipients": [ANY],
     "campaign": {"id": ANY, "name": ANY, "name_lower": ANY, "year": ANY, "period_start": ANY, "period_end": ANY},
     "refs": {"plan": ANY},
 }
 _DECISION = {"authority": ANY, "proposer": ANY, "implementers": ANY}
 _RANK_ROW = {
+    "group": ANY,
     "rank": ANY,
     "code": ANY,
     "name": ANY,
@@ -35,8 +47,17 @@ _RANK_ROW = {
     "percent": ANY,
     "band": ANY,
 }
+_GROUP = {
+    "name": ANY,
+    "count": ANY,
+    "mean": ANY,
+    "best": ANY,
+    "worst": ANY,
+    "rows": [{"rank": ANY, "name": ANY, "appraised": ANY, "max": ANY, "percent": ANY, "band": ANY}],
+}
 _COUNCIL = {"label": ANY, "short": ANY}
 _STATS = {"units": ANY, "mean": ANY, "median": ANY, "max": ANY, "min": ANY, "summary": ANY}
+_PERSON = {"name": ANY, "title": ANY, "salutation": ANY, "role": ANY}
 
 SCHEMA: dict[str, dict] = {
     "plan": {
@@ -65,7 +86,8 @@ SCHEMA: dict[str, dict] = {
         "council": {
             **_COUNCIL,
             "tasks": [ANY],
-            "members": [{"no": ANY, "name": ANY, "title": ANY, "role": ANY, "role_code": ANY}],
+            "standing": [ANY],
+            "members": [{"no": ANY, "name": ANY, "salutation": ANY, "title": ANY, "role": ANY, "role_code": ANY}],
         },
     },
     "reminder": {
@@ -73,6 +95,8 @@ SCHEMA: dict[str, dict] = {
         "unit": {"code": ANY, "name": ANY},
         "checked_on": ANY,
         "new_deadline": ANY,
+        "deadline_note": ANY,
+        "council": ANY,
         "items_count": ANY,
         "items": [{"no": ANY, "criterion": ANY, "title": ANY, "problems": ANY}],
     },
@@ -80,9 +104,10 @@ SCHEMA: dict[str, dict] = {
         **_COMMON,
         "council": _COUNCIL,
         "meeting": {"start": ANY, "end": ANY, "date": ANY, "venue": ANY},
-        "chair": {"name": ANY, "title": ANY},
-        "secretary": {"name": ANY, "title": ANY},
-        "attendees": [{"name": ANY, "title": ANY}],
+        "chair": _PERSON,
+        "secretary": _PERSON,
+        "attendance": {"present": [ANY], "absent": [ANY], "count": ANY, "quorum": ANY},
+        "representatives": [ANY],
         "units": [
             {
                 "no": ANY,
@@ -94,23 +119,46 @@ SCHEMA: dict[str, dict] = {
                 "diff": ANY,
                 "percent": ANY,
                 "band": ANY,
-                "comment": ANY,
+                "summary": ANY,
+                "deductions": [ANY],
+                "note": ANY,
                 "fields": [{"code": ANY, "title": ANY, "max": ANY, "self": ANY, "appraised": ANY, "diff": ANY}],
             }
         ],
+        "final": [{"no": ANY, "name": ANY, "self": ANY, "appraised": ANY, "max": ANY, "percent": ANY, "band": ANY}],
+        "appendix": {
+            "rows": [
+                {
+                    "no": ANY,
+                    "unit": ANY,
+                    "code": ANY,
+                    "title": ANY,
+                    "self": ANY,
+                    "appraised": ANY,
+                    "reason": ANY,
+                    "text": ANY,
+                }
+            ]
+        },
         "objections": [ANY],
         "conclusions": [ANY],
+        "copies": ANY,
     },
     "report": {
         **_COMMON,
+        "addressee": ANY,
+        "conduct": [ANY],
         "overall": [ANY],
         "stats": _STATS,
+        "groups": [_GROUP],
+        "fields": [{"no": ANY, "title": ANY, "rate": ANY}],
         "ranking": [_RANK_ROW],
         "chart": ANY,
         "bands": [{"name": ANY, "range": ANY, "count": ANY, "units_text": ANY}],
         "most_deducted": [{"no": ANY, "code": ANY, "title": ANY, "units": ANY, "points": ANY}],
         "strengths": [ANY],
         "limitations": [ANY],
+        "causes": [ANY],
         "recommendations": [ANY],
         "appendix": {
             "fields": [ANY],
@@ -118,7 +166,22 @@ SCHEMA: dict[str, dict] = {
             "rows": [{"no": ANY, "name": ANY, "fields": [ANY], "total": ANY, "percent": ANY}],
         },
     },
-    "announcement": {**_COMMON, "decision": _DECISION, "legal_bases": [ANY], "stats": _STATS, "ranking": [_RANK_ROW]},
+    "submission": {
+        **_COMMON,
+        "addressee": ANY,
+        "grounds": [ANY],
+        "stats": _STATS,
+        "groups": [_GROUP],
+        "proposals": [ANY],
+    },
+    "announcement": {
+        **_COMMON,
+        "decision": _DECISION,
+        "legal_bases": [ANY],
+        "stats": _STATS,
+        "groups": [_GROUP],
+        "ranking": [_RANK_ROW],
+    },
 }
 
 

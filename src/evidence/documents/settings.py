@@ -13,7 +13,14 @@ from ..round.campaign import Campaign
 from ..errors import InputError
 from ..vn.text import nfc, squash_spaces
 
-KIND_SYMBOL = {"plan": "KH", "decision": "QĐ", "minutes": "BB", "report": "BC", "announcement": "QĐ"}
+KIND_SYMBOL = {
+    "plan": "KH",
+    "decision": "QĐ",
+    "minutes": "BB",
+    "report": "BC",
+    "submission": "TTr",
+    "announcement": "QĐ",
+}
 
 
 class DocumentSettings:
@@ -71,5 +78,5 @@ class DocumentSettings:
         text = str(value).strip()
         if not re.fullmatch(r"\d{1,6}[a-z]?", text):
             raise InputError(f"campaign documents.{self.kind}.number: '{text}' is not a document number")
-        digits = re.match(r"\d+", text).group(0)
+        digits = re.sub(r"\D.*", "", text)
         return digits.zfill(2) + text[len(digits) :]

@@ -7,6 +7,7 @@ module is how the shipped ones are made (`python scripts/build_templates.py`). L
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -29,7 +30,7 @@ from .layout import (
     TEXT_WIDTH_MM,
 )
 
-KINDS = ("plan", "decision", "reminder", "minutes", "report", "announcement")
+KINDS = ("plan", "decision", "reminder", "minutes", "report", "submission", "announcement")
 
 
 def _size(element: str) -> float:
@@ -59,7 +60,7 @@ def _define_styles(document) -> None:
     kit.rule_style(document, S["subject_rule"]).paragraph_format.space_after = Pt(12)
     spacer = kit.paragraph_style(document, S["spacer"], size=1, line=None)
     spacer.paragraph_format.line_spacing = Pt(6)
-    body = dict(
+    body: dict[str, Any] = dict(
         size=_size("body"),
         align="justify",
         after=BODY_SPACE_AFTER_PT,
@@ -79,6 +80,7 @@ def _define_styles(document) -> None:
     ps(document, S["authority"], size=_size("authority"), bold=True, align="center")
     ps(document, S["signer_name"], size=_size("signer_name"), bold=True, align="center", before=80)
     ps(document, S["page_number"], size=_size("page_number"), align="center")
+    ps(document, S["draft"], size=_size("page_number"), bold=True, align="right")
     ps(document, S["annex_title"], size=_size("type"), bold=True, align="center", keep_next=True)
     ps(document, S["annex_note"], size=_size("body"), italic=True, align="center", after=12, keep_next=True)
     ps(document, S["figure"], size=_size("body"), align="center", before=6)
@@ -99,7 +101,8 @@ def _setup_page(document) -> None:
     kit.add_page_field(paragraph)
     first = section.first_page_header
     first.is_linked_to_previous = False
-    first.paragraphs[0].style = document.styles[STYLE["page_number"]]
+    first.paragraphs[0].style = document.styles[STYLE["draft"]]
+    first.paragraphs[0].add_run("{{ doc.draft }}")  # "DỰ THẢO" on a draft, empty otherwise
 
 
 class Writer:
@@ -155,7 +158,9 @@ class Writer:
                 ("{%p if org.parent %}", None),
                 ("{{ org.parent }}", "parent"),
                 ("{%p endif %}", None),
-                ("{{ org.issuer }}", "issuer"),
+                ("{%p for line in org.issuer_lines %}", None),
+                ("{{ line }}", "issuer"),
+                ("{%p endfor %}", None),
                 ("", "issuer_rule"),
             ],
         )
@@ -200,23 +205,35 @@ class Writer:
         self._fill(
             right,
             [
-                ("{%p if signer.authority %}", None),
-                ("{{ signer.authority }}", "authority"),
-                ("{%p endif %}", None),
-                ("{{ signer.title }}", "authority"),
+                ("{%p for line in signer.lines %}", None),
+                ("{{ line }}", "authority"),
+                ("{%p endfor %}", None),
                 ("{{ signer.name }}", "signer_name"),
             ],
         )
         kit.cant_split(table.rows[0])
 
     def two_signatures(self, left_title: str, left_name: str, right_title: str, right_name: str) -> None:
-        table = self.document.add_table(rows=1, cols=2)
+        """Mẫu 1.9: THƯ KÝ (left) and CHỦ TỌA (right), then `Nơi nhận` under them at the left."""
+        table = self.document.add_table(rows=2, cols=2)
         kit.borderless(table)
         kit.fixed_widths(table, [TEXT_WIDTH_MM / 2] * 2, cell_margin_mm=0)
         left, right = table.rows[0].cells
         self._fill(left, [(left_title, "authority"), (left_name, "signer_name")])
         self._fill(right, [(right_title, "authority"), (right_name, "signer_name")])
         kit.cant_split(table.rows[0])
+        self._fill(
+            table.rows[1].cells[0],
+            [
+                ("Nơi nhận:", "recipients_title"),
+                ("{%p for r in recipients %}", None),
+                ("- {{ r }};", "recipients"),
+                ("{%p endfor %}", None),
+                ("- Lưu: {{ doc.archive }}.", "recipients"),
+            ],
+        )
+        self._fill(table.rows[1].cells[1], [("", "recipients")])
+        kit.cant_split(table.rows[1])
 
     # tables -----------------------------------------------------------------------------------------------
     def table(
@@ -249,9 +266,10 @@ class Writer:
                 self._fill(cell, [(text, "table_head")])
         self.p("", "spacer")  # ≥ 6 pt between a table and the next paragraph
 
-    def annex(self, title: str, subtitle: str) -> None:
-        heading = self.p("Phụ lục", "annex_title")
-        kit.page_break_before(heading)
+    def annex(self, title: str, subtitle: str, *, heading: str = "Phụ lục") -> None:
+        """An appendix in its own section: a new page whose numbering restarts (Decree 30, appendix I, III.1.đ)."""
+        kit.section_break(self.document)
+        self.p(heading, "annex_title")
         self.p(title, "annex_title")
         self.p(subtitle, "annex_note")
 
@@ -275,7 +293,7 @@ class Writer:
 def build_plan(w: Writer) -> None:
     w.header()
     w.title("KẾ HOẠCH")
-    w.bullets("legal_bases", prefix="")
+    w.bullets("legal_bases", style="basis", prefix="")
     w.p("{{ org.issuer_name }} ban hành Kế hoạch {{ campaign.name_lower }} như sau:")
     w.heading("I. MỤC ĐÍCH, YÊU CẦU")
     w.heading("1. Mục đích")
@@ -302,8 +320,8 @@ def build_plan(w: Writer) -> None:
     w.heading("IV. THỜI GIAN, TIẾN ĐỘ THỰC HIỆN")
     w.table(
         [
-            ("STT", 12, "{{ row.no }}"),
-            ("Nội dung công việc", 78, "{{ row.task }}|left"),
+            ("STT", 14, "{{ row.no }}"),
+            ("Nội dung công việc", 76, "{{ row.task }}|left"),
             ("Thời hạn", 30, "{{ row.deadline }}"),
             ("Đơn vị thực hiện", 45, "{{ row.owner }}|left"),
         ],
@@ -316,7 +334,7 @@ def build_plan(w: Writer) -> None:
     w.tag("{%p endfor %}")
     w.p(
         "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị phản ánh về "
-        "{{ org.issuer_name }} để được hướng dẫn./."
+        "{{ org.standing }} để tổng hợp, báo cáo {{ org.issuer_name }} xem xét, giải quyết./."
     )
     w.signature()
     w.annex(
@@ -325,10 +343,10 @@ def build_plan(w: Writer) -> None:
     )
     w.table(
         [
-            ("STT", 12, "{{ u.no }}"),
+            ("STT", 14, "{{ u.no }}"),
             ("Mã", 25, "{{ u.code }}"),
-            ("Tên cơ quan, đơn vị", 90, "{{ u.name }}|left"),
-            ("Loại hình", 38, "{{ u.kind }}|left"),
+            ("Tên cơ quan, đơn vị", 84, "{{ u.name }}|left"),
+            ("Loại hình", 42, "{{ u.kind }}|left"),
         ],
         "units",
         row_name="u",
@@ -359,16 +377,17 @@ def build_decision(w: Writer) -> None:
     )
     w.table(
         [
-            ("STT", 12, "{{ m.no }}"),
-            ("Họ và tên", 45, "{{ m.name }}|left"),
-            ("Chức vụ, đơn vị công tác", 70, "{{ m.title }}|left"),
-            ("Nhiệm vụ", 38, "{{ m.role }}"),
+            ("STT", 14, "{{ m.no }}"),
+            ("Họ và tên", 46, "{{ m.salutation }} {{ m.name }}|left"),
+            ("Chức vụ, đơn vị công tác", 57, "{{ m.title }}|left"),
+            ("Nhiệm vụ", 48, "{{ m.role }}"),
         ],
         "council.members",
         row_name="m",
     )
     w.p(runs=[("Điều 2. ", {"bold": True}), ("Nhiệm vụ của {{ council.short }}:", {})])
     w.bullets("council.tasks")
+    w.bullets("council.standing", prefix="")
     w.p("{{ council.short }} tự giải thể sau khi hoàn thành nhiệm vụ.")
     w.p(
         runs=[
@@ -387,23 +406,23 @@ def build_reminder(w: Writer) -> None:
     w.header(brief=True)
     w.p("Kính gửi: {{ unit.name }}.", "addressee")
     w.p(
-        "Thực hiện {{ refs.plan }} của {{ org.issuer_name }} về {{ campaign.name_lower }}; qua kiểm tra hồ sơ tự "
-        "đánh giá và tài liệu kiểm chứng đến ngày {{ checked_on }}, {{ org.issuer_name }} nhận thấy "
-        "{{ unit.name }} còn {{ items_count }} nội dung chưa đáp ứng yêu cầu, cụ thể như sau:"
+        "Thực hiện {{ refs.plan }} về {{ campaign.name_lower }}; qua kiểm tra hồ sơ tự đánh giá và tài liệu kiểm "
+        "chứng đến ngày {{ checked_on }}, {{ org.issuer_name }} đề nghị {{ unit.name }} hoàn thiện "
+        "{{ items_count }} nội dung sau:"
     )
     w.table(
         [
-            ("STT", 12, "{{ row.no }}"),
-            ("Tiêu chí", 22, "{{ row.criterion }}"),
-            ("Nội dung tiêu chí", 61, "{{ row.title }}|left"),
-            ("Tồn tại cần khắc phục", 70, "{{ row.problems }}|left"),
+            ("STT", 14, "{{ row.no }}"),
+            ("Tiêu chí", 20, "{{ row.criterion }}"),
+            ("Nội dung tiêu chí", 56, "{{ row.title }}|left"),
+            ("Nội dung cần hoàn thiện", 75, "{{ row.problems }}|left"),
         ],
         "items",
     )
     w.p(
-        "Đề nghị {{ unit.name }} khẩn trương bổ sung, hoàn thiện tài liệu kiểm chứng, giải trình đối với các nội dung "
-        "nêu trên và gửi về {{ org.issuer_name }} trước ngày {{ new_deadline }}. Quá thời hạn trên, "
-        "{{ org.issuer_name }} sẽ thẩm định trên cơ sở hồ sơ hiện có./."
+        "Đề nghị {{ unit.name }} khẩn trương bổ sung, hoàn thiện hồ sơ đối với các nội dung nêu trên và gửi về "
+        "{{ org.issuer_name }} trước ngày {{ new_deadline }}{% if deadline_note %} ({{ deadline_note }}){% endif %}. "
+        "Quá thời hạn trên, {{ council }} sẽ thẩm định trên cơ sở hồ sơ hiện có./."
     )
     w.signature()
 
@@ -411,91 +430,149 @@ def build_reminder(w: Writer) -> None:
 def build_minutes(w: Writer) -> None:
     w.header(place_date=False)
     w.title("BIÊN BẢN")
+    w.p("Thời gian bắt đầu: {{ meeting.start }}, ngày {{ meeting.date }}.")
+    w.p("Địa điểm: {{ meeting.venue }}.")
+    w.p("Thành phần tham dự:")
+    w.p("a) Thành viên {{ council.label }}: {{ attendance.quorum }}")
+    w.bullets("attendance.present", prefix="- ")
+    w.tag("{%p if attendance.absent %}")
+    w.p("b) Vắng mặt:")
+    w.bullets("attendance.absent", prefix="- ")
+    w.tag("{%p else %}")
+    w.p("b) Vắng mặt: không có.")
+    w.tag("{%p endif %}")
+    w.p("c) Đại diện các cơ quan, đơn vị được đánh giá:")
+    w.bullets("representatives", prefix="- ")
+    w.p("Chủ trì (chủ tọa): {{ chair.salutation }} {{ chair.name }}, {{ chair.title }}, {{ chair.role }}.")
     w.p(
-        "Hôm nay, vào lúc {{ meeting.start }}, ngày {{ meeting.date }}, tại {{ meeting.venue }}, {{ council.label }} "
-        "tổ chức họp thẩm định kết quả tự đánh giá {{ campaign.name_lower }}."
+        "Thư ký (người ghi biên bản): {{ secretary.salutation }} {{ secretary.name }}, {{ secretary.title }}, "
+        "{{ secretary.role }}."
     )
-    w.heading("I. THÀNH PHẦN THAM DỰ")
-    w.p("1. Chủ tọa: {{ chair.name }} - {{ chair.title }}.")
-    w.p("2. Thư ký: {{ secretary.name }} - {{ secretary.title }}.")
-    w.p("3. Thành viên {{ council.short }}:")
-    w.tag("{%p for m in attendees %}")
-    w.p("- {{ m.name }} - {{ m.title }};")
-    w.tag("{%p endfor %}")
-    w.heading("II. NỘI DUNG")
-    w.heading("1. Kết quả thẩm định của từng cơ quan, đơn vị")
+    w.p("Nội dung:")
+    w.heading("I. KẾT QUẢ THẨM ĐỊNH CỦA TỪNG CƠ QUAN, ĐƠN VỊ")
     w.tag("{%p for u in units %}")
     w.heading("{{ u.no }}. {{ u.name }}")
+    w.p("{{ u.summary }}")
     w.table(
         [
-            ("Lĩnh vực", 80, "{{ f.code }}. {{ f.title }}|left"),
-            ("Điểm tối đa", 20, "{{ f.max }}"),
-            ("Tự đánh giá", 20, "{{ f.self }}"),
-            ("Thẩm định", 20, "{{ f.appraised }}"),
-            ("Chênh lệch", 25, "{{ f.diff }}"),
+            ("Lĩnh vực", 75, "{{ f.code }}. {{ f.title }}|left"),
+            ("Điểm tối đa", 22, "{{ f.max }}"),
+            ("Tự đánh giá", 22, "{{ f.self }}"),
+            ("Thẩm định", 22, "{{ f.appraised }}"),
+            ("Chênh lệch", 24, "{{ f.diff }}"),
         ],
         "u.fields",
         row_name="f",
         total=["Tổng cộng", "{{ u.max }}", "{{ u.self }}", "{{ u.appraised }}", "{{ u.diff }}"],
     )
-    w.p("Nhận xét: {{ u.comment }}")
+    w.tag("{%p for d in u.deductions %}")
+    w.p("- {{ d }}")
     w.tag("{%p endfor %}")
-    w.heading("2. Ý kiến, kiến nghị của các cơ quan, đơn vị và kết quả xem xét")
+    w.tag("{%p if u.note %}")
+    w.p("{{ u.note }}")
+    w.tag("{%p endif %}")
+    w.tag("{%p endfor %}")
+    w.heading("II. Ý KIẾN, KIẾN NGHỊ CỦA CÁC CƠ QUAN, ĐƠN VỊ VÀ KẾT QUẢ XEM XÉT")
     w.bullets("objections")
-    w.heading("III. KẾT LUẬN")
+    w.heading("III. KẾT QUẢ THẨM ĐỊNH")
+    w.table(
+        [
+            ("STT", 14, "{{ row.no }}"),
+            ("Cơ quan, đơn vị", 50, "{{ row.name }}|left"),
+            ("Tự đánh giá", 20, "{{ row.self }}"),
+            ("Thẩm định", 20, "{{ row.appraised }}"),
+            ("Tối đa", 15, "{{ row.max }}"),
+            ("Chỉ số (%)", 19, "{{ row.percent }}"),
+            ("Xếp loại", 27, "{{ row.band }}"),
+        ],
+        "final",
+    )
+    w.heading("IV. KẾT LUẬN")
     w.bullets("conclusions", prefix="")
     w.p(
-        "Cuộc họp kết thúc vào lúc {{ meeting.end }} cùng ngày. Biên bản đã được thông qua trước các thành viên "
-        "dự họp và thống nhất nội dung./."
+        "Cuộc họp kết thúc vào lúc {{ meeting.end }} cùng ngày. Biên bản được lập thành {{ copies }} bản, đã được "
+        "đọc lại cho các thành viên dự họp nghe và thống nhất thông qua./."
     )
     w.two_signatures("THƯ KÝ", "{{ secretary.name }}", "CHỦ TỌA", "{{ chair.name }}")
+    w.tag("{%p if appendix.rows %}")
+    w.annex(
+        "CÁC TIÊU CHÍ BỊ TRỪ ĐIỂM VÀ LÝ DO",
+        "(Kèm theo Biên bản số {{ doc.number }}/{{ doc.symbol }} ngày {{ meeting.date }} của {{ org.issuer_name }})",
+    )
+    w.table(
+        [
+            ("STT", 14, "{{ row.no }}"),
+            ("Cơ quan, đơn vị", 35, "{{ row.unit }}|left"),
+            ("Tiêu chí", 18, "{{ row.code }}"),
+            ("Tự chấm", 18, "{{ row.self }}"),
+            ("Thẩm định", 20, "{{ row.appraised }}"),
+            ("Lý do", 60, "{{ row.reason }}|left"),
+        ],
+        "appendix.rows",
+    )
+    w.tag("{%p endif %}")
 
 
 def build_report(w: Writer) -> None:
     w.header()
     w.title("BÁO CÁO")
-    w.p(
-        "Thực hiện {{ refs.plan }} của {{ org.issuer_name }}, {{ org.issuer_name }} báo cáo kết quả "
-        "{{ campaign.name_lower }} như sau:"
-    )
-    w.heading("I. KẾT QUẢ CHUNG")
+    w.p("Kính gửi: {{ addressee }}.", "addressee")
+    w.p("Thực hiện {{ refs.plan }} về {{ campaign.name_lower }}, {{ org.issuer_name }} báo cáo kết quả như sau:")
+    w.heading("I. TÌNH HÌNH TRIỂN KHAI THỰC HIỆN")
+    w.bullets("conduct")
+    w.heading("II. KẾT QUẢ ĐÁNH GIÁ")
+    w.heading("1. Kết quả chung")
     w.bullets("overall")
-    w.heading("1. Kết quả xếp hạng")
-    w.table(
-        [
-            ("Hạng", 14, "{{ row.rank }}"),
-            ("Cơ quan, đơn vị", 61, "{{ row.name }}|left"),
-            ("Tự đánh giá", 20, "{{ row.self }}"),
-            ("Thẩm định", 20, "{{ row.appraised }}"),
-            ("Tối đa", 16, "{{ row.max }}"),
-            ("Chỉ số (%)", 17, "{{ row.percent }}"),
-            ("Xếp loại", 17, "{{ row.band }}"),
-        ],
-        "ranking",
-    )
-    w.p("{{ chart }}", "figure")
-    w.p("Biểu đồ: Chỉ số (%) của các cơ quan, đơn vị theo thứ tự xếp hạng", "caption")
-    w.heading("2. Phân loại theo mức xếp loại")
     w.tag("{%p for b in bands %}")
     w.p("- {{ b.name }} ({{ b.range }}): {{ b.count }} cơ quan, đơn vị{{ b.units_text }};")
     w.tag("{%p endfor %}")
-    w.heading("3. Các tiêu chí bị trừ điểm nhiều nhất")
+    w.heading("2. Kết quả theo nhóm")
+    w.tag("{%p for g in groups %}")
+    w.p(
+        "{{ loop.index }}) {{ g.name }}: {{ g.count }} cơ quan, đơn vị; chỉ số bình quân {{ g.mean }}%; cao nhất là "
+        "{{ g.best }}, thấp nhất là {{ g.worst }}."
+    )
     w.table(
         [
-            ("STT", 12, "{{ row.no }}"),
+            ("Hạng", 15, "{{ row.rank }}"),
+            ("Cơ quan, đơn vị", 64, "{{ row.name }}|left"),
+            ("Điểm đạt", 20, "{{ row.appraised }}"),
+            ("Tối đa", 18, "{{ row.max }}"),
+            ("Chỉ số (%)", 21, "{{ row.percent }}"),
+            ("Xếp loại", 27, "{{ row.band }}"),
+        ],
+        "g.rows",
+    )
+    w.tag("{%p endfor %}")
+    w.p("{{ chart }}", "figure")
+    w.p("Biểu đồ: Chỉ số (%) của các cơ quan, đơn vị theo thứ tự xếp hạng", "caption")
+    w.heading("3. Kết quả theo lĩnh vực")
+    w.tag("{%p for f in fields %}")
+    w.p("- {{ f.title }}: đạt {{ f.rate }}% tổng số điểm tối đa;")
+    w.tag("{%p endfor %}")
+    w.heading("4. Các tiêu chí bị trừ điểm nhiều nhất")
+    w.table(
+        [
+            ("STT", 14, "{{ row.no }}"),
             ("Tiêu chí", 20, "{{ row.code }}"),
-            ("Nội dung", 83, "{{ row.title }}|left"),
+            ("Nội dung", 81, "{{ row.title }}|left"),
             ("Số đơn vị bị trừ điểm", 25, "{{ row.units }}"),
             ("Tổng điểm bị trừ", 25, "{{ row.points }}"),
         ],
         "most_deducted",
     )
-    w.heading("II. ĐÁNH GIÁ CHUNG")
+    w.heading("III. ĐÁNH GIÁ CHUNG")
     w.heading("1. Ưu điểm")
+    w.tag("{%p if strengths %}")
     w.bullets("strengths")
+    w.tag("{%p else %}")
+    w.p("Chưa có ưu điểm nổi bật so với năm trước.")
+    w.tag("{%p endif %}")
     w.heading("2. Hạn chế, tồn tại")
     w.bullets("limitations")
-    w.heading("III. KIẾN NGHỊ, ĐỀ XUẤT")
+    w.heading("3. Nguyên nhân")
+    w.bullets("causes")
+    w.heading("IV. ĐỀ XUẤT, KIẾN NGHỊ")
     w.bullets("recommendations")
     w.p("Trên đây là báo cáo kết quả {{ campaign.name_lower }} của {{ org.issuer_name }}./.")
     w.signature()
@@ -551,14 +628,39 @@ def _score_matrix(w: Writer) -> None:
     w.p("Ghi chú: {{ appendix.legend }}", "annex_note")
 
 
+def build_submission(w: Writer) -> None:
+    w.header()
+    w.title("TỜ TRÌNH")
+    w.p("Kính gửi: {{ addressee }}.", "addressee")
+    w.bullets("grounds", prefix="")
+    w.p("{{ org.issuer_name }} kính trình {{ addressee }} kết quả {{ campaign.name_lower }} như sau:")
+    w.heading("1. Kết quả chung")
+    w.p(
+        "Tổng số {{ stats.units }} cơ quan, đơn vị được đánh giá; chỉ số bình quân đạt {{ stats.mean }}%, cao nhất "
+        "{{ stats.max }}%, thấp nhất {{ stats.min }}%; {{ stats.summary }}."
+    )
+    w.heading("2. Kết quả theo nhóm")
+    w.tag("{%p for g in groups %}")
+    w.p(
+        "- {{ g.name }}: {{ g.count }} cơ quan, đơn vị; chỉ số bình quân {{ g.mean }}%; cao nhất là {{ g.best }}; "
+        "thấp nhất là {{ g.worst }};"
+    )
+    w.tag("{%p endfor %}")
+    w.heading("3. Đề xuất")
+    w.p("{{ org.issuer_name }} kính đề nghị {{ addressee }}:")
+    w.bullets("proposals")
+    w.p("{{ org.issuer_name }} kính trình {{ addressee }} xem xét, quyết định./.")
+    w.signature()
+
+
 def build_announcement(w: Writer) -> None:
     _decision_opening(w)
     w.p(
         runs=[
             ("Điều 1. ", {"bold": True}),
             (
-                "Công bố kết quả {{ campaign.name_lower }} (chi tiết tại Phụ lục kèm theo Quyết định này). "
-                "Chỉ số bình quân đạt {{ stats.mean }}%; {{ stats.summary }}.",
+                "Phê duyệt và công bố kết quả {{ campaign.name_lower }} (chi tiết tại Phụ lục kèm theo Quyết định "
+                "này). Chỉ số bình quân đạt {{ stats.mean }}%; {{ stats.summary }}.",
                 {},
             ),
         ]
@@ -567,8 +669,9 @@ def build_announcement(w: Writer) -> None:
         runs=[
             ("Điều 2. ", {"bold": True}),
             (
-                "Căn cứ kết quả được công bố, các cơ quan, đơn vị phát huy kết quả đạt được, khắc phục những hạn chế, "
-                "tồn tại; xây dựng kế hoạch cải thiện các tiêu chí bị trừ điểm trong năm tiếp theo.",
+                "Các cơ quan, đơn vị căn cứ kết quả được công bố, phát huy kết quả đạt được, khắc phục những hạn chế, "
+                "tồn tại; xây dựng kế hoạch cải thiện các tiêu chí bị trừ điểm trong năm tiếp theo. Giao "
+                "{{ org.standing }} theo dõi, đôn đốc, tổng hợp kết quả thực hiện.",
                 {},
             ),
         ]
@@ -585,21 +688,24 @@ def build_announcement(w: Writer) -> None:
     )
     w.signature()
     w.annex(
-        "KẾT QUẢ XẾP HẠNG",
+        "KẾT QUẢ {{ campaign.name|upper }}",
         "(Kèm theo Quyết định số {{ doc.number }}/{{ doc.symbol }} ngày {{ doc.date_short }} "
         "của {{ org.issuer_name }})",
     )
+    w.tag("{%p for g in groups %}")
+    w.heading("{{ loop.index }}. {{ g.name }}")
     w.table(
         [
-            ("Hạng", 14, "{{ row.rank }}"),
-            ("Cơ quan, đơn vị", 78, "{{ row.name }}|left"),
+            ("Hạng", 15, "{{ row.rank }}"),
+            ("Cơ quan, đơn vị", 64, "{{ row.name }}|left"),
             ("Điểm đạt", 20, "{{ row.appraised }}"),
-            ("Điểm tối đa", 20, "{{ row.max }}"),
-            ("Chỉ số (%)", 17, "{{ row.percent }}"),
-            ("Xếp loại", 16, "{{ row.band }}"),
+            ("Tối đa", 18, "{{ row.max }}"),
+            ("Chỉ số (%)", 21, "{{ row.percent }}"),
+            ("Xếp loại", 27, "{{ row.band }}"),
         ],
-        "ranking",
+        "g.rows",
     )
+    w.tag("{%p endfor %}")
 
 
 BUILDERS = {
@@ -608,6 +714,7 @@ BUILDERS = {
     "reminder": build_reminder,
     "minutes": build_minutes,
     "report": build_report,
+    "submission": build_submission,
     "announcement": build_announcement,
 }
 

@@ -3,7 +3,7 @@
     parse_framework_file(path)          → Framework (validated; FrameworkError lists every problem)
     import_framework(store, path)       → Framework (parsed and saved; --replace to load a new version)
     export_framework(framework, path)   → .yaml/.yml or .xlsx a province can edit and import again
-    load_samples(store), sample_paths() → the two shipped samples
+    load_samples(store), sample_paths() → the shipped samples (par-department, par-commune, pctn-province)
     due_window(rule, …), describe_due(rule) → due rules (frameworks.due)
 
 The YAML shape is documented in `frameworks.yaml_format`, the Excel layout in `frameworks.excel_format`, and both in

@@ -5,7 +5,7 @@ Provinces publish their criteria as tables, so the reader is forgiving about lay
 - the header row: found among the first 20 rows by its column names, Vietnamese or English, in any order —
   Mã (code), Tiêu chí / Nội dung (title), Điểm tối đa (max points) are needed; Tài liệu kiểm chứng (evidence),
   Áp dụng (applies to), and optionally Loại văn bản (types), Thời hạn (due), Hướng dẫn (guidance), Bắt buộc
-  (evidence required) are read when present;
+  (evidence required), Chấm bởi (scored by: "khảo sát" / "survey" for survey criteria) are read when present;
 - points may use a decimal comma ("2,5"); a row with no code whose title starts with "Tổng" is the total row and
   must agree with the criteria; empty rows are skipped;
 - framework id, name …: from the command's options, else a sheet named "Thông tin" / "metadata" (key | value rows),
@@ -66,6 +66,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "due": ("thoi han", "thoi han ban hanh", "due", "due rule"),
     "guidance": ("huong dan", "huong dan cham diem", "huong dan cham", "ghi chu", "guidance"),
     "required": ("bat buoc", "kiem chung bat buoc", "required", "evidence required"),
+    "scored_by": ("cham boi", "nguon diem", "hinh thuc cham", "phuong thuc cham", "scored by", "scored_by"),
 }
 FALLBACK_CODE_COLUMNS = ("stt", "tt", "so tt", "so thu tu")  # used as the code column when no "Mã" column exists
 NEEDED = ("code", "title", "points")
@@ -99,6 +100,7 @@ HEADINGS = {
     "due": "Thời hạn",
     "applies_to": "Áp dụng",
     "guidance": "Hướng dẫn",
+    "scored_by": "Chấm bởi",
 }
 
 
@@ -255,6 +257,7 @@ def _read_criteria_sheet(raw: RawFramework, ws) -> str:
                 due=cell(cells, "due"),
                 applies_to=cell(cells, "applies_to"),
                 guidance=cell(cells, "guidance"),
+                scored_by=cell(cells, "scored_by"),
             )
         )
     return title_above
@@ -293,11 +296,11 @@ def write_excel(framework: Framework, path: Path) -> None:
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Tiêu chí"
-    fields = ["code", "title", "points", "evidence", "required", "types", "due", "applies_to", "guidance"]
+    fields = ["code", "title", "points", "evidence", "required", "types", "due", "applies_to", "guidance", "scored_by"]
     ws.append([HEADINGS[f] for f in fields])
     for c in ws[1]:
         c.font = Font(bold=True)
-    depth = {}
+    depth: dict[str | None, int] = {}
     for criterion in framework.walk():
         depth[criterion.code] = depth.get(criterion.parent_code, -1) + 1 if criterion.parent_code else 0
         ws.append(
@@ -311,6 +314,7 @@ def write_excel(framework: Framework, path: Path) -> None:
                 criterion.due_rule,
                 ", ".join(criterion.applies_to) or None,
                 criterion.guidance or None,
+                "khảo sát" if criterion.scored_by == "survey" else None,
             ]
         )
         row = ws.max_row
@@ -320,7 +324,7 @@ def write_excel(framework: Framework, path: Path) -> None:
             ws.cell(row, 2).font = Font(bold=True)
     ws.append([None, "Tổng cộng", framework.total_points])
     ws.cell(ws.max_row, 2).font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHI", (9, 60, 11, 45, 9, 14, 22, 20, 50)):
+    for letter, width in zip("ABCDEFGHIJ", (9, 60, 11, 45, 9, 14, 22, 20, 50, 11)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
 

@@ -26,6 +26,7 @@ class Criterion:
     due_rule: str | None = None  # see frameworks.due
     applies_to: list[str] = field(default_factory=list)  # unit kinds; empty = every kind
     guidance: str = ""
+    scored_by: str = "self"  # self: the unit self-scores it | survey: the secretariat enters survey results
     parent_code: str | None = None
     children: list[Criterion] = field(default_factory=list)
 
@@ -39,6 +40,11 @@ class Criterion:
         if self.children:
             return round(sum(child.points for child in self.children), 4)
         return float(self.max_points or 0)
+
+    @property
+    def is_survey(self) -> bool:
+        """Scored from the sociological survey (điều tra xã hội học): never self-scored nor proved by the unit."""
+        return self.scored_by == "survey"
 
     def applies_to_kind(self, kind: str | None) -> bool:
         return not self.applies_to or kind is None or kind in self.applies_to
@@ -54,6 +60,7 @@ class Criterion:
             "due_rule": self.due_rule,
             "applies_to": list(self.applies_to),
             "guidance": self.guidance,
+            "scored_by": self.scored_by,
             "children": [child.to_json() for child in self.children],
         }
 
@@ -150,8 +157,8 @@ def save_framework(store: Store, framework: Framework, *, replace: bool = False)
         for position, c in enumerate(framework.walk()):
             conn.execute(
                 "INSERT INTO criteria(framework_id, code, parent_code, position, title, max_points,"
-                " evidence_required, expected_types, evidence_description, due_rule, applies_to, guidance)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " evidence_required, expected_types, evidence_description, due_rule, applies_to, guidance, scored_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     framework.id,
                     c.code,
@@ -165,6 +172,7 @@ def save_framework(store: Store, framework: Framework, *, replace: bool = False)
                     c.due_rule,
                     dumps(c.applies_to),
                     c.guidance,
+                    c.scored_by,
                 ),
             )
 
@@ -210,6 +218,7 @@ def load_framework(store: Store, framework_id: str) -> Framework:
             due_rule=r["due_rule"],
             applies_to=json.loads(r["applies_to"]),
             guidance=r["guidance"] or "",
+            scored_by=r["scored_by"] or "self",
             parent_code=r["parent_code"],
         )
         nodes[node.code] = node

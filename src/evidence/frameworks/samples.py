@@ -13,7 +13,7 @@ from .files import parse_framework_file
 from .model import save_framework
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SAMPLE_IDS = ("par-department", "pctn-province")
+SAMPLE_IDS = ("par-department", "par-commune", "pctn-province")
 
 
 def sample_paths() -> dict[str, Path]:

@@ -39,6 +39,10 @@ KIND_ALIASES = {
     "cap xa": "commune",
     "phuong": "commune",
     "thi tran": "commune",
+    "dac khu": "commune",
+    "ubnd xa": "commune",
+    "ubnd phuong": "commune",
+    "ubnd dac khu": "commune",
     "ubnd cap xa": "commune",
     "tinh": "province",
     "cap tinh": "province",
@@ -46,6 +50,21 @@ KIND_ALIASES = {
 ALL_KINDS_WORDS = {"", "all", "*", "tat ca", "chung", "tat ca cac don vi"}
 TRUE_WORDS = {"true", "yes", "y", "x", "1", "co", "bat buoc", "required"}
 FALSE_WORDS = {"false", "no", "n", "0", "khong", "khong bat buoc", "-", ""}
+SCORED_BY = ("self", "survey")
+# Folded, lower-case words for who scores a criterion → the value stored.
+SCORED_BY_ALIASES = {
+    "": "self",
+    "self": "self",
+    "tu cham": "self",
+    "tu danh gia": "self",
+    "don vi": "self",
+    "don vi tu cham": "self",
+    "survey": "survey",
+    "khao sat": "survey",
+    "dieu tra": "survey",
+    "dieu tra xa hoi hoc": "survey",
+    "dtxhh": "survey",
+}
 NO_EVIDENCE_WORDS = {"khong", "khong yeu cau", "khong can", "khong bat buoc", "-", "none", "no"}
 
 
@@ -74,6 +93,7 @@ class RawCriterion:
     due: Any = None
     applies_to: Any = None  # list or "sở, huyện"
     guidance: Any = None
+    scored_by: Any = None  # self (default) | survey; Vietnamese words accepted (tự chấm, điều tra xã hội học …)
     nested_under: str | None = None  # YAML: code of the enclosing criterion (None at the top level)
     nested: bool = False  # True when the file states the tree by nesting (YAML)
 
@@ -160,6 +180,14 @@ def normalize_kinds(value: Any) -> list[str]:
     return kinds
 
 
+def parse_scored_by(value: Any) -> str:
+    """Who scores a criterion: `self` (default) or `survey`. ValueError otherwise."""
+    word = squash_spaces(fold(text_value(value))).lower()
+    if word in SCORED_BY_ALIASES:
+        return SCORED_BY_ALIASES[word]
+    raise ValueError(f"scored_by '{value}' is not one of {', '.join(SCORED_BY)}")
+
+
 def _parent_code(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
@@ -203,8 +231,9 @@ def build_framework(raw: RawFramework) -> Framework:
     if not raw.criteria and not problems:
         add(("", "no criteria"))
     totals = [_check_points(root, declared, where_of, add, bad_points) for root in framework.criteria]
-    if raw.declared_total and totals and None not in totals:
-        _check_declared_total(raw.declared_total, round(sum(totals), 4), add)
+    known = [t for t in totals if t is not None]
+    if raw.declared_total and totals and len(known) == len(totals):
+        _check_declared_total(raw.declared_total, round(sum(known), 4), add)
 
     if problems:
         problems.sort(key=lambda p: _where_number(p[0]))
@@ -251,9 +280,10 @@ def _check_points(node: Criterion, declared: dict, where_of: dict, add, bad_poin
             add((where_of[node.code], f"criterion {node.code} has no points (a scored criterion needs them)"))
         return own
     totals = [_check_points(child, declared, where_of, add, bad_points) for child in node.children]
-    if any(t is None for t in totals):
+    known = [t for t in totals if t is not None]
+    if len(known) != len(totals):
         return own
-    total = round(sum(totals), 4)
+    total = round(sum(known), 4)
     if own is not None and abs(own - total) > 1e-6:
         relation = "exceed" if total > own else "add up to less than"
         add(
@@ -371,4 +401,10 @@ def _build_criterion(item: RawCriterion, framework: Framework, add, bad_points: 
         )
 
     node.guidance = text_value(item.guidance)
+    try:
+        node.scored_by = parse_scored_by(item.scored_by)
+    except ValueError as exc:
+        add((where, f"{label}: {exc}"))
+    if node.scored_by == "survey" and node.evidence_required:
+        add((where, f"{label}: a survey criterion (scored_by: survey) cannot require evidence from the unit"))
     return node

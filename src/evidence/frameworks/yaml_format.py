@@ -6,7 +6,7 @@
     description: Bộ tiêu chí mẫu …
     sample: true                       # true only for the samples shipped with evidence
     source: Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ
-    unit_kinds: [department, district, commune]   # the kinds applies_to may name
+    unit_kinds: [department, commune]  # the kinds applies_to may name
     criteria:
       - code: "1"                      # field (lĩnh vực)
         title: Công tác chỉ đạo, điều hành CCHC
@@ -19,10 +19,13 @@
               types: [KH]              # Decree 30 type codes (QĐ, KH, BC …; CV for công văn)
               description: Kế hoạch CCHC năm của đơn vị
             due: by 31/12 of year-1    # see frameworks.due
-            applies_to: [department, district]   # empty or absent: every kind
+            applies_to: [department, commune]    # empty or absent: every kind
+            scored_by: self            # self (default): the unit self-scores | survey: điều tra xã hội học
             guidance: Chấm 1 điểm nếu ban hành đúng hạn …
 
-`evidence: false` says no evidence is needed (points come from a survey, say). Text may use `>` or `|` blocks.
+`evidence: false` says no evidence is needed. `scored_by: survey` marks a criterion scored from the sociological
+survey: units neither self-score nor prove it, the secretariat imports the survey results (`evidence survey import`).
+Text may use `>` or `|` blocks.
 Files are read with PyYAML's safe loader (plus line numbers); anchors and aliases (`&name`, `*name`) are refused,
 files over 5 MB too.
 """
@@ -42,7 +45,18 @@ from .validate import RawCriterion, RawFramework, build_framework, normalize_cod
 MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 8
 TOP_KEYS = ("id", "name", "version", "description", "sample", "source", "unit_kinds", "criteria")
-CRITERION_KEYS = ("code", "title", "points", "max_points", "evidence", "due", "applies_to", "guidance", "children")
+CRITERION_KEYS = (
+    "code",
+    "title",
+    "points",
+    "max_points",
+    "evidence",
+    "due",
+    "applies_to",
+    "scored_by",
+    "guidance",
+    "children",
+)
 EVIDENCE_KEYS = ("required", "types", "description")
 RAW_TEXT_KEYS = {"code", "version"}  # keep `1.10` as written, not the float 1.1
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
@@ -56,7 +70,10 @@ class LineDict(dict):
     duplicates: list
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: ~10x faster
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
+class _LineLoader(_BaseLoader):
     """safe_load's loader (no Python tags) whose mappings remember their line numbers."""
 
 
@@ -190,6 +207,7 @@ def _read_criteria(raw: RawFramework, items: list, parent: str | None, where: st
             due=item.get("due"),
             applies_to=item.get("applies_to"),
             guidance=item.get("guidance"),
+            scored_by=item.get("scored_by"),
             nested_under=parent,
             nested=True,
         )
@@ -255,6 +273,8 @@ def criterion_to_yaml(c: Criterion) -> dict:
         out["due"] = c.due_rule
     if c.applies_to:
         out["applies_to"] = list(c.applies_to)
+    if c.scored_by != "self":
+        out["scored_by"] = c.scored_by
     if c.guidance:
         out["guidance"] = c.guidance
     if c.children:

@@ -18,7 +18,8 @@ quality.py (usable or not) → ocr.py (Tesseract on the other pages) → signatu
 (metadata). Warning codes put in metadata["warnings"]: extension_mismatch, no_text_layer, garbage_text_layer,
 ocr_used, ocr_skipped, ocr_unavailable, ocr_partial, ocr_failed, blank_page, pdf_page_unreadable,
 doc_conversion_failed, signature_unreadable, signature_broken, number_blank, number_unreadable, type_mismatch,
-date_blank, date_invalid, date_repaired, date_day_estimated.
+date_blank, date_invalid, date_repaired, date_day_estimated, pdf_active_content (JavaScript, an action run
+on opening, a Launch), pdf_embedded_file (embedded or attached files).
 """
 
 from ..errors import ReadError

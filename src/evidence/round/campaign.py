@@ -21,6 +21,18 @@ from ..yamlfile import load_yaml_file
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 UNIT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9ĐđÀ-ỹ][A-Za-z0-9ĐđÀ-ỹ_.&-]{0,31}$")
 COUNCIL_ROLES = ("chair", "deputy", "member", "secretary")
+# Local government has two levels since 1 July 2025: provinces, and under them communes, wards and special zones
+# (xã, phường, đặc khu — kind "commune"). "district" (huyện) is accepted only to read rounds of 2025 and before.
+UNIT_KINDS = ("department", "commune")
+PAST_UNIT_KINDS = ("district",)
+LAST_YEAR_WITH_DISTRICTS = 2025
+# The ranking groups a campaign gets when it names none: one per unit kind present, in this order.
+DEFAULT_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("so-nganh", "Khối sở, ban, ngành", ("department",)),
+    ("xa-phuong", "Khối xã, phường, đặc khu", ("commune",)),
+    ("huyen", "Khối huyện, thị xã, thành phố", ("district",)),
+)
+OTHER_GROUP = ("khac", "Đơn vị khác")  # units without a kind, when the campaign names no groups
 MAX_YAML_BYTES = 2 * 1024 * 1024
 
 
@@ -28,8 +40,25 @@ MAX_YAML_BYTES = 2 * 1024 * 1024
 class Unit:
     code: str
     name: str
-    kind: str | None = None
+    kind: str | None = None  # department | commune (xã, phường, đặc khu); district only in past rounds
     not_applicable: list[str] = field(default_factory=list)
+    head_title: str = ""  # e.g. "Giám đốc", "Chủ tịch UBND" (kept for addressing the unit)
+    head_name: str = ""
+    symbol: str = ""  # the unit's own symbol in document numbers, e.g. "SYT", "UBND"
+    place: str = ""  # the unit's place name for its documents' date line
+
+
+@dataclass
+class RankingGroup:
+    """A group of units ranked together (khối sở, ban, ngành; khối xã, phường, đặc khu …)."""
+
+    code: str
+    name: str
+    kinds: list[str]
+    framework: str | None = None  # the group's own framework id; None: the campaign's
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "name": self.name, "kinds": list(self.kinds), "framework": self.framework}
 
 
 @dataclass
@@ -75,15 +104,73 @@ class Campaign:
     council: list[CouncilMember]
     bands: list[Band]
     config: dict
+    groups: list[RankingGroup] = field(default_factory=list)
     created_at: str = ""
     store: Store | None = field(default=None, repr=False, compare=False)
     _excluded: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _frameworks: dict[str, Framework] = field(default_factory=dict, repr=False, compare=False)
+    _codes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _units_by_code: dict[str, Unit] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def framework(self) -> Framework:
+        """The campaign's framework (a group may name its own: see `framework_for`)."""
         if self.store is None:
             raise NotFound(f"campaign '{self.id}' is not attached to a store")
         return load_framework(self.store, self.framework_id)
+
+    def group_of(self, unit_code: str) -> RankingGroup:
+        """The ranking group of a unit (by its kind)."""
+        unit = self._unit_index().get(unit_code) or self.unit(unit_code)
+        for group in self.groups:
+            if unit.kind in group.kinds:
+                return group
+        for group in self.groups:
+            if unit.kind is None and group.code == OTHER_GROUP[0]:
+                return group
+        raise NotFound(f"unit '{unit_code}' (kind {unit.kind}) is in no ranking group of campaign '{self.id}'")
+
+    def _unit_index(self) -> dict[str, Unit]:
+        if len(self._units_by_code) != len(self.units):
+            self._units_by_code.clear()
+            self._units_by_code.update({u.code: u for u in self.units})
+        return self._units_by_code
+
+    def group(self, code: str) -> RankingGroup:
+        for group in self.groups:
+            if group.code == code:
+                return group
+        raise NotFound(
+            f"unknown group '{code}' in campaign '{self.id}'; " + did_you_mean(code, [g.code for g in self.groups])
+        )
+
+    def units_of(self, group_code: str) -> list[Unit]:
+        """The units of a group, in campaign order."""
+        return [u for u in self.units if self.group_of(u.code).code == group_code]
+
+    def framework_for(self, unit: Unit | str) -> Framework:
+        """The framework a unit is scored on: its group's, else the campaign's."""
+        code = unit if isinstance(unit, str) else unit.code
+        framework_id = self.group_of(code).framework or self.framework_id
+        if framework_id == self.framework_id:
+            return self.framework
+        if framework_id not in self._frameworks:
+            if self.store is None:
+                raise NotFound(f"campaign '{self.id}' is not attached to a store")
+            self._frameworks[framework_id] = load_framework(self.store, framework_id)
+        return self._frameworks[framework_id]
+
+    def frameworks(self) -> list[Framework]:
+        """Every framework the campaign's units are scored on, the campaign's first."""
+        out = [self.framework]
+        for group in self.groups:
+            if group.framework and group.framework != self.framework_id:
+                units = self.units_of(group.code)
+                if units:
+                    fw = self.framework_for(units[0])
+                    if all(fw is not f for f in out):
+                        out.append(fw)
+        return out
 
     def unit(self, code: str) -> Unit:
         for unit in self.units:
@@ -93,11 +180,13 @@ class Campaign:
             f"unknown unit '{code}' in campaign '{self.id}'; " + did_you_mean(code, [u.code for u in self.units])
         )
 
-    def criterion(self, code: str) -> Criterion:
-        index = self.framework.by_code
+    def criterion(self, code: str, unit: Unit | str | None = None) -> Criterion:
+        """A criterion of the unit's framework (of the campaign's framework when no unit is given)."""
+        framework = self.framework_for(unit) if unit is not None else self.framework
+        index = framework.by_code
         if code not in index:
             raise NotFound(
-                f"unknown criterion '{code}' in framework '{self.framework_id}'; " + did_you_mean(code, list(index))
+                f"unknown criterion '{code}' in framework '{framework.id}'; " + did_you_mean(code, list(index))
             )
         return index[code]
 
@@ -106,7 +195,7 @@ class Campaign:
         `applies_to` excludes the unit's kind."""
         if unit.code in self._excluded:
             return self._excluded[unit.code]
-        framework = self.framework
+        framework = self.framework_for(unit)
         excluded: set[str] = set()
         for code in unit.not_applicable:
             if code in framework.by_code:
@@ -118,11 +207,19 @@ class Campaign:
         return self._excluded[unit.code]
 
     def is_applicable(self, unit: Unit, code: str) -> bool:
-        return code not in self.not_applicable_codes(unit)
+        framework = self.framework_for(unit)
+        codes = self._codes.get(framework.id)
+        if codes is None:  # by_code walks the tree: once per framework, not once per call
+            codes = self._codes[framework.id] = frozenset(framework.by_code)
+        return code in codes and code not in self.not_applicable_codes(unit)
 
     def applicable_leaves(self, unit: Unit) -> list[Criterion]:
         excluded = self.not_applicable_codes(unit)
-        return [c for c in self.framework.leaves() if c.code not in excluded]
+        return [c for c in self.framework_for(unit).leaves() if c.code not in excluded]
+
+    def self_scored_leaves(self, unit: Unit) -> list[Criterion]:
+        """The applicable leaves the unit scores itself (survey criteria left out)."""
+        return [c for c in self.applicable_leaves(unit) if not c.is_survey]
 
     def deadline(self, name: str) -> date | None:
         return self.deadlines.get(name)
@@ -149,8 +246,20 @@ class Campaign:
                 "signer": vars(self.organization.signer).copy(),
             },
             "units": [
-                {"code": u.code, "name": u.name, "kind": u.kind, "not_applicable": u.not_applicable} for u in self.units
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "kind": u.kind,
+                    "group": self.group_of(u.code).code,
+                    "not_applicable": u.not_applicable,
+                    "head_title": u.head_title,
+                    "head_name": u.head_name,
+                    "symbol": u.symbol,
+                    "place": u.place,
+                }
+                for u in self.units
             ],
+            "groups": [g.to_json() for g in self.groups],
             "council": [vars(m).copy() for m in self.council],
             "bands": [{"name": b.name, "min": b.min} for b in self.bands],
             "created_at": self.created_at,
@@ -162,7 +271,8 @@ class Campaign:
 
 class _Problems:
     def __init__(self, path: Path):
-        self.path, self.items = path, []
+        self.path = path
+        self.items: list[str] = []
 
     def add(self, where: str, reason: str) -> None:
         self.items.append(f"{where}: {reason}")
@@ -203,8 +313,9 @@ def read_campaign_yaml(path: Path) -> dict:
     return data
 
 
-def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campaign:
-    """Validate a campaign mapping; every problem is collected and reported with its key."""
+def parse_campaign(data: dict, path: Path, framework: Framework | None, *, stored: bool = False) -> Campaign:
+    """Validate a campaign mapping; every problem is collected and reported with its key. `stored`: a campaign read
+    back from the store, created under earlier rules (unit kinds are not checked again)."""
     problems = _Problems(path)
     cid = _text(data.get("id"))
     if not ID_PATTERN.match(cid):
@@ -290,12 +401,29 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
                 problems.add(
                     where, f"not_applicable: unknown criterion '{code_na}'; " + did_you_mean(code_na, list(known_codes))
                 )
+        kind = _text(item.get("kind")).lower() or None
+        if stored:
+            pass
+        elif kind in PAST_UNIT_KINDS and isinstance(year, int) and year > LAST_YEAR_WITH_DISTRICTS:
+            problems.add(
+                where,
+                f"unit '{code}': kind 'district' only exists in rounds up to {LAST_YEAR_WITH_DISTRICTS} (since"
+                " 01/07/2025 local government has two levels: use kind commune for xã, phường, đặc khu)",
+            )
+        elif kind is not None and kind not in UNIT_KINDS + PAST_UNIT_KINDS:
+            problems.add(
+                where, f"unit '{code}': unknown kind '{kind}' (use department or commune; district for past rounds)"
+            )
         units.append(
             Unit(
                 code=code,
                 name=_text(item.get("name")),
-                kind=_text(item.get("kind")) or None,
+                kind=kind,
                 not_applicable=not_applicable,
+                head_title=_text(item.get("head_title")),
+                head_name=_text(item.get("head_name")),
+                symbol=_text(item.get("symbol")),
+                place=_text(item.get("place")),
             )
         )
 
@@ -322,7 +450,10 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
     if not bands:
         bands = [Band("Tốt", 80), Band("Khá", 65), Band("Trung bình", 50), Band("Yếu", 0)]
 
+    groups = _parse_groups(data.get("groups"), units, problems)
+
     problems.raise_if_any()
+    assert start is not None and end is not None  # checked above
     return Campaign(
         id=cid,
         name=name,
@@ -336,7 +467,62 @@ def parse_campaign(data: dict, path: Path, framework: Framework | None) -> Campa
         council=council,
         bands=bands,
         config=_jsonable(data),
+        groups=groups,
     )
+
+
+def _parse_groups(raw, units: list[Unit], problems: _Problems) -> list[RankingGroup]:
+    """The campaign's ranking groups: as listed, else one per unit kind present (DEFAULT_GROUPS). Every unit must
+    fall in exactly one group."""
+    groups: list[RankingGroup] = []
+    if raw is None:
+        present = {u.kind for u in units}
+        for code, name, group_kinds in DEFAULT_GROUPS:
+            if present & set(group_kinds):
+                groups.append(RankingGroup(code, name, list(group_kinds)))
+        covered = {kind for group in groups for kind in group.kinds}
+        others = sorted(str(kind) for kind in present - covered if kind is not None)
+        if others or None in present:  # units without a kind (or, in a stored campaign, of another kind)
+            groups.append(RankingGroup(OTHER_GROUP[0], OTHER_GROUP[1], others))
+        return groups
+    if not isinstance(raw, list) or not raw:
+        problems.add("groups", "expected a list of {code, name, kinds}")
+        return groups
+    seen_codes: set[str] = set()
+    owner: dict[str, str] = {}
+    for i, item in enumerate(raw, start=1):
+        where = f"groups[{i}]"
+        if not isinstance(item, dict):
+            problems.add(where, "expected {code, name, kinds}")
+            continue
+        code, name = _text(item.get("code")), _text(item.get("name"))
+        if not ID_PATTERN.match(code):
+            problems.add(where, f"invalid group code '{code}'")
+            continue
+        if code in seen_codes:
+            problems.add(where, f"duplicate group code '{code}'")
+        seen_codes.add(code)
+        if not name:
+            problems.add(where, f"group '{code}' has no name")
+        kinds_raw = item.get("kinds")
+        if isinstance(kinds_raw, str):
+            kinds_raw = [kinds_raw]
+        if not isinstance(kinds_raw, list) or not kinds_raw:
+            problems.add(where, f"group '{code}': kinds must list unit kinds (department, commune)")
+            kinds_raw = []
+        kinds = [_text(k).lower() for k in kinds_raw]
+        for kind in kinds:
+            if kind not in UNIT_KINDS + PAST_UNIT_KINDS:
+                problems.add(where, f"group '{code}': unknown kind '{kind}' (use department or commune)")
+            elif kind in owner:
+                problems.add(where, f"group '{code}': kind '{kind}' is already in group '{owner[kind]}'")
+            else:
+                owner[kind] = code
+        groups.append(RankingGroup(code, name, kinds, _text(item.get("framework")) or None))
+    for i, unit in enumerate(units, start=1):
+        if unit.kind not in owner:
+            problems.add(f"units[{i}]", f"unit '{unit.code}' (kind {unit.kind}) is in none of the groups")
+    return groups
 
 
 def _jsonable(value):
@@ -365,6 +551,12 @@ def create_campaign(store: Store, path: Path) -> Campaign:
         except NotFound as exc:
             raise InputError(f"framework: {exc}", path=path) from None
     campaign = parse_campaign(data, Path(path), framework)
+    for i, group in enumerate(campaign.groups, start=1):
+        if group.framework:
+            try:
+                load_framework(store, group.framework)
+            except NotFound as exc:
+                raise InputError(f"groups[{i}].framework: {exc}", path=path) from None
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM campaigns WHERE id = ?", (campaign.id,)).fetchone():
             raise InputError(f"campaign '{campaign.id}' already exists", path=path)
@@ -403,7 +595,7 @@ def load_campaign(store: Store, campaign_id: str) -> Campaign:
         raise NotFound(f"unknown campaign '{campaign_id}'; {hint}")
     config = json.loads(row["config"])
     framework = load_framework(store, row["framework_id"])
-    campaign = parse_campaign(config, Path(f"campaign {campaign_id}"), None)  # validated when created
+    campaign = parse_campaign(config, Path(f"campaign {campaign_id}"), None, stored=True)  # validated when created
     campaign.created_at = row["created_at"]
     campaign.store = store
     campaign.__dict__["framework"] = framework  # already loaded
@@ -457,7 +649,7 @@ def progress(store: Store, campaign: Campaign) -> list[dict]:
         documents[r["unit_code"]] = documents.get(r["unit_code"], 0) + r["n"]
     out = []
     for unit in campaign.units:
-        leaves = campaign.applicable_leaves(unit)
+        leaves = campaign.self_scored_leaves(unit)
         with_evidence = sum(1 for c in leaves if c.code in linked.get(unit.code, set()))
         required = [c for c in leaves if c.evidence_required]
         out.append(

@@ -6,15 +6,23 @@ own score stands in (`basis` says which: "appraised", "mixed" or "self"). Not-ap
 both the points and the maximum. A recorded score above its criterion's maximum (possible only after a framework
 change, reported by `check` as SCORE_ABOVE_MAX) counts at most the maximum.
 
-Ranking: by percent (rounded to 2 decimals) descending; equal percent, equal rank, and the next rank skips
-("1, 2, 2, 4"). Units with an equal rank are listed in campaign order.
+Survey criteria (`scored_by: survey`) are never self-scored: their points are the survey results the secretariat
+enters (stored as appraised scores). Until they are entered they count nothing and the unit lists them in
+`survey_missing`; the results say so in `provisional_reasons` instead of scoring them 0 silently.
+
+Ranking: within each ranking group of the campaign (khối sở, ban, ngành; khối xã, phường, đặc khu …), by percent
+(rounded to 2 decimals) descending; equal percent, equal rank, and the next rank skips ("1, 2, 2, 4"). Units with an
+equal rank are listed in campaign order. `Results.units` lists the groups one after the other, each in rank order.
+
+Results are provisional (`provisional`, with Vietnamese `provisional_reasons`) while an applicable criterion is not
+appraised, survey points are missing or an objection is open.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .campaign import Campaign, load_campaign
+from .campaign import Campaign, RankingGroup, load_campaign
 from .scoring import Score, agreement_is_current, current_scores, unit_statuses
 from ..store import Store
 
@@ -38,6 +46,7 @@ class CriterionRow:
     deduction: float | None  # self - appraised when both exist
     evidence_count: int
     objection_status: str | None  # open | accepted | rejected
+    scored_by: str = "self"  # self | survey (survey points are entered by the secretariat as appraised scores)
 
 
 @dataclass
@@ -57,13 +66,14 @@ class UnitResult:
     code: str
     name: str
     kind: str | None
+    group: str  # code of the unit's ranking group
     max_points: float  # the applicable maximum
     self_total: float
     appraised_total: float
     score: float  # the points that count (see module docstring)
     percent: float  # score / max_points × 100, 2 decimals
     band: str | None
-    rank: int
+    rank: int  # within the unit's group
     basis: str  # appraised | mixed | self
     applicable_criteria: int
     self_scored: int  # criteria with a self-score
@@ -74,6 +84,8 @@ class UnitResult:
     agreed_on: str | None
     agreement_reference: str | None
     agreement_current: bool  # agreed, and no appraised score changed since
+    not_appraised: list[str] = field(default_factory=list)  # applicable self-scored criteria with no appraised score
+    survey_missing: list[str] = field(default_factory=list)  # applicable survey criteria with no survey points yet
     fields: list[FieldTotal] = field(default_factory=list)
     criteria: list[CriterionRow] = field(default_factory=list)
 
@@ -94,6 +106,7 @@ class DeductedCriterion:
     units: int
     average_deduction: float
     total_deduction: float
+    framework: str = ""
 
 
 @dataclass
@@ -108,6 +121,32 @@ class Statistics:
 
 
 @dataclass
+class GroupResult:
+    """One ranking group: its units in rank order, its statistics and its most deducted criteria."""
+
+    code: str
+    name: str
+    kinds: list[str]
+    framework: str
+    max_points: float  # the group framework's total
+    units: list[UnitResult]
+    statistics: Statistics
+    most_deducted: list[DeductedCriterion]
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "kinds": list(self.kinds),
+            "framework": self.framework,
+            "max_points": self.max_points,
+            "units": [u.code for u in self.units],
+            "statistics": asdict(self.statistics),
+            "most_deducted": [asdict(d) for d in self.most_deducted],
+        }
+
+
+@dataclass
 class Results:
     campaign: str
     name: str
@@ -115,8 +154,11 @@ class Results:
     framework: str
     max_points: float  # the framework's total (each unit's applicable maximum may be lower)
     units: list[UnitResult]  # in ranking order
-    statistics: Statistics
+    statistics: Statistics  # over every unit
     most_deducted: list[DeductedCriterion]
+    groups: list[GroupResult] = field(default_factory=list)
+    provisional: bool = False
+    provisional_reasons: list[str] = field(default_factory=list)
 
     def unit(self, code: str) -> UnitResult:
         for result in self.units:
@@ -125,8 +167,9 @@ class Results:
         raise KeyError(code)
 
     def to_json(self, *, criteria: bool = False) -> dict:
-        """{campaign, name, year, framework, max_points, units: [...], statistics: {...}, most_deducted: [...]};
-        each unit without its criterion rows unless `criteria`."""
+        """{campaign, name, year, framework, max_points, units: [...], statistics: {...}, most_deducted: [...],
+        groups: [{code, name, kinds, framework, max_points, units: [unit codes in rank order], statistics,
+        most_deducted}], provisional, provisional_reasons}; each unit without its criterion rows unless `criteria`."""
         return {
             "campaign": self.campaign,
             "name": self.name,
@@ -136,6 +179,9 @@ class Results:
             "units": [u.to_json(criteria=criteria) for u in self.units],
             "statistics": asdict(self.statistics),
             "most_deducted": [asdict(d) for d in self.most_deducted],
+            "groups": [g.to_json() for g in self.groups],
+            "provisional": self.provisional,
+            "provisional_reasons": list(self.provisional_reasons),
         }
 
 
@@ -159,13 +205,18 @@ def compute_results(store: Store, campaign_id: str | Campaign) -> Results:
     by_unit: dict[str, list[Score]] = {}
     for (unit_code, _), score in scores.items():
         by_unit.setdefault(unit_code, []).append(score)
-    leaves_by_field = [(root, [c for c in _walk(root) if c.is_leaf]) for root in framework.criteria]
+    leaves_by_field: dict[str, list] = {}
 
     units = []
     for unit in campaign.units:
+        unit_framework = campaign.framework_for(unit)
+        if unit_framework.id not in leaves_by_field:
+            leaves_by_field[unit_framework.id] = [
+                (root, [c for c in _walk(root) if c.is_leaf]) for root in unit_framework.criteria
+            ]
         excluded = campaign.not_applicable_codes(unit)
         fields, rows = [], []
-        for root, leaves in leaves_by_field:
+        for root, leaves in leaves_by_field[unit_framework.id]:
             totals = FieldTotal(root.code, root.title, 0.0, 0.0, 0.0, 0.0)
             for leaf in leaves:
                 row = _row(
@@ -193,17 +244,80 @@ def compute_results(store: Store, campaign_id: str | Campaign) -> Results:
                 )
             )
         units.append(_unit_result(campaign, unit, fields, rows, statuses.get(unit.code), by_unit.get(unit.code, [])))
-    _rank(units, campaign)
+    groups = [_group_result(campaign, group, units) for group in campaign.groups]
+    ordered = [u for g in groups for u in g.units]
+    ordered += [u for u in units if u not in ordered]  # none when the groups cover every unit (they must)
+    reasons = _provisional_reasons(campaign, units)
     return Results(
         campaign=campaign.id,
         name=campaign.name,
         year=campaign.year,
         framework=framework.id,
         max_points=framework.total_points,
-        units=units,
+        units=ordered,
         statistics=_statistics(units, campaign),
-        most_deducted=_most_deducted(units, framework),
+        most_deducted=_most_deducted(units, campaign),
+        groups=groups,
+        provisional=bool(reasons),
+        provisional_reasons=reasons,
     )
+
+
+def _group_result(campaign: Campaign, group: RankingGroup, units: list[UnitResult]) -> GroupResult:
+    members = [u for u in units if u.group == group.code]
+    _rank(members, campaign)
+    framework = campaign.framework_for(members[0].code) if members else campaign.framework
+    return GroupResult(
+        code=group.code,
+        name=group.name,
+        kinds=list(group.kinds),
+        framework=group.framework or campaign.framework_id,
+        max_points=framework.total_points,
+        units=members,
+        statistics=_statistics(members, campaign),
+        most_deducted=_most_deducted(members, campaign),
+    )
+
+
+def _names(items: list[str], limit: int = 5) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" và {len(items) - limit} đơn vị khác" if len(items) > limit else "")
+
+
+def _provisional_reasons(campaign: Campaign, units: list[UnitResult]) -> list[str]:
+    """Vietnamese sentences saying why the results are not final; empty when they are."""
+    reasons = []
+    by_campaign_order = {u.code: i for i, u in enumerate(campaign.units)}
+    ordered = sorted(units, key=lambda u: by_campaign_order[u.code])
+    pending = [u for u in ordered if u.not_appraised]
+    if pending:
+        count = sum(len(u.not_appraised) for u in pending)
+        reasons.append(
+            f"Còn {count} tiêu chí chưa được thẩm định ở {len(pending)} đơn vị: "
+            + _names([f"{u.name} ({len(u.not_appraised)})" for u in pending])
+            + "."
+        )
+    survey = [u for u in ordered if u.survey_missing]
+    if survey:
+        codes = sorted({c for u in survey for c in u.survey_missing}, key=_code_key)
+        reasons.append(
+            f"Chưa nhập điểm điều tra xã hội học (tiêu chí {', '.join(codes)}) của {len(survey)} đơn vị: "
+            + _names([u.name for u in survey])
+            + "."
+        )
+    objections = [u for u in ordered if u.open_objections]
+    if objections:
+        count = sum(u.open_objections for u in objections)
+        reasons.append(
+            f"Còn {count} kiến nghị chưa được giải quyết: "
+            + _names([f"{u.name} ({u.open_objections})" for u in objections])
+            + "."
+        )
+    return reasons
+
+
+def _code_key(code: str) -> list:
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split(".")]
 
 
 def _walk(root):
@@ -220,7 +334,8 @@ def _capped(value: float | None, maximum: float) -> float | None:
 
 def _row(leaf, field_code: str, applicable: bool, score: Score | None, evidence_count: int) -> CriterionRow:
     maximum = leaf.points if applicable else 0.0
-    self_score = score.self_score if score else None
+    survey = leaf.is_survey
+    self_score = score.self_score if score and not survey else None
     appraised = score.appraised_score if score else None
     counted = appraised if appraised is not None else self_score
     return CriterionRow(
@@ -234,9 +349,10 @@ def _row(leaf, field_code: str, applicable: bool, score: Score | None, evidence_
         appraised_score=appraised,
         comment=score.comment if score else None,
         score=_capped(counted, maximum) if applicable else None,
-        deduction=score.deduction if score else None,
+        deduction=score.deduction if score and not survey else None,
         evidence_count=evidence_count,
         objection_status=score.objection_status if score else None,
+        scored_by=leaf.scored_by,
     )
 
 
@@ -251,6 +367,7 @@ def _unit_result(campaign: Campaign, unit, fields, rows, status, unit_scores: li
         code=unit.code,
         name=unit.name,
         kind=unit.kind,
+        group=campaign.group_of(unit.code).code,
         max_points=maximum,
         self_total=_r(sum(f.self_total for f in fields)),
         appraised_total=_r(sum(f.appraised_total for f in fields)),
@@ -260,7 +377,7 @@ def _unit_result(campaign: Campaign, unit, fields, rows, status, unit_scores: li
         rank=0,
         basis=basis,
         applicable_criteria=len(applicable),
-        self_scored=sum(1 for r in applicable if r.self_score is not None),
+        self_scored=sum(1 for r in applicable if r.self_score is not None and r.scored_by != "survey"),
         appraised=appraised,
         evidence_count=sum(r.evidence_count for r in applicable),
         open_objections=sum(1 for r in rows if r.objection_status == "open"),
@@ -268,6 +385,8 @@ def _unit_result(campaign: Campaign, unit, fields, rows, status, unit_scores: li
         agreed_on=status.agreed_on if status else None,
         agreement_reference=status.agreement_reference if status else None,
         agreement_current=bool(status and agreement_is_current(status, unit_scores)),
+        not_appraised=[r.code for r in applicable if r.appraised_score is None and r.scored_by != "survey"],
+        survey_missing=[r.code for r in applicable if r.appraised_score is None and r.scored_by == "survey"],
         fields=fields,
         criteria=rows,
     )
@@ -301,24 +420,31 @@ def _statistics(units: list[UnitResult], campaign: Campaign) -> Statistics:
     )
 
 
-def _most_deducted(units: list[UnitResult], framework) -> list[DeductedCriterion]:
-    deductions: dict[str, list[float]] = {}
+def _most_deducted(units: list[UnitResult], campaign: Campaign) -> list[DeductedCriterion]:
+    deductions: dict[tuple[str, str], list[float]] = {}
+    frameworks = {}
     for result in units:
+        framework = campaign.framework_for(result.code)
+        frameworks[framework.id] = framework
         for row in result.criteria:
             if row.applicable and row.deduction is not None and row.deduction > EPSILON:
-                deductions.setdefault(row.code, []).append(row.deduction)
-    position = {c.code: i for i, c in enumerate(framework.walk())}
-    index = framework.by_code
-    out = [
-        DeductedCriterion(
-            code=code,
-            title=index[code].title,
-            max_points=index[code].points,
-            units=len(values),
-            average_deduction=round(sum(values) / len(values), 2),
-            total_deduction=_r(sum(values)),
+                deductions.setdefault((framework.id, row.code), []).append(row.deduction)
+    position = {
+        (fid, c.code): (n, i) for n, (fid, fw) in enumerate(frameworks.items()) for i, c in enumerate(fw.walk())
+    }
+    out = []
+    for (fid, code), values in deductions.items():
+        criterion = frameworks[fid].by_code[code]
+        out.append(
+            DeductedCriterion(
+                code=code,
+                title=criterion.title,
+                max_points=criterion.points,
+                units=len(values),
+                average_deduction=round(sum(values) / len(values), 2),
+                total_deduction=_r(sum(values)),
+                framework=fid,
+            )
         )
-        for code, values in deductions.items()
-    ]
-    out.sort(key=lambda d: (-d.units, -d.average_deduction, position[d.code]))
+    out.sort(key=lambda d: (-d.units, -d.average_deduction, position[(d.framework, d.code)]))
     return out

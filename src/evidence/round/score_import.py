@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .campaign import Campaign, load_campaign
 from ..errors import EvidenceError, InputError
@@ -91,8 +91,13 @@ def _code(value) -> str | None:
     return _cell_text(value)
 
 
-def read_table(path: Path) -> Iterator[tuple[int, dict]]:
-    """(row number as the user sees it, {column: raw value}) for every data row."""
+ColumnsFn = Callable[[list, Path], "dict[str, int] | None"]
+
+
+def read_table(path: Path, columns: ColumnsFn | None = None, names: tuple = COLUMNS) -> Iterator[tuple[int, dict]]:
+    """(row number as the user sees it, {column: raw value}) for every data row. `columns` finds the header row
+    (default: the score columns); `names` are the columns an error message asks for."""
+    columns = columns or _columns
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", path=path)
@@ -100,14 +105,14 @@ def read_table(path: Path) -> Iterator[tuple[int, dict]]:
         raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", path=path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        yield from _read_xlsx(path)
+        yield from _read_xlsx(path, columns, names)
     elif suffix in (".csv", ".txt"):
-        yield from _read_csv(path)
+        yield from _read_csv(path, columns, names)
     else:
         raise InputError("expected a .csv or .xlsx file", path=path)
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
+def _read_csv(path: Path, find_columns: ColumnsFn, names: tuple) -> Iterator[tuple[int, dict]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -118,16 +123,16 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
     columns = None
     for record in reader:
         if columns is None:
-            columns = _columns(record, path)
+            columns = find_columns(record, path)
             if columns is None and any(c.strip() for c in record):
-                raise InputError("the first row must name the columns: " + ", ".join(COLUMNS), path=path)
+                raise InputError("the first row must name the columns: " + ", ".join(names), path=path)
             continue
         yield reader.line_num, {k: (record[i] if i < len(record) else None) for k, i in columns.items()}
     if columns is None:
         raise InputError("empty table", path=path)
 
 
-def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
+def _read_xlsx(path: Path, find_columns: ColumnsFn, names: tuple) -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
 
     try:
@@ -139,14 +144,14 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
         columns = None
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             if columns is None:
-                columns = _columns(list(row), path)
+                columns = find_columns(list(row), path)
                 if columns is None and number >= 10:
                     break
                 continue
             yield number, {k: (row[i] if i < len(row) else None) for k, i in columns.items()}
         if columns is None:
             raise InputError(
-                "no header row naming the columns " + ", ".join(COLUMNS) + " in the first 10 rows", path=path
+                "no header row naming the columns " + ", ".join(names) + " in the first 10 rows", path=path
             )
     finally:
         workbook.close()
@@ -175,14 +180,15 @@ def _check_row(campaign: Campaign, raw: dict) -> _Row | None:
     if not criterion:
         raise InputError("criterion: missing")
     node = scorable(campaign, unit, criterion)
-    values = {}
+    values: dict[str, float | None] = {}
     for column in ("self_score", "appraised_score"):
         raw_value = raw.get(column)
         if texts[column] is None:
             values[column] = None
             continue
-        values[column] = parse_score(raw_value if isinstance(raw_value, (int, float)) else texts[column], what=column)
-        check_range(node, values[column], what=column)
+        value = parse_score(raw_value if isinstance(raw_value, (int, float)) else texts[column], what=column)
+        check_range(node, value, what=column)
+        values[column] = value
     if values["self_score"] is None and values["appraised_score"] is None:
         raise InputError("no score: fill self_score or appraised_score")
     if texts["explanation"] and values["self_score"] is None:

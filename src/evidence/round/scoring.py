@@ -9,7 +9,9 @@ Rules enforced here, each refused with a one-line `InputError`:
 - once a unit has submitted its self-assessment, its self-scores are locked until the secretariat reopens it;
 - an objection needs an appraised score and no other open objection on the criterion; resolving one needs an open
   objection, and either a new score (accepted) or a reason (rejected);
-- a written agreement needs appraised scores and no open objection.
+- a written agreement needs appraised scores and no open objection;
+- once the campaign is at stage `final` (results approved), scores, objections, submissions and reopenings are
+  refused (a written agreement may still be recorded).
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ def parse_score(value, *, what: str = "score") -> float:
 def scorable(campaign: Campaign, unit_code: str, criterion_code: str) -> Criterion:
     """The criterion, if a score may be set on it for this unit; otherwise a one-line reason."""
     unit = campaign.unit(unit_code)
-    criterion = campaign.criterion(criterion_code)
+    criterion = campaign.criterion(criterion_code, unit=unit)
     if not criterion.is_leaf:
         children = ", ".join(c.code for c in criterion.children)
         raise InputError(f"criterion {criterion_code} is a group; score its sub-criteria ({children})")
@@ -193,14 +195,20 @@ def get_score(store: Store, campaign_id: str, unit: str, criterion: str) -> Scor
 
 def unit_score_summaries(store: Store, campaign: Campaign | str) -> dict[str, dict]:
     """Per unit code, what the round's overview pages show: applicable scored criteria (`leaves`) and their
-    maximum, how many are self-scored and appraised, both totals, and the scores with an open objection."""
+    maximum, how many are self-scored and appraised, both totals, the scores with an open objection, and the survey
+    criteria (`survey`: how many; `survey_missing`: codes whose survey points are not entered yet)."""
     campaign = _load(store, campaign)
     scores = current_scores(store, campaign.id)
     out: dict[str, dict] = {}
     for unit in campaign.units:
         leaves = campaign.applicable_leaves(unit)
         own = [s for c in leaves if (s := scores.get((unit.code, c.code)))]
+        survey = [c for c in leaves if c.is_survey]
         out[unit.code] = {
+            "survey": len(survey),
+            "survey_missing": [
+                c.code for c in survey if (s := scores.get((unit.code, c.code))) is None or s.appraised_score is None
+            ],
             "leaves": len(leaves),
             "max": sum(c.points for c in leaves),
             "self_scored": sum(1 for s in own if s.self_score is not None),
@@ -309,6 +317,17 @@ def _ensure_unit_row(conn, campaign_id: str, unit: str) -> None:
     conn.execute("INSERT OR IGNORE INTO score_units(campaign_id, unit_code) VALUES (?, ?)", (campaign_id, unit))
 
 
+def _refuse_when_final(store: Store, campaign: Campaign) -> None:
+    """Once the results are approved (stage `final`), scores, objections and submissions no longer change."""
+    row = store.db.execute(
+        "SELECT stage_date FROM campaign_stages WHERE campaign_id = ? AND stage = 'final'", (campaign.id,)
+    ).fetchone()
+    if row:
+        raise InputError(
+            f"campaign '{campaign.id}' is final since {row[0]} (results approved); scores can no longer change"
+        )
+
+
 def _load(store: Store, campaign: Campaign | str) -> Campaign:
     return campaign if isinstance(campaign, Campaign) else load_campaign(store, campaign)
 
@@ -334,7 +353,13 @@ def set_self_score(
     """The unit's own score with its explanation (giải trình). Refused once the self-assessment is submitted.
     `explanation=None` keeps the current explanation; `""` clears it."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     node = scorable(campaign, unit, criterion)
+    if node.is_survey:
+        raise InputError(
+            f"criterion {criterion} is scored from the sociological survey (scored_by: survey): units do not "
+            "self-score it; the secretariat imports the survey results (`evidence survey import`)"
+        )
     value = parse_score(score, what="self-score")
     check_range(node, value, what="self-score")
     at = now_iso()
@@ -382,6 +407,7 @@ def appraise(
 ) -> Score:
     """The council's appraised score (điểm thẩm định) with its comment (`None` keeps the current comment)."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     node = scorable(campaign, unit, criterion)
     value = parse_score(score, what="appraised score")
     check_range(node, value, what="appraised score")
@@ -422,9 +448,10 @@ def raise_objection(
 ) -> Score:
     """A unit's objection (kiến nghị) to the appraised score of one criterion."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     scorable(campaign, unit, criterion)
-    text = _text(text)
-    if not text:
+    objection = _text(text)
+    if not objection:
         raise InputError("an objection needs its content (what the unit asks the council to reconsider)")
     at = now_iso()
     with store.transaction() as conn:
@@ -436,12 +463,20 @@ def raise_objection(
         if current.objection_status == "open":
             raise InputError(f"unit {unit} already has an open objection on criterion {criterion}")
         _event(
-            conn, campaign.id, unit, criterion, "objection", by=_by(by), at=at, value=current.appraised_score, text=text
+            conn,
+            campaign.id,
+            unit,
+            criterion,
+            "objection",
+            by=_by(by),
+            at=at,
+            value=current.appraised_score,
+            text=objection,
         )
         conn.execute(
             "UPDATE scores SET objection = ?, objection_status = 'open', resolution = NULL, updated_at = ?"
             " WHERE campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-            (text, at, campaign.id, unit, criterion),
+            (objection, at, campaign.id, unit, criterion),
         )
     return get_score(store, campaign.id, unit, criterion)
 
@@ -460,6 +495,7 @@ def resolve_objection(
     """The council's decision on an open objection: accepted with a new appraised score, or rejected with a
     reason. Accepting records the new score as the appraised score."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     node = scorable(campaign, unit, criterion)
     reason = _text(reason)
     value = None
@@ -519,8 +555,8 @@ def record_agreement(
     campaign = _load(store, campaign)
     campaign.unit(unit)
     day = _date(agreed_on)
-    reference = _text(reference)
-    if not reference:
+    cleaned = _text(reference)
+    if not cleaned:
         raise InputError("an agreement needs the reference of the unit's document (e.g. 15/CV-STP)")
     note = _text(note)
     at = now_iso()
@@ -545,14 +581,14 @@ def record_agreement(
             by=_by(by),
             at=at,
             text=note,
-            reference=reference,
+            reference=cleaned,
             event_date=day,
         )
         _ensure_unit_row(conn, campaign.id, unit)
         conn.execute(
             "UPDATE score_units SET agreed_on = ?, agreement_reference = ?, agreement_note = ?,"
             " agreement_event_id = ? WHERE campaign_id = ? AND unit_code = ?",
-            (day, reference, note, event, campaign.id, unit),
+            (day, cleaned, note, event, campaign.id, unit),
         )
     return unit_status(store, campaign.id, unit)
 
@@ -561,6 +597,7 @@ def submit_self_assessment(store: Store, campaign: Campaign | str, unit: str, by
     """Lock the unit's self-scores (the unit has sent its self-assessment). Blank scores are allowed here and
     reported by `check` as BLANK_SELF_SCORE."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     campaign.unit(unit)
     at = now_iso()
     with store.transaction() as conn:
@@ -582,6 +619,7 @@ def reopen_self_assessment(
 ) -> UnitStatus:
     """Unlock a submitted self-assessment (the secretariat's decision), so the unit can correct its scores."""
     campaign = _load(store, campaign)
+    _refuse_when_final(store, campaign)
     campaign.unit(unit)
     at = now_iso()
     with store.transaction() as conn:

@@ -63,12 +63,8 @@ def findings_text(findings, campaign=None) -> str:
     return "\n".join(out)
 
 
-def ranking_text(results) -> str:
-    """The ranking table of `evidence results` (a Results object or its JSON)."""
-    data = results if isinstance(results, dict) else results.to_json()
-    out: list[str] = []
-    out.append(f"{data['name']} ({data['campaign']})")
-    rows = [
+def _ranking_rows(units: list[dict]) -> list[list]:
+    return [
         [
             u["rank"],
             u["code"],
@@ -79,44 +75,71 @@ def ranking_text(results) -> str:
             points(u["max_points"]),
             f"{u['percent']:.2f}",
             u["band"] or "",
-            {"appraised": "", "mixed": "một phần", "self": "tự chấm"}[u["basis"]],
+            {"appraised": "", "mixed": "một phần", "self": "tự chấm"}[u["basis"]]
+            + (" thiếu ĐTXHH" if u.get("survey_missing") else ""),
             (u["agreed_on"] or "") + ("" if u["agreement_current"] or not u["agreed_on"] else " (cũ)"),
         ]
-        for u in data["units"]
+        for u in units
     ]
-    out.append(
-        format_table(
-            rows,
-            [
-                "hạng",
-                "mã",
-                "đơn vị",
-                "tự chấm",
-                "thẩm định",
-                "điểm",
-                "tối đa",
-                "%",
-                "xếp loại",
-                "chưa thẩm định",
-                "đồng ý",
-            ],
-        )
-    )
+
+
+RANKING_HEADERS = [
+    "hạng",
+    "mã",
+    "đơn vị",
+    "tự chấm",
+    "thẩm định",
+    "điểm",
+    "tối đa",
+    "%",
+    "xếp loại",
+    "chưa thẩm định",
+    "đồng ý",
+]
+
+
+def _statistics_lines(stats: dict) -> list[str]:
+    if not stats["units"]:
+        return []
+    return [
+        f"Trung bình {stats['mean']:.2f}%, cao nhất {stats['highest']:.2f}%, thấp nhất "
+        f"{stats['lowest']:.2f}%, chênh lệch {stats['gap']:.2f} điểm %.",
+        "Xếp loại: " + "; ".join(f"{b['band']} {b['units']}" for b in stats["per_band"]),
+    ]
+
+
+def ranking_text(results) -> str:
+    """The ranking tables of `evidence results`, one per ranking group (a Results object or its JSON)."""
+    data = results if isinstance(results, dict) else results.to_json()
+    out: list[str] = []
+    out.append(f"{data['name']} ({data['campaign']})")
+    if data.get("provisional"):
+        out.append("KẾT QUẢ TẠM THỜI (chưa thể phê duyệt):")
+        out.extend(f"  - {reason}" for reason in data.get("provisional_reasons", []))
+    by_code = {u["code"]: u for u in data["units"]}
+    groups = data.get("groups") or [
+        {"code": "", "name": "", "units": [u["code"] for u in data["units"]], "statistics": data["statistics"]}
+    ]
+    for group in groups:
+        if group["name"]:
+            out.append(f"\n{group['name']} ({len(group['units'])} đơn vị)")
+        out.append(format_table(_ranking_rows([by_code[c] for c in group["units"]]), RANKING_HEADERS))
+        if len(groups) > 1:
+            out.extend(_statistics_lines(group["statistics"]))
     stats = data["statistics"]
     if stats["units"]:
-        out.append(
-            f"\nTrung bình {stats['mean']:.2f}%, cao nhất {stats['highest']:.2f}%, thấp nhất "
-            f"{stats['lowest']:.2f}%, chênh lệch {stats['gap']:.2f} điểm %."
-        )
-        out.append("Xếp loại: " + "; ".join(f"{b['band']} {b['units']}" for b in stats["per_band"]))
-    if data["most_deducted"]:
-        out.append("\nTiêu chí bị trừ điểm nhiều nhất:")
+        out.append("\nToàn bộ:" if len(groups) > 1 else "")
+        out.extend(_statistics_lines(stats))
+    deducted = [("", data["most_deducted"])]
+    if len(groups) > 1:
+        deducted = [(f" — {g['name']}", g.get("most_deducted", [])) for g in groups]
+    for label, items in deducted:
+        if not items:
+            continue
+        out.append(f"\nTiêu chí bị trừ điểm nhiều nhất{label}:")
         out.append(
             format_table(
-                [
-                    [d["code"], d["title"][:60], d["units"], points(d["average_deduction"])]
-                    for d in data["most_deducted"][:10]
-                ],
+                [[d["code"], d["title"][:60], d["units"], points(d["average_deduction"])] for d in items[:10]],
                 ["tiêu chí", "nội dung", "số đơn vị", "trừ trung bình"],
             )
         )

@@ -1,8 +1,9 @@
 """The score workbook a secretariat hands to its director (`evidence score export`).
 
-Sheets: "Tổng hợp" (ranking: points per field, totals, percent, band), "Thống kê" (round statistics and the
-criteria deducted most often), then one sheet per unit (criterion rows: maximum, self, appraised, difference,
-explanation, comment, objection, evidence count, findings; field subtotals and a total row).
+Sheets: "Tổng hợp" (ranking within each ranking group — a title row per group when there are several: points per
+field, totals, percent, band), "Thống kê" (statistics per group and overall, and the criteria deducted most
+often), then one sheet per unit (criterion rows: maximum, self, appraised, difference, explanation, comment,
+objection, evidence count, findings; field subtotals and a total row).
 
 Headers are Vietnamese and frozen, columns sized to be read, every number stored as a number. Written by
 `evidence.xlsx` (a streaming SpreadsheetML writer: openpyxl spent over ten seconds of CPU on the 200,000 cells of a
@@ -20,7 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from .campaign import load_campaign
 from .findings import CODE_LABELS, Finding, check
-from .results import Results, UnitResult, compute_results
+from .results import Results, Statistics, UnitResult, compute_results
 from ..store import Store
 from .xlsx import Sheet, write_workbook
 
@@ -57,7 +58,7 @@ def export_scores(
         raise InputError("no such directory for the workbook", path=path.parent)
     results = results or compute_results(store, campaign_id)
     findings = findings if findings is not None else check(store, campaign_id)
-    by_cell: dict[tuple[str, str], list[str]] = {}
+    by_cell: dict[tuple[str | None, str | None], list[str]] = {}
     for finding in findings:
         by_cell.setdefault((finding.unit, finding.criterion), []).append(finding.code)
 
@@ -112,65 +113,83 @@ def _number(value):
 # ---------------------------------------------------------------- sheets
 
 
+def _field_headers(fields) -> list[str]:
+    return [f"{f.code}. {f.title}" for f in fields]
+
+
 def _summary_sheet(results: Results, campaign) -> Sheet:
     fields = results.units[0].fields if results.units else []
+    width = max((len(u.fields) for u in results.units), default=0)
     sheet = Sheet(
         SUMMARY_SHEET,
-        widths=[9, 11, 38] + [16] * len(fields) + [10, 10, 10, 12, 10, 13, 30],
+        widths=[9, 11, 38] + [16] * width + [10, 10, 10, 12, 10, 13, 30],
         freeze=f"D{HEADER_ROW + 1}",
     )
+    frameworks = ", ".join(f.name for f in campaign.frameworks())
     _title_rows(
         sheet,
-        f"KẾT QUẢ {results.name.upper()}",
-        f"Bộ tiêu chí: {campaign.framework.name}; tỷ lệ tính trên điểm tối đa các tiêu chí áp dụng; "
+        f"KẾT QUẢ {results.name.upper()}" + (" (TẠM THỜI)" if results.provisional else ""),
+        f"Bộ tiêu chí: {frameworks}; xếp hạng trong từng khối; tỷ lệ tính trên điểm tối đa các tiêu chí áp dụng; "
         f"lập ngày {datetime.now():%d/%m/%Y}.",
     )
-    _header(
-        sheet,
-        ["Xếp hạng", "Mã đơn vị", "Tên đơn vị"]
-        + [f"{f.code}. {f.title}" for f in fields]
-        + ["Tự chấm", "Thẩm định", "Điểm đạt", "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp loại", "Ghi chú"],
-    )
-    for unit in results.units:
-        notes = [BASIS_WORDS[unit.basis]] if BASIS_WORDS[unit.basis] else []
-        if unit.open_objections:
-            notes.append(f"{unit.open_objections} kiến nghị đang xem xét")
-        if unit.agreed_on:
-            notes.append(
-                f"Đồng ý: {unit.agreement_reference}" + ("" if unit.agreement_current else " (trước khi điều chỉnh)")
+    tail = ["Tự chấm", "Thẩm định", "Điểm đạt", "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp loại", "Ghi chú"]
+    _header(sheet, ["Xếp hạng", "Mã đơn vị", "Tên đơn vị"] + _field_headers(fields) + tail)
+    shown = _field_headers(fields)
+    groups = results.groups or []
+    for group in groups:
+        if len(groups) > 1:
+            sheet.append(
+                [(None, "field"), (None, "field"), (f"{group.name} ({len(group.units)} đơn vị)", "field_wrap")]
             )
-        sheet.append(
-            [(unit.rank, "center"), (unit.code, "cell"), (unit.name, "wrap")]
-            + [(f.score, "cell") for f in unit.fields]
-            + [
-                (unit.self_total, "cell"),
-                (unit.appraised_total, "cell"),
-                (unit.score, "bold"),
-                (unit.max_points, "cell"),
-                (unit.percent, "percent_bold"),
-                (unit.band or "", "cell"),
-                ("; ".join(notes), "wrap"),
-            ]
-        )
+        group_fields = _field_headers(group.units[0].fields) if group.units else shown
+        if group_fields != shown:  # a group scored on another framework: its own header row
+            _header(sheet, ["Xếp hạng", "Mã đơn vị", "Tên đơn vị"] + group_fields + tail)
+            shown = group_fields
+        for unit in group.units:
+            _summary_row(sheet, unit)
+    if not groups:
+        for unit in results.units:
+            _summary_row(sheet, unit)
     return sheet
+
+
+def _summary_row(sheet: Sheet, unit: UnitResult) -> None:
+    notes = [BASIS_WORDS[unit.basis]] if BASIS_WORDS[unit.basis] else []
+    if unit.survey_missing:
+        notes.append("Chưa có điểm điều tra xã hội học (tiêu chí " + ", ".join(unit.survey_missing) + ")")
+    if unit.open_objections:
+        notes.append(f"{unit.open_objections} kiến nghị đang xem xét")
+    if unit.agreed_on:
+        notes.append(
+            f"Đồng ý: {unit.agreement_reference}" + ("" if unit.agreement_current else " (trước khi điều chỉnh)")
+        )
+    sheet.append(
+        [(unit.rank, "center"), (unit.code, "cell"), (unit.name, "wrap")]
+        + [(f.score, "cell") for f in unit.fields]
+        + [
+            (unit.self_total, "cell"),
+            (unit.appraised_total, "cell"),
+            (unit.score, "bold"),
+            (unit.max_points, "cell"),
+            (unit.percent, "percent_bold"),
+            (unit.band or "", "cell"),
+            ("; ".join(notes), "wrap"),
+        ]
+    )
 
 
 def _statistics_sheet(results: Results) -> Sheet:
     sheet = Sheet(STATISTICS_SHEET, widths=[34, 60, 14, 16, 16], freeze=f"A{HEADER_ROW + 1}")
-    stats = results.statistics
     _title_rows(sheet, "THỐNG KÊ KẾT QUẢ", results.name)
     _header(sheet, ["Chỉ tiêu", "Giá trị", "", "", ""])
-    for label, value, style in (
-        ("Số đơn vị", stats.units, "cell"),
-        ("Tỷ lệ trung bình (%)", stats.mean, "percent"),
-        ("Cao nhất (%)", stats.highest, "percent"),
-        ("Thấp nhất (%)", stats.lowest, "percent"),
-        ("Chênh lệch cao nhất − thấp nhất (điểm %)", stats.gap, "percent"),
-        ("Điểm đạt trung bình", stats.mean_score, "cell"),
-    ):
-        sheet.append([(label, "cell"), (value, style)])
-    for band in stats.per_band:
-        sheet.append([(f"Xếp loại {band['band']} (từ {band['min']:g}%)", "cell"), (band["units"], "cell")])
+    blocks: list[tuple[str | None, Statistics]] = [(None, results.statistics)]
+    if len(results.groups) > 1:
+        blocks = [(g.name, g.statistics) for g in results.groups]
+        blocks.append(("Toàn bộ các đơn vị", results.statistics))
+    for title, stats in blocks:
+        if title:
+            sheet.append([(title, "field"), (None, "field")])
+        _statistics_rows(sheet, stats)
     sheet.append([])
     sheet.append([("TIÊU CHÍ BỊ TRỪ ĐIỂM NHIỀU NHẤT", "title")])
     _header(sheet, ["Mã tiêu chí", "Nội dung tiêu chí", "Số đơn vị bị trừ", "Điểm trừ trung bình", "Tổng điểm bị trừ"])
@@ -185,6 +204,20 @@ def _statistics_sheet(results: Results) -> Sheet:
             ]
         )
     return sheet
+
+
+def _statistics_rows(sheet: Sheet, stats) -> None:
+    for label, value, style in (
+        ("Số đơn vị", stats.units, "cell"),
+        ("Tỷ lệ trung bình (%)", stats.mean, "percent"),
+        ("Cao nhất (%)", stats.highest, "percent"),
+        ("Thấp nhất (%)", stats.lowest, "percent"),
+        ("Chênh lệch cao nhất − thấp nhất (điểm %)", stats.gap, "percent"),
+        ("Điểm đạt trung bình", stats.mean_score, "cell"),
+    ):
+        sheet.append([(label, "cell"), (value, style)])
+    for band in stats.per_band:
+        sheet.append([(f"Xếp loại {band['band']} (từ {band['min']:g}%)", "cell"), (band["units"], "cell")])
 
 
 def _findings_text(codes: list[str]) -> str:
@@ -207,11 +240,12 @@ def _difference(rows) -> float | None:
 def _unit_sheet(unit: UnitResult, results: Results, by_cell: dict, name: str) -> Sheet:
     sheet = Sheet(name, widths=UNIT_WIDTHS, freeze=f"C{HEADER_ROW + 1}")
     band = f", xếp loại {unit.band}" if unit.band else ""
+    group = next((g for g in results.groups if g.code == unit.group), None)
+    of = f"{len(group.units)} ({group.name})" if group else f"{len(results.units)}"
     _title_rows(
         sheet,
         f"{unit.code} — {unit.name}",
-        f"Điểm đạt {unit.score:g}/{unit.max_points:g} ({unit.percent:.2f}%){band}, xếp hạng {unit.rank}/"
-        f"{len(results.units)}",
+        f"Điểm đạt {unit.score:g}/{unit.max_points:g} ({unit.percent:.2f}%){band}, xếp hạng {unit.rank}/{of}",
     )
     _header(sheet, UNIT_HEADERS)
     rows_by_field: dict[str, list] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -39,7 +40,7 @@ _FONT = '<font><sz val="{size}"/><name val="Times New Roman"/>{bold}</font>'
 @dataclass
 class Sheet:
     name: str
-    widths: list[float] = field(default_factory=list)
+    widths: Sequence[float] = field(default_factory=list)
     freeze: str | None = None  # the top-left cell of the scrolling part, e.g. "C4"
     rows: list[list[tuple]] = field(default_factory=list)  # each cell: (value, style name)
 
@@ -73,7 +74,9 @@ def _cell_xml(ref: str, value, style: str) -> str:
 
 
 def _split(ref: str) -> tuple[int, int]:
-    letters = re.match(r"[A-Z]+", ref).group(0)
+    match = re.match(r"[A-Z]+", ref)
+    assert match is not None, ref  # refs are built by this module: letters then digits
+    letters = match.group(0)
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch) - 64
@@ -103,9 +106,11 @@ def _sheet_xml(sheet: Sheet) -> str:
         )
     parts.append("<sheetData>")
     letters = [column_letter(i) for i in range(1, max((len(r) for r in sheet.rows), default=0) + 1)]
-    for number, row in enumerate(sheet.rows, start=1):
-        cells = "".join(_cell_xml(f"{letters[i]}{number}", value, style) for i, (value, style) in enumerate(row))
-        parts.append(f'<row r="{number}">{cells}</row>')
+    for row_number, row_cells in enumerate(sheet.rows, start=1):
+        cells = "".join(
+            _cell_xml(f"{letters[i]}{row_number}", value, style) for i, (value, style) in enumerate(row_cells)
+        )
+        parts.append(f'<row r="{row_number}">{cells}</row>')
     parts.append("</sheetData></worksheet>")
     return "".join(parts)
 

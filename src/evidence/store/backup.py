@@ -25,6 +25,7 @@ from . import chain
 from .blobs import CHUNK, disk_error
 from .core import DB_NAME, Store, now_iso
 from .db import schema_version
+from .verify import other_originals
 
 FORMAT = "evidence-backup"
 FORMAT_VERSION = 1
@@ -45,6 +46,8 @@ TABLES = (
     "score_units",
     "users",
     "events",
+    "campaign_stages",
+    "issued_documents",
 )
 _BLOB_MEMBER = re.compile(r"^blobs/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}$")
 
@@ -96,6 +99,8 @@ def backup_store(store: Store, out: Path, *, progress=None) -> dict:
         snap.row_factory = sqlite3.Row
         try:
             shas = [r[0] for r in snap.execute("SELECT sha256 FROM evidence ORDER BY id")]
+            records = len(shas)
+            shas += other_originals(snap)  # the signed PDFs of registered documents
             head = chain.head(snap)
             manifest: dict = {
                 "format": FORMAT,
@@ -106,7 +111,7 @@ def backup_store(store: Store, out: Path, *, progress=None) -> dict:
                 "schema_version": schema_version(snap),
                 "chain_head": head.hash,
                 "events": head.events,
-                "records": len(shas),
+                "records": records,
                 "originals": len(set(shas)),
                 "tables": table_digests(snap),
                 "index": "rebuild",  # derived data: the restore rebuilds it from the database

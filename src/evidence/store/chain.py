@@ -35,6 +35,8 @@ CORRECTION = "correction"
 SCORE_EVENT = "score_event"
 USER = "user"
 CAMPAIGN = "campaign"
+STAGE = "stage_changed"  # a campaign moved to a stage (campaign_stages)
+REGISTERED = "document_registered"  # the number and date a signed document of the round got (issued_documents)
 ADOPTED_BY = "migration"  # `by` of the events that take into the chain what a store held before it existed
 
 
@@ -278,6 +280,47 @@ def campaign_payload(conn: sqlite3.Connection, campaign_id: str) -> dict:
     }
 
 
+def stage_payload(row) -> dict:
+    return {
+        "campaign": row["campaign_id"],
+        "stage": row["stage"],
+        "stage_date": row["stage_date"],
+        "by": row["by"],
+        "at": row["at"],
+    }
+
+
+def register_payload(row) -> dict:
+    return {
+        "campaign": row["campaign_id"],
+        "document": row["kind"],
+        "number": row["number"],
+        "issued_on": row["issued_on"],
+        "issuer": row["issuer"],
+        "subject": row["subject"],
+        "signer": row["signer"],
+        "pdf_sha256": row["pdf_sha256"],
+        "registered_by": row["registered_by"],
+        "registered_at": row["registered_at"],
+    }
+
+
+def record_stage(conn: sqlite3.Connection, campaign_id: str, stage: str, by: str | None) -> int:
+    """The event of a campaign's move to `stage` (after the row of campaign_stages is written)."""
+    row = conn.execute(
+        "SELECT * FROM campaign_stages WHERE campaign_id = ? AND stage = ?", (campaign_id, stage)
+    ).fetchone()
+    return record_event(conn, STAGE, stage_payload(row), by or row["by"])
+
+
+def record_registration(conn: sqlite3.Connection, campaign_id: str, kind: str, by: str | None) -> int:
+    """The event of a document registered (its number and date), after the row of issued_documents is written."""
+    row = conn.execute(
+        "SELECT * FROM issued_documents WHERE campaign_id = ? AND kind = ?", (campaign_id, kind)
+    ).fetchone()
+    return record_event(conn, REGISTERED, register_payload(row), by or row["registered_by"])
+
+
 # ---------------------------------------------------------------- helpers for the writers
 
 
@@ -329,4 +372,11 @@ def adopt_existing(conn: sqlite3.Connection) -> int:
         add(SCORE_EVENT, score_event_payload(row))
     for row in conn.execute("SELECT * FROM users ORDER BY name").fetchall():
         add(USER, user_payload(row) | {"action": "adopted"})
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "campaign_stages" in tables:
+        for row in conn.execute("SELECT * FROM campaign_stages ORDER BY id").fetchall():
+            add(STAGE, stage_payload(row))
+    if "issued_documents" in tables:
+        for row in conn.execute("SELECT * FROM issued_documents ORDER BY registered_at, campaign_id, kind").fetchall():
+            add(REGISTERED, register_payload(row))
     return count

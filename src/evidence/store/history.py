@@ -106,6 +106,10 @@ def check_history(conn: sqlite3.Connection) -> list[str]:
             if payload is not None and row_key not in rows:
                 problems.append(f"{label.format(row_key)}: recorded by event #{event_id} but missing")
     problems.extend(_check_campaigns(conn, events.get(chain.CAMPAIGN, [])))
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table, keys, build, kind, payload_keys, label in _KEYED:
+        if table in present:
+            problems.extend(_check_keyed(conn, table, keys, build, events.get(kind, []), payload_keys, label))
     problems.extend(_check_scores(conn))
     return problems[:MAX_PROBLEMS]
 
@@ -125,6 +129,41 @@ def _check_campaigns(conn: sqlite3.Connection, recorded: list[tuple[int, str, di
     for campaign_id, (event_id, _payload) in expected.items():
         if campaign_id not in ids:
             problems.append(f"campaign '{campaign_id}': recorded by event #{event_id} but missing")
+    return problems
+
+
+# tables keyed by two columns, whose rows may be rewritten (upsert): the last event per key must match
+_KEYED = [
+    ("campaign_stages", ("campaign_id", "stage"), chain.stage_payload, chain.STAGE, ("campaign", "stage"), "stage"),
+    (
+        "issued_documents",
+        ("campaign_id", "kind"),
+        chain.register_payload,
+        chain.REGISTERED,
+        ("campaign", "document"),
+        "registered document",
+    ),
+]
+
+
+def _check_keyed(conn, table, keys, build, recorded, payload_keys, label) -> list[str]:
+    problems = []
+    expected = {tuple(p.get(k) for k in payload_keys): (event_id, p) for event_id, _kind, p in recorded}
+    seen = set()
+    for row in conn.execute(f"SELECT * FROM {table}"):  # noqa: S608 - fixed names
+        key = tuple(row[k] for k in keys)
+        seen.add(key)
+        name = f"{label} {'/'.join(map(str, key))}"
+        if key not in expected:
+            problems.append(f"{name}: no event records it (added behind the program's back)")
+            continue
+        event_id, then = expected[key]
+        now = json.loads(chain.canonical(build(row)))
+        if now != json.loads(chain.canonical(then)):
+            problems.append(f"{name}: differs from event #{event_id} ({_differences(now, then)})")
+    for key, (event_id, _p) in expected.items():
+        if key not in seen:
+            problems.append(f"{label} {'/'.join(map(str, key))}: recorded by event #{event_id} but missing")
     return problems
 
 

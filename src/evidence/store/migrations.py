@@ -221,6 +221,56 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        5,
+        "round: who scores a criterion, campaign stages, register of issued documents",
+        """
+        ALTER TABLE criteria ADD COLUMN scored_by TEXT NOT NULL DEFAULT 'self';  -- self | survey
+
+        -- Each move of a campaign to a stage (collection → … → final), with the date it took effect.
+        CREATE TABLE campaign_stages (
+            id          INTEGER PRIMARY KEY,
+            campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+            stage       TEXT NOT NULL,
+            stage_date  TEXT NOT NULL,           -- YYYY-MM-DD, the day the stage began
+            by          TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            UNIQUE (campaign_id, stage)
+        );
+
+        -- The number and date a document of the round got when it was signed and issued.
+        CREATE TABLE issued_documents (
+            campaign_id   TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+            kind          TEXT NOT NULL,         -- plan | decision | reminder | minutes | report | submission | announcement
+            number        TEXT NOT NULL,         -- e.g. 15/KH-UBND
+            issued_on     TEXT NOT NULL,         -- YYYY-MM-DD
+            issuer        TEXT NOT NULL,
+            subject       TEXT NOT NULL,
+            signer        TEXT NOT NULL DEFAULT '',
+            pdf_sha256    TEXT,                  -- the signed PDF, stored with the originals
+            registered_by TEXT NOT NULL,
+            registered_at TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, kind)
+        );
+        """,
+    ),
+    (
+        6,
+        "web: server-side sessions (the cookie carries only a random id; ending a session deletes its row)",
+        """
+        CREATE TABLE web_sessions (
+            id_hash    TEXT PRIMARY KEY,       -- sha256 of the cookie's random id (the id itself is never stored)
+            user_name  TEXT,                   -- NULL: not signed in yet (the login form's CSRF token)
+            data       TEXT NOT NULL,          -- JSON: csrf token, messages for the next page
+            created_at REAL NOT NULL,          -- unix seconds; the absolute timeout counts from here
+            last_seen  REAL NOT NULL,          -- the idle timeout counts from here
+            client     TEXT,                   -- address and browser, shown to the secretariat
+            user_agent TEXT
+        );
+        CREATE INDEX web_sessions_by_user ON web_sessions(user_name);
+        CREATE INDEX web_sessions_by_last_seen ON web_sessions(last_seen);
+        """,
+    ),
+    (
         8,
         "history: hash-chained events (append-only); what the store held before is taken into the chain",
         """

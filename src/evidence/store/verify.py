@@ -12,6 +12,14 @@ from . import Store, chain, history, writers
 ORPHAN_GRACE_SECONDS = 3600  # an orphan original younger than this may belong to an attach still running
 
 
+def other_originals(conn) -> list[str]:
+    """Originals kept that are not evidence records: the signed PDFs of registered documents."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "issued_documents" not in tables:
+        return []
+    return [r[0] for r in conn.execute("SELECT DISTINCT pdf_sha256 FROM issued_documents WHERE pdf_sha256 IS NOT NULL")]
+
+
 @dataclass
 class VerifyReport:
     database_ok: bool = True
@@ -91,6 +99,14 @@ def verify_store(store: Store, *, rehash: bool = True, repair: bool = False, pro
             report.corrupt_blobs.append(sha)
         if progress:
             progress(sha[:12])
+    for sha in other_originals(store.db):  # signed PDFs of registered documents: originals too
+        if sha in known:
+            continue
+        known.add(sha)
+        if not store.blobs.exists(sha):
+            report.missing_blobs.append(sha)
+        elif rehash and store.blobs.hash_file(sha) != sha:
+            report.corrupt_blobs.append(sha)
     report.orphan_blobs = sorted(sha for sha in store.blobs.all_hashes() if sha not in known)
     everything = store.blobs.temporaries()
     stray = store.blobs.stray_temporaries()

@@ -21,6 +21,7 @@ from ..errors import InputError, NotFound
 from ..store import Store, chain, now_iso
 from ..suggest import did_you_mean
 from ..vn.text import nfc
+from . import sessions
 
 ROLES = ("secretariat", "reviewer", "unit")
 ROLE_LABELS = {"secretariat": "Thư ký / Văn phòng", "reviewer": "Thành viên Hội đồng thẩm định", "unit": "Đơn vị"}
@@ -156,6 +157,7 @@ def set_password(store: Store, name: str, password: str) -> User:
             (_hasher.hash(password), now_iso(), name),
         )
         chain.record_user(conn, name, "password", None)
+    sessions.end_user_sessions(store, name)  # a copy of an old cookie must not outlive the old password
     return get_user(store, name)
 
 
@@ -166,6 +168,8 @@ def set_disabled(store: Store, name: str, disabled: bool) -> User:
             "UPDATE users SET disabled = ?, updated_at = ? WHERE name = ?", (1 if disabled else 0, now_iso(), name)
         )
         chain.record_user(conn, name, "disabled" if disabled else "enabled", None)
+    if disabled:
+        sessions.end_user_sessions(store, name)
     return get_user(store, name)
 
 
@@ -182,6 +186,7 @@ def ensure_user(store: Store, name: str, role: str, password: str, *, unit: str 
             (role, unit, _hasher.hash(password), now_iso(), name),
         )
         chain.record_user(conn, name, "updated", None)
+    sessions.end_user_sessions(store, name)
     return get_user(store, name)
 
 

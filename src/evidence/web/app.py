@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from ..errors import StoreError
 from ..store import Store
 from . import filters
 from .routes import ROUTES
-from .security import csrf_token
+from .security import csrf_token, safe_redirect_target, with_session
 
 WEB_DIR = Path(__file__).resolve().parent
-SECRET_FILE = "web-secret"
-SESSION_HOURS = 10
 log = logging.getLogger("evidence.web")
 
 
@@ -40,22 +35,6 @@ class Settings:
 
 def default_max_upload_bytes() -> int:
     return config.int_setting("EVIDENCE_WEB_MAX_UPLOAD_MB") * 1024 * 1024
-
-
-def secret_key(store_root: Path) -> str:
-    """The session signing key, kept in the store (mode 0600), created on first use."""
-    path = Path(store_root) / SECRET_FILE
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        except FileExistsError:
-            pass
-    key = path.read_text().strip()
-    if len(key) < 32:
-        raise StoreError("the web secret is too short; delete it to have a new one made", path=path)
-    return key
 
 
 class SecurityHeaders:
@@ -123,14 +102,6 @@ def create_app(
         routes=[*ROUTES, Mount("/static", app=StaticFiles(directory=str(WEB_DIR / "static")), name="static")],
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(
-                SessionMiddleware,
-                secret_key=secret_key(store_path),
-                session_cookie="evidence_session",
-                max_age=SESSION_HOURS * 3600,
-                same_site="lax",
-                https_only=https_only,
-            ),
         ],
         exception_handlers={404: _not_found, 405: _not_allowed},
     )
@@ -140,7 +111,8 @@ def create_app(
     def render(request: Request, template: str, http_status: int = 200, **context) -> HTMLResponse:
         context.setdefault("user", None)
         context["request"] = request
-        context["csrf"] = csrf_token(request)
+        # a token (and so a stored session) only where a form needs one: signed-in pages and the login form
+        context["csrf"] = csrf_token(request) if context["user"] or template == "login.html" else ""
         html = env.get_template(template).render(**context)
         return HTMLResponse(html, status_code=http_status)
 
@@ -151,6 +123,7 @@ def create_app(
             http_status=status,
             message=message,
             status_code=status,
+            back=came_from(request),
             user=getattr(request.state, "user", None),
         )
 
@@ -159,9 +132,25 @@ def create_app(
     return app
 
 
+def came_from(request: Request) -> str | None:
+    """The page to go back to from an error: the page the user was on (same site only), else for a form post the
+    page the form belongs to (`…/k/1.1/upload` → `…/k/1.1`)."""
+    referer = request.headers.get("referer") or ""
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    if referer.startswith(origin + "/"):
+        target = safe_redirect_target(referer[len(origin) :])
+        if target != request.url.path or request.method != "GET":
+            return target
+    if request.method == "POST" and request.url.path.count("/") > 1:
+        return request.url.path.rsplit("/", 1)[0]
+    return None
+
+
 async def _not_found(request: Request, exc) -> Response:
-    return request.app.state.render_error(request, 404, "Không tìm thấy trang yêu cầu.")
+    message = "Không tìm thấy trang yêu cầu."
+    return await run_in_threadpool(with_session, request, lambda: request.app.state.render_error(request, 404, message))
 
 
 async def _not_allowed(request: Request, exc) -> Response:
-    return request.app.state.render_error(request, 405, "Phương thức không được hỗ trợ cho địa chỉ này.")
+    message = "Phương thức không được hỗ trợ cho địa chỉ này."
+    return await run_in_threadpool(with_session, request, lambda: request.app.state.render_error(request, 405, message))

@@ -7,27 +7,13 @@ from datetime import date, datetime, timedelta, timezone
 
 from markupsafe import Markup, escape
 
+from . import services
 from .accounts import ROLE_LABELS
 
 LOCAL_TZ = timezone(timedelta(hours=7))  # Vietnam (no daylight saving); the store keeps UTC
 
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
-FINDING_LABELS = {
-    "MISSING_EVIDENCE": "Thiếu tài liệu kiểm chứng",
-    "SCORE_WITHOUT_EVIDENCE": "Chấm điểm nhưng không có tài liệu",
-    "UNDATED": "Tài liệu không có ngày",
-    "OUT_OF_PERIOD": "Ban hành ngoài kỳ đánh giá",
-    "LATE_ISSUE": "Ban hành muộn so với thời hạn",
-    "LATE_SUBMISSION": "Nộp muộn",
-    "NUMBER_BLANK": "Chưa có số văn bản",
-    "DUPLICATE": "Tài liệu trùng",
-    "UNREADABLE": "Không đọc được tệp",
-    "TYPE_MISMATCH": "Sai loại văn bản",
-    "UNKNOWN_CRITERION": "Tiêu chí không tồn tại",
-    "SCORE_ABOVE_MAX": "Điểm vượt tối đa",
-    "BLANK_SELF_SCORE": "Chưa tự chấm điểm",
-    "NOT_SIGNED": "Chưa ký số",
-}
+FINDING_LABELS = services.FINDING_LABELS
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "doc": "Word (DOC)", "image": "Ảnh", "text": "Văn bản"}
 OBJECTION_LABELS = {"open": "Đang chờ xem xét", "accepted": "Đã chấp nhận", "rejected": "Không chấp nhận"}
 DEADLINE_LABELS = {
@@ -46,20 +32,7 @@ EVENT_LABELS = {
     "submission": "Gửi tự đánh giá",
     "reopen": "Mở lại tự đánh giá",
 }
-WARNING_LABELS = {
-    "no_text_layer": "không có lớp chữ",
-    "ocr_used": "đã nhận dạng chữ (OCR)",
-    "garbage_text_layer": "lớp chữ lỗi",
-    "ocr_skipped": "chưa nhận dạng chữ",
-    "ocr_partial": "nhận dạng chữ một phần",
-    "ocr_failed": "OCR thất bại",
-    "extension_mismatch": "đuôi tệp không khớp nội dung",
-    "number_blank": "số văn bản để trống",
-    "already_linked": "đã gắn trước đó",
-    "blank_page": "trang trắng",
-    "pdf_active_content": "tệp PDF có mã chạy (JavaScript, lệnh tự chạy khi mở) — mở thận trọng",
-    "pdf_embedded_file": "tệp PDF có tệp đính kèm bên trong — mở thận trọng",
-}
+WARNING_LABELS = services.WARNING_LABELS
 
 
 def vn_number(value) -> str:
@@ -89,6 +62,13 @@ def vn_date(value) -> str:
         return date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
     except ValueError:
         return text
+
+
+def vn_time(value) -> str:
+    """Unix seconds (a session's times) as local date and time."""
+    if value is None or value == "":
+        return "—"
+    return datetime.fromtimestamp(float(value), LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def days_left(value) -> int | None:
@@ -144,6 +124,7 @@ def install(env) -> None:
         {
             "vn_number": vn_number,
             "vn_date": vn_date,
+            "vn_time": vn_time,
             "days_text": days_text,
             "days_left": days_left,
             "size_text": size_text,

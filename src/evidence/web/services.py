@@ -4,6 +4,7 @@ of the same purpose, re-exported, or a thin adapter to it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from .. import search as search_module
@@ -12,9 +13,12 @@ from ..catalog.corrections import MAX_TEXT as MAX_CORRECTION_TEXT
 from ..documents import generate as documents_generate
 from ..documents.pdf import soffice
 from ..frameworks.due import DueRuleError, describe_due
-from ..records import correction_history, evidence_text, get_evidence, list_evidence
+from ..reading.warnings import WARNING_LABELS, estimated_issue_date, warning_label
+from ..records import correction_history, latest_corrections, evidence_text, get_evidence, list_evidence
 from ..round import findings as findings_module, results as results_module, scoring, workbook
+from ..round.findings.model import CODE_LABELS as FINDING_LABELS
 from ..round.campaign import Campaign, list_campaigns, load_campaign, progress
+from ..round.stages import STAGE_LABELS, current_stage, stage_dates
 from ..round.scoring import (
     appraise,
     raise_objection,
@@ -25,8 +29,19 @@ from ..round.scoring import (
     submit_self_assessment,
 )
 from ..store import Store
+from .sessions import active_sessions, end_user_sessions
 
 __all__ = [
+    "STAGE_LABELS",
+    "current_stage",
+    "stage_dates",
+    "FINDING_LABELS",
+    "WARNING_LABELS",
+    "estimated_issue_date",
+    "latest_corrections",
+    "warning_label",
+    "active_sessions",
+    "end_user_sessions",
     "CORRECTABLE_FIELDS",
     "MAX_CORRECTION_TEXT",
     "appraise",
@@ -72,6 +87,17 @@ def unit_statuses(store: Store, campaign_id: str) -> dict:
 
 def score_history(store: Store, campaign_id: str, unit: str, criterion: str | None = None) -> list[dict]:
     return scoring.history(store, campaign_id, unit, criterion)
+
+
+def valid_day(text: str) -> bool:
+    """A day as people type it: 05/01/2026, 5-1-2026, 05.01.2026 or 2026-01-05."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def agreement_is_current(store: Store, campaign_id: str, unit: str) -> bool:
@@ -123,8 +149,13 @@ def document_kinds() -> tuple[str, ...]:
     return documents_generate.KINDS
 
 
-def generate_document(store: Store, campaign_id: str, kind: str, out_dir: Path, *, pdf: bool) -> list[Path]:
-    return documents_generate.generate(store, campaign_id, kind, out=out_dir, pdf=pdf)
+def generate_document(
+    store: Store, campaign_id: str, kind: str, out_dir: Path, *, pdf: bool
+) -> tuple[list[Path], bool]:
+    """The document(s) of `kind`; a kind the round does not allow yet (provisional results, a date before the
+    events it records) is written as a marked draft (DỰ THẢO). Returns (paths, draft)."""
+    draft = documents_generate.why_draft(store, campaign_id, kind) is not None
+    return documents_generate.generate(store, campaign_id, kind, out=out_dir, pdf=pdf, draft=draft), draft
 
 
 def export_workbook(store: Store, campaign_id: str, path: Path) -> Path:

@@ -59,6 +59,13 @@ class Form:
                 upload.path.unlink(missing_ok=True)
 
 
+def browser_filename(raw: bytes) -> str:
+    """The file name as the user sees it: browsers send `"`, CR and LF in a multipart file name as %22, %0D and
+    %0A (HTML's form encoding), and nothing else percent-encoded, so only those three are turned back."""
+    text = raw.decode("utf-8", "replace")
+    return text.replace("%22", '"').replace("%0D", "\r").replace("%0A", "\n")
+
+
 def safe_filename(name: str) -> str:
     """The last path component of a client's file name, NFC, without control characters."""
     name = nfc(name or "").replace("\\", "/").split("/")[-1]
@@ -119,7 +126,7 @@ async def _multipart(request: Request, boundary: bytes, tmp_dir: Path, max_bytes
             handle = open(path, "xb")
             os.chmod(path, 0o600)
             upload = Upload(
-                filename=safe_filename(options[b"filename"].decode("utf-8", "replace")),
+                filename=safe_filename(browser_filename(options[b"filename"])),
                 path=path,
                 content_type=state["headers"].get(b"content-type", b"").decode("latin-1"),
             )

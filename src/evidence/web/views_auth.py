@@ -8,7 +8,7 @@ from . import accounts
 from .accounts import LoginThrottled
 from ..errors import InputError
 from . import services
-from .security import Ctx, client_address, page, safe_redirect_target, session_user, sign_in
+from .security import Ctx, client_address, page, safe_redirect_target, session_user, sign_in, sign_out
 
 
 @page(login=False)
@@ -27,7 +27,7 @@ def login(ctx: Ctx) -> Response:
     if not password:
         errors["password"] = "Nhập mật khẩu."
     if errors:
-        return _login_page(ctx, next_url=next_url, name=name, errors=errors, http_status=400)
+        return _login_page(ctx, next_url=next_url, name=name, errors=errors, status=400)
     try:
         user = accounts.authenticate(ctx.store, name, password, client=client_address(request))
     except LoginThrottled as exc:
@@ -67,14 +67,14 @@ def _login_page(
 
 @page()
 def logout(ctx: Ctx) -> Response:
-    ctx.request.session.clear()
+    sign_out(ctx.request)
     return RedirectResponse("/login", status_code=303)
 
 
 def visible_campaigns(ctx: Ctx) -> list[dict]:
     rows = services.list_campaigns(ctx.store)
     if ctx.user.role == "unit":
-        mine = set(accounts.unit_campaigns(ctx.store, ctx.user.unit))
+        mine = set(accounts.unit_campaigns(ctx.store, ctx.user.unit or ""))
         rows = [r for r in rows if r["id"] in mine]
     return rows
 
@@ -91,11 +91,10 @@ def home(ctx: Ctx) -> Response:
             "appraisal": campaign.deadline("appraisal"),
         }
         if ctx.user.role == "unit":
-            entry["progress"] = next(
-                (p for p in services.progress(ctx.store, campaign) if p["unit"] == ctx.user.unit), None
-            )
-            entry["unit"] = campaign.unit(ctx.user.unit)
-            entry["status"] = services.unit_status(ctx.store, campaign.id, ctx.user.unit)
+            code = ctx.user.unit or ""
+            entry["progress"] = next((p for p in services.progress(ctx.store, campaign) if p["unit"] == code), None)
+            entry["unit"] = campaign.unit(code)
+            entry["status"] = services.unit_status(ctx.store, campaign.id, code)
         campaigns.append(entry)
     return ctx.render("home.html", campaigns=campaigns)
 
@@ -112,13 +111,15 @@ def password(ctx: Ctx) -> Response:
             errors["current"] = f"Nhập sai quá nhiều lần; thử lại sau {exc.retry_after} giây."
         if len(new) < accounts.MIN_PASSWORD:
             errors["new"] = f"Mật khẩu mới cần ít nhất {accounts.MIN_PASSWORD} ký tự."
+        elif len(new) > accounts.MAX_PASSWORD:
+            errors["new"] = f"Mật khẩu mới dài tối đa {accounts.MAX_PASSWORD} ký tự."
         elif new != again:
             errors["again"] = "Hai lần nhập mật khẩu mới không khớp."
         if not errors:
             try:
                 accounts.set_password(ctx.store, ctx.user.name, new)
             except InputError as exc:
-                errors["new"] = str(exc)
+                errors["new"] = f"Chưa đổi được mật khẩu: {exc}"
             else:
                 sign_in(ctx.request, ctx.store, ctx.user)
                 return ctx.redirect("/", "Đã đổi mật khẩu.")

@@ -3,6 +3,7 @@ metadata corrections."""
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from urllib.parse import quote
 
@@ -10,7 +11,7 @@ from starlette.responses import FileResponse, Response
 
 from ..errors import InputError, NotFound
 from ..vn.doctypes import TYPE_NAMES
-from . import services
+from . import services, weights
 from .security import Ctx, Forbidden, can_see_unit, evidence_id_param, page, require_evidence
 
 MEDIA_TYPES = {
@@ -32,14 +33,26 @@ def evidence_context(ctx: Ctx, evidence_id: int, **extra) -> dict:
     record = services.get_evidence(ctx.store, evidence_id)
     extracted = _extracted(ctx, evidence_id)
     record["links"] = [l for l in record["links"] if can_see_unit(ctx.user, l["unit"])]
-    found = services.evidence_findings(ctx.store, evidence_id)
+    found = [
+        f
+        for f in services.evidence_findings(ctx.store, evidence_id)
+        if not f.get("unit") or can_see_unit(ctx.user, f["unit"])
+    ]
+    corrected = "issued_on" in services.latest_corrections(ctx.store, evidence_id)
     text = ""
     if record["format"] not in ("pdf", "image"):
         text = services.evidence_text(ctx.store, evidence_id)
     context = {
         "record": record,
         "extracted": extracted,
-        "findings": found,
+        "findings": weights.serious(found),
+        "info_findings": [f for f in found if f.get("severity") == "info"],
+        "estimated": services.estimated_issue_date(record["metadata"], corrected),
+        "warnings": [
+            {"code": w, "label": services.warning_label(w)}
+            for w in record["metadata"].get("warnings") or []
+            if not (w == "date_day_estimated" and corrected)
+        ],
         "history": services.correction_history(ctx.store, evidence_id),
         "fields": services.CORRECTABLE_FIELDS,
         "may_correct": may_correct(ctx, record),
@@ -54,8 +67,6 @@ def evidence_context(ctx: Ctx, evidence_id: int, **extra) -> dict:
 
 
 def _extracted(ctx: Ctx, evidence_id: int) -> dict:
-    import json
-
     row = ctx.store.db.execute("SELECT metadata FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
     return json.loads(row["metadata"]) if row else {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from ..errors import InputError, NotFound
-from . import services
+from . import publication, services
 from .security import STAFF, Ctx, page, require_unit
 from .views_unit import criterion_context, score_error, unit_url
 
@@ -28,11 +28,14 @@ def units(ctx: Ctx) -> Response:
 @page(*STAFF)
 def appraise(ctx: Ctx) -> Response:
     campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     value, comment = ctx.form.get("score").strip(), ctx.form.get("comment").strip()
     errors = {}
+    submitted = services.unit_status(ctx.store, campaign.id, unit.code).submitted
     if not value:
         errors["appraised"] = "Nhập điểm thẩm định (có thể là 0)."
+    elif not submitted and ctx.form.get("force") != "yes":
+        errors["appraised"] = publication.NOT_SUBMITTED
     else:
         try:
             services.appraise(
@@ -45,7 +48,12 @@ def appraise(ctx: Ctx) -> Response:
             "criterion.html",
             http_status=400,
             **criterion_context(
-                ctx, campaign, unit, criterion.code, errors=errors, values={"appraised": value, "comment": comment}
+                ctx,
+                campaign,
+                unit,
+                criterion.code,
+                errors=errors,
+                values={"appraised": value, "comment": comment, "force": ctx.form.get("force")},
             ),
         )
     return ctx.redirect(
@@ -66,7 +74,7 @@ def _next_url(ctx: Ctx, campaign, unit, code: str) -> str:
 @page(*STAFF)
 def resolve(ctx: Ctx) -> Response:
     campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     decision, value, reason = ctx.form.get("decision"), ctx.form.get("score").strip(), ctx.form.get("reason").strip()
     errors = {}
     if decision not in ("accept", "reject"):

@@ -11,11 +11,12 @@ from starlette.responses import Response
 
 from ..errors import EvidenceError, InputError
 from ..vn.text import nfc
-from . import services
-from .filters import vn_number
+from . import publication, services, weights
+from .filters import vn_date, vn_number
 from .security import Ctx, Forbidden, evidence_id_param, page, require_unit
 
 UNIT = ("unit",)
+COUNCIL_EVENTS = ("appraised", "objection_resolved")
 
 
 def unit_url(campaign_id: str, unit: str, criterion: str | None = None) -> str:
@@ -49,6 +50,11 @@ def _depth(code: str) -> int:
 @page()
 def unit_tree(ctx: Ctx) -> Response:
     campaign, unit = require_unit(ctx, ctx.param("campaign"), ctx.param("unit"))
+    return ctx.render("unit_tree.html", **tree_context(ctx, campaign, unit))
+
+
+def tree_context(ctx: Ctx, campaign, unit, **extra) -> dict:
+    """Everything the unit's page shows; `extra` carries a form's errors and values back to it."""
     counts = _evidence_counts(ctx, campaign.id, unit.code)
     scores = services.scores(ctx.store, campaign.id, unit.code)
     status = services.unit_status(ctx.store, campaign.id, unit.code)
@@ -56,7 +62,7 @@ def unit_tree(ctx: Ctx) -> Response:
     excluded = campaign.not_applicable_codes(unit)
     rows = []
     totals = {"max": 0.0, "self": 0.0, "appraised": 0.0, "evidence": 0, "leaves": 0, "with_evidence": 0}
-    for criterion in campaign.framework.walk():
+    for criterion in campaign.framework_for(unit).walk():
         applicable = criterion.code not in excluded
         score = scores.get(criterion.code)
         n = counts.get(criterion.code, 0)
@@ -67,7 +73,7 @@ def unit_tree(ctx: Ctx) -> Response:
                 "applicable": applicable,
                 "evidence": n,
                 "score": score,
-                "findings": findings_by.get(criterion.code, []),
+                "findings": weights.serious(findings_by.get(criterion.code, [])),
                 "due": services.due_text(criterion.due_rule),
             }
         )
@@ -85,32 +91,73 @@ def unit_tree(ctx: Ctx) -> Response:
     if appraised_any:
         everything = services.results(ctx.store, campaign.id)
         try:
-            result, ranked = everything.unit(unit.code), len(everything.units)
+            result = everything.unit(unit.code)
         except KeyError:
             pass
+        else:
+            group = next((g for g in everything.groups if unit.code in {u.code for u in g.units}), None)
+            ranked = len(group.units) if group else len(everything.units)
     open_objections = [s for s in scores.values() if s.objection_status == "open"]
-    return ctx.render(
-        "unit_tree.html",
-        campaign=campaign,
-        unit=unit,
-        rows=rows,
-        totals=totals,
-        status=status,
-        deadline=campaign.deadline("self_assessment"),
-        unit_findings=findings_by.get("", []),
-        findings_total=len(all_findings),
-        appraised_any=appraised_any,
-        open_objections=open_objections,
-        result=result,
-        ranked=ranked,
-        any_due=any(r["due"] for r in rows),
-        agreement_current=services.agreement_is_current(ctx.store, campaign.id, unit.code),
-        today=date.today().isoformat(),
-    )
+    context = {
+        "campaign": campaign,
+        "unit": unit,
+        "rows": rows,
+        "totals": totals,
+        "status": status,
+        "deadline": campaign.deadline("self_assessment"),
+        "unit_findings": weights.serious(findings_by.get("", [])),
+        "info_lines": weights.info_lines(all_findings),
+        "finding_counts": weights.counts(all_findings),
+        "check": presubmit_check(campaign, unit, all_findings),
+        "appraised_any": appraised_any,
+        "open_objections": open_objections,
+        "result": result,
+        "ranked": ranked,
+        "any_due": any(r["due"] for r in rows),
+        "agreement_current": services.agreement_is_current(ctx.store, campaign.id, unit.code),
+        "today": date.today().isoformat(),
+        "errors": {},
+        "values": {},
+        "confirm_submit": False,
+    }
+    context.update(what_is_shown(ctx, campaign, status, appraised_any))
+    context.update(extra)
+    return context
+
+
+def what_is_shown(ctx: Ctx, campaign, status, appraised_any: bool) -> dict:
+    """{"show", "stage", "stage_note"}: which scores, results and forms this user sees at this stage of the round
+    (publication.py)."""
+    stage = services.current_stage(ctx.store, campaign.id)
+    since = services.stage_dates(ctx.store, campaign.id).get(stage)
+    return {
+        "show": publication.shown(ctx.user.role, stage, appraised_any=appraised_any),
+        "stage": stage,
+        "stage_label": services.STAGE_LABELS.get(stage, stage),
+        "stage_note": publication.unit_note(stage, vn_date(since)) if ctx.user.role == "unit" else None,
+    }
+
+
+def presubmit_check(campaign, unit, found: list[dict]) -> dict:
+    """What a unit should look at before submitting, from the findings: criteria without a self-score, required
+    criteria with neither evidence nor an explanation, and the other errors. Survey criteria are never asked for
+    (the secretariat enters their points)."""
+    survey = {c.code for c in campaign.applicable_leaves(unit) if c.is_survey}
+    titles = {c.code: c.title for c in campaign.applicable_leaves(unit)}
+
+    def item(f: dict) -> dict:
+        code = f.get("criterion") or ""
+        return {"criterion": code, "title": titles.get(code, ""), "finding": f}
+
+    blank = [item(f) for f in found if f["code"] == "BLANK_SELF_SCORE" and f.get("criterion") not in survey]
+    missing = [item(f) for f in found if f["code"] == "MISSING_EVIDENCE" and f["severity"] == "error"]
+    listed = {"BLANK_SELF_SCORE", "MISSING_EVIDENCE"}
+    errors = [item(f) for f in found if f["severity"] == "error" and f["code"] not in listed]
+    return {"blank": blank, "missing": missing, "errors": errors, "open": len(blank) + len(missing) + len(errors)}
 
 
 def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) -> dict:
-    criterion = campaign.criterion(criterion_code)
+    criterion = campaign.criterion(criterion_code, unit=unit)
     evidence = services.list_evidence(
         ctx.store, campaign_id=campaign.id, unit_code=unit.code, criterion_code=criterion.code
     )
@@ -120,7 +167,10 @@ def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) ->
             for f in services.evidence_findings(ctx.store, item["evidence_id"])
             if (f.get("campaign"), f.get("unit"), f.get("criterion")) == (campaign.id, unit.code, criterion.code)
         ]
+        item["info"] = [f for f in item["findings"] if f.get("severity") == "info"]
+        item["findings"] = weights.serious(item["findings"])
         item["preview"] = preview_kind(item["format"])
+        item["estimated"] = _estimated(ctx, item["evidence_id"])
     findings_by, _all = _findings_by_criterion(ctx, campaign, unit.code)
     status = services.unit_status(ctx.store, campaign.id, unit.code)
     score = services.scores(ctx.store, campaign.id, unit.code).get(criterion.code)
@@ -132,11 +182,13 @@ def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) ->
         "score": score,
         "status": status,
         "applicable": campaign.is_applicable(unit, criterion.code),
-        "findings": [
-            f
-            for f in findings_by.get(criterion.code, [])
-            if f.get("evidence_id") not in {e["evidence_id"] for e in evidence}
-        ],
+        "findings": weights.serious(
+            [
+                f
+                for f in findings_by.get(criterion.code, [])
+                if f.get("evidence_id") not in {e["evidence_id"] for e in evidence}
+            ]
+        ),
         "history": services.score_history(ctx.store, campaign.id, unit.code, criterion.code),
         "due": services.due_text(criterion.due_rule),
         "deadline": campaign.deadline("self_assessment"),
@@ -146,6 +198,9 @@ def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) ->
         "upload_results": [],
         "max_upload_mb": ctx.settings.max_upload_bytes // (1024 * 1024),
     }
+    context.update(what_is_shown(ctx, campaign, status, bool(score and score.appraised_score is not None)))
+    if not context["show"]["appraised"]:  # the council's scores are not the unit's to see yet, history included
+        context["history"] = [h for h in context["history"] if h.get("kind") not in COUNCIL_EVENTS]
     leaves = [c.code for c in campaign.applicable_leaves(unit)]
     if criterion.code in leaves:
         i = leaves.index(criterion.code)
@@ -153,6 +208,13 @@ def criterion_context(ctx: Ctx, campaign, unit, criterion_code: str, **extra) ->
         context["next_code"] = leaves[i + 1] if i + 1 < len(leaves) else None
     context.update(extra)
     return context
+
+
+def _estimated(ctx: Ctx, evidence_id: int) -> str | None:
+    """Why the record's issue date is an estimate (shown as "ước tính"), or None."""
+    record = services.get_evidence(ctx.store, evidence_id)
+    corrected = "issued_on" in services.latest_corrections(ctx.store, evidence_id)
+    return services.estimated_issue_date(record["metadata"], corrected)
 
 
 def preview_kind(fmt: str | None) -> str:
@@ -176,7 +238,7 @@ def _own_unit(ctx: Ctx):
 @page(*UNIT)
 def upload(ctx: Ctx) -> Response:
     campaign, unit = _own_unit(ctx)
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     files = ctx.form.uploads("files")
     pages = ctx.form.get("pages").strip()
     note = ctx.form.get("note").strip()
@@ -211,6 +273,7 @@ def upload(ctx: Ctx) -> Response:
     return ctx.redirect(
         unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu",
         f"Đã tải lên {len(results)} tệp: " + ", ".join(r["filename"] for r in results) + ".",
+        where="tai-lieu",
     )
 
 
@@ -218,12 +281,20 @@ def upload(ctx: Ctx) -> Response:
 def detach(ctx: Ctx) -> Response:
     """The unit takes back one of its files from this criterion (kept in the record's history)."""
     campaign, unit = _own_unit(ctx)
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     evidence_id = evidence_id_param(ctx)
     reason = ctx.form.get("reason").strip()
     url = unit_url(campaign.id, unit.code, criterion.code) + "#tai-lieu"
     if len(reason) > 2000:
-        return ctx.redirect(url, "Lý do gỡ tài liệu tối đa 2000 ký tự.", kind="error")
+        context = criterion_context(
+            ctx,
+            campaign,
+            unit,
+            criterion.code,
+            errors={f"detach-{evidence_id}": "Lý do gỡ tài liệu tối đa 2000 ký tự."},
+            values={f"reason-{evidence_id}": reason},
+        )
+        return ctx.render("criterion.html", http_status=400, **context)
     try:
         result = services.detach_evidence(
             ctx.store,
@@ -239,9 +310,12 @@ def detach(ctx: Ctx) -> Response:
             url,
             "Đơn vị đã gửi bản tự đánh giá nên không gỡ được tài liệu; đề nghị Văn phòng mở lại hồ sơ nếu cần sửa.",
             kind="error",
+            where="tai-lieu",
         )
     return ctx.redirect(
-        url, f"Đã gỡ tài liệu «{result['filename']}» khỏi tiêu chí {criterion.code}; lịch sử vẫn được lưu."
+        url,
+        f"Đã gỡ tài liệu «{result['filename']}» khỏi tiêu chí {criterion.code}; lịch sử vẫn được lưu.",
+        where="tai-lieu",
     )
 
 
@@ -328,7 +402,7 @@ def _vi_error(message: str) -> str:
 @page(*UNIT)
 def self_score(ctx: Ctx) -> Response:
     campaign, unit = _own_unit(ctx)
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     value, explanation = ctx.form.get("score").strip(), ctx.form.get("explanation").strip()
     values = {"score": value, "explanation": explanation}
     errors = {}
@@ -363,6 +437,8 @@ def score_error(message: str, criterion) -> str:
         return "Tiêu chí đang có kiến nghị chưa xử lý; hãy xử lý kiến nghị trước."
     if "does not apply" in message or "not applicable" in message:
         return "Tiêu chí này không áp dụng cho đơn vị."
+    if "is final since" in message:
+        return "Kết quả đã được phê duyệt, công bố; điểm không còn thay đổi được."
     if "is a group" in message:
         return "Đây là nhóm tiêu chí; hãy chấm từng tiêu chí thành phần."
     return message
@@ -370,24 +446,39 @@ def score_error(message: str, criterion) -> str:
 
 @page(*UNIT)
 def submit(ctx: Ctx) -> Response:
+    """Submit the self-assessment. With open problems (blank self-scores, required criteria without evidence or
+    explanation, errors) the page first lists them and asks to confirm (`ack=yes`)."""
     campaign, unit = _own_unit(ctx)
     if ctx.form.get("confirm") != "yes":
-        return ctx.redirect(unit_url(campaign.id, unit.code), "Hãy đánh dấu ô xác nhận trước khi gửi.", "error")
+        return ctx.render(
+            "unit_tree.html",
+            http_status=400,
+            **tree_context(ctx, campaign, unit, errors={"confirm": "Hãy đánh dấu ô xác nhận trước khi gửi."}),
+        )
+    context = tree_context(ctx, campaign, unit)
+    if context["check"]["open"] and ctx.form.get("ack") != "yes" and not context["status"].submitted:
+        context["confirm_submit"] = True
+        return ctx.render("unit_tree.html", http_status=409, **context)
     try:
         services.submit_self_assessment(ctx.store, campaign, unit.code, by=ctx.user.name)
     except InputError as exc:
-        return ctx.redirect(unit_url(campaign.id, unit.code), f"Chưa gửi được: {exc}", "error")
+        context["errors"] = {"confirm": f"Chưa gửi được: {exc}"}
+        return ctx.render("unit_tree.html", http_status=400, **context)
     return ctx.redirect(unit_url(campaign.id, unit.code), "Đã gửi bản tự đánh giá. Điểm tự chấm đã được khóa.")
 
 
 @page(*UNIT)
 def objection(ctx: Ctx) -> Response:
     campaign, unit = _own_unit(ctx)
-    criterion = campaign.criterion(ctx.param("criterion"))
+    criterion = campaign.criterion(ctx.param("criterion"), unit=unit)
     text = ctx.form.get("text").strip()
     errors = {}
     if not text:
         errors["objection"] = "Nêu nội dung kiến nghị (đề nghị Hội đồng xem xét lại điều gì, vì sao)."
+    elif not publication.shown("unit", services.current_stage(ctx.store, campaign.id), appraised_any=True)[
+        "objection_form"
+    ]:
+        errors["objection"] = publication.OBJECTIONS_CLOSED
     else:
         try:
             services.raise_objection(ctx.store, campaign, unit.code, criterion.code, text, by=ctx.user.name)
@@ -417,12 +508,22 @@ def agreement(ctx: Ctx) -> Response:
         ctx.form.get("agreed_on").strip(),
         ctx.form.get("note").strip(),
     )
-    problems = []
+    values = {"reference": reference, "agreed_on": agreed_on, "note": note}
+    errors = {}
     if not reference:
-        problems.append("Nhập số văn bản đồng ý của đơn vị (ví dụ 15/STP-VP).")
+        errors["reference"] = "Nhập số văn bản đồng ý của đơn vị (ví dụ 15/STP-VP)."
+    elif len(reference) > 100:
+        errors["reference"] = "Số văn bản tối đa 100 ký tự."
     if not agreed_on:
-        problems.append("Nhập ngày của văn bản đồng ý.")
-    if not problems:
+        errors["agreed_on"] = "Nhập ngày của văn bản đồng ý (ngày/tháng/năm, ví dụ 05/01/2026)."
+    elif not services.valid_day(agreed_on):
+        errors["agreed_on"] = "Ngày ghi như 05/01/2026 (ngày/tháng/năm)."
+    if len(note) > 2000:
+        errors["note"] = "Ghi chú tối đa 2000 ký tự."
+    stage = services.current_stage(ctx.store, campaign.id)
+    if not errors and not publication.shown("unit", stage, appraised_any=True)["agreement_form"]:
+        errors["agreement"] = publication.AGREEMENT_CLOSED
+    if not errors:
         try:
             services.record_agreement(
                 ctx.store,
@@ -434,7 +535,13 @@ def agreement(ctx: Ctx) -> Response:
                 by=ctx.user.name,
             )
         except InputError as exc:
-            problems.append(f"Chưa ghi nhận được: {exc}")
-    if problems:
-        return ctx.redirect(unit_url(campaign.id, unit.code) + "#ket-qua", " ".join(problems), "error")
+            errors["agreement"] = "Chưa ghi nhận được: " + (
+                "đơn vị còn kiến nghị chưa được xử lý; khi Hội đồng trả lời xong mới ghi nhận được văn bản đồng ý."
+                if "open objection" in str(exc)
+                else str(exc)
+            )
+    if errors:
+        return ctx.render(
+            "unit_tree.html", http_status=400, **tree_context(ctx, campaign, unit, errors=errors, values=values)
+        )
     return ctx.redirect(unit_url(campaign.id, unit.code) + "#ket-qua", "Đã ghi nhận văn bản đồng ý kết quả.")

@@ -45,13 +45,16 @@ def has_errors(findings: list[Finding]) -> bool:
 
 def _ordered(campaign: Campaign, findings: list[Finding]) -> list[Finding]:
     unit_pos = {u.code: i for i, u in enumerate(campaign.units)}
-    crit_pos = {c.code: i for i, c in enumerate(campaign.framework.walk())}
+    crit_pos: dict[str, int] = {}
+    for framework in campaign.frameworks():
+        for c in framework.walk():
+            crit_pos.setdefault(c.code, len(crit_pos))
     code_pos = {c: i for i, c in enumerate(CODES)}
     return sorted(
         findings,
         key=lambda f: (
-            unit_pos.get(f.unit, len(unit_pos)),
-            crit_pos.get(f.criterion, len(crit_pos)),
+            unit_pos.get(f.unit or "", len(unit_pos)),
+            crit_pos.get(f.criterion or "", len(crit_pos)),
             f.criterion or "",
             code_pos[f.code],
             f.evidence_id or 0,

@@ -23,6 +23,8 @@ def _iso_date(value) -> date | None:
 
 
 def _local_date(stamp: str | None) -> date | None:
+    if stamp is None:
+        return None
     try:
         moment = datetime.fromisoformat(stamp)
     except (TypeError, ValueError):
@@ -66,12 +68,13 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
     units = [campaign.unit(unit)] if unit else list(campaign.units)
     scores = current_scores(store, campaign.id, unit)
     sql, params = _LINK_SQL, [campaign.id]
+    params_any: list = params
     if unit:
         sql += " AND l.unit_code = ?"
         params.append(unit)
     if evidence_id is not None:
         sql += " AND l.evidence_id = ?"
-        params.append(evidence_id)
+        params_any.append(evidence_id)
     sql += " ORDER BY l.id"
     corrected = _corrected_ids(store, campaign.id)
     local_dates: dict[str, date | None] = {}

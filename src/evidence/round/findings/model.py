@@ -26,6 +26,7 @@ CODES = (
     "BLANK_SELF_SCORE",
     "NOT_SIGNED",
     "ACTIVE_CONTENT",
+    "SURVEY_MISSING",
 )
 SEVERITIES = ("error", "warning", "info")
 # Short Vietnamese names for tables and workbooks (the full message says what to do).
@@ -45,6 +46,7 @@ CODE_LABELS = {
     "BLANK_SELF_SCORE": "Chưa tự chấm",
     "NOT_SIGNED": "Không có chữ ký số",
     "ACTIVE_CONTENT": "Tệp có mã chạy hoặc tệp đính kèm",
+    "SURVEY_MISSING": "Chưa nhập điểm điều tra xã hội học",
 }
 # Deadlines are local dates; link times are stored in UTC. Vietnam has one time zone and no daylight saving.
 LOCAL_TZ = timezone(timedelta(hours=7))
@@ -112,14 +114,42 @@ class RoundData:
     scores: dict[tuple[str, str], Score]
     links: list[LinkedEvidence]
 
+    def criteria_for(self, unit_code: str) -> dict[str, Criterion]:
+        """The criteria of the framework the unit is scored on (its group's, else the campaign's)."""
+        cached = self._criteria_by_unit.get(unit_code)
+        if cached is None:
+            if unit_code in self._unit_codes:
+                framework = self.campaign.framework_for(unit_code)
+                cached = self.criteria if framework.id == self.campaign.framework_id else framework.by_code
+            else:
+                cached = self.criteria
+            self._criteria_by_unit[unit_code] = cached
+        return cached
+
     @cached_property
-    def field_of(self) -> dict[str, str]:
-        """Criterion code -> the code of its field (top-level criterion)."""
+    def _unit_codes(self) -> frozenset[str]:
+        return frozenset(u.code for u in self.campaign.units)
+
+    @cached_property
+    def _criteria_by_unit(self) -> dict[str, dict[str, Criterion]]:
+        return {}
+
+    def field_of(self, unit_code: str) -> dict[str, str]:
+        """Criterion code -> the code of its field (top-level criterion), in the unit's framework."""
+        framework = self.campaign.framework_for(unit_code)
+        cached = self._fields.get(framework.id)
+        if cached is not None:
+            return cached
         out: dict[str, str] = {}
-        for root in self.campaign.framework.criteria:
+        for root in framework.criteria:
             stack = [root]
             while stack:
                 node = stack.pop()
                 out[node.code] = root.code
                 stack.extend(node.children)
+        self._fields[framework.id] = out
         return out
+
+    @cached_property
+    def _fields(self) -> dict[str, dict[str, str]]:
+        return {}

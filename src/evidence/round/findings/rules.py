@@ -18,7 +18,7 @@ SIGNABLE_FORMATS = ("pdf", "docx", "doc")  # formats where a digital signature i
 
 def run_rules(data: RoundData) -> list[Finding]:
     findings: list[Finding] = []
-    for rule in (score_rules, link_rules, duplicate_rules):
+    for rule in (score_rules, link_rules, duplicate_rules, survey_rules):
         findings.extend(rule(data))
     return findings
 
@@ -45,12 +45,9 @@ def score_rules(data: RoundData) -> Iterator[Finding]:
     for link in data.links:
         key = (link.unit, link.criterion)
         linked[key] = linked.get(key, 0) + 1
-    leaves = [c for c in campaign.framework.walk() if c.is_leaf]
     for unit in data.units:
-        excluded = campaign.not_applicable_codes(unit)
-        for criterion in leaves:
-            if criterion.code in excluded:
-                continue
+        # survey criteria (scored_by: survey) are neither self-scored nor proved by the unit: see survey_rules
+        for criterion in campaign.self_scored_leaves(unit):
             score = data.scores.get((unit.code, criterion.code))
             self_score = score.self_score if score else None
             explanation = score.explanation if score else None
@@ -75,7 +72,7 @@ def score_rules(data: RoundData) -> Iterator[Finding]:
                     unit.code,
                     criterion.code,
                     None,
-                    f"Tự chấm {_points(self_score)} điểm ở tiêu chí {criterion.code} nhưng không có tài "
+                    f"Tự chấm {_points(self_score or 0)} điểm ở tiêu chí {criterion.code} nhưng không có tài "
                     "liệu kiểm chứng và không có giải trình. Đề nghị đính kèm tài liệu kiểm chứng hoặc "
                     "ghi rõ giải trình.",
                 )
@@ -114,7 +111,7 @@ def _score_values(data: RoundData) -> Iterator[Finding]:
     for (unit_code, code), score in data.scores.items():
         if unit_code not in units or (score.self_score is None and score.appraised_score is None):
             continue
-        criterion = data.criteria.get(code)
+        criterion = data.criteria_for(unit_code).get(code)
         if criterion is None or not criterion.is_leaf:
             what = "không có trong" if criterion is None else "là nhóm tiêu chí (không chấm trực tiếp) của"
             yield Finding(
@@ -162,7 +159,7 @@ def link_rules(data: RoundData) -> Iterator[Finding]:
     deadline = campaign.deadline("self_assessment")
     windows: dict[str, tuple[date | None, date | None] | None] = {}
     for link in data.links:
-        criterion = data.criteria.get(link.criterion)
+        criterion = data.criteria_for(link.unit).get(link.criterion)
         if criterion is None:
             yield Finding(
                 "UNKNOWN_CRITERION",
@@ -278,7 +275,7 @@ def _dates(link: LinkedEvidence, criterion: Criterion, data: RoundData, windows:
             )
         return
     earliest, latest = window
-    rule = describe_due(criterion.due_rule)
+    rule = describe_due(criterion.due_rule or "")
     if latest is not None and issued > latest:
         yield Finding(
             "LATE_ISSUE",
@@ -353,13 +350,12 @@ def _issuer_key(issuer: str) -> str:
 
 
 def duplicate_rules(data: RoundData) -> Iterator[Finding]:
-    framework = data.campaign.framework
-    positions = {c.code: i for i, c in enumerate(framework.walk())}
     by_unit: dict[str, list[LinkedEvidence]] = {}
     for link in data.links:
-        if link.criterion in data.criteria:
+        if link.criterion in data.criteria_for(link.unit):
             by_unit.setdefault(link.unit, []).append(link)
     for unit, links in by_unit.items():
+        positions = {code: i for i, code in enumerate(data.criteria_for(unit))}
         links.sort(key=lambda l: (positions[l.criterion], l.evidence_id))
         yield from _same_document(unit, links)
         yield from _unrelated_criteria(unit, links, data)
@@ -390,7 +386,7 @@ def _same_document(unit: str, links: list[LinkedEvidence]) -> Iterator[Finding]:
 
 def _unrelated_criteria(unit: str, links: list[LinkedEvidence], data: RoundData) -> Iterator[Finding]:
     """One file used as proof in different fields: usually a mistake (a plan proving a procedure criterion)."""
-    field_of = data.field_of
+    field_of = data.field_of(unit)
     fields: dict[int, tuple[str, str]] = {}  # evidence id -> (field code, first criterion)
     for link in links:
         field = field_of[link.criterion]
@@ -406,3 +402,42 @@ def _unrelated_criteria(unit: str, links: list[LinkedEvidence], data: RoundData)
                 f"thuộc lĩnh vực khác. Đề nghị kiểm tra lại: mỗi tiêu chí cần tài liệu kiểm chứng đúng nội "
                 "dung của tiêu chí đó.",
             )
+
+
+# ---------------------------------------------------------------- survey points (for the secretariat)
+
+
+def survey_rules(data: RoundData) -> Iterator[Finding]:
+    """One finding for the secretariat (unit None) listing the survey points not entered yet, per criterion."""
+    if len(data.units) != len(data.campaign.units):
+        return  # a check of one unit: survey points are the secretariat's business, not the unit's
+    campaign = data.campaign
+    missing: dict[tuple[str, str], list[str]] = {}  # (framework, criterion) → unit codes
+    titles: dict[tuple[str, str], str] = {}
+    for unit in data.units:
+        framework_id = campaign.framework_for(unit).id
+        for criterion in campaign.applicable_leaves(unit):
+            if not criterion.is_survey:
+                continue
+            score = data.scores.get((unit.code, criterion.code))
+            if score is None or score.appraised_score is None:
+                key = (framework_id, criterion.code)
+                missing.setdefault(key, []).append(unit.code)
+                titles.setdefault(key, criterion.title)
+    if not missing:
+        return
+    total = sum(len(units) for units in missing.values())
+    parts = [
+        f"tiêu chí {key[1]} ({titles[key]}): {len(units)} đơn vị"
+        + (f" ({', '.join(units[:8])}{', …' if len(units) > 8 else ''})" if units else "")
+        for key, units in missing.items()
+    ]
+    yield Finding(
+        "SURVEY_MISSING",
+        "warning",
+        None,
+        None,
+        None,
+        f"Còn {total} điểm điều tra xã hội học chưa được nhập: " + "; ".join(parts) + ". Đề nghị Cơ quan "
+        "thường trực nhập kết quả điều tra (`evidence survey import`); trước khi nhập đủ, kết quả chỉ là tạm thời.",
+    )

@@ -32,6 +32,13 @@
       if (total > limit) { e.preventDefault(); e.stopImmediatePropagation(); }
     });
   });
+  // the unit field of the account form matters only for a unit account
+  document.querySelectorAll("[data-role-select]").forEach(function (select) {
+    var field = select.form && select.form.querySelector("[data-unit-field]");
+    function sync() { if (field) { field.hidden = select.value !== "unit"; } }
+    select.addEventListener("change", sync);
+    sync();
+  });
   // a long operation (reading files, making documents): say so and prevent a second click
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {
