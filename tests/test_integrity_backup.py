@@ -122,3 +122,20 @@ def test_restore_refuses_a_damaged_backup_and_a_used_folder(store, campaign, tmp
     result = _cli("restore", not_ours, "--store", tmp_path / "new2")
     assert result.exit_code == 2 and "not an evidence backup" in result.stderr
     assert not Path("/etc/x").exists()
+
+
+def test_signed_pdfs_of_registered_documents_are_originals_for_verify_and_backup(store, campaign, tmp_path):
+    from evidence.round.register import record_issued
+
+    signed = tmp_path / "bao-cao-da-ky.pdf"
+    signed.write_bytes(b"%PDF-1.4 signed report")
+    blob = store.blobs.put_file(signed)
+    record_issued(store, "test-2025", "report", number="12/BC-SNV", issued_on="05/02/2026", pdf_sha256=blob.sha256)
+    report = verify_store(store)
+    assert report.ok and blob.sha256 not in report.orphan_blobs  # `verify --repair` will never remove it
+    out = tmp_path / "b.tar"
+    assert _cli("--store", store.root, "backup", out).exit_code == 0
+    restored = json.loads(_cli("restore", out, "--store", tmp_path / "r", "--json").stdout)
+    assert restored["identical"] and restored["verify_ok"] and restored["originals"] == 1
+    with Store.open(tmp_path / "r") as copy:
+        assert copy.blobs.path(blob.sha256).read_bytes() == signed.read_bytes()
