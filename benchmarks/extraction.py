@@ -1,13 +1,15 @@
 """Extraction accuracy and speed of the reader on labelled folders.
 
-    python benchmarks/extraction.py                      # ../shared/corpus/quangngai (if present) + generated set
-    python benchmarks/extraction.py --corpus DIR         # a folder with labels.csv (columns as in the corpus README)
+    python benchmarks/extraction.py                      # every folder of ../shared/corpus with labels.csv + generated set
+    python benchmarks/extraction.py --corpus DIR         # one folder with labels.csv, or a folder of such folders
     python benchmarks/extraction.py --generated-only     # only the born-digital documents the tests generate
     python benchmarks/extraction.py --cache DIR          # keep the readings (page texts, signatures) and reuse them:
                                                          # re-scores header parsing without OCRing again
 
 Prints per-field accuracy (number exact, symbol = the part after the first '/', type_code, issuer, issued_on exact
-and within the right month, summary, place, signer) and seconds per page for text-layer pages and OCR pages.
+and within the right month, summary, place, signer) per folder, per document kind (doc_kind of labels.csv:
+born-digital-signed, scan-signed, scan, docx, doc …) and over the whole corpus; seconds per page for text-layer
+pages and OCR pages (the second OCR engine on header zones included); peak memory of one reader process.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -29,7 +32,24 @@ from evidence.reading import read_many  # noqa: E402
 from evidence.reading.header import extract_metadata  # noqa: E402
 from evidence.vn.text import fold, nfc, squash_spaces  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "quangngai"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+HEADER_KEYS = {
+    "number",
+    "type_code",
+    "type_name",
+    "issuer",
+    "parent_issuer",
+    "place",
+    "issued_on",
+    "date_source",
+    "summary",
+    "signer_title",
+    "signer_name",
+    "issued_on_estimated",
+    "sources",
+    "confidence",
+    "candidates",
+}
 FIELDS = ["number", "symbol", "type_code", "issuer", "issued_on", "issued_month", "summary", "place", "signer_name"]
 
 
@@ -86,6 +106,8 @@ def run(
             "ocr_pages": result.ocr_pages,
             "pages": result.pages,
             "sources": result.text_source,
+            "zones": result.zones,
+            "page_sources": _page_sources(result),
         }
         readings[path.name] = record
         if cache:
@@ -95,6 +117,7 @@ def run(
     wall = time.monotonic() - started
 
     hits = {field: 0 for field in FIELDS}
+    by_kind: dict[str, dict[str, int]] = {}
     all_pages = other_seconds = ocr_pages = ocr_seconds = 0.0
     failures: list[str] = []
     for name, want in labels.items():
@@ -103,11 +126,22 @@ def run(
             failures.append(f"{name}: unreadable")
             continue
         # re-run the header parser on the stored texts (fast; picks up parser changes when --cache is used)
-        base = dict(record["metadata"])
-        base.update(extract_metadata(record["page_texts"], signatures=record["signatures"]))
+        # the stored header keys are dropped first: a key the parser no longer sets must not survive from the cache
+        base = {key: value for key, value in record["metadata"].items() if key not in HEADER_KEYS}
+        base.update(
+            extract_metadata(
+                record["page_texts"],
+                signatures=record["signatures"],
+                zones=record.get("zones") or (),
+                page_sources=record.get("page_sources") or (),
+            )
+        )
+        kind = by_kind.setdefault(want.get("doc_kind") or "?", {"n": 0, **{f: 0 for f in FIELDS}})
+        kind["n"] += 1
         for field in FIELDS:
             ok = compare(field, base, want)
             hits[field] += ok
+            kind[field] += ok
             if not ok and verbose:
                 shown = "number" if field == "symbol" else ("issued_on" if field == "issued_month" else field)
                 failures.append(f"{name} {field}: got {base.get(shown)!r} want {want.get(shown)!r}")
@@ -132,11 +166,57 @@ def run(
         )
     if todo and all_pages:
         print(f"throughput: {wall / all_pages:.2f} s of wall time per page with {jobs or 'all'} readers in parallel")
+    if by_kind:
+        print("per kind: " + "  ".join(f"{k}" for k in ("n",) + tuple(FIELDS)))
+        for kind, row in sorted(by_kind.items()):
+            print(
+                f"  {kind:<20}" + " ".join(f"{f}={100 * row[f] / row['n']:.0f}%" for f in FIELDS) + f"  (n={row['n']})"
+            )
     if verbose and failures:
         print("misses:")
         for line in failures:
             print("  " + line)
-    return {field: hits[field] / max(total, 1) for field in FIELDS}
+    return {"n": total, "hits": hits, "by_kind": by_kind, "ocr_pages": ocr_pages, "ocr_seconds": ocr_seconds}
+
+
+def _page_sources(result) -> list[str]:
+    """'text' or 'ocr' for page 1 (enough for the header fields' sources)."""
+    return ["ocr" if result.text_source in ("ocr", "mixed") and result.ocr_pages else "text"]
+
+
+def folders_of(path: Path) -> list[Path]:
+    """The labelled folders: `path` itself when it has labels.csv, else its sub-folders that have one."""
+    if (path / "labels.csv").is_file():
+        return [path]
+    return sorted(p for p in path.iterdir() if (p / "labels.csv").is_file()) if path.is_dir() else []
+
+
+def print_total(results: dict[str, dict]) -> None:
+    total = sum(r["n"] for r in results.values())
+    if not total:
+        return
+    print(f"\nwhole corpus ({', '.join(results)}): {total} documents")
+    for field in FIELDS:
+        hit = sum(r["hits"][field] for r in results.values())
+        print(f"{field:<14}{hit:>9}{100 * hit / total:>9.1f}%")
+    kinds: dict[str, dict[str, int]] = {}
+    for r in results.values():
+        for kind, row in r["by_kind"].items():
+            into = kinds.setdefault(kind, {"n": 0, **{f: 0 for f in FIELDS}})
+            for key, value in row.items():
+                into[key] += value
+    print("per kind over the whole corpus:")
+    for kind, row in sorted(kinds.items()):
+        print(f"  {kind:<20}" + " ".join(f"{f}={100 * row[f] / row['n']:.0f}%" for f in FIELDS) + f"  (n={row['n']})")
+    pages = sum(r["ocr_pages"] for r in results.values())
+    if pages:
+        print(
+            f"seconds per OCR page over the corpus: {sum(r['ocr_seconds'] for r in results.values()) / pages:.2f}"
+            f"  ({int(pages)} pages)"
+        )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if peak:
+        print(f"peak memory of one child process (max RSS over readers, Tesseract, LibreOffice): {peak:.0f} MB")
 
 
 def main(argv=None) -> int:
@@ -150,18 +230,23 @@ def main(argv=None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     if not args.generated_only:
-        if (args.corpus / "labels.csv").is_file():
-            run(
-                args.corpus,
-                read_labels(args.corpus),
-                cache=args.cache,
+        folders = folders_of(args.corpus)
+        if not folders:
+            print(f"no labelled corpus at {args.corpus}; skipped", file=sys.stderr)
+        results = {}
+        for folder in folders:
+            cache = (args.cache / folder.name) if args.cache and len(folders) > 1 else args.cache
+            results[folder.name] = run(
+                folder,
+                read_labels(folder),
+                cache=cache,
                 jobs=args.jobs,
                 ocr=not args.no_ocr,
-                title=f"corpus {args.corpus.name}",
+                title=f"corpus {folder.name}",
                 verbose=args.verbose,
             )
-        else:
-            print(f"no labelled corpus at {args.corpus}; skipped", file=sys.stderr)
+        if len(results) > 1:
+            print_total(results)
     if not args.corpus_only:
         from reading_samples import write_labelled_set
 

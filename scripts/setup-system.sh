@@ -12,6 +12,9 @@ fi
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
+# OpenCV (pulled in by rapidocr-onnxruntime, the second OCR engine) loads libGL and GLib at import
+ldconfig -p 2>/dev/null | grep -q 'libGL.so.1' || need+=(libgl1)
+ldconfig -p 2>/dev/null | grep -q 'libglib-2.0.so.0' || need+=(libglib2.0-0)
 if [ "${EVIDENCE_WITH_BROWSER:-1}" = "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)

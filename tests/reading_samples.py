@@ -59,14 +59,24 @@ class Sample:
         ]
     )
     date_in_header: bool = True  # biên bản: no place/date line in the header
+    type_line: str | None = None  # the printed type line when it is not the plain name (HƯỚNG DẪN LIÊN NGÀNH)
+    number_line: bool = True  # minutes may have no `Số:` line at all
+
+    @property
+    def type_heading(self) -> str:
+        return self.type_line or TYPE_NAMES[self.type_code].upper()
 
     @property
     def number_text(self) -> str:
+        if not self.number_line:
+            return ""
         year = f"{self.year_in_number}/" if self.year_in_number else ""
         return f"{self.number or ''}/{year}{self.symbol}"
 
     @property
     def number_printed(self) -> str:
+        if not self.number_line:
+            return ""
         year = f"{self.year_in_number}/" if self.year_in_number else ""
         return f"Số: {self.number or '       '}/{year}{self.symbol}"
 
@@ -235,7 +245,109 @@ def samples() -> list[Sample]:
             ],
         )
     )
+    out.extend(more_types())
     return out
+
+
+def more_types() -> list[Sample]:
+    """The other kinds evidence files carry: licences, certificates, submission slips, joint guidance of several
+    ministries (the issuer is the whole list), a legal circular, minutes without a number dated in their body."""
+    return [
+        Sample(
+            name="licence-gp",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["SỞ THÔNG TIN VÀ TRUYỀN THÔNG"],
+            number="27",
+            symbol="GP-STTTT",
+            type_code="GP",
+            issued=date(2024, 6, 18),
+            summary=["Thiết lập trang thông tin điện tử tổng hợp"],
+            authority=["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
+            signer="Lê Văn Dũng",
+        ),
+        Sample(
+            name="certificate-gcn",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["SỞ KẾ HOẠCH VÀ ĐẦU TƯ"],
+            number="112",
+            symbol="GCN-SKHĐT",
+            type_code="GCN",
+            issued=date(2024, 9, 3),
+            summary=["Đăng ký hoạt động chi nhánh hợp tác xã"],
+            authority=["GIÁM ĐỐC"],
+            signer="Võ Thị Hạnh",
+        ),
+        Sample(
+            name="slip-ptr",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["VĂN PHÒNG"],
+            number="45",
+            symbol="PTr-VP",
+            type_code="PTr",
+            issued=date(2025, 4, 2),
+            summary=["Giải quyết công việc về cải cách hành chính"],
+            authority=["CHÁNH VĂN PHÒNG"],
+            signer="Huỳnh Văn Tấn",
+        ),
+        Sample(
+            name="joint-hd",
+            issuer=["BỘ CÔNG AN - BỘ QUỐC PHÒNG -", "BỘ Y TẾ"],
+            number="03",
+            symbol="HD-BCA-BQP-BYT",
+            type_code="HD",
+            type_line="HƯỚNG DẪN LIÊN NGÀNH",
+            place="Hà Nội",
+            issued=date(2024, 3, 5),
+            summary=["Phối hợp trong công tác cai nghiện ma túy"],
+            authority=["BỘ TRƯỞNG BỘ CÔNG AN"],
+            signer="Tô Lâm",
+        ),
+        Sample(
+            name="legal-tt",
+            issuer=["BỘ NỘI VỤ"],
+            number="01",
+            year_in_number="2011",
+            symbol="TT-BNV",
+            type_code="TT",
+            place="Hà Nội",
+            issued=date(2011, 1, 19),
+            summary=["Hướng dẫn thể thức và kỹ thuật trình bày văn bản hành chính"],
+            authority=["BỘ TRƯỞNG"],
+            signer="Trần Văn Tuấn",
+        ),
+        Sample(
+            name="contract-hd",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["SỞ NỘI VỤ"],
+            number="08",
+            symbol="HĐ-SNV",
+            type_code="HĐ",
+            type_line="HỢP ĐỒNG DỊCH VỤ",
+            issued=date(2025, 2, 14),
+            summary=["Khảo sát sự hài lòng của người dân năm 2025"],
+            authority=["GIÁM ĐỐC"],
+            signer="Đỗ Văn Hùng",
+        ),
+        Sample(
+            name="minutes-no-number",
+            parent=["UBND TỈNH QUẢNG NAM"],
+            issuer=["SỞ NỘI VỤ"],
+            number=None,
+            symbol="BB-SNV",
+            type_code="BB",
+            number_line=False,
+            date_in_header=False,
+            issued=date(2025, 12, 9),
+            summary=["Họp thống nhất đề xuất thành lập hội"],
+            authority=["CHỦ TRÌ"],
+            signer="Trần Ngọc Xuân",
+            body=[
+                "Vào lúc 14 giờ 00 phút, ngày 09 tháng 12 năm 2025 tại Hội trường Sở Nội vụ diễn ra cuộc họp"
+                " với thành phần, nội dung như sau:",
+                "I. THÀNH PHẦN",
+            ],
+        ),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -261,7 +373,7 @@ def write_docx(sample: Sample, path: Path) -> Path:
     _cell_lines(table.cell(1, 0), left_bottom, bold_from=99)
     _cell_lines(table.cell(1, 1), right_bottom, bold_from=99)
     if sample.type_code != "CV":
-        document.add_paragraph(TYPE_NAMES[sample.type_code].upper()).runs[0].bold = True
+        document.add_paragraph(sample.type_heading).runs[0].bold = True
         for line in sample.summary:
             document.add_paragraph(line).runs[0].bold = True
         document.add_paragraph("_______")
@@ -341,7 +453,7 @@ def write_pdf(sample: Sample, path: Path) -> Path:
     else:
         y -= 20
         pdf.setFont(bold, 14)
-        pdf.drawCentredString(width / 2, y, TYPE_NAMES[sample.type_code].upper())
+        pdf.drawCentredString(width / 2, y, sample.type_heading)
         y -= 18
         for line in sample.summary:
             pdf.drawCentredString(width / 2, y, line)
@@ -451,3 +563,89 @@ def write_labelled_set(folder: Path, *, pdf: bool = True) -> dict[str, dict]:
         for path in export_pdfs(written, folder):
             labels[path.name] = by_stem[path.stem].label(path.name)
     return labels
+
+
+HAND_FONT = FONT_DIR / "dejavu" / "DejaVuSans-BoldOblique.ttf"  # slanted, heavy: a pen's digits, not the print's
+
+
+def render_header_scan(
+    path: Path,
+    *,
+    number: str,
+    day: str,
+    month: str = "01",
+    year: str = "2025",
+    symbol: str = "QĐ-UBND",
+    type_line: str = "QUYẾT ĐỊNH",
+    subject: str = "Về việc ban hành Kế hoạch cải cách hành chính năm 2025",
+    stamp: str | None = None,
+    dpi: int = 200,
+    pages: int = 1,
+) -> Path:
+    """A scanned Decree 30 first page laid out as printed: two header columns, the number and the day left blank
+    by the print and written in by hand (a slanted heavy font, rotated a little, in dark blue-grey), the type line
+    centred, the subject and a body. `stamp` draws an incoming-register stamp box (`ĐẾN Số: … Ngày: …`) at the
+    top left, as a receiving office does. Saved as PDF (or PNG/JPEG by suffix)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scale = dpi / 72
+    width, height = int(595 * scale), int(842 * scale)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    regular = ImageFont.truetype(str(font_path()), int(12.5 * scale))
+    bold = ImageFont.truetype(str(font_path(bold=True) or font_path()), int(12.5 * scale))
+    hand = ImageFont.truetype(str(HAND_FONT if HAND_FONT.is_file() else font_path(bold=True)), int(15 * scale))
+
+    def centred(text, cx, y, font):
+        w = draw.textlength(text, font=font)
+        draw.text((int(cx - w / 2), int(y)), text, fill=0, font=font)
+        return int(cx - w / 2), w
+
+    def handwrite(text, x, y):
+        layer = Image.new("L", (int(60 * scale), int(30 * scale)), 255)
+        ImageDraw.Draw(layer).text((2, 2), text, fill=40, font=hand)
+        layer = layer.rotate(6, fillcolor=255, expand=False)
+        image.paste(
+            Image.composite(
+                layer,
+                image.crop((x, y, x + layer.width, y + layer.height)),
+                layer.point(lambda v: 255 if v < 200 else 0),
+            ),
+            (x, y),
+        )
+
+    left, right = 150 * scale, 400 * scale
+    y0 = 50 * scale
+    centred("ỦY BAN NHÂN DÂN", left, y0, regular)
+    centred("TỈNH QUẢNG NAM", left, y0 + 17 * scale, bold)
+    centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", right, y0, bold)
+    centred("Độc lập - Tự do - Hạnh phúc", right, y0 + 17 * scale, bold)
+    # the number: "Số:" + a gap + "/SYMBOL", the digits written into the gap
+    x, w = centred(f"Số:          /{symbol}", left, y0 + 45 * scale, regular)
+    handwrite(number, x + int(draw.textlength("Số: ", font=regular)), int(y0 + 40 * scale))
+    x, w = centred(f"Quảng Nam, ngày        tháng {month} năm {year}", right, y0 + 45 * scale, regular)
+    handwrite(day, x + int(draw.textlength("Quảng Nam, ngày ", font=regular)), int(y0 + 40 * scale))
+    centred(type_line, width / 2, y0 + 85 * scale, bold)
+    centred(subject, width / 2, y0 + 102 * scale, bold)
+    body = [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+        "Căn cứ Quyết định số 905/QĐ-UBND ngày 04/5/2018 của Ủy ban nhân dân tỉnh;",
+        "Xét đề nghị của Giám đốc Sở Nội vụ.",
+    ]
+    for i, line in enumerate(body):
+        draw.text((int(70 * scale), int(y0 + (140 + 18 * i) * scale)), line, fill=0, font=regular)
+    if stamp:
+        box = (int(25 * scale), int(y0 + 60 * scale), int(150 * scale), int(y0 + 100 * scale))
+        draw.rectangle(box, outline=60, width=3)
+        draw.text((box[0] + 8, box[1] + 6), f"ĐẾN Số: {stamp}", fill=60, font=regular)
+        draw.text((box[0] + 8, box[1] + int(20 * scale)), "Ngày: 20/3/2025", fill=60, font=regular)
+    frames = [image] + [Image.new("L", (width, height), 255) for _ in range(pages - 1)]
+    for extra in frames[1:]:
+        ImageDraw.Draw(extra).text(
+            (int(70 * scale), int(80 * scale)), "Điều 2. Quyết định có hiệu lực kể từ ngày ký.", fill=0, font=regular
+        )
+    if path.suffix.lower() == ".pdf":
+        frames[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=frames[1:])
+    else:
+        image.save(path)
+    return path

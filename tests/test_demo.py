@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 
@@ -13,6 +14,13 @@ from evidence.cli import main
 from evidence.errors import InputError
 from evidence.demo.run import prepare_store
 from evidence.store import Store
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for table in document.tables for row in table.rows for c in row.cells]
+    return "\n".join(parts)
 
 
 @pytest.mark.slow
@@ -59,6 +67,17 @@ def test_demo_runs_a_whole_round(tmp_path):
     assert {"plan", "decision", "reminder", "minutes", "report", "announcement"} <= kinds
     assert all(p.is_file() and p.stat().st_size > 0 for p in documents)
     assert any(p.suffix == ".xlsx" for p in documents)
+    # the final round's documents as their signers read them
+    text = {p.stem.split("-", 2)[2]: _docx_text(p) for p in documents if p.suffix == ".docx"}
+    assert "DỰ THẢO" not in "".join(text.values())
+    decision = " ".join(text["decision"].split())
+    assert "Tờ trình số 1520/TTr-SNV ngày 09 tháng 10 năm" in decision and "Ông/Bà" not in decision
+    assert "Quyết định số 2318/QĐ-UBND ngày 14 tháng 11 năm" in decision  # the province's own index
+    report = " ".join(text["report"].split())
+    meeting = next(d["issued_on"] for d in register if d["kind"] == "minutes")  # the minutes carry the meeting day
+    day = "/".join(reversed(meeting.split("-")))
+    assert f"họp thẩm định ngày {day}" in report
+    assert "(khối xã, phường, đặc khu)" in report and "(khối sở, ban, ngành)" in report  # codes shared by both indexes
     assert {a["role"] for a in summary["accounts"]} == {"secretariat", "reviewer", "unit"}
     assert summary["detached"] == 1
     store = Store.open(store_dir)

@@ -12,10 +12,13 @@ from pathlib import Path
 import docx
 import pytest
 
+from conftest import small_framework
 from evidence.documents.generate import KINDS, generate, generate_all
+from evidence.frameworks import save_framework
 from evidence.documents.lint import lint_docx
 from evidence.errors import InputError
 from evidence.round import scoring
+from evidence.round.campaign import create_campaign
 from evidence.round.register import record_issued
 from evidence.vn.text import nfc
 
@@ -237,3 +240,17 @@ def test_a_rendered_document_that_lost_parts_is_not_written(store, campaign, tmp
         "its section properties (page size, margins, page numbers)",
         "the signature block",
     ]
+
+
+def test_the_council_decision_cites_its_proposal_in_full(store, tmp_path, campaign_file):
+    """The Tờ trình proposing the council comes from the campaign (dates stored as ISO text survive the store)."""
+    text = campaign_file.read_text(encoding="utf-8").replace("id: test-2025", "id: proposal-2025")
+    text += "documents:\n  decision:\n    proposal: {number: 1520/TTr-SNV, date: 2025-10-09}\n"
+    path = tmp_path / "proposal.yaml"
+    path.write_text(text, encoding="utf-8")
+    save_framework(store, small_framework())
+    campaign = create_campaign(store, path)
+    (decision,) = generate(store, campaign.id, "decision", out=tmp_path / "out")
+    assert "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 1520/TTr-SNV ngày 09 tháng 10 năm 2025" in " ".join(
+        _text(decision).split()
+    )

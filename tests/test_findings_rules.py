@@ -36,6 +36,7 @@ def add_evidence(
     warnings=(),
     linked_at="2025-03-01T02:00:00+00:00",
     filename=None,
+    extra=None,
 ) -> int:
     n = next(_counter)
     sha = hashlib.sha256(f"evidence {n}".encode()).hexdigest()
@@ -48,6 +49,7 @@ def add_evidence(
         "issued_on": issued_on,
         "signatures": list(signatures),
         "warnings": list(warnings),
+        **(extra or {}),
     }
     with store.transaction() as conn:
         cur = conn.execute(
@@ -206,6 +208,20 @@ def test_document_near_misses(store, campaign, change, code):
     scored(store)
     add_evidence(store, **change)
     assert code not in codes(store)
+
+
+def test_a_date_finding_on_an_estimated_date_says_so(store, campaign):
+    scored(store)
+    estimated = add_evidence(
+        store, issued_on="2024-12-15", extra={"issued_on_estimated": True, "date_source": "signature"}
+    )
+    printed = add_evidence(store, issued_on="2024-12-14", number="13/KH-SNV")
+    found = {f.evidence_id: f.message for f in check(store, C, "STP") if f.code == "OUT_OF_PERIOD"}
+    assert "ước tính" in found[estimated] and "thời điểm ký số" in found[estimated]
+    assert "ước tính" not in found[printed]
+    # older records say it through date_source alone
+    old = add_evidence(store, issued_on="2024-12-13", number="14/KH-SNV", extra={"date_source": "signature"})
+    assert "ước tính" in next(f.message for f in check(store, C, "STP") if f.evidence_id == old)
 
 
 def test_late_issue_follows_the_criterion_due_rule(store, campaign):

@@ -224,3 +224,59 @@ def test_readers_start_from_the_fork_server_when_other_threads_run(tmp_path: Pat
     results = found["results"]
     assert results[good].text == "Biên bản thẩm định"
     assert isinstance(results[busy], ReadError) and "timed out after 3 s" in str(results[busy])
+
+
+def _glyph_widget_pdf(path: Path, glyphs: int) -> Path:
+    """A good PDF plus one widget whose appearance stream draws `glyphs` separate glyphs over the page."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    base = write_pdf(samples()[0], path.with_name("base.pdf"))
+    writer = PdfWriter(clone_from=PdfReader(str(base)))
+    ops = ["BT /F1 6 Tf"] + [
+        f"ET BT /F1 6 Tf {5 + (i % 90) * 6} {5 + (i // 90) * 3 % 790} Td (x) Tj" for i in range(glyphs)
+    ]
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops + ["ET"]).encode())
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (0, 0, 560, 800)]),
+            NameObject("/Resources"): DictionaryObject(
+                {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+            ),
+        }
+    )
+    annot = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Sig"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (20, 20, 580, 820)]),
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(stream)}),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
+    with open(path, "wb") as out:
+        writer.write(out)
+    return path
+
+
+def test_widget_drawing_thousands_of_glyphs_is_read_bounded(tmp_path: Path):
+    import time
+
+    path = _glyph_widget_pdf(tmp_path / "glyphs.pdf", 20000)
+    started = time.monotonic()
+    reading = read_document(path, ocr=False)
+    assert time.monotonic() - started < 20
+    assert reading.metadata["number"] == samples()[0].number_text  # the header is still read
+    assert "widget_text_truncated" in reading.metadata["warnings"]
+    assert len(reading.text) < 20000  # not 20 000 glyphs of stamp text

@@ -81,7 +81,7 @@ def test_text_layer_quality(text, verdict):
     assert classify(text) == verdict
 
 
-def test_garbage_text_layer_is_treated_as_no_text(tmp_path: Path):
+def test_tcvn3_text_layer_is_converted_not_thrown_away(tmp_path: Path):
     from reportlab.pdfgen import canvas
 
     path = tmp_path / "tcvn3.pdf"
@@ -89,6 +89,27 @@ def test_garbage_text_layer_is_treated_as_no_text(tmp_path: Path):
     pdf.setFont("Helvetica", 11)
     pdf.drawString(50, 700, "C¨n cø LuËt Tæ chøc chÝnh quyÒn ®Þa ph­¬ng ngµy 19 th¸ng 6 n¨m 2015;")
     pdf.drawString(50, 680, "ñy ban nh©n d©n tØnh Qu¶ng Nam quyÕt ®Þnh ban hµnh kÕ ho¹ch c¶i c¸ch hµnh chÝnh")
+    pdf.showPage()
+    pdf.save()
+    reading = read_document(path, ocr=False)
+    assert reading.text_source == "text"
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;" in reading.text
+    assert "ủy ban nhân dân tỉnh Quảng Nam quyết định ban hành kế hoạch cải cách hành chính" in reading.text
+    assert "legacy_encoding_tcvn3" in reading.metadata["warnings"]
+
+
+def test_garbage_text_layer_is_treated_as_no_text(tmp_path: Path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "garbage.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("Helvetica", 11)
+    # an OCR layer made without the Vietnamese model: digits for the accented letters
+    pdf.drawString(50, 700, "uY BAN NgAN nAN TINH LAMDONG ceNG HoA xA ugr cuu DQc l$p - Tg do - H4nh phric")
+    pdf.drawString(50, 680, "Ngdy 07 thdng 11, d6ng chi chir tri bu6i lirm vi6c nghe b6o c5o drinh gi6 ktit qui vd")
+    pdf.drawString(
+        50, 660, "gidi phip nAng cao c6c chi s6 cria tinh; Ph6 Chrl tich UBND tinh k6t ludn nhu sau tr6n m6i"
+    )
     pdf.showPage()
     pdf.save()
     reading = read_document(path, ocr=False)

@@ -106,3 +106,22 @@ def test_unsigned_pdf_has_no_signatures(tmp_path: Path):
     pdf.save()
     meta = read_document(path, ocr=False).metadata
     assert meta["signatures"] == [] and meta["warnings"] == []
+
+
+def test_a_date_from_the_signing_time_is_marked_estimated(signed_pdf: Path):
+    import json
+
+    from click.testing import CliRunner
+
+    from evidence.cli import main
+
+    meta = read_document(signed_pdf, ocr=False).metadata
+    assert meta["issued_on_estimated"] is True
+    assert meta["sources"]["issued_on"] == "signature" and meta["confidence"]["issued_on"] <= 0.5
+    result = CliRunner().invoke(main, ["inspect", str(signed_pdf), "--json", "--no-ocr"])
+    data = json.loads(result.stdout)
+    assert data["issued_on_estimated"] is True and data["sources"]["issued_on"] == "signature"
+    human = CliRunner().invoke(main, ["inspect", str(signed_pdf), "--no-ocr"]).stdout
+    issued = next(line for line in human.splitlines() if line.startswith("Issued on"))
+    assert issued.endswith(f"{meta['issued_on']} (ước tính)")
+    assert any(line.startswith("Read from") and "issued_on: signature" in line for line in human.splitlines())

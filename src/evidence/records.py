@@ -33,6 +33,10 @@ METADATA_KEYS = (
     "signatures",
     "references",
     "warnings",
+    "issued_on_estimated",
+    "sources",
+    "confidence",
+    "candidates",
 )
 
 
@@ -41,7 +45,49 @@ def empty_metadata() -> dict:
     meta["signatures"] = []
     meta["references"] = []
     meta["warnings"] = []
+    meta["issued_on_estimated"] = False  # the issue date is the signing day: no printed date could be read
+    meta["sources"] = {}  # field → text, ocr-tesseract, ocr-rapid, ocr-both, signature, body
+    meta["confidence"] = {}  # field → 0..1
+    meta["candidates"] = {}  # field → [{value, source, confidence}] when two OCR engines were compared
     return meta
+
+
+ESTIMATED = "ước tính"  # shown next to a date estimated from the signing time
+
+
+def shown_issued_on(metadata: dict) -> str | None:
+    """The issue date for people: `2025-01-17 (ước tính)` when it is the signing day, not a printed date."""
+    value = metadata.get("issued_on")
+    if value and metadata.get("issued_on_estimated"):
+        return f"{value} ({ESTIMATED})"
+    return value
+
+
+def sources_line(metadata: dict) -> str:
+    """`number: ocr-rapid 0.86; issued_on: signature 0.50 (ước tính); …` for the fields found."""
+    sources = metadata.get("sources") or {}
+    confidence = metadata.get("confidence") or {}
+    parts = []
+    for field, source in sources.items():
+        sure = confidence.get(field)
+        part = f"{field}: {source}" + (f" {sure:.2f}" if isinstance(sure, (int, float)) else "")
+        if field == "issued_on" and metadata.get("issued_on_estimated"):
+            part += f" ({ESTIMATED})"
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def candidates_lines(metadata: dict) -> list[str]:
+    """`number: 01/TTr-UBND (ocr-rapid 0.94) | 04/TTr-UBND (ocr-tesseract)` per field with competing readings."""
+    out = []
+    for field, listed in (metadata.get("candidates") or {}).items():
+        shown = [
+            f"{c.get('value')} ({c.get('source')}" + (f" {c['confidence']:.2f}" if c.get("confidence") else "") + ")"
+            for c in listed
+        ]
+        if shown:
+            out.append(f"{field}: " + " | ".join(shown))
+    return out
 
 
 # warnings a correction settles: once a person has given the value, the reader's doubt no longer applies

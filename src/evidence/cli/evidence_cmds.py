@@ -9,7 +9,7 @@ import click
 from .. import config
 from ..catalog import attach_files, detach_evidence, ingest_dir
 from ..catalog.attach import SKIP_REASONS
-from ..records import get_evidence, list_evidence
+from ..records import candidates_lines, get_evidence, list_evidence, shown_issued_on, sources_line
 from ..round.campaign import resolve_campaign_id
 from ..round.findings import findings_for_evidence
 from .common import AppContext, Progress, emit, json_option, pass_app, table
@@ -207,8 +207,14 @@ def show(app: AppContext, evidence_id: int, as_json: bool):
         click.echo(f"sha256 {d['sha256']}")
         rows = []
         for key, value in d["metadata"].items():
-            if key in ("sha256",):
+            if key in ("sha256", "issued_on_estimated", "confidence"):
                 continue
+            if key == "issued_on":
+                value = shown_issued_on(d["metadata"])
+            elif key == "sources":
+                value = sources_line(d["metadata"])
+            elif key == "candidates":
+                value = "; ".join(candidates_lines(d["metadata"]))
             if isinstance(value, list):
                 value = "; ".join(_short(v) for v in value) if value else ""
             rows.append([key, "" if value is None else value])

@@ -9,6 +9,7 @@ import click
 from .. import config
 from ..errors import ReadError
 from ..reading import METADATA_KEYS, read_many
+from ..records import candidates_lines, shown_issued_on, sources_line
 from .common import json_option, print_json
 
 LABELS = {
@@ -30,7 +31,10 @@ LABELS = {
     "signatures": "Signatures",
     "references": "References",
     "warnings": "Warnings",
+    "sources": "Read from",
+    "candidates": "Candidates",
 }
+HIDDEN = ("issued_on_estimated", "confidence")  # shown with issued_on and sources
 
 
 def _human_value(key: str, value) -> list[str]:
@@ -51,13 +55,24 @@ def _human_value(key: str, value) -> list[str]:
         ]
     if key == "warnings":
         return [", ".join(value)]
+    if key in ("sources", "candidates") and not value:
+        return ["-"]
     return [str(value)]
 
 
 def print_metadata_table(metadata: dict, *, seconds: float | None = None) -> None:
     width = max(len(label) for label in LABELS.values())
     for key in METADATA_KEYS:
-        lines = _human_value(key, metadata.get(key))
+        if key in HIDDEN:
+            continue
+        if key == "issued_on":
+            lines = [shown_issued_on(metadata) or "-"]
+        elif key == "sources":
+            lines = [sources_line(metadata) or "-"]
+        elif key == "candidates":
+            lines = candidates_lines(metadata) or ["-"]
+        else:
+            lines = _human_value(key, metadata.get(key))
         click.echo(f"{LABELS.get(key, key).ljust(width)}  {lines[0]}")
         for line in lines[1:]:
             click.echo(f"{' ' * width}  {line}")

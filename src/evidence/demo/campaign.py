@@ -107,6 +107,17 @@ def campaign_data(today: date | None = None) -> dict:
             {"code": "xa-phuong", "name": "Khối xã, phường, đặc khu", "kinds": ["commune"], "framework": "par-commune"},
         ],
         "council": COUNCIL,
+        "documents": {
+            # the province's own indexes, approved after Decision 1187/QĐ-BNV (15/10/2025), before the round
+            "index_decision": [
+                {"number": "2318/QĐ-UBND", "date": date(year - 1, 11, 14)},
+                {"number": "2319/QĐ-UBND", "date": date(year - 1, 11, 14)},
+            ],
+            "decision": {
+                "proposal": {"number": "1520/TTr-SNV", "date": date(year, 10, 9)},  # the council's Tờ trình
+                "honorifics": {"Võ Minh Đức": "Ông", "Hoàng Minh Tâm": "Ông"},
+            },
+        },
         "bands": [
             {"name": "Tốt", "min": 80},
             {"name": "Khá", "min": 65},

@@ -481,12 +481,17 @@ def _conduct(store: Store, campaign: Campaign, results: Results, label: str) -> 
             f"{short_date(deadlines['self_assessment'])}; {submitted}/{total} cơ quan, đơn vị đã gửi hồ sơ tự đánh giá."
         )
     appraised_full = sum(1 for u in results.units if u.appraised >= u.applicable_criteria)
-    when = f" ngày {short_date(deadlines['appraisal'])}" if "appraisal" in deadlines else ""
+    when = f" ngày {short_date(meeting_date(campaign, store))}"
     lines.append(
         f"Thẩm định: {label} họp thẩm định{when}; {appraised_full}/{total} cơ quan, đơn vị được thẩm định đầy đủ "
         "các tiêu chí."
     )
-    survey = [c for c in campaign.framework.leaves() if getattr(c, "scored_by", "self") == "survey"]
+    survey = {
+        (framework.id, c.code)
+        for framework in campaign.frameworks()
+        for c in framework.leaves()
+        if getattr(c, "scored_by", "self") == "survey"
+    }
     if survey:
         lines.append(
             f"Điều tra xã hội học: {len(survey)} tiêu chí được chấm theo kết quả khảo sát, điều tra xã hội học; "
@@ -499,6 +504,11 @@ def _conduct(store: Store, campaign: Campaign, results: Results, label: str) -> 
             f"{agreed}/{total} cơ quan, đơn vị có văn bản thống nhất kết quả thẩm định."
         )
     return lines
+
+
+def _deducted_title(deducted, group_of_framework: dict[str, str]) -> str:
+    group = group_of_framework.get(deducted.framework)
+    return f"{deducted.title} ({group.lower()})" if group else deducted.title
 
 
 def report_context(store: Store, campaign: Campaign, *, chart: bool = True, draft: bool = False) -> dict:
@@ -553,10 +563,13 @@ def report_context(store: Store, campaign: Campaign, *, chart: bool = True, draf
             + ", ".join(f"{title} ({vn_number(rate)}%)" for _, title, rate in weak[:3])
             + "."
         )
+    # a round on several indexes (departments, communes) reuses codes: name the group with the criterion
+    group_of_framework = {g.framework: g.name for g in results.groups} if len(campaign.frameworks()) > 1 else {}
     if deducted:
         limitations.append(
             f"{len(deducted)} tiêu chí bị trừ điểm so với điểm tự đánh giá; nhiều nhất là tiêu chí "
-            f"{deducted[0].code} ({deducted[0].title}) với {deducted[0].units} cơ quan, đơn vị."
+            f"{deducted[0].code} ({_deducted_title(deducted[0], group_of_framework)}) với {deducted[0].units} "
+            "cơ quan, đơn vị."
         )
         causes.append(
             "Một số cơ quan, đơn vị tự chấm điểm chưa sát với yêu cầu của tiêu chí; tài liệu kiểm chứng chưa đầy đủ, "
@@ -595,7 +608,13 @@ def report_context(store: Store, campaign: Campaign, *, chart: bool = True, draf
             else "",
             "bands": _bands(campaign, results),
             "most_deducted": [
-                {"no": i, "code": d.code, "title": d.title, "units": d.units, "points": vn_number(d.total_deduction)}
+                {
+                    "no": i,
+                    "code": d.code,
+                    "title": _deducted_title(d, group_of_framework),
+                    "units": d.units,
+                    "points": vn_number(d.total_deduction),
+                }
                 for i, d in enumerate(deducted[:TOP_DEDUCTED], start=1)
             ],
             "strengths": settings.lines("strengths", strengths),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..errors import InputError
 from ..round.campaign import Campaign
 from ..store import Store
 from . import authority, bases
@@ -185,11 +186,16 @@ def proposal_ref(store: Store | None, campaign: Campaign) -> bases.Ref:
     symbol = f"TTr-{campaign.organization.issuer_short or 'CQ'}"
     number = str(raw.get("number", "")).strip() if isinstance(raw, dict) else ""
     when = raw.get("date") if isinstance(raw, dict) else None
+    if when is not None and not isinstance(when, date):  # a stored campaign keeps dates as ISO text
+        try:
+            when = date.fromisoformat(str(when)[:10])
+        except ValueError:
+            raise InputError(f"campaign documents.decision.proposal.date: '{when}' is not a date") from None
     return bases.Ref(
         "Tờ trình",
         (number if "/" in number else f"{number.zfill(2)}/{symbol}") if number else None,
         symbol,
-        when if isinstance(when, date) else None,
+        when,
         "",
         "",
     )

@@ -17,10 +17,12 @@ import re
 from calendar import monthrange
 from datetime import date, datetime
 
+from ..vn.agency_words import fix_agency_name
 from ..vn.dates import LONG_RE, find_dates
-from ..vn.doctypes import TYPE_NAMES, type_from_name
+from ..vn.doctypes import TYPE_NAMES, find_type_name, type_from_name
 from ..vn.numbers import clean_symbol, find_numbers, symbol_type_code, _SYMBOL
 from ..vn.text import fold, fold_aligned, nfc, squash_spaces
+from .combine import combine_zones, field_sources
 
 HEADER_LINES = 40          # the header and subject sit in the first lines of the first page(s)
 SUMMARY_MAX_LINES = 6
@@ -29,7 +31,8 @@ _MOTTO = re.compile(r"cong\s*hoa\s*xa\s*hoi|xa\s*hoi\s*chu\s*nghia|chu\s*nghia\s
 _MOTTO2 = re.compile(r"d[a-z]c\s*l[a-z]p\s*[-–—.,]?\s*t[a-z]\s*do|tu\s*do\s*[-–—.,]?\s*hanh\s*phuc")
 _SO_LINE = re.compile(r"(?:^|\s)s[oô0]\s*[:;.,]?\s*(?=[^\s]*\s*/|\s*/|[\w\sØø#*]{0,12}/)")
 _SYMBOL_AFTER = re.compile(rf"/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?(?P<sym>{_SYMBOL})")
-_VV = re.compile(r"^\s*(?:v\s*/\s*v|ve\s+viec)\b")
+_GLUED_NUMBER = re.compile(rf"^\s*[:;.,]?\s*(?P<num>\d{{1,6}})\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]{{0,3}}Đ?[-–]\s*{_SYMBOL})")
+_VV = re.compile(r"^\s*(?:v\s*/\s*[vw]|ve\s+viec)\b")
 _RULE = re.compile(r"^[\s_\-–—=.*~]+$")
 _STAMP = re.compile(r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|[\w.-]+@[\w-]+\.[\w.]+|\+07|\d{2}[./]\d{2}[./]\d{4}\s+\d{2}:\d{2}"
                     r"|trung tam cong bao|va tin hoc|da ky len|^\s*cv\s*den|^\s*den\s*(so|ngay)|chuyen\s*:")
@@ -44,13 +47,17 @@ _STRONG_BODY_START = re.compile(r"^(can cu|kinh gui|thuc hien|theo de nghi|xet d
 _ORG_HEAD = re.compile(
     r"^(uy ban|ubnd|hoi dong|hdnd|bo |so |ban |phong |van phong|thanh tra|trung tam|chi cuc|cuc |vu |toa an|"
     r"vien |truong |tong cuc|cong an|quan doi|bo chi huy|ho tro|kho bac|chi nhanh|benh vien|dang uy|huyen uy|"
-    r"tinh uy|thanh uy|doan |mat tran|cong ty|tap doan|dai hoc|hoc vien|ban quan ly|ban chi dao)")
+    r"tinh uy|thanh uy|doan |mat tran|cong ty|tap doan|dai hoc|hoc vien|ban quan ly|ban chi dao|tieu ban|"
+    r"to (?:cong tac|giup viec|bau cu|cong nghe)|cong doan|dang bo|chi bo|hoi |lien doan|nhom )")
 _PLACE_HEAD = re.compile(r"^(tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\b")
 _AUTHORITY = re.compile(r"^(tm|kt|tl|tuq|q|ttl)\s*\.")
 _TITLE_WORDS = re.compile(
     r"\b(chu tich|giam doc|truong ban|pho ban|chanh van phong|chanh thanh tra|bo truong|thu truong|thu tuong|"
     r"tong cuc truong|cuc truong|vu truong|hieu truong|vien truong|truong phong|pho truong|chanh an|"
     r"vien truong|bi thu|thu ky|chu toa|chu tri|tong giam doc|uy ban nhan dan|hoi dong nhan dan|nguoi dai dien)\b")
+# what the body opens with, never a subject (a subject may start with "Thực hiện …", "Triển khai …")
+_FIRST_BODY = re.compile(r"^(hom nay|vao hoi|vao luc|kinh gui|can cu|xet de nghi|theo de nghi|dieu \d)")
+_CITES = re.compile(r"\bso\s*:?\s*\d|\d+/\d*\s*[a-z]|ngay \d")
 _RECIPIENTS = re.compile(r"^\s*(noi nhan|[-–•+]\s)")
 
 # printed spelling of the words of titles and type names, from their folded form (repairs OCR diacritics)
@@ -63,6 +70,7 @@ for _word in _VOCAB:
     _RESTORE.setdefault(fold(_word).lower(), _word)
 _RESTORE.pop("thu", None)   # THỦ / THỨ / THƯ: ambiguous
 _RESTORE.pop("pho", None)   # PHÓ / PHỐ
+_RESTORE.pop("an", None)    # CÔNG AN / ĐỀ ÁN
 _DEPUTY_OF = {"chu", "giam", "chanh", "truong", "thu", "ban", "tong", "vien", "hieu", "cuc", "vu", "bi"}
 _TYPE_KEYS = {fold(name).lower(): code for code, name in TYPE_NAMES.items() if code not in ("L",)}
 
@@ -202,6 +210,10 @@ def _number_from(text: str) -> tuple[str | None, str | None, str | None, str]:
     """(number, year, symbol, state) from the text after `Số`; state: ok, blank, unreadable, none."""
     match = _SYMBOL_AFTER.search(text)
     if not match:
+        # a handwritten number over the slash: "Số: 105QĐ-UBND"
+        glued = _GLUED_NUMBER.match(text)
+        if glued:
+            return glued.group("num"), None, clean_symbol(glued.group("sym")), "ok"
         return None, None, None, "none"
     before = text[:match.start()].strip(" :;.,")
     symbol = clean_symbol(match.group("sym"))
@@ -232,7 +244,7 @@ def _repair_digits(token: str) -> str | None:
 
 def _type_from_line(text: str) -> str | None:
     candidate = squash_spaces(re.sub(r"[^\w\s]", " ", nfc(text)))
-    if not candidate or len(candidate) > 30 or not candidate.replace(" ", "").isupper():
+    if not candidate or len(candidate) > 40 or not candidate.replace(" ", "").isupper():
         return None
     code = type_from_name(candidate)
     if code:
@@ -242,8 +254,30 @@ def _type_from_line(text: str) -> str | None:
     return _TYPE_KEYS[best[0]] if best else None
 
 
-def extract_metadata(page_texts: list[str], *, signatures=()) -> dict:
-    """The header keys of the metadata contract (number … references, date_source), plus `warnings`."""
+def extract_metadata(page_texts: list[str], *, signatures=(), zones=(), page_sources=()) -> dict:
+    """The header keys of the metadata contract (number … references, date_source), plus `warnings`, and per field
+    its source and confidence (`sources`, `confidence`, `issued_on_estimated`, `candidates`).
+
+    `zones`: page 1 header lines read by the second OCR engine (ocr_zones.py), merged in by combine.py;
+    `page_sources`: "text" or "ocr" per page (the first page's tells where the header fields come from)."""
+    meta = _extract(page_texts, signatures)
+    meta.setdefault("candidates", {})
+    combine_zones(meta, list(zones or ()), signatures)
+    meta.pop("number_raw", None)          # internal: Tesseract's unreadable number, for combine_zones only
+    first = (list(page_sources) or ["text"])[0]
+    if first == "ocr":
+        # OCR confusions of tone marks in the issuer's name (TÓI CÁO → TỐI CAO), fixed where unambiguous; a text
+        # layer is taken as printed
+        for key in ("issuer", "parent_issuer"):
+            if meta.get(key):
+                # one-letter debris after the name (a seal's edge, a rule): "… TỈNH PHÚ THỌ Ỷ P"
+                name = re.sub(r"(?:\s+\S)+$", "", meta[key]) or meta[key]
+                meta[key] = fix_agency_name(name)
+    field_sources(meta, "ocr-tesseract" if first == "ocr" else "text")
+    return meta
+
+
+def _extract(page_texts: list[str], signatures) -> dict:
     meta: dict = {"warnings": []}
     warnings = meta["warnings"]
     doc = _Doc(page_texts[:])
@@ -261,18 +295,30 @@ def extract_metadata(page_texts: list[str], *, signatures=()) -> dict:
         page, column, text = lines[i]
         folded = _fold(text)
         match = _SO_LINE.search(folded)
+        # the number line starts with "Số"; "… Quyết định số 905/QĐ-UBND …" in the body, or a register stamp
+        # ("ĐẾN Số: 2352"), has words before it
+        if match and re.search(r"[a-z]{2,}", folded[:match.start()]):
+            match = None
         if column == "L" and match:
             number, year, symbol, state = _number_from(text[match.end():])
             if state != "none":
                 so_index = i
+                if state == "unreadable":
+                    # what Tesseract saw where the number is, for a per-character merge with the second engine
+                    raw = _SYMBOL_AFTER.search(text[match.end():])
+                    token = text[match.end():][: raw.start()].split() if raw else []
+                    meta["number_raw"] = token[-1] if token else None
                 break
     base = max(x for x in (so_index, motto, -1) if x is not None)
     type_index, type_code = _type_line(lines, base)
+    if type_index is None and motto is not None and motto > 3:
+        # the page's text comes in another order (the header table last): the type line before the motto
+        type_index, type_code = _type_line(lines, -1, stop=motto)
 
     # -- place and date: the place/date line of the header (right column, before the type line)
     date_index = None
     start = max(0, (motto if motto is not None else base) - 2)
-    stop = type_index if type_index is not None else min(len(lines), start + 16)
+    stop = type_index if type_index is not None and type_index > start else min(len(lines), start + 16)
     for i in range(start, stop):
         page, column, text = lines[i]
         if column == "R" and LONG_RE.search(_fold(text)) and not _MOTTO.search(_fold(text)):
@@ -282,6 +328,8 @@ def extract_metadata(page_texts: list[str], *, signatures=()) -> dict:
 
     # -- issuer and parent: left-column lines above the Số line
     top = so_index if so_index is not None else (date_index if date_index is not None else motto)
+    if so_index is None and date_index is None and type_index is not None:
+        top = type_index     # no number and no date line (minutes): the left column runs down to the type line
     if top is not None:
         _issuers(meta, [t for _, c, t in lines[:top] if c == "L"])
 
@@ -299,8 +347,9 @@ def extract_metadata(page_texts: list[str], *, signatures=()) -> dict:
         meta["number"] = f"{number or ''}/{year + '/' if year else ''}{symbol}"
     symbol_code = symbol_type_code(symbol) if symbol else None
     if type_code is None:
-        if summary and _VV.match(_fold(summary)) and (symbol_code is None or symbol is None):
-            type_code = "CV"
+        if summary and _VV.match(_fold(summary)) and (symbol_code is None or symbol is None
+                                                      or re.match(r"^\s*v\s*/\s*v\b", _fold(summary))):
+            type_code = "CV"     # "V/v …" under the number and no type line: a công văn (2191/CT-CS of Cục Thuế)
         elif symbol_code:
             type_code = symbol_code
         elif symbol is not None:
@@ -337,7 +386,27 @@ def extract_metadata(page_texts: list[str], *, signatures=()) -> dict:
     # -- signer block: after the subject, before any second header
     _signer(meta, lines, max(summary_end, header_last), signatures)
     meta["references"] = _references(page_texts, meta.get("number"))
+    if _second_document(lines, motto):
+        warnings.append("two_documents")
     return meta
+
+
+def _second_document(lines, motto: int | None) -> bool:
+    """A second Decree 30 header further on — the motto again, on a later page, with a number line or a type line
+    under it: an attached draft, or a second document scanned into the same file. Its number and date are not
+    this document's (the first header wins); the warning says the file holds more than one document."""
+    if motto is None:
+        return False
+    first_page = lines[motto][0]
+    for i in range(motto + 1, len(lines)):
+        page, column, text = lines[i]
+        if page == first_page or not _MOTTO.search(_fold(text)):
+            continue
+        for j in range(max(0, i - 4), min(len(lines), i + 12)):
+            folded = _fold(lines[j][2])
+            if (_SO_LINE.search(folded) and "/" in folded) or _type_from_line(lines[j][2]):
+                return True
+    return False
 
 
 def _corroborate(symbol: str, type_code: str) -> str:
@@ -354,6 +423,12 @@ def _corroborate(symbol: str, type_code: str) -> str:
 def _issuers(meta: dict, left: list[str]) -> None:
     kept = []
     for text in left:
+        if re.match(r"^\s*S[ốoô0ó6]\s*[:;.]", text):
+            continue                       # the number line (unparsed: "Số: 4 § )BCA-C04") is not a body's name
+        # the number glued to the body's name by OCR: "BỘ CÔNG AN Số: 4 )BCA-C04"
+        cut = re.search(r"\s+S[ốoô0]\s*:", text)
+        if cut and cut.start() > 0:
+            text = text[:cut.start()]
         folded = _fold(text).strip()
         if not text.strip() or _RULE.match(text) or _MARKS.match(folded) or _STAMP.search(folded):
             continue
@@ -364,6 +439,10 @@ def _issuers(meta: dict, left: list[str]) -> None:
         kept.append(text.strip())
     kept = kept[-4:]
     if not kept:
+        return
+    joint = _joint_issuer(kept)
+    if joint:
+        meta["issuer"], meta["parent_issuer"] = joint, None
         return
     bodies: list[list[str]] = []
     for text in kept:
@@ -376,9 +455,27 @@ def _issuers(meta: dict, left: list[str]) -> None:
     meta["parent_issuer"] = _clean_issuer(" ".join(bodies[0])) if len(bodies) > 1 else None
 
 
-def _type_line(lines, base: int) -> tuple[int | None, str | None]:
+_JOINT_DASH = re.compile(r"\s*[-–—]\s*")
+
+
+def _joint_issuer(kept: list[str]) -> str | None:
+    """Joint documents name every issuing body, joined by dashes (`BỘ CÔNG AN - BỘ QUỐC PHÒNG - BỘ TÀI CHÍNH`),
+    on one line or wrapped: the issuer is the whole list, not its last body."""
+    text = squash_spaces(" ".join(kept))
+    parts = [p for p in _JOINT_DASH.split(text) if p.strip()]
+    if len(parts) < 2 or not re.search(r"\s[-–—]\s|[-–—]$|^[-–—]", " ".join(kept)):
+        return None
+    heads = [p for p in parts if _ORG_HEAD.match(_fold(p).strip()) and not _PLACE_HEAD.match(_fold(p).strip())]
+    if len(heads) < 2:
+        return None
+    # the joint list starts at its first body (a parent line above it, if any, is dropped)
+    first = next(i for i, p in enumerate(parts) if _ORG_HEAD.match(_fold(p).strip()))
+    return " - ".join(_clean_issuer(p) for p in parts[first:])
+
+
+def _type_line(lines, base: int, stop: int | None = None) -> tuple[int | None, str | None]:
     """(index, code) of the type-name line (QUYẾT ĐỊNH, KẾ HOẠCH …) under the header."""
-    for i in range(base + 1, min(len(lines), base + 14)):
+    for i in range(base + 1, min(len(lines), base + 14, stop if stop is not None else len(lines))):
         page, column, text = lines[i]
         if not text.strip() or _RULE.match(text) or _MARKS.match(_fold(text).strip()):
             continue
@@ -423,23 +520,47 @@ def _collect_summary(lines, start: int, *, left_only: bool = False) -> tuple[str
         if parts and (_STRONG_BODY_START.match(folded) or _is_authority_line(text)
                       or (first.isupper() and _BODY_START.match(folded))):
             break
-        if not parts and _BODY_START.match(folded) and not _VV.match(folded):
-            break
+        if not parts and (_STRONG_BODY_START.match(folded) or _FIRST_BODY.match(folded)) and not _VV.match(folded) \
+                and not (folded.startswith("thuc hien") and not _CITES.search(folded) and not _cites_type(text)):
+            break     # the body (a subject may start "Thực hiện công tác …"; the body "Thực hiện Quyết định số …")
         parts.append(text.strip())
         if text.rstrip().endswith((".", ":", ";")) and not _VV.match(folded):
             break
         i += 1
     if not parts:
         return None, start
-    summary = squash_spaces(" ".join(parts)).strip(" _-")
+    summary = _drop_debris(squash_spaces(" ".join(parts))).strip(" _-")
     # OCR noise before "Về việc"/"V/v" (a stamp, a rule) and glued words: "—0.NGÃI | Về việc", ",Vềviệc"
-    lead = re.search(r"(?i)v[eềế]\s*vi[eệ]c|v\s*/\s*v\b", summary[:25])
+    lead = re.search(r"(?i)v[eềế]\s*vi[eệ]c|v\s*/\s*[vw]\b", summary[:25])
     if lead:
         summary = summary[lead.start():]
     summary = re.sub(r"^(?i:v[eềế])\s*(vi[eệ]c)\b", r"Về \1", summary)
     summary = re.sub(r"^[^\wĐđ]+", "", summary)
-    summary = re.sub(r"^(V\s*/\s*v)\s*[.:]?\s*", "V/v ", summary)
+    summary = re.sub(r"^([Vv]\s*/\s*[vVwW])\s*[.:]?\s*", "V/v ", summary)
+    if sum(ch.isalpha() for ch in summary) < 4:
+        summary = ""           # OCR debris under the type line (a rule, a seal's edge), not a subject
     return summary or None, i
+
+
+def _cites_type(text: str) -> bool:
+    """"Thực hiện Chương trình công tác …", "Thực hiện Kế hoạch …": the body citing a document by its type name
+    (capitalised), not a subject ("Thực hiện công tác bầu cử …")."""
+    rest = re.sub(r"^\s*\S+\s+\S+\s+", "", nfc(text))
+    return bool(rest[:1].isupper() and find_type_name(rest))
+
+
+def _drop_debris(text: str) -> str:
+    """Tokens that are no words (OCR debris of rules, seals, stamps): `|`, `)`, `_`, a dash left between nothing,
+    a lone accented capital in running text (`biện pháp Ì bảo đảm`)."""
+    tokens = text.split(" ")
+    wordy = [any(ch.isalnum() for ch in t) and not (len(t) == 1 and t.isupper() and ord(t) > 0x7f) for t in tokens]
+    kept = []
+    for i, token in enumerate(tokens):
+        if wordy[i]:
+            kept.append(token)
+        elif token in ("-", "–") and i > 0 and wordy[i - 1] and i + 1 < len(tokens) and wordy[i + 1]:
+            kept.append(token)
+    return " ".join(kept)
 
 
 def _is_authority_line(text: str) -> bool:

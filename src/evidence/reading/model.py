@@ -18,8 +18,10 @@ class Reading:
     seconds: float = 0.0             # wall time of the whole read
     ocr_seconds: float = 0.0         # of which OCR (rendering + Tesseract)
     ocr_pages: int = 0               # pages whose text came from OCR
+    zones: list[dict] = field(default_factory=list)   # page 1 header lines read by the second OCR engine
 
     @property
     def text(self) -> str:
         """The full text, pages separated by form feeds."""
         return "\f".join(self.page_texts)
+

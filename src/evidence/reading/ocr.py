@@ -26,6 +26,7 @@ from .. import config
 from ..vn.text import nfc
 from .cpus import cpu_count
 from .image import frame_png
+from .ocr_zones import read_zone, tsv_lines
 
 DPI = 200
 LANG = config.setting("EVIDENCE_OCR_LANG")
@@ -143,7 +144,11 @@ def ink_ratio(png: Path) -> float:
     return sum(histogram[:128]) / total
 
 
-def tesseract(png: Path) -> str | None:
+def tesseract(png: Path, boxes: list | None = None) -> str | None:
+    """The page's text. With `boxes` (a list), the same recognition also writes its word boxes (TSV), and the
+    lines of the header zone, with their boxes and word confidences, are appended to `boxes` (ocr_zones.py)."""
+    if boxes is not None:
+        return _tesseract_with_boxes(png, boxes)
     try:
         result = subprocess.run(["tesseract", str(png), "stdout", "-l", LANG, "--psm", "3"],
                                 capture_output=True, timeout=PAGE_TIMEOUT, env=_env(), check=False)
@@ -154,19 +159,43 @@ def tesseract(png: Path) -> str | None:
     return nfc(result.stdout.decode("utf-8", "replace"))
 
 
-def ocr_image(png: Path) -> tuple[str | None, bool]:
+def _tesseract_with_boxes(png: Path, boxes: list) -> str | None:
+    base = png.with_name(png.stem + "-tess")
+    try:
+        result = subprocess.run(["tesseract", str(png), str(base), "-l", LANG, "--psm", "3", "txt", "tsv"],
+                                capture_output=True, timeout=PAGE_TIMEOUT, env=_env(), check=False)
+        if result.returncode != 0:
+            return None
+        text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
+        try:
+            boxes.extend(line.to_dict() for line in tsv_lines(base.with_suffix(".tsv").read_text(encoding="utf-8",
+                                                                                                 errors="replace")))
+        except (OSError, ValueError):
+            pass                      # the text stands without its boxes
+        return nfc(text)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    finally:
+        for suffix in (".txt", ".tsv"):
+            base.with_suffix(suffix).unlink(missing_ok=True)
+
+
+def ocr_image(png: Path, boxes: list | None = None) -> tuple[str | None, bool]:
     """(text, blank) for one page image."""
     try:
         if ink_ratio(png) < BLANK_INK:
             return "", True
     except Exception:
         pass
-    return tesseract(png), False
+    return tesseract(png, boxes), False
 
 
 def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *, jobs: int | None = None,
-              pdf_reader=None) -> tuple[dict[int, str | None], list[str]]:
-    """OCR the pages `indexes` of a PDF or image file. Returns ({index: text or None}, warnings)."""
+              pdf_reader=None, header_zone: list | None = None) -> tuple[dict[int, str | None], list[str]]:
+    """OCR the pages `indexes` of a PDF or image file. Returns ({index: text or None}, warnings).
+
+    With `header_zone` (a list), the top of page 1, when it is OCRed, is also read by the second engine
+    (ocr_zones.py) and its lines (dicts) are appended to that list."""
     if not say_if_unavailable():
         return {}, ["ocr_unavailable"]
     warnings: list[str] = []
@@ -189,7 +218,12 @@ def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *
                 png = frame_png(path, index, out_dir / f"frame{index}.png")
             if png is None:
                 return index, None, False
-            text, blank = ocr_image(png)
+            first = index == 0 and header_zone is not None
+            text, blank = ocr_image(png, header_zone if first else None)
+            if first and not blank:
+                lines, zone_warnings = read_zone(png)
+                header_zone.extend(line.to_dict() for line in lines)
+                warnings.extend(zone_warnings)
             png.unlink(missing_ok=True)
             return index, text, blank
 

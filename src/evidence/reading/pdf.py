@@ -81,13 +81,19 @@ def read_pdf(path: Path) -> PdfText:
     pages: list[str] = []
     extras: list[list[str]] = []
     broken = 0
+    truncated = False
     for index in range(len(reader.pages)):
         text, extra, ok = page_text(reader, index)
         broken += not ok
+        if extra and extra[-1] == "":
+            truncated = True            # cap_extras cut this page's widget text
+            extra = extra[:-1]
         pages.append(text)
         extras.append(extra)
     result = PdfText(pages=pages, extras=extras, reader=reader)
     if broken:
         result.warnings.append("pdf_page_unreadable")
+    if truncated:
+        result.warnings.append("widget_text_truncated")
     result.warnings.extend(active_content(reader))  # JavaScript, OpenAction, Launch, embedded files
     return result

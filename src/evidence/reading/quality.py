@@ -36,6 +36,8 @@ _STAMP_LINE = re.compile(
     r"(ký bởi|người ký|cơ quan|thời gian ký|ngày ký|email|e-mail|@|\+07:?00|\d{2}[./]\d{2}[./]\d{4} \d{2}:\d{2}"
     r"|trung tâm công báo|và tin học|đã ký|signed|chữ ký số|ký số)", re.IGNORECASE)
 MIN_LETTERS = 40
+# a lower-case word with a digit between its letters: OCR debris of Vietnamese read without its model
+_DIGIT_WORD = re.compile(r"(?<![\w/-])[a-zA-Z]*[a-z][0-9$@]+[a-z]+(?![\w/])")
 
 
 def strip_stamp_lines(text: str) -> str:
@@ -56,6 +58,8 @@ def text_scores(text: str) -> dict[str, float]:
         "syllables": plausible / len(words) if words else 1.0,
         "pronounceable": pronounceable / len(words) if words else 1.0,
         "words": len(words),
+        "controls": sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f"),
+        "digit_words": len(_DIGIT_WORD.findall(text)) / max(len(words), 1),
     }
 
 
@@ -72,6 +76,10 @@ def classify(text: str) -> str:
         return "garbage"
     if scores["words"] >= 10 and scores["syllables"] < 0.6 and scores["pronounceable"] < 0.7:
         return "garbage"    # neither Vietnamese syllables nor words of another language
+    if scores["controls"] >= 3:
+        return "garbage"    # control characters in place of letters: a font without a usable Unicode map
+    if scores["words"] >= 20 and scores["digit_words"] > 0.04:
+        return "garbage"    # an OCR layer made without Vietnamese ("th6ng", "b6o c6o" for tháng, báo cáo)
     if scores["letters"] < MIN_LETTERS:
         return "short"
     return "good"

@@ -22,6 +22,7 @@ from .model import Reading, empty_metadata
 from .ocr import ocr_pages
 from .pdf import read_pdf
 from .plaintext import read_text_pages
+from .repair import repair_text
 from .signatures import read_signatures
 from .sniff import sniff
 
@@ -78,7 +79,13 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
     else:
         page_texts = read_text_pages(path)
 
+    # font glyph substitutions (ƣ for ư) and legacy TCVN3/VNI text, before judging the text layer
+    for i, text in enumerate(page_texts):
+        page_texts[i], repaired = repair_text(text)
+        warnings += repaired
+
     ocr_seconds, ocr_count = 0.0, 0
+    zones: list[dict] = []      # lines of page 1's header read by the second OCR engine
     # which pages have a usable text layer: PDFs and images may be scans; other formats are what they say
     if fmt in ("pdf", "image"):
         verdicts = [quality.classify(text) for text in page_texts]
@@ -93,7 +100,8 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
             warnings.append("no_text_layer")
         if ocr:
             ocr_started = time.monotonic()
-            texts, ocr_warnings = ocr_pages(path, fmt, need, page_texts, jobs=ocr_jobs, pdf_reader=pdf_reader)
+            texts, ocr_warnings = ocr_pages(path, fmt, need, page_texts, jobs=ocr_jobs, pdf_reader=pdf_reader,
+                                            header_zone=zones)
             ocr_seconds = time.monotonic() - ocr_started
             ocr_count = sum(1 for text in texts.values() if text)
             warnings += ocr_warnings
@@ -121,13 +129,13 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
         signatures, sig_warnings = read_signatures(pdf_reader, path)
         warnings += sig_warnings
     meta["signatures"] = signatures
-    meta.update(extract_metadata(page_texts, signatures=signatures))
+    meta.update(extract_metadata(page_texts, signatures=signatures, zones=zones, page_sources=sources))
     meta["warnings"] = _dedupe(warnings + meta.get("warnings", []))
     meta["pages"] = len(page_texts)
     meta["text_source"] = text_source
     reading = Reading(path=shown, sha256=meta["sha256"], format=fmt, pages=len(page_texts), text_source=text_source,
                       page_texts=page_texts, metadata=meta, seconds=round(time.monotonic() - started, 3),
-                      ocr_seconds=round(ocr_seconds, 3), ocr_pages=ocr_count)
+                      ocr_seconds=round(ocr_seconds, 3), ocr_pages=ocr_count, zones=zones)
     return reading
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 MAX_WIDGETS = 200
+MAX_INSERTS = 40          # short widget texts put in place per page (an e-office draws a number and a day)
+MAX_WIDGET_TEXT = 4000     # characters of widget text kept per page: stamps are short; thousands of glyphs are not
 
 
 @dataclass
@@ -145,11 +147,26 @@ def page_text_with_widgets(page) -> tuple[str, list[str]]:
     extra: list[str] = []
     for widget in widgets:
         text = " ".join(widget.text.split())
-        position = _insertion(base, pieces, widget) if len(text) <= 30 and pieces else None
+        short = len(text) <= 30 and pieces and len(inserts) < MAX_INSERTS
+        position = _insertion(base, pieces, widget) if short else None
         if position is None:
             extra.append(text)
         else:
             inserts.append((position, text))
     for position, text in sorted(inserts, reverse=True):
         base = f"{base[:position].rstrip(' ')} {text} {base[position:].lstrip(' ')}"
-    return base, extra
+    return base, cap_extras(extra)
+
+
+def cap_extras(extra: list[str]) -> list[str]:
+    """Widget texts drawn apart, cut at MAX_WIDGET_TEXT characters in all (a widget drawing thousands of glyphs
+    would otherwise flood the page text and the search index); a cut list ends with an empty string."""
+    kept, total = [], 0
+    for text in extra:
+        if total + len(text) > MAX_WIDGET_TEXT:
+            kept.append(text[: max(0, MAX_WIDGET_TEXT - total)])
+            kept.append("")
+            return [t for t in kept[:-1] if t] + [""]
+        kept.append(text)
+        total += len(text)
+    return kept

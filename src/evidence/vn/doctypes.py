@@ -1,4 +1,6 @@
-"""Document types: Decree 30/2020/NĐ-CP Appendix III abbreviations, plus công văn (CV) and legal types.
+"""Document types: Decree 30/2020/NĐ-CP Appendix III abbreviations, plus công văn (CV), legal types, and the other
+kinds evidence files carry: licences (GP) and certificates (GCN), submission slips (PTr), joint documents
+(liên tịch / liên ngành: their type is the plain type, `HƯỚNG DẪN LIÊN NGÀNH` is HD).
 
 Case matters: HĐ (Hợp đồng) ≠ HD (Hướng dẫn), ĐA (Đề án) ≠ DA (Dự án).
 """
@@ -19,12 +21,26 @@ TYPE_NAMES: dict[str, str] = {
     "PB": "Phiếu báo", "SY": "Bản sao y", "TrS": "Bản trích sao", "SL": "Bản sao lục",
     "CV": "Công văn",
     "L": "Luật", "NĐ": "Nghị định", "TT": "Thông tư", "TTLT": "Thông tư liên tịch", "PL": "Pháp lệnh",
+    "NQLT": "Nghị quyết liên tịch",
+    "GP": "Giấy phép", "GCN": "Giấy chứng nhận", "PTr": "Phiếu trình",
 }
-LEGAL_CODES = frozenset({"L", "NĐ", "TT", "TTLT", "PL"})
+LEGAL_CODES = frozenset({"L", "NĐ", "TT", "TTLT", "PL", "NQLT"})
 
 _EXTRA_NAMES = {  # spellings seen in real text → code
     "bản thoả thuận": "BTT", "giấy uỷ quyền": "GUQ", "quyết định (cá biệt)": "QĐ", "nghị quyết (cá biệt)": "NQ",
-    "thông tư liên tịch": "TTLT", "luật": "L",
+    "thông tư liên tịch": "TTLT", "luật": "L", "bộ luật": "L",
+    # joint documents of several bodies: the type is the plain one
+    "hướng dẫn liên ngành": "HD", "hướng dẫn liên tịch": "HD", "hướng dẫn liên sở": "HD",
+    "kế hoạch liên tịch": "KH", "kế hoạch liên ngành": "KH", "chương trình phối hợp": "CTr",
+    "quy chế phối hợp": "QC", "thông báo liên tịch": "TB", "báo cáo liên ngành": "BC", "tờ trình liên ngành": "TTr",
+    "thông báo kết luận": "TB", "biên bản làm việc": "BB", "biên bản họp": "BB", "biên bản hội nghị": "BB",
+    "biên bản kiểm tra": "BB", "biên bản thẩm định": "BB", "biên bản bàn giao": "BB", "biên bản ghi nhớ": "BGN",
+    "giấy phép hoạt động": "GP", "giấy phép xây dựng": "GP", "giấy phép kinh doanh": "GP", "giấy phép lao động": "GP",
+    "giấy phép môi trường": "GP", "giấy chứng nhận đăng ký": "GCN", "giấy chứng nhận đủ điều kiện": "GCN",
+    "phiếu trình giải quyết công việc": "PTr", "phiếu trình văn bản": "PTr",
+    "hợp đồng lao động": "HĐ", "hợp đồng kinh tế": "HĐ", "hợp đồng dịch vụ": "HĐ", "hợp đồng giao khoán": "HĐ",
+    "hợp đồng làm việc": "HĐ", "hợp đồng mua bán": "HĐ", "hợp đồng thuê": "HĐ", "hợp đồng thuê khoán": "HĐ",
+    "phương án": "PA", "đề án": "ĐA", "công điện khẩn": "CĐ", "công điện hỏa tốc": "CĐ",
 }
 
 

@@ -58,6 +58,8 @@ _LINK_SQL = """
            json_extract(e.metadata, '$.issuer'), json_extract(e.metadata, '$.issued_on'),
            COALESCE(json_array_length(e.metadata, '$.signatures'), 0) > 0,
            instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0,
+           COALESCE(json_extract(e.metadata, '$.issued_on_estimated'),
+                    json_extract(e.metadata, '$.date_source') = 'signature', 0),
            instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_active_content"') > 0
            OR instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_embedded_file"') > 0
     FROM links l JOIN evidence e ON e.id = l.evidence_id
@@ -97,10 +99,11 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
         issued_on,
         signed,
         blank_warning,
+        estimated,
         active,
     ) in cursor.execute(sql, params):
         if eid in corrected:
-            number, type_code, issuer, issued_on, signed, blank_warning = _corrected(store, eid)
+            number, type_code, issuer, issued_on, signed, blank_warning, estimated = _corrected(store, eid)
         if stamp not in local_dates:
             local_dates[stamp] = _local_date(stamp)
         links.append(
@@ -121,6 +124,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
                 bool(signed),
                 bool(blank_warning),
                 local_dates[stamp],
+                bool(estimated),
                 bool(active),
             )
         )
@@ -130,7 +134,12 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
 def _corrected(store: Store, evidence_id: int) -> tuple:
     """The rule fields of a record people corrected, through `catalog.effective_metadata`."""
     row = store.db.execute("SELECT metadata FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
-    meta = effective_metadata(store, evidence_id, json.loads(row[0] or "{}")) or {}
+    read = json.loads(row[0] or "{}")
+    meta = effective_metadata(store, evidence_id, dict(read)) or {}
+    # a date a person gave is no estimate; the reader's estimate stands while the date is the one it read
+    estimated = bool(read.get("issued_on_estimated") or read.get("date_source") == "signature") and meta.get(
+        "issued_on"
+    ) == read.get("issued_on")
     return (
         meta.get("number"),
         meta.get("type_code"),
@@ -138,4 +147,5 @@ def _corrected(store: Store, evidence_id: int) -> tuple:
         meta.get("issued_on"),
         bool(meta.get("signatures")),
         "number_blank" in (meta.get("warnings") or []),
+        estimated,
     )

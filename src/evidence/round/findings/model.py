@@ -94,6 +94,7 @@ class LinkedEvidence:
     signed: bool  # at least one digital signature
     number_blank_warning: bool  # the reader warned `number_blank`
     linked_on: date | None  # the local (Vietnam) date the link was made
+    issued_on_estimated: bool = False  # the issue date is the signing day (no printed date could be read)
     active_content: bool = False  # the reader warned pdf_active_content or pdf_embedded_file
 
     @property

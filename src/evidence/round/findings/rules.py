@@ -246,6 +246,17 @@ def _window(criterion: Criterion, data: RoundData, cache: dict):
     return cache[criterion.code]
 
 
+ESTIMATED_NOTE = (
+    " Lưu ý: ngày ban hành này là ngày ước tính theo thời điểm ký số (không đọc được ngày ghi trên văn bản);"
+    " đề nghị kiểm tra lại ngày trên văn bản."
+)
+
+
+def _estimated(link: LinkedEvidence) -> str:
+    """The suffix of a date finding built on a date the reader estimated from the signing time."""
+    return ESTIMATED_NOTE if link.issued_on_estimated else ""
+
+
 def _dates(link: LinkedEvidence, criterion: Criterion, data: RoundData, windows: dict) -> Iterator[Finding]:
     campaign = data.campaign
     issued = link.issued_on
@@ -271,7 +282,7 @@ def _dates(link: LinkedEvidence, criterion: Criterion, data: RoundData, windows:
                 link.evidence_id,
                 f"Tài liệu {link.label} ban hành ngày {_vn_date(issued)}, ngoài kỳ đánh giá (từ "
                 f"{_vn_date(campaign.period_start)} đến {_vn_date(campaign.period_end)}). Đề nghị thay "
-                "bằng tài liệu ban hành trong kỳ đánh giá.",
+                "bằng tài liệu ban hành trong kỳ đánh giá." + _estimated(link),
             )
         return
     earliest, latest = window
@@ -285,7 +296,7 @@ def _dates(link: LinkedEvidence, criterion: Criterion, data: RoundData, windows:
             link.evidence_id,
             f"Tài liệu {link.label} ban hành ngày {_vn_date(issued)}, chậm so với yêu cầu của tiêu chí "
             f"{criterion.code} ({rule}; hạn cuối {_vn_date(latest)}). Đề nghị giải trình lý do ban hành "
-            "chậm; tiêu chí có thể bị trừ điểm.",
+            "chậm; tiêu chí có thể bị trừ điểm." + _estimated(link),
         )
     elif earliest is not None and issued < earliest:
         yield Finding(
@@ -296,7 +307,7 @@ def _dates(link: LinkedEvidence, criterion: Criterion, data: RoundData, windows:
             link.evidence_id,
             f"Tài liệu {link.label} ban hành ngày {_vn_date(issued)}, trước thời gian tiêu chí "
             f"{criterion.code} chấp nhận ({rule}; từ ngày {_vn_date(earliest)}). Đề nghị thay bằng tài "
-            "liệu ban hành trong thời gian quy định.",
+            "liệu ban hành trong thời gian quy định." + _estimated(link),
         )
 
 
