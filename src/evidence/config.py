@@ -41,6 +41,11 @@ SETTINGS: dict[str, Setting] = {
             "EVIDENCE_OCR_MAX_PAGES", "12", "Pages of one file to OCR at most (first and last pages first); 0: all."
         ),
         Setting("EVIDENCE_INDEX_LOCK_TIMEOUT", "600", "Seconds a writer waits for the search index lock."),
+        Setting(
+            "EVIDENCE_INDEX_BACKGROUND_MERGE",
+            "1",
+            "Merge small index segments in a detached process after a write (0: only `evidence index optimize`).",
+        ),
         Setting("EVIDENCE_INDEX_PROCS", "0", "Processes for an index rebuild (0: up to two for a large store)."),
         Setting("EVIDENCE_WEB_MAX_UPLOAD_MB", "50", "Largest upload per web request, in MB (serve --max-upload-mb)."),
         Setting(

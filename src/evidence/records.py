@@ -153,7 +153,8 @@ def list_evidence(
             params.append(value)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = store.db.execute(
-        f"SELECT DISTINCT e.id, e.sha256, e.filename, e.format, e.pages, e.text_source, e.metadata, e.created_at"
+        f"SELECT DISTINCT e.id, e.sha256, e.filename, e.format, e.pages, e.text_source, e.metadata, e.created_at,"
+        f" e.read_status, e.read_error"
         f" FROM evidence e {'JOIN links l ON l.evidence_id = e.id' if clauses else ''} {where}"
         f" ORDER BY e.id",
         params,
@@ -176,6 +177,8 @@ def list_evidence(
                 "issued_on": meta.get("issued_on"),
                 "summary": meta.get("summary"),
                 "created_at": r["created_at"],
+                "read_status": r["read_status"],
+                "read_error": r["read_error"],
                 "links": links.get(r["id"], []),
             }
         )
@@ -208,6 +211,8 @@ def get_evidence(store: Store, evidence_id: int) -> dict:
         "links": _links_of(store, [row["id"]]).get(row["id"], []),
         "detached_links": detached_links(store, row["id"]),
         "text_chars": len(row["text"]),
+        "read_status": row["read_status"],  # pending | reading | read | failed (uploads are read in the background)
+        "read_error": row["read_error"],
     }
 
 

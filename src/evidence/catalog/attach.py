@@ -362,15 +362,27 @@ def _run(
         writers.clear_pending(promise)
 
 
-def _store_and_link(store: Store, campaign_id: str, item: _Item, reading: Reading | None, *, pages, note, by) -> None:
+def _store_and_link(
+    store: Store,
+    campaign_id: str,
+    item: _Item,
+    reading: Reading | None,
+    *,
+    pages,
+    note,
+    by,
+    pending: tuple[str, int | None] | None = None,
+) -> None:
+    """Store the original (when new) and link it. `pending` = (format, pages): a record not read yet, inserted
+    as such for the background reader (catalog/jobs.py)."""
     outcome = item.outcome
     assert item.sha256 is not None  # hashed by the preflight of _run
-    if reading is not None:
+    if reading is not None or pending is not None:
         stored = store.blobs.put_file(item.path, max_bytes=config.MAX_FILE_BYTES)
         if stored.sha256 != item.sha256:
             raise InputError("the file changed while it was being read; try again", path=item.path)
         outcome.stored = stored.created
-        outcome.warnings = list(reading.metadata.get("warnings") or [])
+        outcome.warnings = list(reading.metadata.get("warnings") or []) if reading is not None else []
     elif not store.blobs.exists(item.sha256):
         # known in the database but its original is gone: restore it from this upload
         store.blobs.put_file(item.path, max_bytes=config.MAX_FILE_BYTES)
@@ -379,7 +391,25 @@ def _store_and_link(store: Store, campaign_id: str, item: _Item, reading: Readin
     stamp = now_iso()
     with store.transaction() as conn:
         row = conn.execute("SELECT id FROM evidence WHERE sha256 = ?", (item.sha256,)).fetchone()
-        if row is None:
+        if row is None and reading is None and pending is not None:
+            metadata = empty_metadata()
+            metadata.update({"sha256": item.sha256, "format": pending[0], "pages": pending[1]})
+            cursor = conn.execute(
+                "INSERT INTO evidence(sha256, size, filename, format, pages, metadata, read_status, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                (
+                    item.sha256,
+                    item.path.stat().st_size,
+                    filename,
+                    pending[0],
+                    pending[1],
+                    dumps(metadata),
+                    stamp,
+                    stamp,
+                ),
+            )
+            evidence_id = cursor.lastrowid
+        elif row is None:
             if reading is None:  # raced with a delete; nothing sensible to link
                 raise InputError("the stored copy disappeared; attach again", path=item.path)
             metadata = empty_metadata()
@@ -403,9 +433,10 @@ def _store_and_link(store: Store, campaign_id: str, item: _Item, reading: Readin
                 ),
             )
             evidence_id = cursor.lastrowid
-            chain.record_row_event(conn, chain.EVIDENCE_STORED, "evidence", evidence_id, by)
         else:
             evidence_id = row["id"]
+        if row is None:  # a new record (read, or pending its reading): its event, in the same transaction
+            chain.record_row_event(conn, chain.EVIDENCE_STORED, "evidence", evidence_id, by)
         cursor = conn.execute(
             "INSERT OR IGNORE INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, pages,"
             " note, linked_by, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

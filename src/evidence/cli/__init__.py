@@ -1,6 +1,9 @@
 """The `evidence` command: click commands only; the work is done by the library.
 
-Each area keeps its commands in its own module (a `COMMANDS` list); they are added to the main group here.
+Each area keeps its commands in its own module (a `COMMANDS` list). The main group knows them by name from
+`COMMAND_TABLE` and imports a command's module only when that command runs, so `evidence --help` and a light
+command such as `evidence list` do not pay for the search index, the readers or the web app
+(tests/test_cli_start.py checks that the table matches the modules).
 """
 
 from __future__ import annotations
@@ -30,9 +33,92 @@ COMMAND_MODULES = [
     "store_cmds",  # audit, backup, restore
 ]
 
+# command name → (module, the short help `evidence --help` shows), in the order of the help
+COMMAND_TABLE: dict[str, tuple[str, str]] = {
+    "init": ("setup_cmds", "Create an empty store (idempotent) and load the sample frameworks."),
+    "verify": ("setup_cmds", "Prove the store is whole: database integrity, every original present and intact."),
+    "campaign": ("setup_cmds", "Assessment campaigns (rounds)."),
+    "framework": ("framework_cmds", "Criterion trees (frameworks) that campaigns are scored against."),
+    "attach": ("evidence_cmds", "Store files (once, by content) and link them to a criterion of a unit."),
+    "detach": (
+        "evidence_cmds",
+        "Take back the link of an evidence record to a criterion of a unit (a wrong file, a wrong criterion).",
+    ),
+    "ingest": ("evidence_cmds", "Bulk-attach a folder laid out as DIR/<unit code>/<criterion code>/<files>."),
+    "list": ("evidence_cmds", "Evidence and its links."),
+    "show": ("evidence_cmds", "One evidence record: metadata, links, findings."),
+    "inspect": ("reading_cmds", "Read FILE (PDF, Word, image, text) without storing it; print the metadata extracted."),
+    "search": (
+        "search_cmds",
+        'Full-text search: words with or without diacritics, "a phrase", a document number (1366/KH-UBND).',
+    ),
+    "index": (
+        "search_cmds",
+        "The full-text search index: rebuild it from the database, check it against the database, merge it.",
+    ),
+    "score": (
+        "score_cmds",
+        "Self-assessment, appraisal, objections, agreement; import and export of score tables.",
+    ),
+    "check": ("score_cmds", "Findings: what is wrong with scores and evidence (exit 1 when there are errors)."),
+    "results": ("score_cmds", "Totals, percent of the applicable maximum, bands, ranking and round statistics."),
+    "survey": ("survey_cmds", "Survey points (điểm điều tra xã hội học) for criteria with scored_by: survey."),
+    "generate": ("documents_cmds", "Write an official document of the round as a Decree 30 Word file."),
+    "templates": ("documents_cmds", "The Word templates of the documents."),
+    "documents": ("documents_cmds", "Checks on generated documents."),
+    "serve": ("web_cmds", "Run the web app for units, reviewers and the secretariat on this store."),
+    "user": ("web_cmds", "Web accounts: secretariat, reviewers (council), unit accounts."),
+    "correct": (
+        "web_cmds",
+        "Correct a metadata field the reader got wrong; the correction wins everywhere (show, list, search,"
+        " findings) and the history is kept.",
+    ),
+    "demo": (
+        "demo_cmds",
+        "Build a demo store from scratch and run a whole round: ingest, check, search, score, generate.",
+    ),
+}
+
+# modules that add sub-commands to a group of another module: imported with it
+EXTENDS: dict[str, tuple[str, ...]] = {"documents_cmds": ("register_cmds",)}
+
 
 class EvidenceGroup(click.Group):
-    """Turns user-facing errors into one line on stderr and exit status 2, never a traceback."""
+    """Turns user-facing errors into one line on stderr and exit status 2, never a traceback. Commands are
+    imported on first use (COMMAND_TABLE)."""
+
+    # click keeps a group's commands in `self.commands`; here they live in `_registered`, filled on demand, and
+    # `commands` (read by tools that walk the whole tree) imports every module first
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        load_all()
+        return self._registered
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._registered = dict(value)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        self._registered[name] = cmd
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_TABLE) + [name for name in self._registered if name not in COMMAND_TABLE]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self._registered and cmd_name in COMMAND_TABLE:
+            _load(COMMAND_TABLE[cmd_name][0])
+        return self._registered.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `--help` from the table: no command module is imported to print it."""
+        rows = [(name, COMMAND_TABLE[name][1]) for name in COMMAND_TABLE]
+        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+        rows = [(name, _shorten(text, limit)) for name, text in rows]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -65,13 +151,28 @@ def main(ctx: click.Context, store_path: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        for command in importlib.import_module(f"{__name__}.{name}").COMMANDS:
-            main.add_command(command)
+def _shorten(text: str, limit: int) -> str:
+    """click's own shortening of a help text: the first sentence, cut at a word with "..." when too long."""
+    return click.Command(None, help=text).get_short_help_str(max(limit, 45))
 
 
-_register()
+_loaded: set[str] = set()
+
+
+def _load(module: str) -> None:
+    if module in _loaded:
+        return
+    for command in importlib.import_module(f"{__name__}.{module}").COMMANDS:
+        main.add_command(command)
+    _loaded.add(module)
+    for extension in EXTENDS.get(module, ()):
+        _load(extension)
+
+
+def load_all() -> None:
+    """Import every command module (for tests and documentation tools that walk the whole command tree)."""
+    for module in COMMAND_MODULES:
+        _load(module)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,15 +7,13 @@ from pathlib import Path
 import click
 
 from .. import config
-from ..catalog import attach_files, detach_evidence, ingest_dir
-from ..catalog.attach import SKIP_REASONS
 from ..records import candidates_lines, get_evidence, list_evidence, shown_issued_on, sources_line
-from ..round.campaign import resolve_campaign_id
-from ..round.findings import findings_for_evidence
 from .common import AppContext, Progress, emit, json_option, pass_app, table
 
 
 def _report(outcomes, as_json: bool) -> None:
+    from ..catalog.attach import SKIP_REASONS  # lazily, as the catalog itself (see attach)
+
     skipped = [o for o in outcomes if o.skipped]
     attached = [o for o in outcomes if not o.error and not o.skipped]
     failed = [o for o in outcomes if o.error]
@@ -68,7 +66,11 @@ def _report(outcomes, as_json: bool) -> None:
 @pass_app
 def attach(app: AppContext, files, campaign_id, unit_code, criterion_code, pages, note, by, no_ocr, as_json):
     """Store files (once, by content) and link them to a criterion of a unit."""
+    from ..catalog import attach_files  # lazy imports: `evidence list` starts without the readers and the index
+    from ..round.campaign import resolve_campaign_id
+
     store = app.store()
+
     campaign_id = resolve_campaign_id(store, campaign_id)
     bar = Progress(len(files), "reading")
     outcomes = attach_files(
@@ -101,6 +103,9 @@ def detach(app: AppContext, evidence_id, campaign_id, unit_code, criterion_code,
 
     The link is kept in the record's history (`show`); the original stays in the store. Refused once the unit
     has submitted its self-assessment, until the secretariat reopens it (`score reopen`)."""
+    from ..catalog import detach_evidence
+    from ..round.campaign import resolve_campaign_id
+
     store = app.store()
     result = detach_evidence(
         store,
@@ -140,6 +145,9 @@ def ingest(app: AppContext, directory, campaign_id, by, no_ocr, jobs, follow_lin
 
     Ingest never leaves DIR: symbolic links are refused (see --follow-links); hidden names, FIFOs, devices and
     sockets are skipped and listed ("skipped" in --json)."""
+    from ..catalog import ingest_dir
+    from ..round.campaign import resolve_campaign_id
+
     store = app.store()
     campaign_id = resolve_campaign_id(store, campaign_id)
     total = sum(1 for p in Path(directory).rglob("*") if p.is_file()) if Path(directory).is_dir() else 0
@@ -196,6 +204,8 @@ def list_command(app: AppContext, campaign_id, unit_code, criterion_code, as_jso
 @pass_app
 def show(app: AppContext, evidence_id: int, as_json: bool):
     """One evidence record: metadata, links, findings."""
+    from ..round.findings import findings_for_evidence
+
     store = app.store()
     data = get_evidence(store, evidence_id)
     data["findings"] = findings_for_evidence(store, evidence_id)
@@ -205,6 +215,10 @@ def show(app: AppContext, evidence_id: int, as_json: bool):
             f"evidence #{d['evidence_id']}  {d['filename']}  ({d['format']}, {d['pages']} page(s), {d['size']} bytes)"
         )
         click.echo(f"sha256 {d['sha256']}")
+        if d.get("read_status") in ("pending", "reading"):
+            click.echo(f"not read yet ({d['read_status']}): uploaded through the web, read in the background")
+        elif d.get("read_status") == "failed":
+            click.echo(f"could not be read: {d['read_error']} (the original is kept)")
         rows = []
         for key, value in d["metadata"].items():
             if key in ("sha256", "issued_on_estimated", "confidence"):

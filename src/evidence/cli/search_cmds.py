@@ -17,7 +17,8 @@ class _RebuildProgress:
     """Adapts (done, total) callbacks to the shared stderr progress bar."""
 
     def __init__(self, label: str):
-        self.label, self.bar = label, None
+        self.label = label
+        self.bar: Progress | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
@@ -107,7 +108,7 @@ def search(app: AppContext, query, campaign, unit, criterion, type_code, date_fr
 
 @click.group()
 def index():
-    """The full-text search index: rebuild it from the database, check it against the database."""
+    """The full-text search index: rebuild it from the database, check it against the database, merge it."""
 
 
 @index.command()
@@ -125,6 +126,25 @@ def rebuild(app: AppContext, as_json):
         as_json,
         lambda r: click.echo(
             f"indexed {r['documents']} document(s) in {r['seconds']:.1f} s; index size {r['index_bytes'] / 1e6:.1f} MB"
+        ),
+    )
+
+
+@index.command()
+@click.option("--small", is_flag=True, help="Only merge tiers of small segments (what runs in the background).")
+@json_option
+@pass_app
+def optimize(app: AppContext, small, as_json):
+    """Merge the index's segments into one (writes never merge; searches go on meanwhile)."""
+    store = app.store()
+    report = search_lib.merge_small(store) if small else search_lib.optimize_index(store)
+    emit(
+        report,
+        as_json,
+        lambda r: click.echo(
+            r.get("skipped")
+            or f"{r['segments_before']} segment(s) → {r['segments_after']}; merged {r['merged_documents']}"
+            f" document(s) of {r['merged_segments']} segment(s) in {r['seconds']:.1f} s"
         ),
     )
 

@@ -381,9 +381,9 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
 
     # -- type line (the position tells nothing the text does not: the first centred upper-case type name)
     if not meta.get("type_code"):
-        code = zone_type(zones)
-        if code:
-            meta["type_code"], meta["type_name"] = code, TYPE_NAMES.get(code)
+        zone_code = zone_type(zones)
+        if zone_code:
+            meta["type_code"], meta["type_name"] = zone_code, TYPE_NAMES.get(zone_code)
             sources["type_code"], confidence["type_code"] = "ocr-rapid", CONFIDENCE["ocr-rapid"]
 
 
@@ -398,7 +398,7 @@ def field_sources(meta: dict, first_page_source: str) -> None:
             continue
         source = base
         if field == "issued_on":
-            source = {"signature": "signature", "body": "body"}.get(meta.get("date_source"), base)
+            source = {"signature": "signature", "body": "body"}.get(str(meta.get("date_source")), base)
         if field == "signer_name" and meta.get("signer_name") and base != "text":
             signers = " ".join(str(s.get("signer") or "") for s in meta.get("signatures") or ())
             if meta["signer_name"] in signers:

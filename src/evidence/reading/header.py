@@ -65,7 +65,7 @@ _VOCAB = """ỦY BAN NHÂN DÂN HỘI ĐỒNG CHỦ TỊCH PHÓ GIÁM ĐỐC CH�
 TỔNG CỤC VỤ HIỆU VIỆN CHỈ ĐẠO TM. KT. TL. TUQ. Q. TỈNH THÀNH PHỐ HUYỆN QUẬN XÃ PHƯỜNG SỞ NỘI TƯ PHÁP
 QUYẾT ĐỊNH KẾ HOẠCH BÁO CÁO TỜ TRÌNH THÔNG BÁO CÔNG VĂN CHỈ THỊ NGHỊ QUYẾT BIÊN BẢN HƯỚNG DẪN CHƯƠNG
 ĐỀ ÁN PHƯƠNG QUY CHẾ ĐỊNH GIẤY MỜI THƯ KÝ TỌA ĐIỆN THUẬN THỎA GHI NHỚ PHIẾU""".split()
-_RESTORE = {}
+_RESTORE: dict[str, str] = {}
 for _word in _VOCAB:
     _RESTORE.setdefault(fold(_word).lower(), _word)
 _RESTORE.pop("thu", None)   # THỦ / THỨ / THƯ: ambiguous
@@ -421,7 +421,7 @@ def _corroborate(symbol: str, type_code: str) -> str:
 
 
 def _issuers(meta: dict, left: list[str]) -> None:
-    kept = []
+    kept: list[str] = []
     for text in left:
         if re.match(r"^\s*S[ốoô0ó6]\s*[:;.]", text):
             continue                       # the number line (unparsed: "Số: 4 § )BCA-C04") is not a body's name

@@ -220,7 +220,7 @@ def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *
                 return index, None, False
             first = index == 0 and header_zone is not None
             text, blank = ocr_image(png, header_zone if first else None)
-            if first and not blank:
+            if first and not blank and header_zone is not None:
                 lines, zone_warnings = read_zone(png)
                 header_zone.extend(line.to_dict() for line in lines)
                 warnings.extend(zone_warnings)

@@ -105,10 +105,10 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
             ocr_seconds = time.monotonic() - ocr_started
             ocr_count = sum(1 for text in texts.values() if text)
             warnings += ocr_warnings
-            for i, text in texts.items():
-                if text is not None and (text.strip() or verdicts[i] != "short"):
-                    page_texts[i] = text
-                    sources[i] = "ocr" if text.strip() else "none"
+            for i, ocr_text in texts.items():
+                if ocr_text is not None and (ocr_text.strip() or verdicts[i] != "short"):
+                    page_texts[i] = ocr_text
+                    sources[i] = "ocr" if ocr_text.strip() else "none"
         else:
             warnings.append("ocr_skipped")
         for i in need:
@@ -124,7 +124,7 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
         warnings.append("ocr_used")
     text_source = _text_source(sources, page_texts)
 
-    signatures = []
+    signatures: list[dict] = []
     if pdf_reader is not None:
         signatures, sig_warnings = read_signatures(pdf_reader, path)
         warnings += sig_warnings

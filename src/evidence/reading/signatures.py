@@ -102,10 +102,10 @@ def has_signature_fields(pypdf_reader) -> bool:
 
 def read_signatures(pypdf_reader, path: Path) -> tuple[list[dict], list[str]]:
     """Every signature field of the PDF, in field order: [{signed_at, signer, reason, intact, field}]."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     if pypdf_reader is not None and not has_signature_fields(pypdf_reader):
         return [], []
+    from pyhanko.pdf_utils.reader import PdfFileReader  # 0.2 s to import: only for PDFs with signature fields
+
     out: list[dict] = []
     warnings: list[str] = []
     try:

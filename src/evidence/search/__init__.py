@@ -6,7 +6,8 @@ attach and metadata change (`index_evidence`), and can be checked (`check_index`
 """
 
 from .engine import SearchOutcome, run_search, search
-from .index import check_index, ensure_index, index_evidence, rebuild_index, remove_evidence, verify_index
+from .index import check_index, ensure_index, index_evidence, needs_merge, rebuild_index, remove_evidence, verify_index
+from .merge import merge_small, optimize as optimize_index
 from .query import parse_date_option
 from .schema import SCHEMA_VERSION
 
@@ -16,6 +17,9 @@ __all__ = [
     "check_index",
     "ensure_index",
     "index_evidence",
+    "merge_small",
+    "needs_merge",
+    "optimize_index",
     "parse_date_option",
     "rebuild_index",
     "remove_evidence",

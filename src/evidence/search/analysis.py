@@ -7,12 +7,12 @@ which `SCHEMA_VERSION` turns into an automatic rebuild.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 from collections.abc import Iterator
 
 import numpy as np
 
-from whoosh.analysis import Token, Tokenizer
+from whoosh.analysis import Analyzer, Token, Tokenizer
 from whoosh.fields import TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
@@ -99,7 +99,8 @@ class VietnameseTokenizer(Tokenizer):
             text = fold_lower(text)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            t.original = t.text = text
+            t.text = text
+            t.original = text  # type: ignore[attr-defined]  # Whoosh's Token takes any attribute
             t.boost = 1.0
             if positions:
                 t.pos = start_pos
@@ -112,7 +113,7 @@ class VietnameseTokenizer(Tokenizer):
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = t.text
+                t.original = t.text  # type: ignore[attr-defined]
             if positions:
                 t.pos = start_pos + pos
             if chars:
@@ -166,16 +167,25 @@ class FastFrequency(Frequency):
             yield word, freq, freq * boost, pack_uint(freq)
 
 
+def _analyzer(folded: bool) -> Analyzer:
+    """The tokenizer is the whole analyzer (Whoosh accepts a tokenizer where it takes an analyzer)."""
+    return cast(Analyzer, VietnameseTokenizer(folded=folded))
+
+
+def _field_boost(field: TEXT) -> float:
+    return field.format.field_boost if field.format is not None else 1.0
+
+
 def vietnamese_words_field(folded: bool = True, **kwargs) -> TEXT:
     """Words and their counts only (no phrase queries on it): the field the fast path matches and ranks on."""
-    field = TEXT(analyzer=VietnameseTokenizer(folded=folded), phrase=False, **kwargs)
-    field.format = FastFrequency(field_boost=field.format.field_boost)
+    field = TEXT(analyzer=_analyzer(folded), phrase=False, **kwargs)
+    field.format = FastFrequency(field_boost=_field_boost(field))
     return field
 
 
 def vietnamese_text_field(folded: bool, **kwargs) -> TEXT:
-    field = TEXT(analyzer=VietnameseTokenizer(folded=folded), phrase=True, **kwargs)
-    field.format = FastPositions(field_boost=field.format.field_boost)
+    field = TEXT(analyzer=_analyzer(folded), phrase=True, **kwargs)
+    field.format = FastPositions(field_boost=_field_boost(field))
     return field
 
 
@@ -202,7 +212,7 @@ class NumberKeyTokenizer(Tokenizer):
         t.text = key
         t.boost = 1.0
         if keeporiginal:
-            t.original = value
+            t.original = value  # type: ignore[attr-defined]
         if positions:
             t.pos = start_pos
         if chars:

@@ -188,10 +188,10 @@ class FastIndex:
             for (reader, off), file in zip(self.segments, self.files):
                 ids = file.range_ids(q.fieldname, q.start, q.end) if file is not None else None
                 if ids is None:
-                    for fieldname, text in q.expanded_terms(reader):
-                        text = text if isinstance(text, str) else text.decode("utf-8")
-                        ids, _ = fastfiles.decode_term(reader, fieldname, text)
-                        out[np.frombuffer(ids, dtype=np.int32).astype(np.int64) + off] = True
+                    for fieldname, raw in q.expanded_terms(reader):
+                        term = raw if isinstance(raw, str) else raw.decode("utf-8")
+                        decoded, _ = fastfiles.decode_term(reader, fieldname, term)
+                        out[np.frombuffer(decoded, dtype=np.int32).astype(np.int64) + off] = True
                 else:
                     out[ids.astype(np.int64) + off] = True
             return out
@@ -239,10 +239,11 @@ def run_fast(
             words_mask &= holding
         if c.kind == "number":
             sure = np.zeros(fx.n, dtype=bool)
+            key = c.key or ""
             for fieldname, boost in (("number", NUMBER_BOOST), ("refs", REFS_BOOST)):
-                ids, tf = fx.postings(fieldname, c.key)
+                ids, tf = fx.postings(fieldname, key)
                 sure[ids] = True
-                score[ids] += boost * fx.idf(fieldname, c.key)
+                score[ids] += boost * fx.idf(fieldname, key)
             maybe = words_mask & ~sure if c.folded else np.zeros(fx.n, dtype=bool)
             base &= sure | maybe
             pattern = c.pattern()

@@ -7,11 +7,13 @@ working meanwhile and a failed rebuild leaves the old index in place.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import time
 from contextlib import contextmanager
+from typing import Any
 from pathlib import Path
 from collections.abc import Callable
 
@@ -25,7 +27,8 @@ from . import heal, postings
 from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
-from .source import count_evidence, iter_documents, iter_fingerprints
+from .source import count_evidence, count_unread, iter_documents, iter_fingerprints
+from .tiers import plan_small
 
 VERSION_FILE = "evidence-index.json"
 WRITER_LIMIT_MB = 256  # Whoosh spills postings to disk beyond this (split between processes): bounds memory
@@ -89,8 +92,10 @@ def _writer(ix):
 
 
 @contextmanager
-def _locked_writer(store: Store):
-    """The writer of an up-to-date index, under the writer lock; committed on success, cancelled on error.
+def _locked_writer(store: Store, *, background_merge: bool = True):
+    """The writer of an up-to-date index, under the writer lock; committed (without merging segments) on
+    success, cancelled on error. Afterwards, when `background_merge` and small segments wait to be merged, a
+    detached process merges them (merge.py).
 
     Yields None when the index had to be rebuilt from the database instead (which already holds the change).
     Any failure becomes a StoreError: a damaged index must not turn a stored attach into a crash."""
@@ -106,7 +111,7 @@ def _locked_writer(store: Store):
             writer = _writer(ix)
             try:
                 yield writer
-                writer.commit()
+                writer.commit(merge=False)  # never merge on the write path: merge.py does, away from it
             except BaseException:
                 writer.cancel()
                 raise
@@ -120,6 +125,47 @@ def _locked_writer(store: Store):
             f"search index not updated ({type(exc).__name__}: {exc}); run `evidence index rebuild`",
             path=store.index_dir,
         ) from None
+    if background_merge:
+        for hook in AFTER_WRITE:
+            hook(store)
+
+
+def background_merge_enabled() -> bool:
+    return config.setting("EVIDENCE_INDEX_BACKGROUND_MERGE").strip().lower() not in ("0", "no", "false", "off")
+
+
+def needs_merge(store: Store) -> bool:
+    """Whether small segments wait to be merged (tiers.plan_small)."""
+    try:
+        ix = whoosh_storage.open_index(store.index_dir)
+    except Exception:  # noqa: BLE001 — no readable index: nothing to merge (the next write rebuilds it)
+        return False
+    try:
+        return bool(plan_small(ix._segments()))
+    finally:
+        ix.close()
+
+
+MERGE_LOCK = "search-merge.lock"  # held by the one merge that runs (merge.py)
+# called with the store after a write committed (merge.py registers the background merge here; it imports this
+# module, so this module cannot call it by name)
+AFTER_WRITE: list[Callable[[Store], object]] = []
+
+
+def merge_running(store: Store) -> bool:
+    """Whether a merge holds its lock now (then starting another would only cost a process start)."""
+    try:
+        fd = os.open(store.locks_dir / MERGE_LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
 
 
 def _add_postings_files(index_dir: Path) -> None:
@@ -132,13 +178,14 @@ def _add_postings_files(index_dir: Path) -> None:
         pass
 
 
-def index_evidence(store: Store, evidence_ids: list[int]) -> None:
+def index_evidence(store: Store, evidence_ids: list[int], *, background_merge: bool = True) -> None:
     """Bring the index entries of these records up to date with the database (add, replace, or delete when the
-    record is gone). Waits for the writer lock; raises StoreError when the index cannot be updated."""
+    record is gone), in one commit that merges nothing. Waits for the writer lock; raises StoreError when the
+    index cannot be updated. `background_merge=False`: the caller merges itself (the web's background worker)."""
     ids = sorted({int(i) for i in evidence_ids})
     if not ids:
         return
-    with _locked_writer(store) as writer:
+    with _locked_writer(store, background_merge=background_merge) as writer:
         if writer is None:
             return
         # changes a killed writer promised the index but never gave it (heal.py)
@@ -246,7 +293,7 @@ def check_index(store: Store) -> dict:
     """Compare the index with the database: records missing from it, entries for records that no longer exist,
     and entries built from an older state of their record (stale)."""
     version = index_version(store.index_dir)
-    report = {
+    report: dict[str, Any] = {
         "ok": True,
         "schema_version": version,
         "expected_schema_version": SCHEMA_VERSION,
@@ -257,6 +304,7 @@ def check_index(store: Store) -> dict:
         "stale": [],
         "segments": 0,
         "segments_without_postings": 0,
+        "unread": count_unread(store),  # uploads waiting for their background reading: indexed once read
     }
     indexed: dict[int, str] = {}
     if version is not None:

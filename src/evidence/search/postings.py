@@ -51,7 +51,7 @@ class SegmentPostings:
         except (ValueError, KeyError, TypeError, AttributeError, struct.error) as exc:
             self.close()
             raise ValueError(f"{path.name}: {exc}") from None
-        self._lookup = {}
+        self._lookup: dict[str, dict[str, int]] = {}
 
     def _parse(self, segment_id: str, doc_count: int) -> dict[str, tuple]:
         """field → (terms, starts, ids, weights), after checking that the file is whole and this segment's."""
@@ -65,8 +65,8 @@ class SegmentPostings:
         out = {}
         for name, part in header["fields"].items():
             n_terms, n_postings = int(part["terms"]), int(part["postings"])
-            terms = bytes(buf[part["terms_at"] : part["terms_at"] + part["terms_bytes"]]).decode("utf-8")
-            terms = terms.split("\n") if n_terms else []
+            raw = bytes(buf[part["terms_at"] : part["terms_at"] + part["terms_bytes"]]).decode("utf-8")
+            terms = raw.split("\n") if n_terms else []
             starts = np.frombuffer(buf, dtype=np.int64, count=n_terms + 1, offset=part["starts_at"])
             ids = np.frombuffer(buf, dtype=np.int32, count=n_postings, offset=part["ids_at"])
             weights = np.frombuffer(buf, dtype=np.float32, count=n_postings, offset=part["weights_at"])
@@ -107,7 +107,7 @@ class SegmentPostings:
 
     def close(self) -> None:
         self._fields = {}
-        self._lookup: dict[str, dict[str, int]] = {}
+        self._lookup = {}
         try:
             self._map.close()
         except BufferError:  # arrays still point into it: the mapping goes when they do
@@ -140,7 +140,7 @@ def add_missing(index_dir: Path) -> int:
     try:
         schema = ix.schema
         for segment in ix._segments():
-            if _usable(index_dir, segment):
+            if _written_for(index_dir, segment):
                 continue
             reader = SegmentReader(ix.storage, schema, segment)
             try:
@@ -161,6 +161,30 @@ def segments_without_file(index_dir: Path) -> tuple[int, int]:
         return len(segments), sum(not _usable(index_dir, s) for s in segments)
     finally:
         ix.close()
+
+
+def _written_for(index_dir: Path, segment) -> bool:
+    """Whether the segment's file is there and says it is this segment's: what a write checks for each segment
+    (reading the header only; the whole file is checked when a search maps it, and `index check` checks it).
+    A damaged file is then decoded around by the searches and reported by `index check`."""
+    try:
+        with open(file_for(index_dir, segment.segment_id()), "rb") as f:
+            head = f.read(len(MAGIC) + _HEADER.size)
+            if head[: len(MAGIC)] != MAGIC:
+                return False
+            (size,) = _HEADER.unpack_from(head, len(MAGIC))
+            header = json.loads(f.read(size))
+            length = os.fstat(f.fileno()).st_size
+        if not (
+            isinstance(header, dict)
+            and header.get("segment") == segment.segment_id()
+            and header.get("doc_count") == segment.doc_count_all()
+        ):
+            return False
+        ends = [int(part["weights_at"]) + 4 * int(part["postings"]) for part in header["fields"].values()]
+        return length >= max(ends, default=0)  # not truncated
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, struct.error):
+        return False
 
 
 def _usable(index_dir: Path, segment) -> bool:

@@ -175,7 +175,7 @@ def check_syntax(text: str) -> None:
 def _number_spans(text: str) -> list[tuple[int, int, str]]:
     """Document numbers typed outside quotes and field syntax: (start, end, key)."""
     quoted = [m.span() for m in re.finditer(r'"[^"]*"', text)]
-    found = []
+    found: list[tuple[int, int, str]] = []
     for regex in (NUMBER_RE, PARTY_RE):
         for m in regex.finditer(text):
             start, end = m.span()
@@ -206,18 +206,19 @@ def parse_query(schema, text: str) -> ParsedQuery:
         raise InputError('empty query: give words, a "phrase" or a document number')
     check_syntax(text)
     numbers = _number_spans(text)
-    clauses: list[Clause] | None = []
+    number_clauses: list[Clause] = []
     rest, cursor = [], 0
     for start, end, key in numbers:
         before = text[cursor:start]
         rest.append(_NUMBER_PREFIX.sub("", before))  # `số 1366/KH-UBND`: the word `số` is part of the number
-        clauses.append(Clause("number", folded_words(text[start:end]), key=key))
+        number_clauses.append(Clause("number", folded_words(text[start:end]), key=key))
         cursor = end
     rest.append(text[cursor:])
     remainder = " ".join(squash_spaces(r) for r in rest).strip()
+    clauses: list[Clause] | None = number_clauses
     if remainder:
         more = fast_clauses(remainder)
-        clauses = None if more is None else clauses + more
+        clauses = None if more is None else number_clauses + more
     number_words = {w for s, e, _ in numbers for w in folded_words(text[s:e])}
 
     def build() -> Q.Query:

@@ -13,6 +13,8 @@ import threading
 from contextlib import contextmanager
 from collections.abc import Iterator
 
+from whoosh.searching import Searcher
+
 from ..errors import StoreError
 from ..store import Store
 from .fast import FastIndex
@@ -60,7 +62,7 @@ def _inode(path) -> int:
 
 
 @contextmanager
-def open_searcher(store: Store, progress: ProgressFn | None = None) -> Iterator[tuple[object, FastIndex]]:
+def open_searcher(store: Store, progress: ProgressFn | None = None) -> Iterator[tuple[Searcher, FastIndex]]:
     """(Whoosh searcher, FastIndex) over the store's current index, reused while the index is unchanged."""
     key = str(store.index_dir)
     with _guard:

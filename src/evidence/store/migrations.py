@@ -271,6 +271,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        7,
+        "background reading: each record says whether it is read (uploads are read after the request)",
+        """
+        -- pending: stored and linked, waiting for a reader; reading: a worker (read_owner, since read_claimed_at)
+        -- is at it; read: text and metadata are there; failed: read_error says why (the original is kept).
+        ALTER TABLE evidence ADD COLUMN read_status TEXT NOT NULL DEFAULT 'read'
+            CHECK (read_status IN ('pending', 'reading', 'read', 'failed'));
+        ALTER TABLE evidence ADD COLUMN read_error TEXT;
+        ALTER TABLE evidence ADD COLUMN read_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE evidence ADD COLUMN read_owner TEXT;
+        ALTER TABLE evidence ADD COLUMN read_claimed_at REAL;
+        CREATE INDEX evidence_to_read ON evidence(read_status, id) WHERE read_status IN ('pending', 'reading');
+        """,
+    ),
+    (
         8,
         "history: hash-chained events (append-only); what the store held before is taken into the chain",
         """

@@ -124,10 +124,10 @@ def find_dates(text: str) -> list[DateCandidate]:
     for match in MONTH_RE.finditer(folded):
         s, e = match.span()
         if free(s, e):
-            year, month = _year(match.group("y")), int(match.group("m"))
-            ok = year and 1 <= month <= 12
-            found.append(DateCandidate(s, e, date(year, month, 1) if ok else None, "month", text[s:e],
-                                       None if ok else "date_invalid", month=month, year=year))
+            year, month_number = _year(match.group("y")), int(match.group("m"))
+            first_day = date(year, month_number, 1) if year and 1 <= month_number <= 12 else None
+            found.append(DateCandidate(s, e, first_day, "month", text[s:e],
+                                       None if first_day else "date_invalid", month=month_number, year=year))
             taken.append((s, e))
     for match in QUARTER_RE.finditer(folded):
         s, e = match.span()

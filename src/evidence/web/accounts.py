@@ -36,8 +36,15 @@ THROTTLE_WINDOW = 5 * 60  # … within this many seconds block further attempts 
 # sign-in is quick while an offline guess stays expensive. Hashes with other parameters still verify and are
 # re-hashed with these at the next sign-in.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-# verified when the user does not exist, so a wrong name costs as much time as a wrong password
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_dummy_hash: list[str] = []
+
+
+def _dummy() -> str:
+    """Verified when the user does not exist, so a wrong name costs as much time as a wrong password. Computed
+    on first use (a hash costs ~50-90 ms; every command that imports this module would pay it at start)."""
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash("not-a-real-password"))
+    return _dummy_hash[0]
 
 
 @dataclass(frozen=True)
@@ -222,7 +229,7 @@ def authenticate(store: Store, name: str, password: str, *, client: str = "local
     row = store.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     ok = False
     try:
-        ok = _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password or "")
+        ok = _hasher.verify(row["password_hash"] if row else _dummy(), password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not row or not ok or row["disabled"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ..store import Store
 from . import filters
 from .routes import ROUTES
 from .security import csrf_token, safe_redirect_target, with_session
+from .services import ProcessReadQueue
 
 WEB_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("evidence.web")
@@ -98,7 +100,20 @@ def create_app(
         ocr=ocr,
     )
     env = make_env()
+    # uploads are stored in the request and read by a reader process of the server (catalog/jobs.py), started
+    # with the server (it resumes what a restart left pending) or by the first upload
+    read_queue = ProcessReadQueue(store_path, ocr=ocr)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        read_queue.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(read_queue.stop)
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[*ROUTES, Mount("/static", app=StaticFiles(directory=str(WEB_DIR / "static")), name="static")],
         middleware=[
             Middleware(SecurityHeaders),
@@ -107,6 +122,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.env = env
+    app.state.read_queue = read_queue
 
     def render(request: Request, template: str, http_status: int = 200, **context) -> HTMLResponse:
         context.setdefault("user", None)

@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import search as search_module
 from ..catalog import CORRECTABLE_FIELDS, attach_files, check_pages, correct_metadata, detach_evidence
 from ..catalog.corrections import MAX_TEXT as MAX_CORRECTION_TEXT
+from ..catalog.jobs import ProcessReadQueue, store_upload
 from ..documents import generate as documents_generate
 from ..documents.pdf import soffice
 from ..frameworks.due import DueRuleError, describe_due
@@ -62,7 +63,9 @@ __all__ = [
     "resolve_objection",
     "set_self_score",
     "soffice",
+    "store_upload",
     "submit_self_assessment",
+    "ProcessReadQueue",
 ]
 
 

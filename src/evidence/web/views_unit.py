@@ -260,7 +260,7 @@ def upload(ctx: Ctx) -> Response:
             **criterion_context(ctx, campaign, unit, criterion.code, errors=errors, values=values),
         )
     results, problems = attach_uploads(
-        ctx, campaign.id, unit.code, criterion.code, files, pages=pages or None, note=note or None
+        ctx, campaign, unit.code, criterion.code, files, pages=pages or None, note=note or None
     )
     if problems:
         return ctx.render(
@@ -319,11 +319,13 @@ def detach(ctx: Ctx) -> Response:
     )
 
 
-def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files, *, pages, note):
-    """Each uploaded file goes through the same reader and catalogue as `evidence attach`. It is moved into a
-    private folder with a generated name under store/tmp and keeps the user's file name (cleaned) inside it, which
-    is the name the catalogue records; the folder is removed afterwards."""
+def attach_uploads(ctx: Ctx, campaign, unit: str, criterion: str, files, *, pages, note):
+    """Each uploaded file is stored and linked at once (the checks that need no reader included) and read in the
+    background by the server's reader (catalog/jobs.py): the page says "đang đọc" until it is read. It is moved
+    into a private folder with a generated name under store/tmp and keeps the user's file name (cleaned) inside
+    it, which is the name the catalogue records; the folder is removed afterwards."""
     results, problems = [], []
+    queue = ctx.request.app.state.read_queue
     for upload in files:
         folder = upload.path.with_suffix("")  # store/tmp/web-<random>
         named = folder / fs_name(upload.filename)
@@ -331,16 +333,16 @@ def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files,
             folder.mkdir(mode=0o700)
             upload.path.rename(named)
             upload.path = named
-            outcomes = services.attach_files(
+            outcome = services.store_upload(
                 ctx.store,
-                [named],
-                campaign_id=campaign_id,
+                named,
+                campaign_id=campaign.id,
+                campaign=campaign,
                 unit_code=unit,
                 criterion_code=criterion,
                 pages=pages,
                 note=note,
                 by=ctx.user.name,
-                ocr=ctx.settings.ocr,
             )
         except EvidenceError as exc:
             problems.append({"filename": upload.filename, "error": _vi_error(_strip_path(str(exc), named))})
@@ -349,18 +351,18 @@ def attach_uploads(ctx: Ctx, campaign_id: str, unit: str, criterion: str, files,
             named.unlink(missing_ok=True)
             if folder.is_dir():
                 folder.rmdir()
-        for outcome in outcomes:
-            if outcome.error:
-                problems.append({"filename": upload.filename, "error": _vi_error(_strip_path(outcome.error, named))})
-            else:
-                results.append(
-                    {
-                        "filename": upload.filename,
-                        "evidence_id": outcome.evidence_id,
-                        "linked": outcome.linked,
-                        "warnings": outcome.warnings,
-                    }
-                )
+        if outcome.error:
+            problems.append({"filename": upload.filename, "error": _vi_error(_strip_path(outcome.error, named))})
+            continue
+        queue.enqueue_read(outcome.evidence_id)  # wakes the reader (a record read before needs nothing)
+        results.append(
+            {
+                "filename": upload.filename,
+                "evidence_id": outcome.evidence_id,
+                "linked": outcome.linked,
+                "warnings": outcome.warnings,
+            }
+        )
     return results, problems
 
 

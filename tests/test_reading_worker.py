@@ -1,0 +1,89 @@
+"""read_many's workers: warm (readers imported before the fork), reused across files, replaced after a time-out,
+a crash or an internal error, and the DOCX XML check done by expat alone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from xml.parsers import expat
+
+import pytest
+
+from evidence.reading import ReadError, read_many, worker
+from evidence.reading.docx import _Refused, check_xml
+
+
+def _texts(tmp_path: Path, n: int) -> list[Path]:
+    paths = []
+    for i in range(n):
+        path = tmp_path / f"t{i}.txt"
+        path.write_text(f"Báo cáo số {i}", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_workers_are_reused_across_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(worker, "_read_one", lambda path, ocr, jobs, name: ("ok", os.getpid(), True))
+    results = dict(read_many(_texts(tmp_path, 12), ocr=False, jobs=2, timeout=30))
+    assert len(results) == 12
+    pids = set(results.values())
+    assert len(pids) <= 2 and os.getpid() not in pids
+
+
+def test_a_worker_retires_after_an_internal_error_and_the_batch_goes_on(tmp_path, monkeypatch):
+    def read_one(path, ocr, jobs, name):
+        if path.endswith("t0.txt"):
+            return "error", "internal error while reading (RuntimeError: boom)", False
+        return "ok", os.getpid(), True
+
+    monkeypatch.setattr(worker, "_read_one", read_one)
+    paths = _texts(tmp_path, 6)
+    results = dict(read_many(paths, ocr=False, jobs=1, timeout=30))
+    assert isinstance(results[paths[0]], ReadError) and "boom" in str(results[paths[0]])
+    assert all(isinstance(results[p], int) for p in paths[1:])
+
+
+def test_a_worker_that_dies_is_reported_and_replaced(tmp_path, monkeypatch):
+    def read_one(path, ocr, jobs, name):
+        if path.endswith("t1.txt"):
+            os._exit(7)
+        return "ok", os.getpid(), True
+
+    monkeypatch.setattr(worker, "_read_one", read_one)
+    paths = _texts(tmp_path, 5)
+    results = dict(read_many(paths, ocr=False, jobs=1, timeout=30))
+    assert "crashed (exit status 7)" in str(results[paths[1]])
+    assert sum(isinstance(results[p], int) for p in paths) == 4
+
+
+def test_real_reading_in_reused_workers(tmp_path):
+    paths = _texts(tmp_path, 8)
+    results = dict(read_many(paths, ocr=False, jobs=2, timeout=60))
+    assert [results[p].text for p in paths] == [f"Báo cáo số {i}" for i in range(8)]
+
+
+def test_preload_imports_the_reader_libraries():
+    worker.preload()
+    import sys
+
+    assert "pypdf" in sys.modules and "docx" in sys.modules
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>',
+        b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://example.invalid/x.dtd"><x/>',
+        b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+    ],
+)
+def test_xml_check_refuses_dtds_and_entities(xml):
+    with pytest.raises(_Refused):
+        check_xml(xml)
+
+
+def test_xml_check_refuses_broken_xml_and_passes_good_xml():
+    with pytest.raises(expat.ExpatError):
+        check_xml(b"<a><b></a>")
+    check_xml('<?xml version="1.0" encoding="UTF-8"?><w:t xmlns:w="urn:x">Độc lập</w:t>'.encode())
+    check_xml('<?xml version="1.0" encoding="UTF-16"?><x>Độc lập</x>'.encode("utf-16"))
