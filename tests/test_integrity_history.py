@@ -262,3 +262,22 @@ def test_stage_changes_and_registered_documents_are_chained_and_checked(store, c
     problems = verify_store(store, rehash=False).history_problems
     assert any(p.startswith("registered document test-2025/report: differs") and "number" in p for p in problems)
     assert any(p.startswith("stage test-2025/self_assessment_closed: differs") for p in problems), problems
+
+
+def test_a_record_read_in_the_background_is_an_event_too(store, campaign, tmp_path):
+    from evidence.catalog.jobs import read_pending, store_upload
+
+    outcome = store_upload(
+        store, make_docx(tmp_path / "tai-len.docx"), campaign_id="test-2025", unit_code="STP", criterion_code="1.1"
+    )
+    assert outcome.error is None
+    assert verify_store(store).ok  # pending: stored and linked, not read yet
+    read_pending(store, ocr=False, jobs=1)
+    assert store.db.execute("SELECT read_status FROM evidence").fetchone()[0] == "read"
+    kinds = [r[0] for r in store.db.execute("SELECT kind FROM events ORDER BY id")]
+    assert kinds[-3:] == ["evidence_stored", "link", "evidence_updated"]
+    assert verify_store(store).ok
+    evil = _attacker(store)
+    evil.execute("UPDATE evidence SET text = text || ' thêm'")
+    evil.close()
+    assert any("text_sha256" in p for p in verify_store(store, rehash=False).history_problems)

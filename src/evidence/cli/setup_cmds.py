@@ -35,7 +35,9 @@ def init(app: AppContext, no_samples: bool, as_json: bool) -> None:
     emit(data, as_json, human)
 
 
-@click.command()
+@click.command(
+    short_help="Prove the store is whole: database, originals, the history's hash chain, no leftovers, the index in step."
+)
 @click.option("--quick", is_flag=True, help="Check presence only, do not re-hash every original.")
 @click.option(
     "--repair",

@@ -12,7 +12,7 @@ from ..store.backup import backup_store, restore_store
 from .common import AppContext, Progress, emit, json_option, pass_app, table
 
 
-@click.command()
+@click.command(short_help="The hash-chained history of the store and the head of its chain (Mã kiểm chứng dữ liệu).")
 @click.option("--campaign", "campaign_id", metavar="ID", help="Only the events of this campaign and its records.")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only events of this kind (repeatable).")
 @click.option("--by", metavar="NAME", help="Only events made by this person.")
@@ -94,7 +94,7 @@ def _summary(payload) -> str:
     return " ".join(parts)[:100]
 
 
-@click.command()
+@click.command(short_help="Write a consistent backup of the store (also while the web app serves).")
 @click.argument("out", type=click.Path(path_type=Path))
 @json_option
 @pass_app
@@ -119,7 +119,7 @@ def backup(app: AppContext, out: Path, as_json: bool) -> None:
     emit(data, as_json, human)
 
 
-@click.command()
+@click.command(short_help="Rebuild a store in a new folder from a backup and prove it identical.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--store", "target", required=True, type=click.Path(path_type=Path), help="The new store folder.")
 @click.option("--no-index", is_flag=True, help="Do not rebuild the search index now (`evidence index rebuild`).")
