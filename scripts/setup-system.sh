@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the system packages evidence needs (OCR, LibreOffice, poppler, Chromium for browser tests)
+# Installs the system packages evidence needs (OCR, LibreOffice, poppler, Redis for server mode, Chromium for browser tests)
 # when they are missing. Runs as root on Debian; elsewhere it only reports what is missing.
 set -euo pipefail
 need=()
@@ -11,6 +11,7 @@ else
 fi
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)  # server mode: the reading queue (tests start their own)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 # OpenCV (pulled in by rapidocr-onnxruntime, the second OCR engine) loads libGL and GLib at import
 ldconfig -p 2>/dev/null | grep -q 'libGL.so.1' || need+=(libgl1)

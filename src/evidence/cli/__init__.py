@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "documents_cmds",  # generate, templates …, documents lint
     "register_cmds",  # documents register
     "web_cmds",  # serve, user …
+    "server_cmds",  # worker
     "demo_cmds",  # demo
     "store_cmds",  # audit, backup, restore
 ]
@@ -78,6 +79,10 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
         "web_cmds",
         "Correct a metadata field the reader got wrong; the correction wins everywhere (show, list, search,"
         " findings) and the history is kept.",
+    ),
+    "worker": (
+        "server_cmds",
+        "Read uploads from the Redis queue of EVIDENCE_QUEUE_URL (server mode); runs until stopped (SIGTERM, Ctrl+C).",
     ),
     "demo": (
         "demo_cmds",

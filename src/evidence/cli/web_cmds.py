@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import config
-from ..catalog import corrections
+from ..catalog import celery_queue, corrections
 from ..web import accounts, sessions
 from ..errors import InputError
 from .common import AppContext, emit, json_option, pass_app, table
+
+if TYPE_CHECKING:  # the web app's type only: `evidence --help` does not import Starlette
+    from starlette.applications import Starlette
 
 
 @click.command()
@@ -30,8 +34,15 @@ from .common import AppContext, emit, json_option, pass_app, table
 )
 @click.option("--https-only", is_flag=True, help="Send the session cookie over HTTPS only (behind a TLS proxy).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR uploaded scans (faster; scans get no text).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Web processes (gunicorn with uvicorn workers); any of them serves any user.",
+)
 @pass_app
-def serve(app: AppContext, host, port, max_upload_mb, https_only, no_ocr):
+def serve(app: AppContext, host, port, max_upload_mb, https_only, no_ocr, workers):
     """Run the web app for units, reviewers and the secretariat on this store."""
     import uvicorn
 
@@ -40,22 +51,39 @@ def serve(app: AppContext, host, port, max_upload_mb, https_only, no_ocr):
     store_path = app.store_path
     users = len(accounts.list_users(app.store()))  # the store exists and is migrated
     app.close()  # the web app opens its own store per request
-    application = create_app(
-        store_path,
-        max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else None,
-        https_only=https_only,
-        ocr=not no_ocr,
-    )
+    queue_url = celery_queue.queue_url()
+    problem = celery_queue.unreachable(celery_queue.check_url(queue_url)) if queue_url else None
+
+    def make() -> Starlette:
+        return create_app(
+            store_path,
+            max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else None,
+            https_only=https_only,
+            ocr=not no_ocr,
+        )
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"evidence web: listening on http://{shown}:{port}/ (store {store_path}); Ctrl+C to stop", err=True)
+    reading = f"queue {celery_queue.shown_url(queue_url)}" if queue_url else "reader of the server"
+    click.echo(
+        f"evidence web: listening on http://{shown}:{port}/ (store {store_path}, {workers} process(es),"
+        f" uploads read by the {reading}); Ctrl+C to stop",
+        err=True,
+    )
+    if problem:
+        click.echo(f"warning: {problem}; uploads are kept and read once the queue answers", err=True)
     if not users:
         click.echo(
             "evidence web: no accounts yet; create one with `evidence user add NAME --role secretariat`", err=True
         )
     if host not in ("127.0.0.1", "localhost", "::1") and not https_only:
         click.echo("warning: listening beyond this machine without --https-only; use a TLS proxy", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    if workers > 1:
+        from ..web.processes import run_processes
+
+        run_processes(make, host=host, port=port, workers=workers)
+        return
+    uvicorn.run(make(), host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
 
 
 @click.group("user")

@@ -28,11 +28,27 @@ from ..vn.doctypes import TYPE_NAMES, type_from_name
 from ..vn.numbers import _SYMBOL, clean_symbol
 from ..vn.text import fold_aligned, nfc
 
-MAX_SIGNING_DELAY_DAYS = 90     # a printed date this long before the first signature is not believed
-CONFIDENCE = {"text": 0.99, "widget": 0.98, "ocr-tesseract": 0.7, "ocr-rapid": 0.75, "ocr-both": 0.95,
-              "signature": 0.5, "body": 0.8}
-FIELDS = ("number", "type_code", "issuer", "parent_issuer", "place", "issued_on", "summary", "signer_title",
-          "signer_name")
+MAX_SIGNING_DELAY_DAYS = 90  # a printed date this long before the first signature is not believed
+CONFIDENCE = {
+    "text": 0.99,
+    "widget": 0.98,
+    "ocr-tesseract": 0.7,
+    "ocr-rapid": 0.75,
+    "ocr-both": 0.95,
+    "signature": 0.5,
+    "body": 0.8,
+}
+FIELDS = (
+    "number",
+    "type_code",
+    "issuer",
+    "parent_issuer",
+    "place",
+    "issued_on",
+    "summary",
+    "signer_title",
+    "signer_name",
+)
 
 _SO = re.compile(r"(?:^|[\s|])s[o0ô6óòõơ9]\s*[:;.,]?\s*", re.IGNORECASE)
 _DIGITISH = "0-9OoDHAYIl|QZz&SsBgqbGT."
@@ -45,9 +61,32 @@ _GLUED = re.compile(rf"^\s*(?P<num>\d{{1,6}})(?P<year>)\s*[il]?(?P<sym>[A-Z][A-Z
 # Handwritten digits as a Latin OCR model reads them: a 1 with its lead-in stroke → A, Y, I, l, |, /; a looped 2
 # → Q, &, Z; 0 → O, D; 4 with an open top → H; 5 → S; 8 → B; 9 → g, q; 6 → b, G; 7 → T. Used only on the number and the day, which are
 # digits by definition.
-_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "H": "4", "A": "1", "Y": "1", "I": "1", "l": "1", "|": "1",
-                            "/": "1", "Q": "2", "&": "2", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9",
-                            "q": "9", "b": "6", "G": "6", "T": "7"})
+_LOOKALIKE = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "H": "4",
+        "A": "1",
+        "Y": "1",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "/": "1",
+        "Q": "2",
+        "&": "2",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "g": "9",
+        "q": "9",
+        "b": "6",
+        "G": "6",
+        "T": "7",
+    }
+)
 _DIGITISH_CHARS = set("0123456789OoDAYIl|QZz&SsBgqbGT")
 _STAMP = re.compile(r"\bden\b|^\s*cv\s*den|chuyen\s*:|ky boi|thoi gian ky|sao y|\+07|\b\d{1,2}:\d{2}:\d{2}\b")
 
@@ -82,8 +121,11 @@ def rows(zones: list[dict]) -> list[dict]:
     for line in sorted(zones, key=lambda z: (z["y0"], z["x0"])):
         middle = (line["y0"] + line["y1"]) / 2
         for row in out:
-            if row["y0"] <= middle <= row["y1"] and _column(row) == _column(line) != "C" \
-                    and -0.03 <= line["x0"] - row["x1"] <= 0.08:
+            if (
+                row["y0"] <= middle <= row["y1"]
+                and _column(row) == _column(line) != "C"
+                and -0.03 <= line["x0"] - row["x1"] <= 0.08
+            ):
                 row["text"] = row["text"] + " " + line["text"]
                 row["x1"] = max(row["x1"], line["x1"])
                 row["confidence"] = min(row["confidence"], line["confidence"])
@@ -101,28 +143,32 @@ def zone_number(zones: list[dict]) -> dict | None:
             continue
         so = _SO.search(line["text"])
         # the number line starts with "Số" (a cited "… công văn số 5770/…" has words before it)
-        if not so or so.start() > 6 or re.search(r"[a-z]{2,}", folded[:so.start()]):
+        if not so or so.start() > 6 or re.search(r"[a-z]{2,}", folded[: so.start()]):
             continue
-        rest = line["text"][so.end():]
+        rest = line["text"][so.end() :]
         # a handwritten 1 read as a slash before the printed one: "9/ /TTr-CAT" is 91
         rest = re.sub(r"^(\s*\d{1,5})\s*/\s+/", r"\g<1>1 /", rest)
         match = _NUM_SYMBOL.search(rest)
         if not match or match.start() > 3:
-            match = _GLUED.match(rest)       # the slash lost under a handwritten number: "105QD-UBND"
+            match = _GLUED.match(rest)  # the slash lost under a handwritten number: "105QD-UBND"
             if not match:
                 continue
-        raw = (match.group("num") or "").replace(" ", "").replace(".", "")     # a number has no dots
+        raw = (match.group("num") or "").replace(" ", "").replace(".", "")  # a number has no dots
         digits = raw.translate(_LOOKALIKE)
         if raw and not digits.isdigit():
             digits = ""
         if len(digits) > 2:
             digits = digits.lstrip("0") or "0"
-        return {"digits": digits or None, "year": match.group("year"), "symbol": _symbol(match.group("sym")),
-                "mapped": raw.translate(_LOOKALIKE),
-                "confidence": float(line["confidence"]),
-                # digits, or a zero read as the letter O (Decree 30 pads numbers below 10: "O1")
-                "clean": bool(raw) and all(ch.isdigit() or ch in "Oo" for ch in raw),
-                "repaired": raw != digits}
+        return {
+            "digits": digits or None,
+            "year": match.group("year"),
+            "symbol": _symbol(match.group("sym")),
+            "mapped": raw.translate(_LOOKALIKE),
+            "confidence": float(line["confidence"]),
+            # digits, or a zero read as the letter O (Decree 30 pads numbers below 10: "O1")
+            "clean": bool(raw) and all(ch.isdigit() or ch in "Oo" for ch in raw),
+            "repaired": raw != digits,
+        }
     return None
 
 
@@ -297,23 +343,44 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
     tess_digits = current.split("/", 1)[0] if current and "/" in current else None
     tess_symbol = current.split("/", 1)[1] if current and "/" in current else None
     if zone:
-        candidates["number"] = [c for c in (
-            {"value": current, "source": "ocr-tesseract", "confidence": tess_number_sure} if current else None,
-            {"value": f"{zone['digits'] or ''}/{zone['symbol']}", "source": "ocr-rapid",
-             "confidence": zone["confidence"]}) if c]
+        candidates["number"] = [
+            c
+            for c in (
+                {"value": current, "source": "ocr-tesseract", "confidence": tess_number_sure} if current else None,
+                {
+                    "value": f"{zone['digits'] or ''}/{zone['symbol']}",
+                    "source": "ocr-rapid",
+                    "confidence": zone["confidence"],
+                },
+            )
+            if c
+        ]
         digits, source, sure = tess_digits or None, "ocr-tesseract", _tess_sure(tess_number_sure)
         if zone["digits"] and zone["digits"] == tess_digits:
             source, sure = "ocr-both", CONFIDENCE["ocr-both"]
-        elif zone["digits"] and tess_digits and len(zone["digits"]) < len(tess_digits) \
-                and _subsequence(zone["digits"], tess_digits):
-            source, sure = "ocr-tesseract", _tess_sure(tess_number_sure)   # RapidOCR lost a digit Tesseract saw
-        elif zone["digits"] and (not tess_digits or zone["confidence"] >= 0.8
-                                 or "number_unreadable" in meta.get("warnings", [])):
+        elif (
+            zone["digits"]
+            and tess_digits
+            and len(zone["digits"]) < len(tess_digits)
+            and _subsequence(zone["digits"], tess_digits)
+        ):
+            source, sure = "ocr-tesseract", _tess_sure(tess_number_sure)  # RapidOCR lost a digit Tesseract saw
+        elif zone["digits"] and (
+            not tess_digits or zone["confidence"] >= 0.8 or "number_unreadable" in meta.get("warnings", [])
+        ):
             # handwritten digits: PP-OCR reads them better than Tesseract, look-alike letters included
-            digits, source, sure = zone["digits"], "ocr-rapid", round(min(0.9, zone["confidence"]) *
-                                                                       (1.0 if zone["clean"] else 0.8), 2)
-        if digits and source != "ocr-both" and tess_digits and zone["digits"] \
-                and len(tess_digits) == len(zone["digits"]):
+            digits, source, sure = (
+                zone["digits"],
+                "ocr-rapid",
+                round(min(0.9, zone["confidence"]) * (1.0 if zone["clean"] else 0.8), 2),
+            )
+        if (
+            digits
+            and source != "ocr-both"
+            and tess_digits
+            and zone["digits"]
+            and len(tess_digits) == len(zone["digits"])
+        ):
             # per-character agreement of the two engines: "01" against "04" agrees on half its digits
             agree = sum(a == b for a, b in zip(tess_digits, zone["digits"])) / len(tess_digits)
             sure = round(sure * (0.5 + 0.5 * agree), 2)
@@ -338,8 +405,14 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
             tess_value = date.fromisoformat(meta["issued_on"])
         readings = day_readings(cand)
         single = re.search(r"ngay\s*(\d)(?!\d)", _fold(cand.text))
-        if single and signed and cand.value and (signed.year, signed.month) == (cand.year, cand.month) \
-                and signed.day > 9 and signed.day % 10 == int(single.group(1)):
+        if (
+            single
+            and signed
+            and cand.value
+            and (signed.year, signed.month) == (cand.year, cand.month)
+            and signed.day > 9
+            and signed.day % 10 == int(single.group(1))
+        ):
             # Decree 30 pads days below 10 ("ngày 01"): a lone digit is a day with a digit lost, and the signing
             # day ending with that digit is the reading to take
             readings = [cand.value, signed]
@@ -356,8 +429,9 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
         chosen = None
         if tess_value and zone_value and tess_value == zone_value:
             chosen = (tess_value, "ocr-both", CONFIDENCE["ocr-both"])
-        elif zone_value and _plausible(zone_value, signed) and (
-                not _plausible(tess_value, signed) or sure_zone >= 0.75):
+        elif (
+            zone_value and _plausible(zone_value, signed) and (not _plausible(tess_value, signed) or sure_zone >= 0.75)
+        ):
             chosen = (zone_value, "ocr-rapid", round(min(0.9, sure_zone), 2))
         elif tess_value and _plausible(tess_value, signed):
             chosen = (tess_value, "ocr-tesseract", _tess_sure(tess_date_sure))
@@ -373,7 +447,7 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
                 if code in warnings:
                     warnings.remove(code)
             if not meta.get("place"):
-                place = line["text"][:cand.start].strip(" ,")
+                place = line["text"][: cand.start].strip(" ,")
                 meta["place"] = place or None
         elif tess_value and not _plausible(tess_value, signed) and signed is not None:
             # printed day after the first signature: misread; the signing day is the best estimate
@@ -406,10 +480,11 @@ def field_sources(meta: dict, first_page_source: str) -> None:
         sources[field] = source
         confidence[field] = CONFIDENCE[source]
         if field == "number" and meta.get("number", "").startswith("/"):
-            confidence[field] = round(confidence[field] * 0.5, 2)     # the symbol only
+            confidence[field] = round(confidence[field] * 0.5, 2)  # the symbol only
     meta["sources"], meta["confidence"] = sources, confidence
     estimated = meta.get("date_source") == "signature" and bool(meta.get("issued_on"))
     meta["issued_on_estimated"] = estimated
     if estimated:
-        confidence["issued_on"] = CONFIDENCE["signature"] if "date_day_estimated" not in meta.get("warnings", []) \
-            else 0.3
+        confidence["issued_on"] = (
+            CONFIDENCE["signature"] if "date_day_estimated" not in meta.get("warnings", []) else 0.3
+        )

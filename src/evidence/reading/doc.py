@@ -36,14 +36,32 @@ def _convert_and_read(path: Path, timeout: float) -> list[str]:
         raise ReadError("legacy Word file, and LibreOffice (soffice) is not installed to convert it", path=path)
     with tempfile.TemporaryDirectory(prefix="evidence-doc-") as tmp:
         tmpdir = Path(tmp)
-        source = tmpdir / ("input" + (path.suffix.lower() if path.suffix.lower() in (".doc", ".rtf", ".odt") else ".doc"))
+        source = tmpdir / (
+            "input" + (path.suffix.lower() if path.suffix.lower() in (".doc", ".rtf", ".odt") else ".doc")
+        )
         shutil.copyfile(path, source)
         profile = tmpdir / "profile"
-        command = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmpdir / "out"), str(source)]
+        command = [
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmpdir / "out"),
+            str(source),
+        ]
         try:
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout,
-                           check=False, env={**os.environ, "HOME": str(tmpdir)}, start_new_session=True)
+            subprocess.run(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=timeout,
+                check=False,
+                env={**os.environ, "HOME": str(tmpdir)},
+                start_new_session=True,
+            )
         except subprocess.TimeoutExpired:
             raise ReadError(f"LibreOffice did not convert the file within {timeout:.0f} s", path=path) from None
         converted = tmpdir / "out" / (source.stem + ".docx")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 from ..errors import ReadError
@@ -17,7 +18,7 @@ from ..vn.text import nfc
 MAX_MEMBERS = 5000
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
 MAX_TOTAL_BYTES = 500 * 1024 * 1024
-MAX_RATIO = 200          # uncompressed / compressed, for members larger than RATIO_FLOOR
+MAX_RATIO = 200  # uncompressed / compressed, for members larger than RATIO_FLOOR
 RATIO_FLOOR = 2 * 1024 * 1024
 MAX_XML_CHECK_BYTES = 64 * 1024 * 1024
 
@@ -28,7 +29,7 @@ class _Refused(Exception):
     """An XML part declares a DTD or entities."""
 
 
-def _refuse(*_args) -> None:
+def _refuse(*_args) -> Any:
     raise _Refused()
 
 
@@ -57,8 +58,11 @@ def check_zip(path: Path) -> None:
                 if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
                     raise ReadError("DOCX expands to too much data (zip bomb?): refused", path=path)
                 if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                    raise ReadError(f"DOCX part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1"
-                                    " (zip bomb?): refused", path=path)
+                    raise ReadError(
+                        f"DOCX part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1"
+                        " (zip bomb?): refused",
+                        path=path,
+                    )
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels")) or info.file_size > MAX_XML_CHECK_BYTES:
                     continue
@@ -66,7 +70,9 @@ def check_zip(path: Path) -> None:
                 try:
                     check_xml(data)
                 except _Refused:
-                    raise ReadError(f"DOCX part {info.filename} declares a DTD or entities: refused", path=path) from None
+                    raise ReadError(
+                        f"DOCX part {info.filename} declares a DTD or entities: refused", path=path
+                    ) from None
                 except expat.ExpatError as exc:
                     raise ReadError(f"DOCX part {info.filename} is not well-formed XML ({exc})", path=path) from None
     except zipfile.BadZipFile as exc:
@@ -118,6 +124,7 @@ def read_docx_pages(path: Path) -> list[str]:
     """Pages of text (split at hard page breaks); headers first, footers last."""
     check_zip(path)
     import docx
+
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for broken packages

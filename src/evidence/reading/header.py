@@ -24,7 +24,7 @@ from ..vn.numbers import clean_symbol, find_numbers, symbol_type_code, _SYMBOL
 from ..vn.text import fold, fold_aligned, nfc, squash_spaces
 from .combine import combine_zones, field_sources
 
-HEADER_LINES = 40          # the header and subject sit in the first lines of the first page(s)
+HEADER_LINES = 40  # the header and subject sit in the first lines of the first page(s)
 SUMMARY_MAX_LINES = 6
 
 _MOTTO = re.compile(r"cong\s*hoa\s*xa\s*hoi|xa\s*hoi\s*chu\s*nghia|chu\s*nghia\s*viet\s*nam")
@@ -34,27 +34,34 @@ _SYMBOL_AFTER = re.compile(rf"/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?(?
 _GLUED_NUMBER = re.compile(rf"^\s*[:;.,]?\s*(?P<num>\d{{1,6}})\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]{{0,3}}Đ?[-–]\s*{_SYMBOL})")
 _VV = re.compile(r"^\s*(?:v\s*/\s*[vw]|ve\s+viec)\b")
 _RULE = re.compile(r"^[\s_\-–—=.*~]+$")
-_STAMP = re.compile(r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|[\w.-]+@[\w-]+\.[\w.]+|\+07|\d{2}[./]\d{2}[./]\d{4}\s+\d{2}:\d{2}"
-                    r"|trung tam cong bao|va tin hoc|da ky len|^\s*cv\s*den|^\s*den\s*(so|ngay)|chuyen\s*:")
+_STAMP = re.compile(
+    r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|[\w.-]+@[\w-]+\.[\w.]+|\+07|\d{2}[./]\d{2}[./]\d{4}\s+\d{2}:\d{2}"
+    r"|trung tam cong bao|va tin hoc|da ky len|^\s*cv\s*den|^\s*den\s*(so|ngay)|chuyen\s*:"
+)
 _MARKS = re.compile(r"^(hoa toc|thuong khan|khan|mat|toi mat|tuyet mat|du thao|ban chinh thuc|hen gio)\b")
 _BODY_START = re.compile(
     r"^(can cu|kinh gui|thuc hien|theo de nghi|theo|xet|ngay \d|trong|de |nham|sau khi|hien nay|qua |vua qua|"
     r"thi hanh|hom nay|vao hoi|vao luc|dieu \d|(?:chuong|phan|muc) (?:[ivx]+|\d+)\b|[ivx]+\.|\d+\.|"
-    r"quyet dinh\s*:|chi thi\s*:|a\.|b\.|thong bao\s*:)")
+    r"quyet dinh\s*:|chi thi\s*:|a\.|b\.|thong bao\s*:)"
+)
 # these end a subject even when it wraps: a subject line never starts with them
-_STRONG_BODY_START = re.compile(r"^(can cu|kinh gui|thuc hien|theo de nghi|xet de nghi|dieu \d|quyet dinh\s*:|"
-                                r"[ivx]+\.\s|\d+\.\s)")
+_STRONG_BODY_START = re.compile(
+    r"^(can cu|kinh gui|thuc hien|theo de nghi|xet de nghi|dieu \d|quyet dinh\s*:|"
+    r"[ivx]+\.\s|\d+\.\s)"
+)
 _ORG_HEAD = re.compile(
     r"^(uy ban|ubnd|hoi dong|hdnd|bo |so |ban |phong |van phong|thanh tra|trung tam|chi cuc|cuc |vu |toa an|"
     r"vien |truong |tong cuc|cong an|quan doi|bo chi huy|ho tro|kho bac|chi nhanh|benh vien|dang uy|huyen uy|"
     r"tinh uy|thanh uy|doan |mat tran|cong ty|tap doan|dai hoc|hoc vien|ban quan ly|ban chi dao|tieu ban|"
-    r"to (?:cong tac|giup viec|bau cu|cong nghe)|cong doan|dang bo|chi bo|hoi |lien doan|nhom )")
+    r"to (?:cong tac|giup viec|bau cu|cong nghe)|cong doan|dang bo|chi bo|hoi |lien doan|nhom )"
+)
 _PLACE_HEAD = re.compile(r"^(tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\b")
 _AUTHORITY = re.compile(r"^(tm|kt|tl|tuq|q|ttl)\s*\.")
 _TITLE_WORDS = re.compile(
     r"\b(chu tich|giam doc|truong ban|pho ban|chanh van phong|chanh thanh tra|bo truong|thu truong|thu tuong|"
     r"tong cuc truong|cuc truong|vu truong|hieu truong|vien truong|truong phong|pho truong|chanh an|"
-    r"vien truong|bi thu|thu ky|chu toa|chu tri|tong giam doc|uy ban nhan dan|hoi dong nhan dan|nguoi dai dien)\b")
+    r"vien truong|bi thu|thu ky|chu toa|chu tri|tong giam doc|uy ban nhan dan|hoi dong nhan dan|nguoi dai dien)\b"
+)
 # what the body opens with, never a subject (a subject may start with "Thực hiện …", "Triển khai …")
 _FIRST_BODY = re.compile(r"^(hom nay|vao hoi|vao luc|kinh gui|can cu|xet de nghi|theo de nghi|dieu \d)")
 _CITES = re.compile(r"\bso\s*:?\s*\d|\d+/\d*\s*[a-z]|ngay \d")
@@ -68,9 +75,9 @@ QUYẾT ĐỊNH KẾ HOẠCH BÁO CÁO TỜ TRÌNH THÔNG BÁO CÔNG VĂN CHỈ 
 _RESTORE: dict[str, str] = {}
 for _word in _VOCAB:
     _RESTORE.setdefault(fold(_word).lower(), _word)
-_RESTORE.pop("thu", None)   # THỦ / THỨ / THƯ: ambiguous
-_RESTORE.pop("pho", None)   # PHÓ / PHỐ
-_RESTORE.pop("an", None)    # CÔNG AN / ĐỀ ÁN
+_RESTORE.pop("thu", None)  # THỦ / THỨ / THƯ: ambiguous
+_RESTORE.pop("pho", None)  # PHÓ / PHỐ
+_RESTORE.pop("an", None)  # CÔNG AN / ĐỀ ÁN
 _DEPUTY_OF = {"chu", "giam", "chanh", "truong", "thu", "ban", "tong", "vien", "hieu", "cuc", "vu", "bi"}
 _TYPE_KEYS = {fold(name).lower(): code for code, name in TYPE_NAMES.items() if code not in ("L",)}
 
@@ -88,9 +95,9 @@ def restore_words(text: str) -> str:
         folded = fold(word).lower()
         following = fold(words[i + 1]).lower() if i + 1 < len(words) else ""
         if word != fold(word):
-            out.append(word)                      # has diacritics: as printed
+            out.append(word)  # has diacritics: as printed
         elif folded == "pho" and following in _DEPUTY_OF:
-            out.append("PHÓ")                     # PHÓ (deputy) before a title, not PHỐ (street)
+            out.append("PHÓ")  # PHÓ (deputy) before a title, not PHỐ (street)
         else:
             out.append(_RESTORE.get(folded, word))
     return " ".join(out)
@@ -104,6 +111,7 @@ def _clean_issuer(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 # lines and columns
+
 
 def _split_columns(line: str) -> list[tuple[str, str]]:
     """Parts of one extracted line, each tagged 'L' (left column) or 'R' (right column)."""
@@ -151,8 +159,11 @@ def _place_start(piece: str, date_start: int) -> int:
         if not word:
             i -= 1
             continue
-        if (word[0].isupper() and not re.search(r"[/\d]", word) and not word.isupper()) or \
-                word.lower() in ("phố", "thị", "xã", "-", "tp.", "thành") or (len(word) <= 3 and word.endswith(".")):
+        if (
+            (word[0].isupper() and not re.search(r"[/\d]", word) and not word.isupper())
+            or word.lower() in ("phố", "thị", "xã", "-", "tp.", "thành")
+            or (len(word) <= 3 and word.endswith("."))
+        ):
             i -= 1
             continue
         break
@@ -172,9 +183,11 @@ def _join_wrapped(raw_lines: list[str]) -> list[str]:
         if out:
             prev_folded = _fold(out[-1]).rstrip()
             folded = _fold(line).strip()
-            if (_WRAPPED_DATE.search(prev_folded) and re.match(r"^\d{1,4}\b", folded)
-                    and LONG_RE.search(prev_folded + " " + folded)) or \
-                    (folded.startswith(("viet nam", "nam")) and prev_folded.endswith(("chu nghia", "chu nghia viet"))):
+            if (
+                _WRAPPED_DATE.search(prev_folded)
+                and re.match(r"^\d{1,4}\b", folded)
+                and LONG_RE.search(prev_folded + " " + folded)
+            ) or (folded.startswith(("viet nam", "nam")) and prev_folded.endswith(("chu nghia", "chu nghia viet"))):
                 out[-1] = out[-1].rstrip() + " " + line.strip()
                 continue
         out.append(line)
@@ -183,7 +196,7 @@ def _join_wrapped(raw_lines: list[str]) -> list[str]:
 
 class _Doc:
     def __init__(self, page_texts: list[str]):
-        self.lines: list[tuple[int, str, str]] = []   # (page, column, text)
+        self.lines: list[tuple[int, str, str]] = []  # (page, column, text)
         for page, text in enumerate(page_texts):
             for raw in _join_wrapped(nfc(text).splitlines()):
                 if _STAMP.search(_fold(raw)):
@@ -215,7 +228,7 @@ def _number_from(text: str) -> tuple[str | None, str | None, str | None, str]:
         if glued:
             return glued.group("num"), None, clean_symbol(glued.group("sym")), "ok"
         return None, None, None, "none"
-    before = text[:match.start()].strip(" :;.,")
+    before = text[: match.start()].strip(" :;.,")
     symbol = clean_symbol(match.group("sym"))
     year = match.group("year")
     if not before:
@@ -226,9 +239,30 @@ def _number_from(text: str) -> tuple[str | None, str | None, str | None, str]:
     return None, year, symbol, "unreadable"
 
 
-_DIGIT_LOOKALIKES = str.maketrans({"Ø": "0", "ø": "0", "O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
-                                   "|": "1", "i": "1", "!": "1", "]": "1", "S": "5", "s": "5", "B": "8", "Z": "2",
-                                   "z": "2", "g": "9", "q": "9", "G": "6"})
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "Ø": "0",
+        "ø": "0",
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "!": "1",
+        "]": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "g": "9",
+        "q": "9",
+        "G": "6",
+    }
+)
 
 
 def _repair_digits(token: str) -> str | None:
@@ -263,7 +297,7 @@ def extract_metadata(page_texts: list[str], *, signatures=(), zones=(), page_sou
     meta = _extract(page_texts, signatures)
     meta.setdefault("candidates", {})
     combine_zones(meta, list(zones or ()), signatures)
-    meta.pop("number_raw", None)          # internal: Tesseract's unreadable number, for combine_zones only
+    meta.pop("number_raw", None)  # internal: Tesseract's unreadable number, for combine_zones only
     first = (list(page_sources) or ["text"])[0]
     if first == "ocr":
         # OCR confusions of tone marks in the issuer's name (TÓI CÁO → TỐI CAO), fixed where unambiguous; a text
@@ -288,8 +322,11 @@ def _extract(page_texts: list[str], signatures) -> dict:
 
     motto = _find_motto(lines)
     # -- the Số line: near the motto, else the first one in the first lines of the document
-    window = range(max(0, (motto or 0) - 6), min(len(lines), (motto or 0) + 14)) if motto is not None \
+    window = (
+        range(max(0, (motto or 0) - 6), min(len(lines), (motto or 0) + 14))
+        if motto is not None
         else range(0, min(len(lines), HEADER_LINES))
+    )
     so_index, number, year, symbol, state = None, None, None, None, "none"
     for i in window:
         page, column, text = lines[i]
@@ -297,16 +334,16 @@ def _extract(page_texts: list[str], signatures) -> dict:
         match = _SO_LINE.search(folded)
         # the number line starts with "Số"; "… Quyết định số 905/QĐ-UBND …" in the body, or a register stamp
         # ("ĐẾN Số: 2352"), has words before it
-        if match and re.search(r"[a-z]{2,}", folded[:match.start()]):
+        if match and re.search(r"[a-z]{2,}", folded[: match.start()]):
             match = None
         if column == "L" and match:
-            number, year, symbol, state = _number_from(text[match.end():])
+            number, year, symbol, state = _number_from(text[match.end() :])
             if state != "none":
                 so_index = i
                 if state == "unreadable":
                     # what Tesseract saw where the number is, for a per-character merge with the second engine
-                    raw = _SYMBOL_AFTER.search(text[match.end():])
-                    token = text[match.end():][: raw.start()].split() if raw else []
+                    raw = _SYMBOL_AFTER.search(text[match.end() :])
+                    token = text[match.end() :][: raw.start()].split() if raw else []
                     meta["number_raw"] = token[-1] if token else None
                 break
     base = max(x for x in (so_index, motto, -1) if x is not None)
@@ -329,7 +366,7 @@ def _extract(page_texts: list[str], signatures) -> dict:
     # -- issuer and parent: left-column lines above the Số line
     top = so_index if so_index is not None else (date_index if date_index is not None else motto)
     if so_index is None and date_index is None and type_index is not None:
-        top = type_index     # no number and no date line (minutes): the left column runs down to the type line
+        top = type_index  # no number and no date line (minutes): the left column runs down to the type line
     if top is not None:
         _issuers(meta, [t for _, c, t in lines[:top] if c == "L"])
 
@@ -347,13 +384,16 @@ def _extract(page_texts: list[str], signatures) -> dict:
         meta["number"] = f"{number or ''}/{year + '/' if year else ''}{symbol}"
     symbol_code = symbol_type_code(symbol) if symbol else None
     if type_code is None:
-        if summary and _VV.match(_fold(summary)) and (symbol_code is None or symbol is None
-                                                      or re.match(r"^\s*v\s*/\s*v\b", _fold(summary))):
-            type_code = "CV"     # "V/v …" under the number and no type line: a công văn (2191/CT-CS of Cục Thuế)
+        if (
+            summary
+            and _VV.match(_fold(summary))
+            and (symbol_code is None or symbol is None or re.match(r"^\s*v\s*/\s*v\b", _fold(summary)))
+        ):
+            type_code = "CV"  # "V/v …" under the number and no type line: a công văn (2191/CT-CS of Cục Thuế)
         elif symbol_code:
             type_code = symbol_code
         elif symbol is not None:
-            type_code = "CV"     # a symbol without a type code is issuer-unit: a công văn
+            type_code = "CV"  # a symbol without a type code is issuer-unit: a công văn
     elif symbol_code and symbol_code != type_code and type_code != "CV":
         warnings.append("type_mismatch")
     meta["type_code"] = type_code
@@ -367,7 +407,7 @@ def _extract(page_texts: list[str], signatures) -> dict:
         candidates = [c for c in find_dates(text) if c.kind == "day"]
         if candidates:
             cand = candidates[0]
-            place = text[:cand.start].strip(" ,")
+            place = text[: cand.start].strip(" ,")
             meta["place"] = squash_spaces(place) or None
             if cand.value is not None:
                 header_date = cand.value
@@ -424,17 +464,17 @@ def _issuers(meta: dict, left: list[str]) -> None:
     kept: list[str] = []
     for text in left:
         if re.match(r"^\s*S[ốoô0ó6]\s*[:;.]", text):
-            continue                       # the number line (unparsed: "Số: 4 § )BCA-C04") is not a body's name
+            continue  # the number line (unparsed: "Số: 4 § )BCA-C04") is not a body's name
         # the number glued to the body's name by OCR: "BỘ CÔNG AN Số: 4 )BCA-C04"
         cut = re.search(r"\s+S[ốoô0]\s*:", text)
         if cut and cut.start() > 0:
-            text = text[:cut.start()]
+            text = text[: cut.start()]
         folded = _fold(text).strip()
         if not text.strip() or _RULE.match(text) or _MARKS.match(folded) or _STAMP.search(folded):
             continue
         letters = [ch for ch in text if ch.isalpha()]
         if not letters or sum(ch.isupper() for ch in letters) < 0.7 * len(letters):
-            kept = []          # a non-header line: the header starts after it
+            kept = []  # a non-header line: the header starts after it
             continue
         kept.append(text.strip())
     kept = kept[-4:]
@@ -517,12 +557,19 @@ def _collect_summary(lines, start: int, *, left_only: bool = False) -> tuple[str
             i += 1
             continue
         first = next((ch for ch in text.strip() if ch.isalpha()), "")
-        if parts and (_STRONG_BODY_START.match(folded) or _is_authority_line(text)
-                      or (first.isupper() and _BODY_START.match(folded))):
+        if parts and (
+            _STRONG_BODY_START.match(folded)
+            or _is_authority_line(text)
+            or (first.isupper() and _BODY_START.match(folded))
+        ):
             break
-        if not parts and (_STRONG_BODY_START.match(folded) or _FIRST_BODY.match(folded)) and not _VV.match(folded) \
-                and not (folded.startswith("thuc hien") and not _CITES.search(folded) and not _cites_type(text)):
-            break     # the body (a subject may start "Thực hiện công tác …"; the body "Thực hiện Quyết định số …")
+        if (
+            not parts
+            and (_STRONG_BODY_START.match(folded) or _FIRST_BODY.match(folded))
+            and not _VV.match(folded)
+            and not (folded.startswith("thuc hien") and not _CITES.search(folded) and not _cites_type(text))
+        ):
+            break  # the body (a subject may start "Thực hiện công tác …"; the body "Thực hiện Quyết định số …")
         parts.append(text.strip())
         if text.rstrip().endswith((".", ":", ";")) and not _VV.match(folded):
             break
@@ -533,17 +580,17 @@ def _collect_summary(lines, start: int, *, left_only: bool = False) -> tuple[str
     # OCR noise before "Về việc"/"V/v" (a stamp, a rule) and glued words: "—0.NGÃI | Về việc", ",Vềviệc"
     lead = re.search(r"(?i)v[eềế]\s*vi[eệ]c|v\s*/\s*[vw]\b", summary[:25])
     if lead:
-        summary = summary[lead.start():]
+        summary = summary[lead.start() :]
     summary = re.sub(r"^(?i:v[eềế])\s*(vi[eệ]c)\b", r"Về \1", summary)
     summary = re.sub(r"^[^\wĐđ]+", "", summary)
     summary = re.sub(r"^([Vv]\s*/\s*[vVwW])\s*[.:]?\s*", "V/v ", summary)
     if sum(ch.isalpha() for ch in summary) < 4:
-        summary = ""           # OCR debris under the type line (a rule, a seal's edge), not a subject
+        summary = ""  # OCR debris under the type line (a rule, a seal's edge), not a subject
     return summary or None, i
 
 
 def _cites_type(text: str) -> bool:
-    """"Thực hiện Chương trình công tác …", "Thực hiện Kế hoạch …": the body citing a document by its type name
+    """ "Thực hiện Chương trình công tác …", "Thực hiện Kế hoạch …": the body citing a document by its type name
     (capitalised), not a subject ("Thực hiện công tác bầu cử …")."""
     rest = re.sub(r"^\s*\S+\s+\S+\s+", "", nfc(text))
     return bool(rest[:1].isupper() and find_type_name(rest))
@@ -553,7 +600,7 @@ def _drop_debris(text: str) -> str:
     """Tokens that are no words (OCR debris of rules, seals, stamps): `|`, `)`, `_`, a dash left between nothing,
     a lone accented capital in running text (`biện pháp Ì bảo đảm`)."""
     tokens = text.split(" ")
-    wordy = [any(ch.isalnum() for ch in t) and not (len(t) == 1 and t.isupper() and ord(t) > 0x7f) for t in tokens]
+    wordy = [any(ch.isalnum() for ch in t) and not (len(t) == 1 and t.isupper() and ord(t) > 0x7F) for t in tokens]
     kept = []
     for i, token in enumerate(tokens):
         if wordy[i]:
@@ -587,16 +634,23 @@ def _signer(meta: dict, lines, after: int, signatures) -> None:
         if start is None:
             if folded.startswith("noi nhan") or re.match(r"^[-–•+]?\s*luu\s*:", folded):
                 start = i
-            elif _AUTHORITY.match(folded) or (_TITLE_WORDS.search(folded) and _is_authority_line(text)
-                                               and i > after + 3 and _title_like(text)):
+            elif _AUTHORITY.match(folded) or (
+                _TITLE_WORDS.search(folded) and _is_authority_line(text) and i > after + 3 and _title_like(text)
+            ):
                 start = i
             else:
                 continue
         if name is None and (start is not None) and i - start > 40:
             break
-        title = _title_tail(text) if recipients else (
-            _clean_title(text) if _title_like(text) and (_AUTHORITY.match(folded) or _TITLE_WORDS.search(folded))
-            else None)
+        title = (
+            _title_tail(text)
+            if recipients
+            else (
+                _clean_title(text)
+                if _title_like(text) and (_AUTHORITY.match(folded) or _TITLE_WORDS.search(folded))
+                else None
+            )
+        )
         if title and name is None:
             titles.append(title)
             continue
@@ -625,7 +679,7 @@ def _title_tail(text: str) -> str | None:
     text = nfc(text).strip()
     authority = re.search(r"\b(?:TM|KT|TL|TUQ)\s*\.", text)
     if authority:
-        text = text[authority.start():]
+        text = text[authority.start() :]
     match = re.search(r"((?:TM|KT|TL|TUQ|Q)\s*\.\s*)?[A-ZÀ-ỸĐ][A-ZÀ-ỸĐ .]{3,}$", text)
     if not match:
         return None
@@ -644,10 +698,13 @@ def _clean_title(text: str) -> str:
 
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]{0,7}$")
 # the common Vietnamese family names (folded): a signer's name starts with one of them
-SURNAMES = frozenset(fold(n).lower() for n in """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương
+SURNAMES = frozenset(
+    fold(n).lower()
+    for n in """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương
 Lý Đinh Đoàn Lâm Mai Trương Hà Lương Tô Phùng Cao Châu Tạ Thái Kiều Lưu Nông Quách Triệu Tăng Đào Trịnh Chu La
 Hứa Lại Âu Bạch Giang Khúc Tôn Thân Nghiêm Mạc Lục Từ Khương Nhữ Đàm Diệp Kim Lã Vương Tống Viên Hầu Ông Văn Y
-Kha Lò Lữ Ninh Quan Thạch Tiêu Trà Ung Vi Yên Đồng Đường Hàn Hồng Khổng Lăng Mạnh Phó Phương Thi Tôn""".split())
+Kha Lò Lữ Ninh Quan Thạch Tiêu Trà Ung Vi Yên Đồng Đường Hàn Hồng Khổng Lăng Mạnh Phó Phương Thi Tôn""".split()
+)
 
 
 def _person_name(text: str) -> str | None:
@@ -679,12 +736,12 @@ def _name_in(text: str) -> str | None:
 def _body_date(meta: dict, lines, start: int) -> None:
     """Documents without a place/date line (minutes): the first full date of the body ("Hôm nay, … ngày …"),
     not one of a cited document (`Căn cứ …`)."""
-    for _page, _column, text in lines[start:start + 15]:
+    for _page, _column, text in lines[start : start + 15]:
         if _fold(text).strip().startswith(("can cu", "thuc hien", "theo")):
             continue
         for cand in find_dates(text):
             if cand.kind == "day" and cand.value:
-                before = _fold(text[:cand.start])
+                before = _fold(text[: cand.start])
                 if re.search(r"(so|/)\s*[\w-]*\s*$", before):
                     continue  # "Quyết định số 12/QĐ-UBND ngày …": a citation
                 meta["issued_on"], meta["date_source"] = cand.value.isoformat(), "body"
@@ -729,7 +786,7 @@ def _references(page_texts: list[str], own: str | None) -> list[dict]:
             if canonical == own or not number.number:
                 continue
             code = number.type_code
-            prefix = text[max(0, start - 40):start]
+            prefix = text[max(0, start - 40) : start]
             named = _REF_TYPE.search(prefix)
             if named:
                 words = named.group("name").split()
@@ -741,7 +798,7 @@ def _references(page_texts: list[str], own: str | None) -> list[dict]:
                             code = "CV"
                         break
             issued = None
-            for cand in find_dates(text[end:end + 45]):
+            for cand in find_dates(text[end : end + 45]):
                 if cand.kind == "day" and cand.value and cand.start <= 12:
                     issued = cand.value.isoformat()
                 break

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import ReadError
 
-MAX_PIXELS = 80_000_000      # ~ A3 at 600 dpi; anything bigger is refused before decoding
+MAX_PIXELS = 80_000_000  # ~ A3 at 600 dpi; anything bigger is refused before decoding
 MAX_FRAMES = 500
 
 
@@ -24,7 +24,9 @@ def image_frames(path: Path) -> int:
         with Image.open(path) as image:
             width, height = image.size
             if width <= 0 or height <= 0 or width * height > MAX_PIXELS:
-                raise ReadError(f"image of {width}×{height} pixels is too large (limit {MAX_PIXELS:,} pixels)", path=path)
+                raise ReadError(
+                    f"image of {width}×{height} pixels is too large (limit {MAX_PIXELS:,} pixels)", path=path
+                )
             frames = getattr(image, "n_frames", 1)
             if frames > MAX_FRAMES:
                 raise ReadError(f"image has {frames} frames (limit {MAX_FRAMES})", path=path)

@@ -33,7 +33,7 @@ LANG = config.setting("EVIDENCE_OCR_LANG")
 PAGE_TIMEOUT = 120
 OCR_MAX_PAGES = config.int_setting("EVIDENCE_OCR_MAX_PAGES")
 OCR_HEAD, OCR_TAIL = 4, 3
-BLANK_INK = 0.002          # a page with less than 0.2 % dark pixels is blank
+BLANK_INK = 0.002  # a page with less than 0.2 % dark pixels is blank
 _warned = False
 
 
@@ -79,7 +79,7 @@ def _env() -> dict:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-MAX_RENDER_PIXELS = 40_000_000   # a page of absurd size is rendered at a lower resolution, not at 200 dpi
+MAX_RENDER_PIXELS = 40_000_000  # a page of absurd size is rendered at a lower resolution, not at 200 dpi
 
 
 def render_dpi(width_pt: float, height_pt: float, dpi: int = DPI) -> int:
@@ -103,9 +103,26 @@ def render_pdf_page(path: Path, index: int, out_dir: Path, dpi: int = DPI) -> Pa
         return None
     prefix = out_dir / f"page{index}"
     try:
-        subprocess.run([binary, "-r", str(dpi), "-gray", "-hide-annotations", "-f", str(index + 1),
-                        "-l", str(index + 1), "-singlefile", "-png", str(path), str(prefix)],
-                       capture_output=True, timeout=PAGE_TIMEOUT, check=False)
+        subprocess.run(
+            [
+                binary,
+                "-r",
+                str(dpi),
+                "-gray",
+                "-hide-annotations",
+                "-f",
+                str(index + 1),
+                "-l",
+                str(index + 1),
+                "-singlefile",
+                "-png",
+                str(path),
+                str(prefix),
+            ],
+            capture_output=True,
+            timeout=PAGE_TIMEOUT,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     result = prefix.with_suffix(".png")
@@ -150,8 +167,13 @@ def tesseract(png: Path, boxes: list | None = None) -> str | None:
     if boxes is not None:
         return _tesseract_with_boxes(png, boxes)
     try:
-        result = subprocess.run(["tesseract", str(png), "stdout", "-l", LANG, "--psm", "3"],
-                                capture_output=True, timeout=PAGE_TIMEOUT, env=_env(), check=False)
+        result = subprocess.run(
+            ["tesseract", str(png), "stdout", "-l", LANG, "--psm", "3"],
+            capture_output=True,
+            timeout=PAGE_TIMEOUT,
+            env=_env(),
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if result.returncode != 0:
@@ -162,16 +184,23 @@ def tesseract(png: Path, boxes: list | None = None) -> str | None:
 def _tesseract_with_boxes(png: Path, boxes: list) -> str | None:
     base = png.with_name(png.stem + "-tess")
     try:
-        result = subprocess.run(["tesseract", str(png), str(base), "-l", LANG, "--psm", "3", "txt", "tsv"],
-                                capture_output=True, timeout=PAGE_TIMEOUT, env=_env(), check=False)
+        result = subprocess.run(
+            ["tesseract", str(png), str(base), "-l", LANG, "--psm", "3", "txt", "tsv"],
+            capture_output=True,
+            timeout=PAGE_TIMEOUT,
+            env=_env(),
+            check=False,
+        )
         if result.returncode != 0:
             return None
         text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
         try:
-            boxes.extend(line.to_dict() for line in tsv_lines(base.with_suffix(".tsv").read_text(encoding="utf-8",
-                                                                                                 errors="replace")))
+            boxes.extend(
+                line.to_dict()
+                for line in tsv_lines(base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace"))
+            )
         except (OSError, ValueError):
-            pass                      # the text stands without its boxes
+            pass  # the text stands without its boxes
         return nfc(text)
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -190,8 +219,16 @@ def ocr_image(png: Path, boxes: list | None = None) -> tuple[str | None, bool]:
     return tesseract(png, boxes), False
 
 
-def ocr_pages(path: Path, fmt: str, indexes: list[int], page_texts: list[str], *, jobs: int | None = None,
-              pdf_reader=None, header_zone: list | None = None) -> tuple[dict[int, str | None], list[str]]:
+def ocr_pages(
+    path: Path,
+    fmt: str,
+    indexes: list[int],
+    page_texts: list[str],
+    *,
+    jobs: int | None = None,
+    pdf_reader=None,
+    header_zone: list | None = None,
+) -> tuple[dict[int, str | None], list[str]]:
     """OCR the pages `indexes` of a PDF or image file. Returns ({index: text or None}, warnings).
 
     With `header_zone` (a list), the top of page 1, when it is OCRed, is also read by the second engine

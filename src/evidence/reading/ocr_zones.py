@@ -18,16 +18,16 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ZONE_TOP = 0.34          # the header, the type line and the first subject lines: the top third of page 1
-MAX_ZONE_WIDTH = 1700    # pixels; a bigger crop (absurd page sizes, 600 dpi scans) is scaled down first
-MIN_ZONE_WIDTH = 400     # smaller than this is not a page worth reading
+ZONE_TOP = 0.34  # the header, the type line and the first subject lines: the top third of page 1
+MAX_ZONE_WIDTH = 1700  # pixels; a bigger crop (absurd page sizes, 600 dpi scans) is scaled down first
+MIN_ZONE_WIDTH = 400  # smaller than this is not a page worth reading
 _state: dict = {"engine": None, "problem": None, "warned": False}
 
 
 @dataclass
 class ZoneLine:
     text: str
-    x0: float            # box, as fractions of the page width / height
+    x0: float  # box, as fractions of the page width / height
     y0: float
     x1: float
     y1: float
@@ -55,8 +55,7 @@ def engine():
         _state["problem"] = f"second OCR engine unavailable (rapidocr-onnxruntime: {type(exc).__name__}: {exc})"
         return None
     try:
-        _state["engine"] = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False,
-                                    print_verbose=False)
+        _state["engine"] = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False, print_verbose=False)
     except Exception as exc:
         _state["problem"] = f"second OCR engine failed to start ({type(exc).__name__}: {exc})"
     return _state["engine"]
@@ -82,7 +81,7 @@ def header_zone(png: Path, top: float = ZONE_TOP):
         ratio = MAX_ZONE_WIDTH / crop.width
         crop = crop.resize((MAX_ZONE_WIDTH, max(1, int(crop.height * ratio))))
     array = np.asarray(crop.convert("RGB"))
-    return array, (crop.width, crop.height / top)   # pixels per page width, pixels per page height
+    return array, (crop.width, crop.height / top)  # pixels per page width, pixels per page height
 
 
 def read_zone(png: Path, top: float = ZONE_TOP) -> tuple[list[ZoneLine], list[str]]:
@@ -100,15 +99,23 @@ def read_zone(png: Path, top: float = ZONE_TOP) -> tuple[list[ZoneLine], list[st
     except MemoryError:
         _warn_once("second OCR engine ran out of memory")
         return [], ["ocr_second_engine_failed"]
-    except Exception as exc:   # a model or onnxruntime error must not stop the read
+    except Exception as exc:  # a model or onnxruntime error must not stop the read
         _warn_once(f"second OCR engine failed ({type(exc).__name__}: {exc})")
         return [], ["ocr_second_engine_failed"]
     lines = []
     for box, text, score in result or ():
         xs = [float(p[0]) for p in box]
         ys = [float(p[1]) for p in box]
-        lines.append(ZoneLine(text=str(text), x0=min(xs) / page_w, y0=min(ys) / page_h, x1=max(xs) / page_w,
-                              y1=max(ys) / page_h, confidence=round(float(score), 3)))
+        lines.append(
+            ZoneLine(
+                text=str(text),
+                x0=min(xs) / page_w,
+                y0=min(ys) / page_h,
+                x1=max(xs) / page_w,
+                y1=max(ys) / page_h,
+                confidence=round(float(score), 3),
+            )
+        )
     lines.sort(key=lambda line: (round(line.y0 * 100), line.x0))
     return lines, []
 
@@ -131,8 +138,10 @@ def tsv_lines(tsv: str, top: float = ZONE_TOP) -> list[ZoneLine]:
         word = row[11].strip()
         if level != 5 or not word or conf < 0:
             continue
-        entry = lines.setdefault((block, par, line), {"words": [], "confs": [], "x0": left, "y0": top_px,
-                                                      "x1": left + width, "y1": top_px + height})
+        entry = lines.setdefault(
+            (block, par, line),
+            {"words": [], "confs": [], "x0": left, "y0": top_px, "x1": left + width, "y1": top_px + height},
+        )
         entry["words"].append(word)
         entry["confs"].append(conf)
         entry["x0"], entry["y0"] = min(entry["x0"], left), min(entry["y0"], top_px)
@@ -143,9 +152,16 @@ def tsv_lines(tsv: str, top: float = ZONE_TOP) -> list[ZoneLine]:
     for entry in lines.values():
         if entry["y0"] / page_h > top:
             continue
-        out.append(ZoneLine(text=" ".join(entry["words"]), x0=entry["x0"] / page_w, y0=entry["y0"] / page_h,
-                            x1=entry["x1"] / page_w, y1=entry["y1"] / page_h,
-                            confidence=round(sum(entry["confs"]) / len(entry["confs"]) / 100, 3),
-                            source="ocr-tesseract"))
+        out.append(
+            ZoneLine(
+                text=" ".join(entry["words"]),
+                x0=entry["x0"] / page_w,
+                y0=entry["y0"] / page_h,
+                x1=entry["x1"] / page_w,
+                y1=entry["y1"] / page_h,
+                confidence=round(sum(entry["confs"]) / len(entry["confs"]) / 100, 3),
+                source="ocr-tesseract",
+            )
+        )
     out.sort(key=lambda line: (round(line.y0 * 100), line.x0))
     return out

@@ -24,8 +24,8 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 @dataclass
 class PdfText:
     pages: list[str]
-    extras: list[list[str]] = field(default_factory=list)   # per page: widget texts drawn apart (stamps)
-    reader: object = None                       # the open pypdf reader (for signatures)
+    extras: list[list[str]] = field(default_factory=list)  # per page: widget texts drawn apart (stamps)
+    reader: object = None  # the open pypdf reader (for signatures)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -49,9 +49,21 @@ def open_pdf(path: Path):
     except FileNotDecryptedError:
         raise ReadError("encrypted PDF: it needs a password to open", path=path) from None
     except LimitReachedError as exc:
-        raise ReadError(f"PDF too complex to read safely (a parser limit was reached: {_short(exc)})", path=path) from None
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, AssertionError, ZeroDivisionError) as exc:
+        raise ReadError(
+            f"PDF too complex to read safely (a parser limit was reached: {_short(exc)})", path=path
+        ) from None
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        AssertionError,
+        ZeroDivisionError,
+    ) as exc:
         raise ReadError(f"corrupt or truncated PDF ({type(exc).__name__}: {_short(exc)})", path=path) from None
     if count == 0:
         raise ReadError("PDF without pages (corrupt or truncated)", path=path)
@@ -86,7 +98,7 @@ def read_pdf(path: Path) -> PdfText:
         text, extra, ok = page_text(reader, index)
         broken += not ok
         if extra and extra[-1] == "":
-            truncated = True            # cap_extras cut this page's widget text
+            truncated = True  # cap_extras cut this page's widget text
             extra = extra[:-1]
         pages.append(text)
         extras.append(extra)

@@ -28,13 +28,17 @@ def _vietnamese_letters() -> frozenset[str]:
 
 
 VIETNAMESE_LETTERS = _vietnamese_letters()
-_SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnpqrstvxfjwz])?"
-                       r"[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$")
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnpqrstvxfjwz])?"
+    r"[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$"
+)
 _WORD = re.compile(r"[^\W\d_]+")
 _PRONOUNCEABLE = re.compile(r"^(?=.*[aeiouy])(?!.*[^aeiouy]{4})(?!.*(.)\1\1)[a-z]+$")
 _STAMP_LINE = re.compile(
     r"(ký bởi|người ký|cơ quan|thời gian ký|ngày ký|email|e-mail|@|\+07:?00|\d{2}[./]\d{2}[./]\d{4} \d{2}:\d{2}"
-    r"|trung tâm công báo|và tin học|đã ký|signed|chữ ký số|ký số)", re.IGNORECASE)
+    r"|trung tâm công báo|và tin học|đã ký|signed|chữ ký số|ký số)",
+    re.IGNORECASE,
+)
 MIN_LETTERS = 40
 # a lower-case word with a digit between its letters: OCR debris of Vietnamese read without its model
 _DIGIT_WORD = re.compile(r"(?<![\w/-])[a-zA-Z]*[a-z][0-9$@]+[a-z]+(?![\w/])")
@@ -75,11 +79,11 @@ def classify(text: str) -> str:
     if scores["foreign"] > 0.05 or scores["symbols"] > 0.15:
         return "garbage"
     if scores["words"] >= 10 and scores["syllables"] < 0.6 and scores["pronounceable"] < 0.7:
-        return "garbage"    # neither Vietnamese syllables nor words of another language
+        return "garbage"  # neither Vietnamese syllables nor words of another language
     if scores["controls"] >= 3:
-        return "garbage"    # control characters in place of letters: a font without a usable Unicode map
+        return "garbage"  # control characters in place of letters: a font without a usable Unicode map
     if scores["words"] >= 20 and scores["digit_words"] > 0.04:
-        return "garbage"    # an OCR layer made without Vietnamese ("th6ng", "b6o c6o" for tháng, báo cáo)
+        return "garbage"  # an OCR layer made without Vietnamese ("th6ng", "b6o c6o" for tháng, báo cáo)
     if scores["letters"] < MIN_LETTERS:
         return "short"
     return "good"

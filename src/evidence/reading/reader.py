@@ -85,7 +85,7 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
         warnings += repaired
 
     ocr_seconds, ocr_count = 0.0, 0
-    zones: list[dict] = []      # lines of page 1's header read by the second OCR engine
+    zones: list[dict] = []  # lines of page 1's header read by the second OCR engine
     # which pages have a usable text layer: PDFs and images may be scans; other formats are what they say
     if fmt in ("pdf", "image"):
         verdicts = [quality.classify(text) for text in page_texts]
@@ -100,8 +100,9 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
             warnings.append("no_text_layer")
         if ocr:
             ocr_started = time.monotonic()
-            texts, ocr_warnings = ocr_pages(path, fmt, need, page_texts, jobs=ocr_jobs, pdf_reader=pdf_reader,
-                                            header_zone=zones)
+            texts, ocr_warnings = ocr_pages(
+                path, fmt, need, page_texts, jobs=ocr_jobs, pdf_reader=pdf_reader, header_zone=zones
+            )
             ocr_seconds = time.monotonic() - ocr_started
             ocr_count = sum(1 for text in texts.values() if text)
             warnings += ocr_warnings
@@ -113,9 +114,9 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
             warnings.append("ocr_skipped")
         for i in need:
             if sources[i] == "none" and verdicts[i] == "short":
-                sources[i] = "text"          # a little real text, and nothing better
+                sources[i] = "text"  # a little real text, and nothing better
             elif sources[i] == "none" and verdicts[i] == "garbage":
-                page_texts[i] = ""           # garbage is worse than nothing for search and parsing
+                page_texts[i] = ""  # garbage is worse than nothing for search and parsing
     # stamps drawn by signature widgets: kept (searchable) at the end of pages read from their text layer
     for i, extra in enumerate(extras):
         if extra and sources[i] != "ocr":
@@ -133,16 +134,26 @@ def _read(path: Path, shown: str, *, ocr: bool, ocr_jobs: int | None, started: f
     meta["warnings"] = _dedupe(warnings + meta.get("warnings", []))
     meta["pages"] = len(page_texts)
     meta["text_source"] = text_source
-    reading = Reading(path=shown, sha256=meta["sha256"], format=fmt, pages=len(page_texts), text_source=text_source,
-                      page_texts=page_texts, metadata=meta, seconds=round(time.monotonic() - started, 3),
-                      ocr_seconds=round(ocr_seconds, 3), ocr_pages=ocr_count, zones=zones)
+    reading = Reading(
+        path=shown,
+        sha256=meta["sha256"],
+        format=fmt,
+        pages=len(page_texts),
+        text_source=text_source,
+        page_texts=page_texts,
+        metadata=meta,
+        seconds=round(time.monotonic() - started, 3),
+        ocr_seconds=round(ocr_seconds, 3),
+        ocr_pages=ocr_count,
+        zones=zones,
+    )
     return reading
 
 
 def reason_of(exc: ReadError) -> str:
     """The message of a ReadError without the file name in front."""
     text = str(exc)
-    return text[len(exc.path) + 2:] if exc.path and text.startswith(exc.path + ": ") else text
+    return text[len(exc.path) + 2 :] if exc.path and text.startswith(exc.path + ": ") else text
 
 
 def _text_source(sources: list[str], page_texts: list[str]) -> str:

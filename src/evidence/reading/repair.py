@@ -16,11 +16,19 @@ import unicodedata
 
 from ..vn.legacy import repair_legacy
 
-_GLYPHS = str.maketrans({
-    "\u01a3": "ư", "\u01a2": "Ư",          # ƣ Ƣ (oi) drawn for ư Ư
-    "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff",
-    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
-})
+_GLYPHS = str.maketrans(
+    {
+        "\u01a3": "ư",
+        "\u01a2": "Ư",  # ƣ Ƣ (oi) drawn for ư Ư
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb00": "ff",
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+    }
+)
 # ð/Ð for đ/Đ only inside a word of Vietnamese letters (not Icelandic or Faroese text)
 _ETH = re.compile(r"(?<![^\W\d_])[ðÐ](?=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY\u00c0-\u1ef9])")
 

@@ -67,7 +67,8 @@ def _intact(embedded) -> bool | None:
         return None
     try:
         intact, valid = generic_cms.validate_sig_integrity(
-            embedded.signer_info, embedded.signer_cert, expected_content_type="data", actual_digest=digest)
+            embedded.signer_info, embedded.signer_cert, expected_content_type="data", actual_digest=digest
+        )
         return bool(intact and valid)
     except Exception:
         pass
@@ -118,9 +119,15 @@ def read_signatures(pypdf_reader, path: Path) -> tuple[list[dict], list[str]]:
                     signed_at = pdf_date_iso(sig.get("/M"))
                     if signed_at is None and embedded.self_reported_timestamp is not None:
                         signed_at = embedded.self_reported_timestamp.isoformat()
-                    out.append({"signed_at": signed_at, "signer": _signer(embedded),
-                                "reason": _text(sig.get("/Reason")), "intact": _intact(embedded),
-                                "field": str(embedded.field_name) if embedded.field_name is not None else None})
+                    out.append(
+                        {
+                            "signed_at": signed_at,
+                            "signer": _signer(embedded),
+                            "reason": _text(sig.get("/Reason")),
+                            "intact": _intact(embedded),
+                            "field": str(embedded.field_name) if embedded.field_name is not None else None,
+                        }
+                    )
                 except Exception:
                     warnings.append("signature_unreadable")
     except Exception:

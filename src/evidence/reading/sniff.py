@@ -8,18 +8,35 @@ from ..errors import ReadError
 
 # extension → the format it claims
 EXTENSIONS = {
-    ".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".doc": "doc", ".rtf": "doc", ".odt": "doc",
-    ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image", ".bmp": "image",
-    ".gif": "image", ".webp": "image", ".txt": "text", ".text": "text", ".md": "text", ".csv": "text",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".doc": "doc",
+    ".rtf": "doc",
+    ".odt": "doc",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".bmp": "image",
+    ".gif": "image",
+    ".webp": "image",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".csv": "text",
 }
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGE_MAGICS = (
-    b"\xff\xd8\xff",            # JPEG
-    b"\x89PNG\r\n\x1a\n",       # PNG
-    b"II*\x00", b"MM\x00*",     # TIFF
-    b"BM",                      # BMP
-    b"GIF87a", b"GIF89a",
+    b"\xff\xd8\xff",  # JPEG
+    b"\x89PNG\r\n\x1a\n",  # PNG
+    b"II*\x00",
+    b"MM\x00*",  # TIFF
+    b"BM",  # BMP
+    b"GIF87a",
+    b"GIF89a",
 )
 
 
@@ -51,7 +68,7 @@ def _looks_like_text(head: bytes) -> bool:
             # legacy 8-bit (cp1258, TCVN3 …): accept when control bytes are rare
             controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
             return controls == 0 and b"\x00" not in sample
-        text = sample[:exc.start].decode("utf-8", "ignore")
+        text = sample[: exc.start].decode("utf-8", "ignore")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     return controls <= max(1, len(text) // 200)
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 MAX_WIDGETS = 200
-MAX_INSERTS = 40          # short widget texts put in place per page (an e-office draws a number and a day)
-MAX_WIDGET_TEXT = 4000     # characters of widget text kept per page: stamps are short; thousands of glyphs are not
+MAX_INSERTS = 40  # short widget texts put in place per page (an e-office draws a number and a day)
+MAX_WIDGET_TEXT = 4000  # characters of widget text kept per page: stamps are short; thousands of glyphs are not
 
 
 @dataclass
@@ -25,9 +25,14 @@ class Piece:
 
 
 def _mult(m, n):
-    return [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
-            m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
-            m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]]
+    return [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
 
 
 def _pieces(page) -> list[Piece]:
@@ -78,8 +83,7 @@ def widget_pieces(page) -> list[Piece]:
         bw, bh = (bbox[2] - bbox[0]) or 1.0, (bbox[3] - bbox[1]) or 1.0
         sx, sy = abs(rect[2] - rect[0]) / abs(bw), abs(rect[3] - rect[1]) / abs(bh)
         for piece in pieces:
-            out.append(Piece(x0 + (piece.x - bbox[0]) * sx, y0 + (piece.y - bbox[1]) * sy, piece.text,
-                             piece.size * sy))
+            out.append(Piece(x0 + (piece.x - bbox[0]) * sx, y0 + (piece.y - bbox[1]) * sy, piece.text, piece.size * sy))
     return out
 
 

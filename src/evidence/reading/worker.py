@@ -20,7 +20,8 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from typing import Any, cast
 from pathlib import Path
 
 from .. import config
@@ -139,9 +140,9 @@ def _worker(tasks, results, ocr: bool, ocr_jobs: int, nice: int = 0) -> None:
 
 @dataclass
 class _Worker:
-    process: object
-    tasks: object  # the parent's end for sending files
-    results: object  # the parent's end for receiving readings
+    process: Any  # a multiprocessing Process of whichever start method
+    tasks: Connection  # the parent's end for sending files
+    results: Connection  # the parent's end for receiving readings
     done: int = 0
     task: tuple | None = None  # (number, path, name) being read
     deadline: float | None = None
@@ -233,8 +234,9 @@ def read_many(
             deadlines = [w.deadline for w in busy.values() if w.deadline is not None]
             wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             ready = wait(list(busy), timeout=wait_for)
-            for conn in ready:
-                worker = busy.pop(conn)
+            for ready_conn in ready:
+                worker = busy.pop(cast(Connection, ready_conn))
+                conn = worker.results
                 _, path, name = worker.task
                 alive = True
                 try:

@@ -16,7 +16,9 @@ import unicodedata
 from .text import fold
 
 # bodies, ministries, departments, sectors and common place-name words of Vietnamese issuers (upper case)
-AGENCY_WORDS = frozenset(unicodedata.normalize("NFC", w) for w in """
+AGENCY_WORDS = frozenset(
+    unicodedata.normalize("NFC", w)
+    for w in """
 ỦY UỶ BAN NHÂN DÂN HỘI ĐỒNG TỈNH THÀNH PHỐ HUYỆN QUẬN THỊ XÃ PHƯỜNG TRẤN ĐẶC KHU SỞ BỘ CHỈ ĐẠO CHỈ HUY VĂN PHÒNG
 CHÍNH PHỦ THỦ TƯỚNG NỘI VỤ TƯ PHÁP CÔNG AN QUỐC PHÒNG TÀI CHÍNH KẾ HOẠCH ĐẦU GIÁO DỤC ĐÀO TẠO Y TẾ THƯƠNG
 NÔNG NGHIỆP PHÁT TRIỂN THÔN NGUYÊN MÔI TRƯỜNG XÂY DỰNG GIAO VẬN TẢI TIN TRUYỀN LAO ĐỘNG BINH HÓA HOÁ THỂ THAO DU LỊCH
@@ -35,17 +37,21 @@ GIANG LÀO CAI ĐIỆN BIÊN LAI CHÂU SƠN LA TUYÊN QUANG THÁI NGUYÊN PHÚ T
 NGHỆ HÀ TĨNH TÂY GIA LAI ĐẮK LẮK NÔNG ĐỒNG NAI TIỀN BẾN TRE VĨNH LONG TRÀ VINH SÓC TRĂNG BẠC LIÊU CÀ MAU
 KIÊN AN THUẬN PHƯỚC DƯƠNG RỊA VŨNG TÀU KON TUM CAO LẠNG HÒA BÌNH YÊN BÁI HÀ NAM ĐỊNH THÁP
 THẨM PHÁN CHỦ TỊCH PHÓ GIÁM ĐỐC TRƯỞNG CHÁNH THƯ KÝ BÍ ĐỂ VỀ CỦA VÀ CÁC NHỮNG TRÊN DƯỚI TRONG NGOÀI
-""".split())
+""".split()
+)
 
 # place names of provinces and cities (two words): they settle words that are ambiguous alone (TỈNH/TĨNH,
 # QUẢNG/QUANG) by their neighbour, and their second words are agency words too
-PLACES = [unicodedata.normalize("NFC", p) for p in """
+PLACES = [
+    unicodedata.normalize("NFC", p)
+    for p in """
 HÀ NỘI|HỒ CHÍ MINH|HẢI PHÒNG|ĐÀ NẴNG|CẦN THƠ|QUẢNG NGÃI|QUẢNG NAM|QUẢNG NINH|QUẢNG BÌNH|QUẢNG TRỊ|NINH BÌNH|
 BÌNH ĐỊNH|BÌNH DƯƠNG|BÌNH PHƯỚC|BÌNH THUẬN|NINH THUẬN|LÂM ĐỒNG|KHÁNH HÒA|HÀ GIANG|TUYÊN QUANG|LÀO CAI|ĐIỆN BIÊN|
 LAI CHÂU|SƠN LA|YÊN BÁI|HÒA BÌNH|THÁI NGUYÊN|LẠNG SƠN|BẮC GIANG|PHÚ THỌ|VĨNH PHÚC|BẮC NINH|HẢI DƯƠNG|HƯNG YÊN|
 THÁI BÌNH|HÀ NAM|NAM ĐỊNH|THANH HÓA|NGHỆ AN|HÀ TĨNH|THỪA THIÊN|PHÚ YÊN|KON TUM|GIA LAI|ĐẮK LẮK|ĐẮK NÔNG|
 ĐỒNG NAI|TÂY NINH|BÀ RỊA|VŨNG TÀU|LONG AN|TIỀN GIANG|BẾN TRE|TRÀ VINH|VĨNH LONG|ĐỒNG THÁP|AN GIANG|KIÊN GIANG|
-HẬU GIANG|SÓC TRĂNG|BẠC LIÊU|CÀ MAU|CAO BẰNG|BẮC KẠN""".replace("\n", "").split("|")]
+HẬU GIANG|SÓC TRĂNG|BẠC LIÊU|CÀ MAU|CAO BẰNG|BẮC KẠN""".replace("\n", "").split("|")
+]
 _PAIRS = {tuple(p.split()) for p in PLACES if len(p.split()) == 2}
 # words that only occur inside a place name (TĨNH only in HÀ TĨNH)
 _BOUND = {"TĨNH"}
@@ -65,7 +71,7 @@ def _choice(folded: str) -> str | None:
         return next(iter(words))
     if words <= {"HÓA", "HOÁ"} or words <= {"THỦY", "THUỶ"} or words <= {"TÒA", "TOÀ"} or words <= {"ỦY", "UỶ"}:
         return _PREFERRED.get(folded)
-    return None   # ambiguous (ĐỊNH/ĐÌNH, HÒA/HOÀ/HÓA …): keep the print
+    return None  # ambiguous (ĐỊNH/ĐÌNH, HÒA/HOÀ/HÓA …): keep the print
 
 
 def _folded_key(word: str) -> str:

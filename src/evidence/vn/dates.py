@@ -25,11 +25,11 @@ def max_year() -> int:
 class DateCandidate:
     start: int
     end: int
-    value: date | None       # None when the printed date is impossible
-    kind: str                # "day" (full date), "month", "quarter", "year"
+    value: date | None  # None when the printed date is impossible
+    kind: str  # "day" (full date), "month", "quarter", "year"
     text: str
-    warning: str | None = None   # "date_invalid", "date_repaired"
-    blank_day: bool = False      # `ngày   tháng 01 năm 2025` (day left blank for the issuing office)
+    warning: str | None = None  # "date_invalid", "date_repaired"
+    blank_day: bool = False  # `ngày   tháng 01 năm 2025` (day left blank for the issuing office)
     month: int | None = None
     year: int | None = None
 
@@ -72,8 +72,17 @@ def _day_candidate(start, end, text, d, m, y) -> DateCandidate:
     year = _year(y) if y else None
     month = int(m) if m else None
     if d is None:
-        return DateCandidate(start, end, None, "day", text, None if year else "date_invalid", blank_day=True,
-                             month=month if month and 1 <= month <= 12 else None, year=year)
+        return DateCandidate(
+            start,
+            end,
+            None,
+            "day",
+            text,
+            None if year else "date_invalid",
+            blank_day=True,
+            month=month if month and 1 <= month <= 12 else None,
+            year=year,
+        )
     day = int(d)
     value = make_date(year, month, day)
     warning = None
@@ -126,22 +135,50 @@ def find_dates(text: str) -> list[DateCandidate]:
         if free(s, e):
             year, month_number = _year(match.group("y")), int(match.group("m"))
             first_day = date(year, month_number, 1) if year and 1 <= month_number <= 12 else None
-            found.append(DateCandidate(s, e, first_day, "month", text[s:e],
-                                       None if first_day else "date_invalid", month=month_number, year=year))
+            found.append(
+                DateCandidate(
+                    s,
+                    e,
+                    first_day,
+                    "month",
+                    text[s:e],
+                    None if first_day else "date_invalid",
+                    month=month_number,
+                    year=year,
+                )
+            )
             taken.append((s, e))
     for match in QUARTER_RE.finditer(folded):
         s, e = match.span()
         if free(s, e):
             year, quarter = _year(match.group("y")), _QUARTERS[match.group("q")]
-            found.append(DateCandidate(s, e, date(year, 3 * quarter - 2, 1) if year else None, "quarter",
-                                       text[s:e], None if year else "date_invalid", year=year))
+            found.append(
+                DateCandidate(
+                    s,
+                    e,
+                    date(year, 3 * quarter - 2, 1) if year else None,
+                    "quarter",
+                    text[s:e],
+                    None if year else "date_invalid",
+                    year=year,
+                )
+            )
             taken.append((s, e))
     for match in YEAR_RE.finditer(folded):
         s, e = match.span()
         if free(s, e):
             year = _year(match.group("y"))
-            found.append(DateCandidate(s, e, date(year, 1, 1) if year else None, "year", text[s:e],
-                                       None if year else "date_invalid", year=year))
+            found.append(
+                DateCandidate(
+                    s,
+                    e,
+                    date(year, 1, 1) if year else None,
+                    "year",
+                    text[s:e],
+                    None if year else "date_invalid",
+                    year=year,
+                )
+            )
             taken.append((s, e))
     found.sort(key=lambda c: c.start)
     return found

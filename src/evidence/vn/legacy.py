@@ -23,21 +23,81 @@ import unicodedata
 # --- TCVN3 (TCVN 5712:1993, "ABC"): one byte per letter ----------------------------------------------------------
 _TCVN3_PAIRS = {
     # a, ă, â with their five tones
-    "\u00b8": "á", "\u00b5": "à", "\u00b6": "ả", "\u00b7": "ã", "\u00b9": "ạ",
-    "\u00a8": "ă", "\u00be": "ắ", "\u00bb": "ằ", "\u00bc": "ẳ", "\u00bd": "ẵ", "\u00c6": "ặ",
-    "\u00a9": "â", "\u00ca": "ấ", "\u00c7": "ầ", "\u00c8": "ẩ", "\u00c9": "ẫ", "\u00cb": "ậ",
+    "\u00b8": "á",
+    "\u00b5": "à",
+    "\u00b6": "ả",
+    "\u00b7": "ã",
+    "\u00b9": "ạ",
+    "\u00a8": "ă",
+    "\u00be": "ắ",
+    "\u00bb": "ằ",
+    "\u00bc": "ẳ",
+    "\u00bd": "ẵ",
+    "\u00c6": "ặ",
+    "\u00a9": "â",
+    "\u00ca": "ấ",
+    "\u00c7": "ầ",
+    "\u00c8": "ẩ",
+    "\u00c9": "ẫ",
+    "\u00cb": "ậ",
     "\u00ae": "đ",
-    "\u00d0": "é", "\u00cc": "è", "\u00ce": "ẻ", "\u00cf": "ẽ", "\u00d1": "ẹ",
-    "\u00aa": "ê", "\u00d5": "ế", "\u00d2": "ề", "\u00d3": "ể", "\u00d4": "ễ", "\u00d6": "ệ",
-    "\u00dd": "í", "\u00d7": "ì", "\u00d8": "ỉ", "\u00dc": "ĩ", "\u00de": "ị",
-    "\u00e3": "ó", "\u00df": "ò", "\u00e1": "ỏ", "\u00e2": "õ", "\u00e4": "ọ",
-    "\u00ab": "ô", "\u00e8": "ố", "\u00e5": "ồ", "\u00e6": "ổ", "\u00e7": "ỗ", "\u00e9": "ộ",
-    "\u00ac": "ơ", "\u00ed": "ớ", "\u00ea": "ờ", "\u00eb": "ở", "\u00ec": "ỡ", "\u00ee": "ợ",
-    "\u00f3": "ú", "\u00ef": "ù", "\u00f1": "ủ", "\u00f2": "ũ", "\u00f4": "ụ",
-    "\u00ad": "ư", "\u00f8": "ứ", "\u00f5": "ừ", "\u00f6": "ử", "\u00f7": "ữ", "\u00f9": "ự",
-    "\u00fd": "ý", "\u00fa": "ỳ", "\u00fb": "ỷ", "\u00fc": "ỹ", "\u00fe": "ỵ",
+    "\u00d0": "é",
+    "\u00cc": "è",
+    "\u00ce": "ẻ",
+    "\u00cf": "ẽ",
+    "\u00d1": "ẹ",
+    "\u00aa": "ê",
+    "\u00d5": "ế",
+    "\u00d2": "ề",
+    "\u00d3": "ể",
+    "\u00d4": "ễ",
+    "\u00d6": "ệ",
+    "\u00dd": "í",
+    "\u00d7": "ì",
+    "\u00d8": "ỉ",
+    "\u00dc": "ĩ",
+    "\u00de": "ị",
+    "\u00e3": "ó",
+    "\u00df": "ò",
+    "\u00e1": "ỏ",
+    "\u00e2": "õ",
+    "\u00e4": "ọ",
+    "\u00ab": "ô",
+    "\u00e8": "ố",
+    "\u00e5": "ồ",
+    "\u00e6": "ổ",
+    "\u00e7": "ỗ",
+    "\u00e9": "ộ",
+    "\u00ac": "ơ",
+    "\u00ed": "ớ",
+    "\u00ea": "ờ",
+    "\u00eb": "ở",
+    "\u00ec": "ỡ",
+    "\u00ee": "ợ",
+    "\u00f3": "ú",
+    "\u00ef": "ù",
+    "\u00f1": "ủ",
+    "\u00f2": "ũ",
+    "\u00f4": "ụ",
+    "\u00ad": "ư",
+    "\u00f8": "ứ",
+    "\u00f5": "ừ",
+    "\u00f6": "ử",
+    "\u00f7": "ữ",
+    "\u00f9": "ự",
+    "\u00fd": "ý",
+    "\u00fa": "ỳ",
+    "\u00fb": "ỷ",
+    "\u00fc": "ỹ",
+    "\u00fe": "ỵ",
     # the capitals TCVN3 has in its lower font
-    "\u00a1": "Ă", "\u00a2": "Â", "\u00a7": "Đ", "\u00a3": "Ê", "\u00a4": "Ô", "\u00a5": "Ơ", "\u00a6": "Ư",
+    "\u00a1": "Ă",
+    "\u00a2": "Â",
+    "\u00a7": "Đ",
+    "\u00a3": "Ê",
+    "\u00a4": "Ô",
+    "\u00a5": "Ơ",
+    "\u00a6": "Ư",
 }
 TCVN3_TABLE = str.maketrans(_TCVN3_PAIRS)
 
@@ -52,8 +112,26 @@ _VNI_CIRC_UP = {"Â": "", "Á": "\u0301", "À": "\u0300", "Å": "\u0309", "Ã": 
 _VNI_BREVE = {"ê": "", "é": "\u0301", "è": "\u0300", "ú": "\u0309", "ü": "\u0303", "ë": "\u0323"}
 _VNI_BREVE_UP = {"Ê": "", "É": "\u0301", "È": "\u0300", "Ú": "\u0309", "Ü": "\u0303", "Ë": "\u0323"}
 # single bytes standing for a whole letter
-_VNI_SINGLE = {"ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö": "Ư", "ñ": "đ", "Ñ": "Đ", "î": "ỵ", "Î": "Ỵ",
-               "í": "í", "Í": "Í", "ì": "ì", "Ì": "Ì", "æ": "ỉ", "Æ": "Ỉ", "ó": "ĩ", "Ó": "Ĩ", "ò": "ị", "Ò": "Ị"}
+_VNI_SINGLE = {
+    "ô": "ơ",
+    "Ô": "Ơ",
+    "ö": "ư",
+    "Ö": "Ư",
+    "ñ": "đ",
+    "Ñ": "Đ",
+    "î": "ỵ",
+    "Î": "Ỵ",
+    "í": "í",
+    "Í": "Í",
+    "ì": "ì",
+    "Ì": "Ì",
+    "æ": "ỉ",
+    "Æ": "Ỉ",
+    "ó": "ĩ",
+    "Ó": "Ĩ",
+    "ò": "ị",
+    "Ò": "Ị",
+}
 
 
 def _vni_rules() -> dict[str, str]:
@@ -100,24 +178,30 @@ def tcvn3_to_unicode(text: str) -> str:
 
 
 # --- detection ---------------------------------------------------------------------------------------------------
-_VN_ONLY = re.compile("[\u1ea0-\u1ef9ơưđăƠƯĐĂĩĨũŨ]")   # letters only Vietnamese Unicode text has
+_VN_ONLY = re.compile("[\u1ea0-\u1ef9ơưđăƠƯĐĂĩĨũŨ]")  # letters only Vietnamese Unicode text has
 _WORD = re.compile(r"\S+")
-_VIETNAMESE = frozenset("abcdefghijklmnopqrstuvwxyz") | frozenset(
-    unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in ("", "\u0300", "\u0301", "\u0303", "\u0309",
-                                                                         "\u0323")) | {"đ"}
+_VIETNAMESE = (
+    frozenset("abcdefghijklmnopqrstuvwxyz")
+    | frozenset(
+        unicodedata.normalize("NFC", v + t)
+        for v in "aăâeêioôơuưy"
+        for t in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    )
+    | {"đ"}
+)
 _VIETNAMESE = _VIETNAMESE | frozenset(c.upper() for c in _VIETNAMESE)
 
 
 def _odd(text: str) -> int:
     """Characters that are neither ASCII, nor Vietnamese letters, nor common punctuation: legacy-font debris."""
-    return sum(1 for ch in text if ord(ch) > 0x7f and ch not in _VIETNAMESE and ch not in "–—…“”‘’•§°·\u00a0")
+    return sum(1 for ch in text if ord(ch) > 0x7F and ch not in _VIETNAMESE and ch not in "–—…“”‘’•§°·\u00a0")
 
 
 def _foreign_words(text: str) -> int:
     """Words holding a non-Vietnamese letter (VNI's `ö`, `ñ`, `ù` after a vowel …) or legacy debris."""
     count = 0
     for word in _WORD.findall(text):
-        if any(ord(ch) > 0x7f and ch not in _VIETNAMESE for ch in word):
+        if any(ord(ch) > 0x7F and ch not in _VIETNAMESE for ch in word):
             count += 1
         elif re.search(r"[aeiouyAEIOUY][ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË]", word):
             count += 1
@@ -125,7 +209,7 @@ def _foreign_words(text: str) -> int:
 
 
 def detect_legacy(text: str, *, min_words: int = 4) -> str | None:
-    """"tcvn3", "vni" or None (Unicode or not Vietnamese). Needs a few words of evidence, and the conversion must
+    """ "tcvn3", "vni" or None (Unicode or not Vietnamese). Needs a few words of evidence, and the conversion must
     remove most of the non-Vietnamese letters."""
     if not text:
         return None

@@ -30,9 +30,9 @@ _MIXED_ISSUERS = {"TTG": "TTg"}  # Thủ tướng Chính phủ
 
 @dataclass(frozen=True)
 class DocNumber:
-    number: str | None      # "84", "30c"; None when blank
-    year: str | None        # legal documents: "2020"
-    symbol: str             # "QĐ-UBND"
+    number: str | None  # "84", "30c"; None when blank
+    year: str | None  # legal documents: "2020"
+    symbol: str  # "QĐ-UBND"
 
     @property
     def canonical(self) -> str:
@@ -82,12 +82,14 @@ def parse_number(text: str) -> DocNumber | None:
     text = nfc(text or "")
     match = NUMBER_RE.search(text)
     if match:
-        return DocNumber(number=_clean_digits(match.group("num")), year=match.group("year"),
-                         symbol=clean_symbol(match.group("sym")))
+        return DocNumber(
+            number=_clean_digits(match.group("num")), year=match.group("year"), symbol=clean_symbol(match.group("sym"))
+        )
     match = PARTY_RE.search(text)
     if match:
-        return DocNumber(number=f"{match.group('num')}-{match.group('code').upper()}", year=None,
-                         symbol=match.group("org").upper())
+        return DocNumber(
+            number=f"{match.group('num')}-{match.group('code').upper()}", year=None, symbol=match.group("org").upper()
+        )
     return None
 
 
@@ -116,8 +118,9 @@ def normalize_number(text: str | None) -> str | None:
     if letters and all(ch.islower() for ch in letters) or all(ch.isupper() for ch in letters):
         # typed in one case: upper-case it, then restore the mixed-case codes Decree 30 and issuers use
         parts = symbol.upper().split("-")
-        symbol = "-".join(_MIXED.get(p, _MIXED_ISSUERS.get(p, p)) if i == 0 else _MIXED_ISSUERS.get(p, p)
-                          for i, p in enumerate(parts))
+        symbol = "-".join(
+            _MIXED.get(p, _MIXED_ISSUERS.get(p, p)) if i == 0 else _MIXED_ISSUERS.get(p, p) for i, p in enumerate(parts)
+        )
     return DocNumber(parsed.number, parsed.year, symbol).canonical
 
 
@@ -127,7 +130,15 @@ def find_numbers(text: str) -> list[tuple[int, int, DocNumber]]:
     for match in NUMBER_RE.finditer(nfc(text or "")):
         if not match.group("num"):
             continue
-        out.append((match.start(), match.end(), DocNumber(number=_clean_digits(match.group("num")),
-                                                           year=match.group("year"),
-                                                           symbol=clean_symbol(match.group("sym")))))
+        out.append(
+            (
+                match.start(),
+                match.end(),
+                DocNumber(
+                    number=_clean_digits(match.group("num")),
+                    year=match.group("year"),
+                    symbol=clean_symbol(match.group("sym")),
+                ),
+            )
+        )
     return out

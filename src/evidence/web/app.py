@@ -21,7 +21,7 @@ from ..store import Store
 from . import filters
 from .routes import ROUTES
 from .security import csrf_token, safe_redirect_target, with_session
-from .services import ProcessReadQueue
+from .services import make_read_queue
 
 WEB_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("evidence.web")
@@ -101,8 +101,9 @@ def create_app(
     )
     env = make_env()
     # uploads are stored in the request and read by a reader process of the server (catalog/jobs.py), started
-    # with the server (it resumes what a restart left pending) or by the first upload
-    read_queue = ProcessReadQueue(store_path, ocr=ocr)
+    # with the server (it resumes what a restart left pending) or by the first upload; in server mode
+    # (EVIDENCE_QUEUE_URL) by `evidence worker` processes through Celery (catalog/celery_queue.py)
+    read_queue = make_read_queue(store_path, ocr=ocr)
 
     @asynccontextmanager
     async def lifespan(_app):

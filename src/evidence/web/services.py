@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import search as search_module
 from ..catalog import CORRECTABLE_FIELDS, attach_files, check_pages, correct_metadata, detach_evidence
 from ..catalog.corrections import MAX_TEXT as MAX_CORRECTION_TEXT
+from ..catalog.celery_queue import make_read_queue
 from ..catalog.jobs import ProcessReadQueue, store_upload
 from ..documents import generate as documents_generate
 from ..documents.pdf import soffice
@@ -66,6 +67,7 @@ __all__ = [
     "store_upload",
     "submit_self_assessment",
     "ProcessReadQueue",
+    "make_read_queue",
 ]
 
 
