@@ -31,12 +31,19 @@ COMMAND_MODULES = [
     "web_cmds",  # serve, user …
     "server_cmds",  # worker
     "demo_cmds",  # demo
+    "store_cmds",  # audit, backup, restore
 ]
 
 # command name → (module, the short help `evidence --help` shows), in the order of the help
 COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "init": ("setup_cmds", "Create an empty store (idempotent) and load the sample frameworks."),
-    "verify": ("setup_cmds", "Prove the store is whole: database integrity, every original present and intact."),
+    "verify": (
+        "setup_cmds",
+        "Prove the store is whole: database, originals, the history's hash chain, no leftovers, the index in step.",
+    ),
+    "audit": ("store_cmds", "The hash-chained history of the store and the head of its chain (Mã kiểm chứng dữ liệu)."),
+    "backup": ("store_cmds", "Write a consistent backup of the store (also while the web app serves)."),
+    "restore": ("store_cmds", "Rebuild a store in a new folder from a backup and prove it identical."),
     "campaign": ("setup_cmds", "Assessment campaigns (rounds)."),
     "framework": ("framework_cmds", "Criterion trees (frameworks) that campaigns are scored against."),
     "attach": ("evidence_cmds", "Store files (once, by content) and link them to a criterion of a unit."),
