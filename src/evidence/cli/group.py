@@ -184,4 +184,3 @@ def load_all() -> None:
     """Import every command module (for tests and documentation tools that walk the whole command tree)."""
     for module in COMMAND_MODULES:
         _load(module)
-
