@@ -28,7 +28,7 @@ lint: setup
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	@echo "mypy: not yet enforced (see pyproject [tool.mypy])"
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -125,7 +125,7 @@ def test_cli_attach_list_show_json(cli, campaign_file, tmp_path):
     result = cli("attach", doc, tmp_path / "nope.pdf", "--unit", "STP", "--criterion", "1.1", "--no-ocr", "--json")
     assert result.exit_code == 2
     data = json.loads(result.stdout)
-    assert data["summary"] == {"files": 2, "stored": 1, "linked": 1, "already_linked": 0, "errors": 1}
+    assert data["summary"] == {"files": 2, "stored": 1, "linked": 1, "already_linked": 0, "errors": 1, "skipped": 0}
     listed = json.loads(cli("list", "--unit", "STP", "--json").stdout)
     assert listed["evidence"][0]["links"][0]["unit"] == "STP"
     shown = json.loads(cli("show", listed["evidence"][0]["evidence_id"], "--json").stdout)

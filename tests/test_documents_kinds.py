@@ -20,6 +20,7 @@ from evidence.errors import InputError
 from evidence.round import scoring
 from evidence.round.campaign import create_campaign
 from evidence.round.register import record_issued
+from evidence.store import chain_head
 from evidence.vn.text import nfc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -254,3 +255,13 @@ def test_the_council_decision_cites_its_proposal_in_full(store, tmp_path, campai
     assert "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 1520/TTr-SNV ngày 09 tháng 10 năm 2025" in " ".join(
         _text(decision).split()
     )
+
+
+def test_minutes_and_announcement_print_the_data_code(store, scored, tmp_path):
+    """The head of the hash-chained history is printed, so a later rewrite of the store shows against the paper."""
+    head = chain_head(store)
+    grouped = " ".join(head[i : i + 8] for i in range(0, 64, 8))
+    for kind in ("minutes", "announcement"):
+        (path,) = generate(store, scored.id, kind, out=tmp_path / kind, draft=True)
+        assert "Mã kiểm chứng dữ liệu" in _text(path) and grouped in _text(path), kind
+        assert lint_docx(path) == [], kind

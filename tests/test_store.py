@@ -12,7 +12,7 @@ from evidence.store.blobs import BlobStore, sha256_of
 from evidence.errors import InputError, StoreError
 from evidence.store.verify import verify_store
 from evidence.store.migrations import LATEST, MIGRATIONS
-from evidence.store import Store
+from evidence.store import Store, chain
 
 
 def test_init_is_idempotent(tmp_path):
@@ -123,10 +123,12 @@ def test_verify_detects_missing_and_corrupt_originals(store, tmp_path):
     source = tmp_path / "a.txt"
     source.write_bytes(b"abc")
     blob = store.blobs.put_file(source)
-    store.db.execute(
-        "INSERT INTO evidence(sha256, size, filename, created_at, updated_at) VALUES (?, 3, 'a', 'n', 'n')",
-        (blob.sha256,),
-    )
+    with store.transaction() as conn:  # as attach does: the record and its event together
+        cursor = conn.execute(
+            "INSERT INTO evidence(sha256, size, filename, created_at, updated_at) VALUES (?, 3, 'a', 'n', 'n')",
+            (blob.sha256,),
+        )
+        chain.record_row_event(conn, chain.EVIDENCE_STORED, "evidence", cursor.lastrowid, "test")
     assert verify_store(store).ok
     path = store.blobs.path(blob.sha256)
     os.chmod(path, 0o644)

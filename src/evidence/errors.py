@@ -26,3 +26,7 @@ class StoreError(EvidenceError):
 
 class ReadError(EvidenceError):
     """A document could not be read (corrupt, encrypted, unsupported, too large...)."""
+
+
+class DiskFull(StoreError):
+    """The store's disk (or quota) is full: a batch stops here, nothing is half-written."""

@@ -1,5 +1,6 @@
-"""Reading a user's YAML file safely: size limit, UTF-8, no custom tags, dates left as text (so a bad date is
-our clear error, not a crash inside the YAML library), and the line of a syntax error."""
+"""Reading a user's YAML file safely: size limit, UTF-8, no custom tags, no aliases (a "billion laughs" of
+nested aliases would expand into gigabytes), bounded nesting, dates left as text (so a bad date is our clear
+error, not a crash inside the YAML library), and the line of a syntax error."""
 
 from __future__ import annotations
 
@@ -10,8 +11,30 @@ import yaml
 from .errors import InputError
 
 
+MAX_DEPTH = 64  # nested mappings/lists; a framework is a few levels deep
+
+
 class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that does not turn 2024-31-16 into a date (or a ValueError)."""
+    """SafeLoader that does not turn 2024-31-16 into a date (or a ValueError), refuses aliases (`*name`,
+    `<<: *name`) and nesting deeper than MAX_DEPTH."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not accepted; write the value out", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
@@ -34,6 +57,8 @@ def load_yaml_file(path: Path, *, max_bytes: int = 2 * 1024 * 1024, what: str = 
         raise InputError("not UTF-8 text", path=path) from None
     try:
         return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise InputError(f"invalid YAML (nested too deeply for a {what})", path=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""

@@ -9,17 +9,19 @@ leaves at most an orphan blob, which `evidence verify` reports.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterable
 
 from .. import config, reading, search
-from ..store.blobs import sha256_of
+from ..store.blobs import disk_error, sha256_of
 from ..round.campaign import Campaign, load_campaign
-from ..errors import EvidenceError, InputError
+from ..errors import DiskFull, EvidenceError, InputError
 from ..reading import Reading, read_many
 from ..records import METADATA_KEYS, empty_metadata
 from ..store import Store, dumps, now_iso
+from ..store import chain, writers
 from ..suggest import did_you_mean
 from ..vn.text import nfc
 
@@ -40,6 +42,7 @@ class Outcome:
     linked: bool = False  # a new link was made (False: it was linked already)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    skipped: str | None = None  # hidden | fifo | device | socket: not read, reported (SKIP_REASONS)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -78,13 +81,17 @@ def check_pages(pages: str | None) -> str | None:
 
 def preflight(path: Path) -> None:
     """Cheap checks before reading: the path is a non-empty regular file within the size limit."""
-    if not path.exists():
-        raise InputError("no such file", path=path)
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as exc:  # a name too long, a loop of links, no permission …
+        raise InputError(f"cannot open ({exc.strerror or exc})", path=path) from None
+    if stat.S_ISDIR(info.st_mode):
         raise InputError("is a directory, expected a file", path=path)
-    if not path.is_file():
+    if not stat.S_ISREG(info.st_mode):
         raise InputError("not a regular file", path=path)
-    size = path.stat().st_size
+    size = info.st_size
     if size == 0:
         raise InputError("empty file", path=path)
     if size > config.MAX_FILE_BYTES:
@@ -135,8 +142,12 @@ def attach_files(
     return [item.outcome for item in items]
 
 
-def plan_ingest(campaign: Campaign, root: Path) -> tuple[list[_Item], list[Outcome]]:
-    """Files under DIR/<unit code>/<criterion code>/ (sub-folders below the criterion count for it)."""
+def plan_ingest(campaign: Campaign, root: Path, *, follow_links: bool = False) -> tuple[list[_Item], list[Outcome]]:
+    """Files under DIR/<unit code>/<criterion code>/ (sub-folders below the criterion count for it).
+
+    Ingest never leaves its folder: a symbolic link is refused (with `follow_links`, one whose target stays
+    inside the folder is followed); FIFOs, devices, sockets and hidden names (starting with "." or "~$") are
+    skipped — each one reported, none silently."""
     if not root.exists():
         raise InputError("no such directory", path=root)
     if not root.is_dir():
@@ -144,9 +155,8 @@ def plan_ingest(campaign: Campaign, root: Path) -> tuple[list[_Item], list[Outco
     items: list[_Item] = []
     rejected: list[Outcome] = []
     unit_codes = [u.code for u in campaign.units]
-    for unit_dir in sorted(root.iterdir()):
-        if unit_dir.name.startswith("."):
-            continue
+    inside = root.resolve()
+    for unit_dir in _entries(root, inside, follow_links, rejected):
         if not unit_dir.is_dir():
             rejected.append(Outcome(file=str(unit_dir), error="not inside a <unit>/<criterion>/ folder"))
             continue
@@ -156,9 +166,7 @@ def plan_ingest(campaign: Campaign, root: Path) -> tuple[list[_Item], list[Outco
                 Outcome(file=str(unit_dir), error=f"unknown unit '{unit_code}'; " + did_you_mean(unit_code, unit_codes))
             )
             continue
-        for criterion_dir in sorted(unit_dir.iterdir()):
-            if criterion_dir.name.startswith("."):
-                continue
+        for criterion_dir in _entries(unit_dir, inside, follow_links, rejected, unit=unit_code):
             if not criterion_dir.is_dir():
                 rejected.append(
                     Outcome(file=str(criterion_dir), unit=unit_code, error="not inside a <criterion>/ folder")
@@ -170,14 +178,100 @@ def plan_ingest(campaign: Campaign, root: Path) -> tuple[list[_Item], list[Outco
             except EvidenceError as exc:
                 rejected.append(Outcome(file=str(criterion_dir), unit=unit_code, criterion=code, error=str(exc)))
                 continue
-            for path in sorted(p for p in criterion_dir.rglob("*") if not _hidden(p, criterion_dir)):
-                if path.is_file():
-                    items.append(_Item(path, target, Outcome(file=str(path), unit=unit_code, criterion=code)))
+            for path in _files_below(criterion_dir, inside, follow_links, rejected, unit_code, code):
+                items.append(_Item(path, target, Outcome(file=str(path), unit=unit_code, criterion=code)))
     return items, rejected
 
 
-def _hidden(path: Path, base: Path) -> bool:
-    return any(part.startswith((".", "~$")) for part in path.relative_to(base).parts)
+# what is skipped (reported, not an error) and what is refused (an error), by kind of entry
+SKIP_REASONS = {
+    "hidden": "hidden name (starts with '.' or '~$'), skipped",
+    "fifo": "a named pipe (FIFO), not a file; skipped",
+    "device": "a device, not a file; skipped",
+    "socket": "a socket, not a file; skipped",
+}
+
+
+def _kind(path: Path) -> str:
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return "unreadable"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
+
+
+def _entries(folder: Path, inside: Path, follow_links: bool, rejected: list[Outcome], **where) -> list[Path]:
+    """The entries of `folder` that ingest may use (plain files, folders, links allowed by `follow_links`);
+    the others go into `rejected`, each with its reason."""
+    out: list[Path] = []
+    try:
+        children = sorted(folder.iterdir())
+    except OSError as exc:
+        rejected.append(Outcome(file=str(folder), error=f"{folder}: cannot list ({exc.strerror or exc})", **where))
+        return out
+    for path in children:
+        if path.name.startswith((".", "~$")):
+            rejected.append(Outcome(file=str(path), skipped="hidden", error=None, **where))
+            continue
+        kind = _kind(path)
+        if kind == "symlink":
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                rejected.append(Outcome(file=str(path), error=f"{path}: symbolic link to nothing; refused", **where))
+                continue
+            if not follow_links:
+                rejected.append(
+                    Outcome(
+                        file=str(path),
+                        error=f"{path}: symbolic link (to {target}); refused — copy the file into the folder",
+                        **where,
+                    )
+                )
+                continue
+            if not target.is_relative_to(inside):
+                rejected.append(
+                    Outcome(file=str(path), error=f"{path}: symbolic link leads outside the folder; refused", **where)
+                )
+                continue
+            kind = _kind(target)
+        if kind in ("dir", "file"):
+            out.append(path)
+        elif kind in SKIP_REASONS:
+            rejected.append(Outcome(file=str(path), skipped=kind, **where))
+        else:
+            rejected.append(Outcome(file=str(path), error=f"{path}: cannot read its type", **where))
+    return out
+
+
+def _files_below(
+    folder: Path, inside: Path, follow_links: bool, rejected: list[Outcome], unit: str, criterion: str, depth: int = 0
+) -> list[Path]:
+    files = []
+    for path in _entries(folder, inside, follow_links, rejected, unit=unit, criterion=criterion):
+        if path.is_dir():
+            if depth >= MAX_DEPTH:
+                rejected.append(
+                    Outcome(file=str(path), unit=unit, criterion=criterion, error=f"{path}: folders nested too deep")
+                )
+                continue
+            files.extend(_files_below(path, inside, follow_links, rejected, unit, criterion, depth + 1))
+        else:
+            files.append(path)
+    return files
+
+
+MAX_DEPTH = 16  # folders below a criterion folder (a link loop cannot recurse further)
 
 
 def ingest_dir(
@@ -189,9 +283,10 @@ def ingest_dir(
     ocr: bool = True,
     jobs: int | None = None,
     progress: ProgressFn | None = None,
+    follow_links: bool = False,
 ) -> list[Outcome]:
     campaign = load_campaign(store, campaign_id)
-    items, rejected = plan_ingest(campaign, Path(root))
+    items, rejected = plan_ingest(campaign, Path(root), follow_links=follow_links)
     _run(
         store,
         campaign,
@@ -233,23 +328,38 @@ def _run(
             if progress:
                 progress(str(path))
 
-    # 3. store and link, one transaction per file
+    # 3. store and link, one transaction per file; the index is promised the change first (writers.py), so
+    # a kill before the index has it is made good by the next index write
     touched: set[int] = set()
+    if not any(not i.outcome.error for i in items):
+        return
+    try:
+        promise = writers.note_pending(store.locks_dir, None)
+    except OSError as exc:
+        raise disk_error(exc, store.locks_dir) from None
     for item in items:
         if item.outcome.error:
             continue
-        result = readings.get(item.sha256)
-        if isinstance(result, EvidenceError):
-            item.outcome.error = str(result)
+        read_result = readings.get(item.sha256 or "")
+        if isinstance(read_result, EvidenceError):
+            item.outcome.error = str(read_result)
             continue
         try:
-            _store_and_link(store, campaign.id, item, result, pages=pages, note=note, by=by)
+            _store_and_link(store, campaign.id, item, read_result, pages=pages, note=note, by=by)
+        except DiskFull as exc:  # every later file would fail the same way: stop the batch, say it in one line
+            if touched:
+                _reindex(store, sorted(touched), items)
+            raise DiskFull(str(exc).split(": ", 1)[-1], path=item.path) from None
         except EvidenceError as exc:
             item.outcome.error = str(exc)
             continue
-        touched.add(item.outcome.evidence_id)
-    if touched:
-        _reindex(store, sorted(touched), items)
+        except OSError as exc:
+            item.outcome.error = f"{item.path}: cannot store ({exc.strerror or exc})"
+            continue
+        if item.outcome.evidence_id is not None:
+            touched.add(item.outcome.evidence_id)
+    if not touched or _reindex(store, sorted(touched), items):
+        writers.clear_pending(promise)
 
 
 def _store_and_link(
@@ -266,6 +376,7 @@ def _store_and_link(
     """Store the original (when new) and link it. `pending` = (format, pages): a record not read yet, inserted
     as such for the background reader (catalog/jobs.py)."""
     outcome = item.outcome
+    assert item.sha256 is not None  # hashed by the preflight of _run
     if reading is not None or pending is not None:
         stored = store.blobs.put_file(item.path, max_bytes=config.MAX_FILE_BYTES)
         if stored.sha256 != item.sha256:
@@ -324,6 +435,8 @@ def _store_and_link(
             evidence_id = cursor.lastrowid
         else:
             evidence_id = row["id"]
+        if row is None:  # a new record (read, or pending its reading): its event, in the same transaction
+            chain.record_row_event(conn, chain.EVIDENCE_STORED, "evidence", evidence_id, by)
         cursor = conn.execute(
             "INSERT OR IGNORE INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, pages,"
             " note, linked_by, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -344,6 +457,8 @@ def _store_and_link(
             "SELECT id FROM links WHERE evidence_id = ? AND campaign_id = ? AND unit_code = ? AND criterion_code = ?",
             (evidence_id, campaign_id, item.target.unit, item.target.criterion),
         ).fetchone()
+        if outcome.linked:
+            chain.record_row_event(conn, chain.LINK, "links", link["id"], by)
     outcome.evidence_id = evidence_id
     outcome.sha256 = item.sha256
     outcome.link_id = link["id"]
@@ -355,12 +470,14 @@ def _reader_version() -> int | None:
     return getattr(reading, "READER_VERSION", None)
 
 
-def _reindex(store: Store, evidence_ids: list[int], items: list[_Item]) -> None:
+def _reindex(store: Store, evidence_ids: list[int], items: list[_Item]) -> bool:
     """Bring the search index up to date for these records. The database is the source of truth: when the
-    index cannot be updated, say so; `evidence index check` finds and `index rebuild` repairs it."""
+    index cannot be updated, say so; the next index write, `verify --repair` or `index rebuild` repairs it."""
     try:
         search.index_evidence(store, evidence_ids)
     except EvidenceError as exc:
         for item in items:
             if item.outcome.evidence_id in evidence_ids:
                 item.outcome.warnings.append(f"index_not_updated: {exc}")
+        return False
+    return True

@@ -12,7 +12,7 @@ from datetime import date
 
 from .. import search
 from ..errors import EvidenceError, InputError, NotFound
-from ..store import Store, now_iso
+from ..store import Store, chain, now_iso, writers
 from ..vn.dates import parse_date
 from ..vn.doctypes import TYPE_NAMES, type_from_name
 from ..vn.numbers import normalize_number
@@ -76,12 +76,18 @@ def correct_metadata(store: Store, evidence_id: int, field: str, value: str | No
         raise NotFound(f"no evidence with id {evidence_id}")
     stored = validate(field, value)
     at = now_iso()
-    with store.transaction() as conn:
-        cursor = conn.execute(
-            "INSERT INTO metadata_corrections(evidence_id, field, value, corrected_by, corrected_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (evidence_id, field, stored, by, at),
-        )
+    promise = writers.note_pending(store.locks_dir, [evidence_id])  # the index follows, even after a kill
+    try:
+        with store.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO metadata_corrections(evidence_id, field, value, corrected_by, corrected_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (evidence_id, field, stored, by, at),
+            )
+            chain.record_row_event(conn, chain.CORRECTION, "metadata_corrections", cursor.lastrowid, by)
+    except BaseException:
+        writers.clear_pending(promise)  # nothing changed
+        raise
     correction = {
         "id": cursor.lastrowid,
         "evidence_id": evidence_id,
@@ -91,6 +97,8 @@ def correct_metadata(store: Store, evidence_id: int, field: str, value: str | No
         "at": at,
         "index_updated": _reindex(store, evidence_id),
     }
+    if correction["index_updated"]:
+        writers.clear_pending(promise)
     return correction
 
 

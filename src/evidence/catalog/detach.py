@@ -7,7 +7,7 @@ from .. import config, search
 from ..errors import EvidenceError, InputError, NotFound
 from ..round.campaign import load_campaign
 from ..round.scoring import submitted_on
-from ..store import Store, now_iso
+from ..store import Store, chain, now_iso, writers
 from ..vn.text import nfc
 
 
@@ -28,44 +28,50 @@ def detach_evidence(
     campaign = load_campaign(store, campaign_id)
     by = nfc(by or config.current_user())
     reason = nfc(reason).strip() if reason else None
-    with store.transaction() as conn:
-        link = conn.execute(
-            "SELECT * FROM links WHERE evidence_id = ? AND campaign_id = ? AND unit_code = ? AND criterion_code = ?",
-            (evidence_id, campaign.id, unit_code, criterion_code),
-        ).fetchone()
-        if link is None:
-            raise NotFound(
-                f"evidence #{evidence_id} is not linked to {unit_code}/{criterion_code} in campaign "
-                f"{campaign.id}; " + _where_linked(conn, evidence_id)
+    promise = writers.note_pending(store.locks_dir, [evidence_id])  # the index follows, even after a kill
+    try:
+        with store.transaction() as conn:
+            link = conn.execute(
+                "SELECT * FROM links WHERE evidence_id = ? AND campaign_id = ? AND unit_code = ? AND criterion_code = ?",
+                (evidence_id, campaign.id, unit_code, criterion_code),
+            ).fetchone()
+            if link is None:
+                raise NotFound(
+                    f"evidence #{evidence_id} is not linked to {unit_code}/{criterion_code} in campaign "
+                    f"{campaign.id}; " + _where_linked(conn, evidence_id)
+                )
+            submitted = submitted_on(conn, campaign.id, unit_code)
+            if submitted:
+                raise InputError(
+                    f"unit {unit_code} submitted its self-assessment on {submitted[:10]}; its evidence "
+                    "cannot be detached until the secretariat reopens it"
+                )
+            detached_at = now_iso()
+            cursor = conn.execute(
+                "INSERT INTO detached_links(link_id, evidence_id, campaign_id, unit_code, criterion_code, filename, pages,"
+                " note, linked_by, linked_at, detached_by, detached_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?)",
+                (
+                    link["id"],
+                    evidence_id,
+                    campaign.id,
+                    unit_code,
+                    criterion_code,
+                    link["filename"],
+                    link["pages"],
+                    link["note"],
+                    link["linked_by"],
+                    link["linked_at"],
+                    by,
+                    detached_at,
+                    reason,
+                ),
             )
-        submitted = submitted_on(conn, campaign.id, unit_code)
-        if submitted:
-            raise InputError(
-                f"unit {unit_code} submitted its self-assessment on {submitted[:10]}; its evidence "
-                "cannot be detached until the secretariat reopens it"
-            )
-        detached_at = now_iso()
-        conn.execute(
-            "INSERT INTO detached_links(link_id, evidence_id, campaign_id, unit_code, criterion_code, filename, pages,"
-            " note, linked_by, linked_at, detached_by, detached_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?)",
-            (
-                link["id"],
-                evidence_id,
-                campaign.id,
-                unit_code,
-                criterion_code,
-                link["filename"],
-                link["pages"],
-                link["note"],
-                link["linked_by"],
-                link["linked_at"],
-                by,
-                detached_at,
-                reason,
-            ),
-        )
-        conn.execute("DELETE FROM links WHERE id = ?", (link["id"],))
+            chain.record_row_event(conn, chain.DETACH, "detached_links", cursor.lastrowid, by)
+            conn.execute("DELETE FROM links WHERE id = ?", (link["id"],))
+    except BaseException:
+        writers.clear_pending(promise)  # nothing changed
+        raise
     result = {
         "evidence_id": evidence_id,
         "campaign": campaign.id,
@@ -80,6 +86,7 @@ def detach_evidence(
     }
     try:
         search.index_evidence(store, [evidence_id])
+        writers.clear_pending(promise)
     except EvidenceError as exc:
         result["warnings"].append(f"index_not_updated: {exc}")
     return result

@@ -44,7 +44,7 @@ from ..reading.pdf import open_pdf
 from ..reading.sniff import sniff
 from ..records import METADATA_KEYS, empty_metadata
 from ..round.campaign import Campaign, load_campaign
-from ..store import Store, dumps, now_iso
+from ..store import Store, chain, dumps, now_iso
 from ..store.blobs import sha256_of
 from ..vn.text import nfc
 from .attach import Outcome, _Item, _reader_version, _store_and_link, check_pages, check_target, preflight
@@ -308,6 +308,8 @@ def _save(store: Store, evidence_id: int, owner: str, reading) -> bool:
                 owner,
             ),
         )
+        if cursor.rowcount == 1:  # the record's text and metadata arrive: an event of the history
+            chain.record_row_event(conn, chain.EVIDENCE_UPDATED, "evidence", evidence_id, f"reader:{owner}")
     return cursor.rowcount == 1
 
 

@@ -12,17 +12,22 @@ from .common import AppContext, Progress, emit, json_option, pass_app, table
 
 
 def _report(outcomes, as_json: bool) -> None:
-    attached = [o for o in outcomes if not o.error]
+    from ..catalog.attach import SKIP_REASONS  # lazily, as the catalog itself (see attach)
+
+    skipped = [o for o in outcomes if o.skipped]
+    attached = [o for o in outcomes if not o.error and not o.skipped]
     failed = [o for o in outcomes if o.error]
     data = {
         "attached": [o.to_json() for o in attached],
         "errors": [{"file": o.file, "error": o.error} for o in failed],
+        "skipped": [{"file": o.file, "reason": o.skipped, "message": SKIP_REASONS[o.skipped]} for o in skipped],
         "summary": {
             "files": len(outcomes),
             "stored": sum(o.stored for o in attached),
             "linked": sum(o.linked for o in attached),
             "already_linked": sum(not o.linked for o in attached),
             "errors": len(failed),
+            "skipped": len(skipped),
         },
     }
 
@@ -32,10 +37,13 @@ def _report(outcomes, as_json: bool) -> None:
             stored = "new" if o.stored else "known"
             extra = f"  [{', '.join(o.warnings)}]" if o.warnings else ""
             click.echo(f"{state:14} #{o.evidence_id:<5} {o.unit}/{o.criterion}  {Path(o.file).name} ({stored}){extra}")
+        for item in d["skipped"]:
+            click.echo(f"skipped        {item['file']}: {item['message']}")
         s = d["summary"]
         click.echo(
             f"{s['files']} file(s): {s['linked']} linked, {s['already_linked']} already linked, "
             f"{s['stored']} new original(s), {s['errors']} error(s)"
+            + (f", {s['skipped']} skipped" if s["skipped"] else "")
         )
 
     emit(data, as_json, human)
@@ -125,10 +133,18 @@ def detach(app: AppContext, evidence_id, campaign_id, unit_code, criterion_code,
 @click.option("--by", help="Who attaches (default: the OS user).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR pages without a text layer.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Parallel readers (default: all cores).")
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Follow symbolic links whose target is inside DIR (by default every link is refused).",
+)
 @json_option
 @pass_app
-def ingest(app: AppContext, directory, campaign_id, by, no_ocr, jobs, as_json):
-    """Bulk-attach a folder laid out as DIR/<unit code>/<criterion code>/<files>."""
+def ingest(app: AppContext, directory, campaign_id, by, no_ocr, jobs, follow_links, as_json):
+    """Bulk-attach a folder laid out as DIR/<unit code>/<criterion code>/<files>.
+
+    Ingest never leaves DIR: symbolic links are refused (see --follow-links); hidden names, FIFOs, devices and
+    sockets are skipped and listed ("skipped" in --json)."""
     from ..catalog import ingest_dir
     from ..round.campaign import resolve_campaign_id
 
@@ -137,7 +153,14 @@ def ingest(app: AppContext, directory, campaign_id, by, no_ocr, jobs, as_json):
     total = sum(1 for p in Path(directory).rglob("*") if p.is_file()) if Path(directory).is_dir() else 0
     bar = Progress(total, "ingest")
     outcomes = ingest_dir(
-        store, directory, campaign_id=campaign_id, by=by, ocr=not no_ocr, jobs=jobs, progress=bar.advance
+        store,
+        directory,
+        campaign_id=campaign_id,
+        by=by,
+        ocr=not no_ocr,
+        jobs=jobs,
+        progress=bar.advance,
+        follow_links=follow_links,
     )
     bar.finish()
     _report(outcomes, as_json)

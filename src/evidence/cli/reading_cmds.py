@@ -93,8 +93,14 @@ def print_metadata_table(metadata: dict, *, seconds: float | None = None) -> Non
 )
 def inspect(file: Path, as_json: bool, no_ocr: bool, timeout: float) -> None:
     """Read FILE (PDF, Word, image, text) without storing it; print the metadata extracted."""
-    if not file.exists():
-        raise ReadError("no such file", path=file)
+    try:
+        size = file.stat().st_size
+    except FileNotFoundError:
+        raise ReadError("no such file", path=file) from None
+    except OSError as exc:  # a name too long, a loop of links, no permission …
+        raise ReadError(f"cannot open ({exc.strerror or exc})", path=file) from None
+    if size == 0 and file.is_file():
+        raise ReadError("empty file (0 bytes)", path=file)
     [(_, result)] = list(read_many([file], ocr=not no_ocr, jobs=1, timeout=timeout))
     if isinstance(result, ReadError):
         raise result

@@ -35,18 +35,33 @@ def init(app: AppContext, no_samples: bool, as_json: bool) -> None:
     emit(data, as_json, human)
 
 
-@click.command()
+@click.command(
+    short_help="Prove the store is whole: database, originals, the history's hash chain, no leftovers, the index in step."
+)
 @click.option("--quick", is_flag=True, help="Check presence only, do not re-hash every original.")
-@click.option("--repair", is_flag=True, help="Remove stray temporary files and old orphan originals.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Remove temporaries of dead writers and old orphan originals; bring the search index up to date.",
+)
 @json_option
 @pass_app
 def verify(app: AppContext, quick: bool, repair: bool, as_json: bool) -> None:
-    """Prove the store is whole: database integrity, every original present and intact. Exit 1 on problems."""
+    """Prove the store is whole: database integrity, every original present and intact, the history's hash
+    chain unbroken and the current state what its events say, no leftovers, the search index in step.
+    Exit 1 on problems."""
+    from ..search import verify_index
+
     store = app.store()
     total = store.db.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
     bar = Progress(total, "verify")
     report = verify_store(store, rehash=not quick, repair=repair, progress=bar.advance)
     bar.finish()
+    report.index = verify_index(store, repair=repair)
+    for line in report.index.get("repaired", []):
+        report.repaired.append(line)
+    if repair and report.index.get("repaired"):  # what is left after the repair
+        report.index = verify_index(store)
 
     def human(r):
         click.echo(f"database: {'ok' if r.database_ok else 'PROBLEMS'}")
@@ -57,13 +72,26 @@ def verify(app: AppContext, quick: bool, repair: bool, as_json: bool) -> None:
             ("missing", r.missing_blobs),
             ("corrupt", r.corrupt_blobs),
             ("orphan (not linked, harmless)", r.orphan_blobs),
-            ("stray temporary files", r.stray_temporaries),
+            ("temporary files of dead writers", r.stray_temporaries),
             ("links to missing records", r.dangling_links),
+            ("append-only triggers missing (dropped?)", r.missing_triggers),
+            ("history: state that its events do not give", r.history_problems),
+            ("search index temporaries", r.index.get("leftovers", [])),
         ):
             if items:
                 click.echo(f"{label}: {len(items)}")
                 for item in items[:20]:
                     click.echo(f"  {item}")
+        click.echo(f"history: {r.chain_events} event(s), chain head {r.chain_head}")
+        if r.chain_broken:
+            click.echo(f"history: CHAIN BROKEN at {r.chain_broken}")
+        for key, ids in r.index.get("drift", {}).items():
+            shown = ", ".join(map(str, ids[:20])) if isinstance(ids, list) else ids
+            click.echo(f"search index drift, {key}: {shown}")
+        if r.index.get("pending"):
+            click.echo(f"search index: {r.index['pending']} change(s) a killed writer did not index")
+        if r.index.get("busy"):
+            click.echo("search index: being written by another process (not checked)")
         for line in r.repaired:
             click.echo(f"repaired: {line}")
         click.echo("store is whole" if r.ok else "store has problems")

@@ -10,7 +10,7 @@ from ..round.campaign import Campaign
 from ..round.results import GroupResult, Results, UnitResult, compute_results
 from ..round.stages import stage_dates
 from ..round.scoring import history
-from ..store import Store
+from ..store import Store, chain_head
 from . import authority, bases
 from .chart import percentages_chart
 from .context_common import (
@@ -398,6 +398,7 @@ def minutes_context(store: Store, campaign: Campaign, *, draft: bool = False) ->
     copies = int(settings.get("copies", 3))
     context.update(
         {
+            "data_code": data_code(store),
             "council": council,
             "meeting": _meeting(store, campaign, settings, f"trụ sở {standing}"),
             "chair": _who(chair),
@@ -710,9 +711,18 @@ def announcement_context(store: Store, campaign: Campaign, *, draft: bool = Fals
             "stats": _stats(results),
             "groups": _group_rows(results, campaign),
             "ranking": _ranking(results, campaign),
+            "data_code": data_code(store),
         }
     )
     return context
+
+
+def data_code(store: Store) -> str:
+    """The head of the store's hash-chained history ("Mã kiểm chứng dữ liệu"), in groups of eight: printed on the
+    minutes and the announcement, it lets anyone check later (`evidence audit --head`) that the data the council
+    signed on has not been rewritten since."""
+    head = chain_head(store)
+    return " ".join(head[i : i + 8] for i in range(0, len(head), 8))
 
 
 # ------------------------------------------------------------------------------------------ stage ordering

@@ -102,6 +102,7 @@ SCHEMA: dict[str, dict] = {
     },
     "minutes": {
         **_COMMON,
+        "data_code": ANY,
         "council": _COUNCIL,
         "meeting": {"start": ANY, "end": ANY, "date": ANY, "venue": ANY},
         "chair": _PERSON,
@@ -176,6 +177,7 @@ SCHEMA: dict[str, dict] = {
     },
     "announcement": {
         **_COMMON,
+        "data_code": ANY,
         "decision": _DECISION,
         "legal_bases": [ANY],
         "stats": _STATS,

@@ -493,6 +493,7 @@ def build_minutes(w: Writer) -> None:
         "Cuộc họp kết thúc vào lúc {{ meeting.end }} cùng ngày. Biên bản được lập thành {{ copies }} bản, đã được "
         "đọc lại cho các thành viên dự họp nghe và thống nhất thông qua./."
     )
+    w.p("Mã kiểm chứng dữ liệu tại thời điểm lập biên bản: {{ data_code }}.")
     w.two_signatures("THƯ KÝ", "{{ secretary.name }}", "CHỦ TỌA", "{{ chair.name }}")
     w.tag("{%p if appendix.rows %}")
     w.annex(
@@ -706,6 +707,7 @@ def build_announcement(w: Writer) -> None:
         "g.rows",
     )
     w.tag("{%p endfor %}")
+    w.p("Mã kiểm chứng dữ liệu kết quả: {{ data_code }}.")
 
 
 def build_self_report(w: Writer) -> None:

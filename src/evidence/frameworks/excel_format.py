@@ -266,6 +266,28 @@ def _read_criteria_sheet(raw: RawFramework, ws) -> str:
 # --- writing ---------------------------------------------------------------------------------------------------
 
 
+# A text starting with one of these is taken for a formula by a spreadsheet (CSV/formula injection:
+# `=cmd|' /C calc'!A0`); every xlsx the project writes stores such text as text, marked with a quote prefix.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def keep_as_text(worksheet) -> int:
+    """Make every formula-like text of an openpyxl worksheet plain text (openpyxl writes a str starting with
+    "=" as a live formula). Returns how many cells were changed."""
+    changed = 0
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                changed += 1
+    return changed
+
+
 def write_excel(framework: Framework, path: Path) -> None:
     """A workbook a province can edit and import again: sheet "Tiêu chí" plus sheet "Thông tin"."""
     from openpyxl import Workbook
@@ -319,4 +341,6 @@ def write_excel(framework: Framework, path: Path) -> None:
         meta.append([key, value if value not in (None, "") else None])
     meta.column_dimensions["A"].width = 14
     meta.column_dimensions["B"].width = 90
+    for sheet in workbook.worksheets:
+        keep_as_text(sheet)
     workbook.save(path)

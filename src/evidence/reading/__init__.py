@@ -26,7 +26,8 @@ doc_conversion_failed, signature_unreadable, signature_broken, number_blank, num
 date_blank, date_invalid, date_repaired, date_day_estimated, two_documents (a second header further on),
 legacy_encoding_tcvn3 / legacy_encoding_vni (text converted), text_glyphs_repaired (ƣ → ư …),
 ocr_second_engine_unavailable / ocr_second_engine_failed (header zones read by Tesseract alone),
-widget_text_truncated (widgets drawing more text than a stamp).
+widget_text_truncated (widgets drawing more text than a stamp), pdf_active_content (JavaScript, an action
+run on opening, a Launch), pdf_embedded_file (embedded or attached files).
 """
 
 from ..errors import ReadError

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import ReadError
 from ..vn.text import nfc
+from .active_content import active_content
 from .widgets import page_text_with_widgets
 
 MAX_PAGES = 3000
@@ -31,7 +32,7 @@ class PdfText:
 def open_pdf(path: Path):
     """A pypdf reader for the file, decrypted with the empty password when needed."""
     import pypdf
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
 
     try:
         reader = pypdf.PdfReader(str(path), strict=False)
@@ -47,6 +48,10 @@ def open_pdf(path: Path):
         raise
     except FileNotDecryptedError:
         raise ReadError("encrypted PDF: it needs a password to open", path=path) from None
+    except LimitReachedError as exc:
+        raise ReadError(
+            f"PDF too complex to read safely (a parser limit was reached: {_short(exc)})", path=path
+        ) from None
     except (
         PdfReadError,
         ValueError,
@@ -102,4 +107,5 @@ def read_pdf(path: Path) -> PdfText:
         result.warnings.append("pdf_page_unreadable")
     if truncated:
         result.warnings.append("widget_text_truncated")
+    result.warnings.extend(active_content(reader))  # JavaScript, OpenAction, Launch, embedded files
     return result

@@ -35,6 +35,8 @@ WARNING_LABELS = {
     "text_glyphs_repaired": "đã sửa một số ký tự lỗi phông trong lớp chữ",
     "widget_text_truncated": "tệp vẽ quá nhiều chữ trong ô chữ ký; chỉ giữ lại phần đầu",
     "already_linked": "tệp đã được gắn với tiêu chí này trước đó",
+    "pdf_active_content": "tệp PDF có mã chạy (JavaScript, lệnh tự chạy khi mở) — mở thận trọng",
+    "pdf_embedded_file": "tệp PDF có tệp đính kèm bên trong — mở thận trọng",
 }
 
 SIGNING_TIME_REASON = "lấy theo thời điểm ký số vì không đọc được ngày in trên văn bản"

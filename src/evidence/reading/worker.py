@@ -101,6 +101,10 @@ def _read_one(path: str, ocr: bool, ocr_jobs: int, filename: str | None) -> tupl
         return "error", reason_of(exc), True
     except MemoryError:
         return "error", "out of memory while reading", False
+    except Exception as exc:  # noqa: BLE001
+        if type(exc).__name__ == "LimitReachedError":  # pypdf's guard against hostile object counts
+            return "error", "too complex to read safely (a parser limit was reached; corrupt or hostile file)", True
+        return "error", f"internal error while reading ({type(exc).__name__}: {exc})", False
     except BaseException as exc:  # a reader bug must not take the batch down
         return "error", f"internal error while reading ({type(exc).__name__}: {exc})", False
 

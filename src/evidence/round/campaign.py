@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..errors import InputError, NotFound
 from ..frameworks.model import Criterion, Framework, load_framework
-from ..store import Store, dumps, now_iso
+from .. import config
+from ..store import Store, chain, dumps, now_iso
 from ..suggest import did_you_mean
 from ..vn.text import nfc, squash_spaces
 from ..yamlfile import load_yaml_file
@@ -578,6 +579,7 @@ def create_campaign(store: Store, path: Path) -> Campaign:
                 "INSERT INTO units(campaign_id, code, name, kind, not_applicable, position) VALUES (?, ?, ?, ?, ?, ?)",
                 (campaign.id, unit.code, unit.name, unit.kind, dumps(unit.not_applicable), position),
             )
+        chain.record_event(conn, chain.CAMPAIGN, chain.campaign_payload(conn, campaign.id), config.current_user())
     return load_campaign(store, campaign.id)
 
 

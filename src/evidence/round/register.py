@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from .. import config
 from ..errors import InputError
-from ..store import Store, now_iso
+from ..store import Store, chain, now_iso
 from ..vn.numbers import normalize_number, parse_number
 from ..vn.text import nfc, squash_spaces
 from .campaign import Campaign, load_campaign
@@ -224,6 +224,7 @@ def record_issued(
                 entry.registered_at,
             ),
         )
+        chain.record_registration(conn, campaign.id, kind, entry.registered_by)
     return entry
 
 

@@ -24,7 +24,7 @@ from .. import config
 from .campaign import Campaign, load_campaign
 from ..errors import InputError
 from ..frameworks.model import Criterion
-from ..store import Store, now_iso
+from ..store import Store, chain, now_iso
 from ..vn.text import nfc, squash_spaces
 
 EVENT_KINDS = ("self", "appraised", "objection", "objection_resolved", "agreement", "submission", "reopen")
@@ -302,6 +302,7 @@ def _event(
         " outcome, reference, event_date, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (campaign_id, unit, criterion, kind, value, previous, text, outcome, reference, event_date, by, at),
     )
+    chain.record_row_event(conn, chain.SCORE_EVENT, "score_events", cursor.lastrowid, by)
     return cursor.lastrowid
 
 

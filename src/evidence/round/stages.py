@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from .. import config
 from ..errors import InputError
-from ..store import Store, now_iso
+from ..store import Store, chain, now_iso
 from .campaign import load_campaign
 from .results import compute_results
 
@@ -107,6 +107,7 @@ def advance(store: Store, campaign_id: str, stage: str, *, on: date | None = Non
             " at = excluded.at",
             (campaign.id, stage, on.isoformat(), by or config.current_user(), now_iso()),
         )
+        chain.record_stage(conn, campaign.id, stage, by)
     return on
 
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from ..frameworks.excel_format import formula_like
+
 # name -> (font, fill, border, horizontal alignment, wrap, number format id)
 # fonts: 0 normal, 1 bold, 2 bold 14; fills: 0 none, 1 gray125 (required), 2 header blue, 3 field gray;
 # borders: 0 none, 1 thin; number formats: 0 General, 164 "0.00"
@@ -64,7 +66,10 @@ def _cell_xml(ref: str, value, style: str) -> str:
     if isinstance(value, (int, float)):
         number = repr(float(value)) if isinstance(value, float) and not value.is_integer() else str(int(value))
         return f'<c r="{ref}" s="{s}"><v>{number}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
+    text = str(value)
+    if formula_like(text):  # an inline string is never evaluated; the quote prefix keeps it text when edited
+        s += len(STYLES)
+    text = escape(_ILLEGAL.sub("", text))
     return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -124,7 +129,9 @@ def _styles_xml() -> str:
         "<border>" + "".join(side.format(s) for s in ("left", "right", "top", "bottom")) + "<diagonal/></border>",
     ]
     xfs = []
-    for font, fill, border, horizontal, wrap, fmt in STYLES.values():
+    for quote, (font, fill, border, horizontal, wrap, fmt) in [
+        (q, v) for q in ("", ' quotePrefix="1"') for v in STYLES.values()
+    ]:
         align = ""
         if horizontal or wrap:
             align = (
@@ -134,7 +141,7 @@ def _styles_xml() -> str:
                 + "/>"
             )
         xfs.append(
-            f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
+            f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"{quote}'
             f' applyFont="1" applyFill="{int(fill > 0)}" applyBorder="{int(border > 0)}"'
             f' applyNumberFormat="{int(fmt > 0)}"' + (f' applyAlignment="1">{align}</xf>' if align else "/>")
         )

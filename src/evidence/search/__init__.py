@@ -6,7 +6,7 @@ attach and metadata change (`index_evidence`), and can be checked (`check_index`
 """
 
 from .engine import SearchOutcome, run_search, search
-from .index import check_index, ensure_index, index_evidence, needs_merge, rebuild_index, remove_evidence
+from .index import check_index, ensure_index, index_evidence, needs_merge, rebuild_index, remove_evidence, verify_index
 from .merge import merge_small, optimize as optimize_index
 from .query import parse_date_option
 from .schema import SCHEMA_VERSION
@@ -25,4 +25,5 @@ __all__ = [
     "remove_evidence",
     "run_search",
     "search",
+    "verify_index",
 ]

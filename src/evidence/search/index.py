@@ -23,7 +23,7 @@ from whoosh.index import LockError
 from .. import config
 from ..errors import EvidenceError, StoreError
 from ..store import Store, now_iso
-from . import postings
+from . import heal, postings
 from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
@@ -101,8 +101,10 @@ def _locked_writer(store: Store, *, background_merge: bool = True):
     Any failure becomes a StoreError: a damaged index must not turn a stored attach into a crash."""
     try:
         with IndexLock(store):
+            heal.remove_leftovers(store)  # a dead writer's temporaries (we hold the lock: nobody else's)
             if not index_is_current(store):
                 _rebuild_locked(store, None)  # reads everything, the changed records included
+                heal.clear_promises(store)
                 yield None
                 return
             ix = whoosh_storage.open_index(store.index_dir)
@@ -186,12 +188,16 @@ def index_evidence(store: Store, evidence_ids: list[int], *, background_merge: b
     with _locked_writer(store, background_merge=background_merge) as writer:
         if writer is None:
             return
+        # changes a killed writer promised the index but never gave it (heal.py)
+        healed, markers = heal.promised_ids(store, lambda: heal.drifted_ids(check_index(store)))
+        ids = sorted(set(ids) | healed)
         seen = set()
         for doc in iter_documents(store, ids):
             writer.update_document(**doc)
             seen.add(int(doc["id"]))
         for gone in set(ids) - seen:
             writer.delete_by_term("id", str(gone))
+    heal.clear_markers(markers)
 
 
 def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
@@ -237,7 +243,10 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
                     progress(done, total)
             writer.commit()
         except BaseException:
-            writer.cancel()
+            try:
+                writer.cancel()
+            except Exception:  # noqa: BLE001 - closed by the failed commit already: keep the real cause
+                pass
             raise
         ix.close()
         postings.add_missing(building)
@@ -316,3 +325,9 @@ def check_index(store: Store) -> dict:
     report["documents"], report["indexed"] = len(seen), len(indexed)
     report["ok"] = version == SCHEMA_VERSION and not report["missing"] and not report["extra"] and not report["stale"]
     return report
+
+
+def verify_index(store: Store, *, repair: bool = False) -> dict:
+    """For `evidence verify`: temporaries of dead writers, promises not kept, drift from the database
+    (with `repair`: removed, kept, brought up to date). See heal.py."""
+    return heal.index_health(store, check_index, index_evidence, repair=repair)

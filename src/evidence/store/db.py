@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from collections.abc import Iterator
 
-from ..errors import StoreError
+from ..errors import DiskFull, StoreError
+from .chain import adopt_existing
 from .migrations import LATEST, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
@@ -18,6 +19,10 @@ _GUARD = threading.Lock()
 
 class _Connection(sqlite3.Connection):
     write_lock: threading.RLock | None = None
+
+
+# Work a migration needs beyond SQL, run in the migration's own transaction right after its statements.
+AFTER_MIGRATION = {8: adopt_existing}
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -56,13 +61,34 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:  # SQLite may have rolled back already (disk full): keep the real cause
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.OperationalError) and _disk_full(exc):
+                raise DiskFull(
+                    "the store's disk is full; the change was not recorded — free some space and run the command again",
+                    path=_db_file(conn),
+                ) from None
             raise
-        conn.execute("COMMIT")
     finally:
         if lock is not None:
             lock.release()
+
+
+def _disk_full(exc: sqlite3.Error) -> bool:
+    return "full" in str(exc).lower() or getattr(exc, "sqlite_errorcode", None) == 13
+
+
+def _db_file(conn: sqlite3.Connection) -> str | None:
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+        return row[2] if row else None
+    except sqlite3.Error:
+        return None
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -107,6 +133,8 @@ def migrate(conn: sqlite3.Connection, *, target: int = LATEST, db_path: Path | N
                 continue
             for statement in _statements(script):
                 conn.execute(statement)
+            if number in AFTER_MIGRATION:
+                AFTER_MIGRATION[number](conn)
             conn.execute(f"PRAGMA user_version = {number}")
         except BaseException:
             conn.execute("ROLLBACK")

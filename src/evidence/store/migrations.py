@@ -285,6 +285,29 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX evidence_to_read ON evidence(read_status, id) WHERE read_status IN ('pending', 'reading');
         """,
     ),
+    (
+        8,
+        "history: hash-chained events (append-only); what the store held before is taken into the chain",
+        """
+        -- One row per change a council relies on (evidence stored, link, detach, correction, score event,
+        -- submission, stage change, account); `hash` covers the row and the hash before it (store/chain.py), so
+        -- a rewritten event breaks the chain from there on. `evidence verify` walks it.
+        CREATE TABLE events (
+            id        INTEGER PRIMARY KEY,
+            kind      TEXT NOT NULL,
+            payload   TEXT NOT NULL,              -- canonical JSON (sorted keys, NFC)
+            by        TEXT NOT NULL,
+            at        TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash      TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX events_by_kind ON events(kind, id);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;
+        """,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..errors import InputError, NotFound
-from ..store import Store, now_iso
+from ..store import Store, chain, now_iso
 from ..suggest import did_you_mean
 from ..vn.text import nfc
 from . import sessions
@@ -134,6 +134,7 @@ def add_user(store: Store, name: str, role: str, password: str, *, unit: str | N
             "INSERT INTO users(name, role, unit_code, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
             (name, role, unit, digest, now_iso()),
         )
+        chain.record_user(conn, name, "added", None)
     return get_user(store, name)
 
 
@@ -162,6 +163,7 @@ def set_password(store: Store, name: str, password: str) -> User:
             "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
             (_hasher.hash(password), now_iso(), name),
         )
+        chain.record_user(conn, name, "password", None)
     sessions.end_user_sessions(store, name)  # a copy of an old cookie must not outlive the old password
     return get_user(store, name)
 
@@ -172,6 +174,7 @@ def set_disabled(store: Store, name: str, disabled: bool) -> User:
         conn.execute(
             "UPDATE users SET disabled = ?, updated_at = ? WHERE name = ?", (1 if disabled else 0, now_iso(), name)
         )
+        chain.record_user(conn, name, "disabled" if disabled else "enabled", None)
     if disabled:
         sessions.end_user_sessions(store, name)
     return get_user(store, name)
@@ -189,6 +192,7 @@ def ensure_user(store: Store, name: str, role: str, password: str, *, unit: str 
             "UPDATE users SET role = ?, unit_code = ?, password_hash = ?, disabled = 0, updated_at = ? WHERE name = ?",
             (role, unit, _hasher.hash(password), now_iso(), name),
         )
+        chain.record_user(conn, name, "updated", None)
     sessions.end_user_sessions(store, name)
     return get_user(store, name)
 
@@ -238,6 +242,7 @@ def authenticate(store: Store, name: str, password: str, *, client: str = "local
         conn.execute("DELETE FROM login_failures WHERE key = ?", (_throttle_key(name, client),))
         if _hasher.check_needs_rehash(row["password_hash"]):
             conn.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_hasher.hash(password), name))
+            chain.record_user(conn, name, "rehashed", name)
     return _user(row)
 
 

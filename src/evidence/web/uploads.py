@@ -1,8 +1,9 @@
 """Reading a form from a request: url-encoded or multipart, with uploads streamed straight into the store.
 
 Starlette's own parser spools uploads to the system temporary directory; this one writes each uploaded file to
-`store/tmp/web-<random>.part` (a name we choose, never the client's), counts bytes as they arrive and stops at the
-size limit, so nothing a browser sends is ever written outside the store. The caller deletes the files (`close`).
+`store/tmp/web-<pid>-<random>.part` (a name we choose, never the client's; the pid and the server's writer lock
+mark it live, store/writers.py), counts bytes as they arrive and stops at the size limit, so nothing a browser
+sends is ever written outside the store. The caller deletes the files (`close`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from ..store import writers
 from ..vn.text import nfc
 
 MAX_FIELDS = 50
@@ -119,7 +121,8 @@ async def _multipart(request: Request, boundary: bytes, tmp_dir: Path, max_bytes
             if sum(len(v) for v in form.files.values()) >= MAX_FILES:
                 raise BadForm(f"more than {MAX_FILES} files")
             tmp_dir.mkdir(parents=True, exist_ok=True)
-            path = tmp_dir / f"web-{secrets.token_hex(12)}.part"
+            pid = writers.hold_writer_lock(tmp_dir.parent / "locks")  # a live server's uploads are left alone
+            path = tmp_dir / f"web-{pid}-{secrets.token_hex(12)}.part"
             handle = open(path, "xb")
             os.chmod(path, 0o600)
             upload = Upload(

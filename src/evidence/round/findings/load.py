@@ -59,7 +59,9 @@ _LINK_SQL = """
            COALESCE(json_array_length(e.metadata, '$.signatures'), 0) > 0,
            instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0,
            COALESCE(json_extract(e.metadata, '$.issued_on_estimated'),
-                    json_extract(e.metadata, '$.date_source') = 'signature', 0)
+                    json_extract(e.metadata, '$.date_source') = 'signature', 0),
+           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_active_content"') > 0
+           OR instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_embedded_file"') > 0
     FROM links l JOIN evidence e ON e.id = l.evidence_id
     WHERE l.campaign_id = ?"""
 
@@ -98,6 +100,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
         signed,
         blank_warning,
         estimated,
+        active,
     ) in cursor.execute(sql, params):
         if eid in corrected:
             number, type_code, issuer, issued_on, signed, blank_warning, estimated = _corrected(store, eid)
@@ -122,6 +125,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
                 bool(blank_warning),
                 local_dates[stamp],
                 bool(estimated),
+                bool(active),
             )
         )
     return RoundData(campaign=campaign, units=units, criteria=campaign.framework.by_code, scores=scores, links=links)

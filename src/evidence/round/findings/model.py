@@ -25,6 +25,7 @@ CODES = (
     "SCORE_ABOVE_MAX",
     "BLANK_SELF_SCORE",
     "NOT_SIGNED",
+    "ACTIVE_CONTENT",
     "SURVEY_MISSING",
 )
 SEVERITIES = ("error", "warning", "info")
@@ -44,6 +45,7 @@ CODE_LABELS = {
     "SCORE_ABOVE_MAX": "Điểm vượt tối đa",
     "BLANK_SELF_SCORE": "Chưa tự chấm",
     "NOT_SIGNED": "Không có chữ ký số",
+    "ACTIVE_CONTENT": "Tệp có mã chạy hoặc tệp đính kèm",
     "SURVEY_MISSING": "Chưa nhập điểm điều tra xã hội học",
 }
 # Deadlines are local dates; link times are stored in UTC. Vietnam has one time zone and no daylight saving.
@@ -93,6 +95,7 @@ class LinkedEvidence:
     number_blank_warning: bool  # the reader warned `number_blank`
     linked_on: date | None  # the local (Vietnam) date the link was made
     issued_on_estimated: bool = False  # the issue date is the signing day (no printed date could be read)
+    active_content: bool = False  # the reader warned pdf_active_content or pdf_embedded_file
 
     @property
     def label(self) -> str:

@@ -187,6 +187,17 @@ def link_rules(data: RoundData) -> Iterator[Finding]:
                 "xét tài liệu nộp sau hạn.",
             )
         yield from _signature(link)
+        if link.active_content:
+            yield Finding(
+                "ACTIVE_CONTENT",
+                "info",
+                link.unit,
+                link.criterion,
+                link.evidence_id,
+                f"Tệp {link.label} có chứa mã chạy (JavaScript, lệnh tự chạy khi mở) hoặc tệp đính kèm bên trong. "
+                "Tài liệu kiểm chứng không cần những nội dung này; đề nghị nộp lại bản PDF xuất trực tiếp từ văn "
+                "bản (không kèm mã, không đính kèm tệp) và mở tệp hiện có một cách thận trọng.",
+            )
 
 
 def _readability(link: LinkedEvidence) -> Iterator[Finding]:
