@@ -16,18 +16,24 @@ import yaml
 PROVINCE = "Lâm Đồng"
 
 DEPARTMENTS = [
-    {"code": "STP", "name": "Sở Tư pháp", "head_title": "Giám đốc"},
-    {"code": "SYT", "name": "Sở Y tế", "head_title": "Giám đốc"},
-    {"code": "STC", "name": "Sở Tài chính", "head_title": "Giám đốc"},
-    {"code": "SGDDT", "name": "Sở Giáo dục và Đào tạo", "head_title": "Giám đốc"},
+    {"code": "STP", "name": "Sở Tư pháp", "head_title": "Giám đốc", "head_name": "Nguyễn Văn Hùng"},
+    {"code": "SYT", "name": "Sở Y tế", "head_title": "Giám đốc", "head_name": "Trần Thị Mai"},
+    {"code": "STC", "name": "Sở Tài chính", "head_title": "Giám đốc", "head_name": "Lê Quang Minh"},
+    {"code": "SGDDT", "name": "Sở Giáo dục và Đào tạo", "head_title": "Giám đốc", "head_name": "Phạm Thị Lan"},
 ]
-# real communes, wards and the special zone of Lâm Đồng since 1 July 2025 (former Lâm Đồng, Đắk Nông, Bình Thuận)
+# real communes, wards and the special zone of Lâm Đồng since 1 July 2025 (former Lâm Đồng, Đắk Nông, Bình Thuận);
+# the heads' names are invented for the demo
 COMMUNES = [
-    {"code": "XHDL", "name": "UBND phường Xuân Hương - Đà Lạt", "place": "Xuân Hương - Đà Lạt"},
-    {"code": "BACGN", "name": "UBND phường Bắc Gia Nghĩa", "place": "Bắc Gia Nghĩa"},
-    {"code": "PTH", "name": "UBND phường Phan Thiết", "place": "Phan Thiết"},
-    {"code": "DTR", "name": "UBND xã Đức Trọng", "place": "Đức Trọng"},
-    {"code": "PQY", "name": "UBND đặc khu Phú Quý", "place": "Phú Quý"},
+    {
+        "code": "XHDL",
+        "name": "UBND phường Xuân Hương - Đà Lạt",
+        "place": "Xuân Hương - Đà Lạt",
+        "head_name": "Đỗ Văn Nam",
+    },
+    {"code": "BACGN", "name": "UBND phường Bắc Gia Nghĩa", "place": "Bắc Gia Nghĩa", "head_name": "Hồ Thị Thu"},
+    {"code": "PTH", "name": "UBND phường Phan Thiết", "place": "Phan Thiết", "head_name": "Bùi Văn Phúc"},
+    {"code": "DTR", "name": "UBND xã Đức Trọng", "place": "Đức Trọng", "head_name": "Ngô Văn Tài"},
+    {"code": "PQY", "name": "UBND đặc khu Phú Quý", "place": "Phú Quý", "head_name": "Võ Thị Hạnh"},
 ]
 UNITS = [{**u, "kind": "department", "symbol": u["code"], "place": PROVINCE} for u in DEPARTMENTS] + [
     {**u, "kind": "commune", "symbol": "UBND", "head_title": "Chủ tịch UBND"} for u in COMMUNES
