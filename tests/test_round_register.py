@@ -27,6 +27,9 @@ def test_register_and_cite_in_full(store, campaign):
     report = record_issued(store, C, "report", number="12/BC-SNV", issued_on="05/02/2026")
     assert report.issuer == "Sở Nội vụ" and report.signer == "Nguyễn Văn A"
     assert [d.kind for d in register_list(store, C)] == ["plan", "report"]
+    council = record_issued(store, C, "decision", number="1689/QĐ-UBND", issued_on="16/10/2025")
+    assert council.issuer == "Chủ tịch Ủy ban nhân dân tỉnh Quảng Nam"  # the council is set up by the Chairman
+    assert "1689/QĐ-UBND ngày 16/10/2025 của Chủ tịch Ủy ban nhân dân tỉnh Quảng Nam" in council.citation()
 
 
 @pytest.mark.parametrize(

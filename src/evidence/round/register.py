@@ -31,10 +31,11 @@ DOCUMENT_KINDS: dict[str, tuple[str, str | None]] = {
     "submission": ("Tờ trình", "TTr"),
     "announcement": ("Quyết định", "QĐ"),
 }
-# who issues a kind by default: the province (organization.parent), the secretariat (organization.issuer), the council
+# who issues a kind by default: the province (organization.parent), its Chairman (the council is set up by the
+# Chairman's decision), the secretariat (organization.issuer), the council
 _ISSUED_BY = {
     "plan": "province",
-    "decision": "province",
+    "decision": "chairman",
     "announcement": "province",
     "reminder": "secretariat",
     "report": "secretariat",
@@ -103,6 +104,8 @@ def default_issuer(campaign: Campaign, kind: str) -> str:
     by = _ISSUED_BY.get(kind, "secretariat")
     if by == "province":
         return sentence_name(org.parent or org.issuer, org.place)
+    if by == "chairman":
+        return "Chủ tịch " + sentence_name(org.parent or org.issuer, org.place)
     if by == "council":
         return "Hội đồng thẩm định"
     return sentence_name(org.issuer, org.place)
