@@ -448,7 +448,7 @@ def build_minutes(w: Writer) -> None:
         "Thư ký (người ghi biên bản): {{ secretary.salutation }} {{ secretary.name }}, {{ secretary.title }}, "
         "{{ secretary.role }}."
     )
-    w.p("Nội dung:")
+    w.p("Nội dung:").paragraph_format.keep_with_next = True  # never alone at the foot of a page
     w.heading("I. KẾT QUẢ THẨM ĐỊNH CỦA TỪNG CƠ QUAN, ĐƠN VỊ")
     w.tag("{%p for u in units %}")
     w.heading("{{ u.no }}. {{ u.name }}")
