@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from evidence.round import scoring
 from evidence.round.campaign import create_campaign
 from evidence.frameworks.model import Criterion, Framework, save_framework
 from evidence.store import Store
@@ -100,6 +101,27 @@ def campaign_file(tmp_path: Path) -> Path:
     path = tmp_path / "campaign.yaml"
     path.write_text(CAMPAIGN_YAML, encoding="utf-8")
     return path
+
+
+# self-score, appraised score per leaf of the small framework: deductions on 1.1, 1.3 and 2.1
+SCORED_POINTS = {"1.1": (4, 3), "1.2": (3, 3), "1.3": (3, 2), "2.1": (6, 4.5), "2.2": (4, 4)}
+
+
+def score_every_leaf(store: Store, campaign, deduction_comment: str) -> None:
+    """Every unit self-scores and is appraised on every applicable leaf (SCORED_POINTS), with the comment on
+    each deduction: the scored round the documents tests start from."""
+    for unit in campaign.units:
+        for leaf in campaign.applicable_leaves(unit):
+            own, appraised = SCORED_POINTS[leaf.code]
+            scoring.set_self_score(store, campaign, unit.code, leaf.code, own, explanation="Có tài liệu")
+            scoring.appraise(
+                store,
+                campaign,
+                unit.code,
+                leaf.code,
+                appraised,
+                comment=deduction_comment if appraised < own else None,
+            )
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from evidence.documents.context_results import (
     submission_context,
 )
 from evidence.documents.context_setup import decision_context, plan_context
+from conftest import score_every_leaf
 from evidence.documents.generate import KINDS, generate, generate_all
 from evidence.documents.lint import lint_docx
 from evidence.documents.schema import SCHEMA, conforms
@@ -25,19 +26,7 @@ from evidence.vn.text import nfc
 
 @pytest.fixture
 def scored(store, campaign):
-    points = {"1.1": (4, 3), "1.2": (3, 3), "1.3": (3, 2), "2.1": (6, 4.5), "2.2": (4, 4)}
-    for unit in campaign.units:
-        for leaf in campaign.applicable_leaves(unit):
-            own, appraised = points[leaf.code]
-            scoring.set_self_score(store, campaign, unit.code, leaf.code, own, explanation="Có tài liệu")
-            scoring.appraise(
-                store,
-                campaign,
-                unit.code,
-                leaf.code,
-                appraised,
-                comment="Tài liệu chưa đúng thời kỳ" if appraised < own else None,
-            )
+    score_every_leaf(store, campaign, "Tài liệu chưa đúng thời kỳ")
     scoring.raise_objection(store, campaign, "STP", "1.1", "Đề nghị xem xét lại Kế hoạch số 05/KH-STP")
     scoring.resolve_objection(store, campaign, "STP", "1.1", accepted=False, reason="ban hành ngoài thời kỳ")
     return campaign

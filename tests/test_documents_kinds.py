@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import small_framework
+from conftest import score_every_leaf, small_framework
 from evidence.documents.generate import KINDS, generate, generate_all
 from evidence.frameworks import save_framework
 from evidence.documents.lint import lint_docx
@@ -28,19 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def scored(store, campaign):
-    points = {"1.1": (4, 3), "1.2": (3, 3), "1.3": (3, 2), "2.1": (6, 4.5), "2.2": (4, 4)}
-    for unit in campaign.units:
-        for leaf in campaign.applicable_leaves(unit):
-            own, appraised = points[leaf.code]
-            scoring.set_self_score(store, campaign, unit.code, leaf.code, own, explanation="Có tài liệu")
-            scoring.appraise(
-                store,
-                campaign,
-                unit.code,
-                leaf.code,
-                appraised,
-                comment="tài liệu chưa đúng thời kỳ" if appraised < own else None,
-            )
+    score_every_leaf(store, campaign, "tài liệu chưa đúng thời kỳ")
     scoring.raise_objection(store, campaign, "STP", "1.1", "Đề nghị xem xét lại Kế hoạch số 05/KH-STP")
     scoring.resolve_objection(
         store, campaign, "STP", "1.1", accepted=True, score=4, reason="kế hoạch ban hành đúng hạn"
