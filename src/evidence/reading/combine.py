@@ -126,6 +126,8 @@ def rows(zones: list[dict]) -> list[dict]:
                 and _column(row) == _column(line) != "C"
                 and -0.03 <= line["x0"] - row["x1"] <= 0.08
             ):
+                if row.get("chars") or line.get("chars"):
+                    row["chars"] = _chars_of(row) + [[" ", 1.0, {}]] + _chars_of(line)
                 row["text"] = row["text"] + " " + line["text"]
                 row["x1"] = max(row["x1"], line["x1"])
                 row["confidence"] = min(row["confidence"], line["confidence"])
@@ -135,31 +137,52 @@ def rows(zones: list[dict]) -> list[dict]:
     return out
 
 
+def _chars_of(line: dict) -> list:
+    """A line's per-character readings; a box read without them counts each character at the line's confidence."""
+    if line.get("chars"):
+        return list(line["chars"])
+    return [[ch, float(line.get("confidence") or 0.0), {}] for ch in line["text"]]
+
+
+def _number_match(text: str):
+    """The number and symbol after `Số:` on a number line, or None."""
+    folded = _fold(text)
+    so = _SO.search(text)
+    # the number line starts with "Số" (a cited "… công văn số 5770/…" has words before it)
+    if not so or so.start() > 6 or re.search(r"[a-z]{2,}", folded[: so.start()]):
+        return None
+    rest = text[so.end() :]
+    # a handwritten 1 read as a slash before the printed one: "9/ /TTr-CAT" is 91
+    rest = re.sub(r"^(\s*\d{1,5})\s*/\s+/", r"\g<1>1 /", rest)
+    match = _NUM_SYMBOL.search(rest)
+    if not match or match.start() > 3:
+        match = _GLUED.match(rest)  # the slash lost under a handwritten number: "105QD-UBND"
+    return match
+
+
+def _digits_of(raw: str) -> str:
+    digits = raw.translate(_LOOKALIKE)
+    if raw and not digits.isdigit():
+        digits = ""
+    if len(digits) > 2:
+        digits = digits.lstrip("0") or "0"
+    return digits
+
+
 def zone_number(zones: list[dict]) -> dict | None:
-    """{digits, year, symbol, confidence, clean} from the topmost `Số:` line of the left column, or None."""
+    """{digits, year, symbol, confidence, clean, …} from the topmost `Số:` line of the left column, or None.
+    With the line's per-character readings (a second read of its crop, ocr_zones.char_readings): `reread`, the
+    digits of that read, and `chars`, its characters of the number ([char, probability, runners-up])."""
     for line in rows(zones):
         folded = _fold(line["text"])
         if _column(line) == "R" or _STAMP.search(folded):
             continue
-        so = _SO.search(line["text"])
-        # the number line starts with "Số" (a cited "… công văn số 5770/…" has words before it)
-        if not so or so.start() > 6 or re.search(r"[a-z]{2,}", folded[: so.start()]):
+        match = _number_match(line["text"])
+        if not match:
             continue
-        rest = line["text"][so.end() :]
-        # a handwritten 1 read as a slash before the printed one: "9/ /TTr-CAT" is 91
-        rest = re.sub(r"^(\s*\d{1,5})\s*/\s+/", r"\g<1>1 /", rest)
-        match = _NUM_SYMBOL.search(rest)
-        if not match or match.start() > 3:
-            match = _GLUED.match(rest)  # the slash lost under a handwritten number: "105QD-UBND"
-            if not match:
-                continue
         raw = (match.group("num") or "").replace(" ", "").replace(".", "")  # a number has no dots
-        digits = raw.translate(_LOOKALIKE)
-        if raw and not digits.isdigit():
-            digits = ""
-        if len(digits) > 2:
-            digits = digits.lstrip("0") or "0"
-        return {
+        digits = _digits_of(raw)
+        found = {
             "digits": digits or None,
             "year": match.group("year"),
             "symbol": _symbol(match.group("sym")),
@@ -168,8 +191,98 @@ def zone_number(zones: list[dict]) -> dict | None:
             # digits, or a zero read as the letter O (Decree 30 pads numbers below 10: "O1")
             "clean": bool(raw) and all(ch.isdigit() or ch in "Oo" for ch in raw),
             "repaired": raw != digits,
+            "reread": None,
+            "chars": None,
         }
+        chars = line.get("chars")
+        if chars and all(len(c[0]) == 1 for c in chars):
+            text = "".join(c[0] for c in chars)
+            again = _number_match(text)
+            if again and again.group("num"):
+                span = [c for c in chars[again.start("num") + _SO.search(text).end() :][: len(again.group("num"))]]
+                if "".join(c[0] for c in span) == again.group("num"):
+                    found["chars"] = [c for c in span if c[0] not in " ."]
+                found["reread"] = _digits_of(again.group("num").replace(" ", "").replace(".", "")) or None
+        return found
     return None
+
+
+# Vietnamese handwriting crosses the 7 (a bar through its stem). Tesseract, whose model has no handwritten digits,
+# reads a crossed 7 as a dagger (†, ‡); PP-OCR reads it as a 4 with a low probability and 7 among the runners-up
+# (or as a 1 or a T). A dagger is a crossed 7, or a 4 drawn with a bar, so RapidOCR's reading of the same
+# position decides: a 7 (or 7 as a runner-up) → 7, a sure 4 → 4.
+_CROSSED = "†‡"
+SURE_CHAR = 0.9  # a character read with this probability is not overruled by the other engine
+RUNNER_UP = 0.05  # a runner-up reading this probable counts as support
+
+
+def crossed_sevens(tesseract: str | None, chars: list | None) -> str | None:
+    """The number with Tesseract's daggers resolved by RapidOCR's per-character readings (`chars`: [char,
+    probability, {runner-up: probability}]), both right-aligned on the slash that ends them; digits Tesseract lost
+    at the front are RapidOCR's. None when Tesseract read no dagger, a dagger stays undecided, a position has no
+    digit, or Tesseract read more characters than RapidOCR."""
+    tess = re.sub(r"^[^\w†‡]+|[^\w†‡]+$", "", tesseract or "")
+    if not chars or not any(ch in _CROSSED for ch in tess) or len(tess) > len(chars):
+        return None
+    lead, aligned = chars[: len(chars) - len(tess)], chars[len(chars) - len(tess) :]
+    out = []
+    for char, _, _ in lead:
+        digit = char.translate(_LOOKALIKE)
+        if not digit.isdigit():
+            return None
+        out.append(digit)
+    for mark, (char, probability, runners) in zip(tess, aligned):
+        digit = char.translate(_LOOKALIKE)
+        if mark in _CROSSED:
+            if digit == "7" or ((digit != "4" or probability < SURE_CHAR) and runners.get("7", 0) >= RUNNER_UP):
+                out.append("7")
+            elif digit == "4" and probability >= SURE_CHAR:
+                out.append("4")
+            else:
+                return None
+        elif digit.isdigit():
+            out.append(digit)
+        elif mark.translate(_LOOKALIKE).isdigit():
+            out.append(mark.translate(_LOOKALIKE))
+        else:
+            return None
+    digits = "".join(out)
+    return digits.lstrip("0") or "0" if len(digits) > 2 else digits
+
+
+def vote_reads(
+    first: str | None, raw: str, second: str | None, chars: list | None, other: str | None = None
+) -> str | None:
+    """RapidOCR's two reads of one number, the whole header zone (`first`, from the look-alike-mapped `raw`) and
+    the number line's crop alone (`second`, with per-character readings `chars`), voted per digit:
+    - equal → that; one lost a digit the other has (a subsequence) → the longer;
+    - equal length, different digits → at each position the first read's digit when the second read has it as a
+      runner-up (two reads support it), else the second read's when it is sure of it, else the first read's;
+    - the first unreadable → the second, unless it has fewer characters than the first read saw, or fewer digits
+      than the other engine's reading `other` (it lost some).
+    """
+    if not second:
+        return first
+    if not first:
+        return second if len(second) >= max(len(raw), len(other or "")) else None
+    if first == second:
+        return first
+    if len(first) != len(second):
+        longer, shorter = (first, second) if len(first) > len(second) else (second, first)
+        return longer if _subsequence(shorter, longer) else first
+    if not chars or len(chars) != len(second):
+        return first
+    out = []
+    for a, b, (_, probability, runners) in zip(first, second, chars):
+        if a == b or runners.get(a, 0) >= RUNNER_UP or any(
+            k.translate(_LOOKALIKE) == a and v >= RUNNER_UP for k, v in runners.items()
+        ):
+            out.append(a)
+        elif probability >= SURE_CHAR:
+            out.append(b)
+        else:
+            out.append(a)
+    return "".join(out)
 
 
 def merge_digits(rapid: str, tesseract: str) -> str | None:
@@ -336,28 +449,50 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
     zone = zone_number(zones)
     tess_raw = meta.pop("number_raw", None)
     current = meta.get("number")
+    read = dict(zone) if zone else None  # what RapidOCR's reads saw, before they are combined
+    crossed = crossed_sevens(tess_raw, zone["chars"]) if zone else None
+    if zone and crossed:
+        zone = dict(zone, digits=crossed, clean=True, crossed=True)
     if zone and not zone["digits"] and tess_raw:
         merged = merge_digits(zone["mapped"], tess_raw.translate(_LOOKALIKE))
         if merged:
             zone = dict(zone, digits=merged, clean=False)
+    if zone and not crossed:
+        tess_read = current.split("/", 1)[0] if current and "/" in current else None
+        voted = vote_reads(zone["digits"], zone["mapped"], zone["reread"], zone["chars"], tess_read)
+        if voted != zone["digits"]:
+            zone = dict(zone, digits=voted, clean=True, reread_used=True)
     tess_digits = current.split("/", 1)[0] if current and "/" in current else None
     tess_symbol = current.split("/", 1)[1] if current and "/" in current else None
     if zone:
-        candidates["number"] = [
-            c
-            for c in (
-                {"value": current, "source": "ocr-tesseract", "confidence": tess_number_sure} if current else None,
-                {
-                    "value": f"{zone['digits'] or ''}/{zone['symbol']}",
-                    "source": "ocr-rapid",
-                    "confidence": zone["confidence"],
-                },
-            )
-            if c
+        tess_seen = current
+        if tess_raw:  # what Tesseract saw where it could not read a number ("4‡/QĐ-UBND")
+            tess_seen = tess_raw + (current if current and current.startswith("/") else f"/{zone['symbol']}")
+        listed = [
+            {"value": tess_seen, "source": "ocr-tesseract", "confidence": tess_number_sure} if tess_seen else None,
+            {
+                "value": f"{read['digits'] or read['mapped'] or ''}/{zone['symbol']}",
+                "source": "ocr-rapid",
+                "confidence": zone["confidence"],
+            },
         ]
+        if read["reread"] and read["reread"] != read["digits"]:
+            chars = read["chars"] or []
+            listed.append(
+                {
+                    "value": f"{read['reread']}/{zone['symbol']}",
+                    "source": "ocr-rapid",
+                    "read": "number crop",
+                    "confidence": round(min(c[1] for c in chars), 3) if chars else None,
+                }
+            )
+        candidates["number"] = [c for c in listed if c]
         digits, source, sure = tess_digits or None, "ocr-tesseract", _tess_sure(tess_number_sure)
         if zone["digits"] and zone["digits"] == tess_digits:
             source, sure = "ocr-both", CONFIDENCE["ocr-both"]
+        elif zone.get("crossed"):
+            # Tesseract's dagger and RapidOCR's reading of the same position agree on a crossed 7 (or a 4)
+            digits, source, sure = zone["digits"], "ocr-both", round(0.85 * CONFIDENCE["ocr-both"], 2)
         elif (
             zone["digits"]
             and tess_digits
