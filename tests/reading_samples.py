@@ -581,11 +581,13 @@ def render_header_scan(
     stamp: str | None = None,
     dpi: int = 200,
     pages: int = 1,
+    crossed_sevens: bool = False,
 ) -> Path:
     """A scanned Decree 30 first page laid out as printed: two header columns, the number and the day left blank
     by the print and written in by hand (a slanted heavy font, rotated a little, in dark blue-grey), the type line
     centred, the subject and a body. `stamp` draws an incoming-register stamp box (`ĐẾN Số: … Ngày: …`) at the
-    top left, as a receiving office does. Saved as PDF (or PNG/JPEG by suffix)."""
+    top left, as a receiving office does. `crossed_sevens` writes each 7 of the number the Vietnamese way, with a bar
+through its stem. Saved as PDF (or PNG/JPEG by suffix)."""
     from PIL import Image, ImageDraw, ImageFont
 
     scale = dpi / 72
@@ -601,9 +603,22 @@ def render_header_scan(
         draw.text((int(cx - w / 2), int(y)), text, fill=0, font=font)
         return int(cx - w / 2), w
 
-    def handwrite(text, x, y):
+    def handwrite(text, x, y, crossed=False):
         layer = Image.new("L", (int(60 * scale), int(30 * scale)), 255)
-        ImageDraw.Draw(layer).text((2, 2), text, fill=40, font=hand)
+        pen = ImageDraw.Draw(layer)
+        pen.text((2, 2), text, fill=40, font=hand)
+        for i, ch in enumerate(text):
+            if crossed and ch == "7":
+                # the bar across the middle of the stem, a little wider than the stroke
+                left_x = 2 + pen.textlength(text[:i], font=hand)
+                box = pen.textbbox((left_x, 2), ch, font=hand)
+                mid_y = (box[1] + box[3]) / 2
+                stem_x = (box[0] + box[2]) / 2 - (box[2] - box[0]) * 0.08
+                pen.line(
+                    [(stem_x - (box[2] - box[0]) * 0.4, mid_y), (stem_x + (box[2] - box[0]) * 0.4, mid_y)],
+                    fill=40,
+                    width=max(2, int(1.6 * scale)),
+                )
         layer = layer.rotate(6, fillcolor=255, expand=False)
         image.paste(
             Image.composite(
@@ -622,7 +637,7 @@ def render_header_scan(
     centred("Độc lập - Tự do - Hạnh phúc", right, y0 + 17 * scale, bold)
     # the number: "Số:" + a gap + "/SYMBOL", the digits written into the gap
     x, w = centred(f"Số:          /{symbol}", left, y0 + 45 * scale, regular)
-    handwrite(number, x + int(draw.textlength("Số: ", font=regular)), int(y0 + 40 * scale))
+    handwrite(number, x + int(draw.textlength("Số: ", font=regular)), int(y0 + 40 * scale), crossed_sevens)
     x, w = centred(f"Quảng Nam, ngày        tháng {month} năm {year}", right, y0 + 45 * scale, regular)
     handwrite(day, x + int(draw.textlength("Quảng Nam, ngày ", font=regular)), int(y0 + 40 * scale))
     centred(type_line, width / 2, y0 + 85 * scale, bold)

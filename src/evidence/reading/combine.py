@@ -498,6 +498,9 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
             and tess_digits
             and len(zone["digits"]) < len(tess_digits)
             and _subsequence(zone["digits"], tess_digits)
+            # both RapidOCR reads (the zone and the number's crop) with the same digits: Tesseract's extra digit
+            # is a stroke read twice (the bar of a crossed 7 read as a 2: "827" for 87), not one RapidOCR lost
+            and not (read and read["digits"] == read["reread"] == zone["digits"])
         ):
             source, sure = "ocr-tesseract", _tess_sure(tess_number_sure)  # RapidOCR lost a digit Tesseract saw
         elif zone["digits"] and (
