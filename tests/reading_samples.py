@@ -584,10 +584,10 @@ def render_header_scan(
     crossed_sevens: bool = False,
 ) -> Path:
     """A scanned Decree 30 first page laid out as printed: two header columns, the number and the day left blank
-    by the print and written in by hand (a slanted heavy font, rotated a little, in dark blue-grey), the type line
-    centred, the subject and a body. `stamp` draws an incoming-register stamp box (`ĐẾN Số: … Ngày: …`) at the
-    top left, as a receiving office does. `crossed_sevens` writes each 7 of the number the Vietnamese way, with a bar
-through its stem. Saved as PDF (or PNG/JPEG by suffix)."""
+        by the print and written in by hand (a slanted heavy font, rotated a little, in dark blue-grey), the type line
+        centred, the subject and a body. `stamp` draws an incoming-register stamp box (`ĐẾN Số: … Ngày: …`) at the
+        top left, as a receiving office does. `crossed_sevens` writes each 7 of the number the Vietnamese way, with a bar
+    through its stem. Saved as PDF (or PNG/JPEG by suffix)."""
     from PIL import Image, ImageDraw, ImageFont
 
     scale = dpi / 72

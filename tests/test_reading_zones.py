@@ -209,3 +209,86 @@ def test_the_tesseract_token_completes_a_partly_read_handwritten_number():
     tess = TESSERACT.replace("Số: 04 /TTr-UBND", "Só:}492 /TB-UBND").replace("TỜ TRÌNH", "THÔNG BÁO")
     meta = extract_metadata([tess], zones=zones, page_sources=["ocr"])
     assert meta["number"] == "493/TB-UBND" and "number_raw" not in meta
+
+
+def _chars(text, unsure=None):
+    """Per-character readings of a number line: every character sure, except `unsure` {index: (p, runners-up)}."""
+    out = [[ch, 0.99, {}] for ch in text]
+    for index, (probability, runners) in (unsure or {}).items():
+        out[index] = [text[index], probability, runners]
+    return out
+
+
+def test_a_tesseract_dagger_is_a_crossed_seven_when_rapidocr_is_unsure_of_its_four():
+    from evidence.reading.combine import crossed_sevens
+
+    # "Số: 47": RapidOCR reads the crossed 7 as a 4 it is unsure of, with 7 as a runner-up; Tesseract as "‡"
+    assert crossed_sevens("4‡", _chars("44", {1: (0.26, {"+": 0.14, "7": 0.1})})) == "47"
+    # Tesseract lost the leading 5 of 574: both readings end at the slash, so they are right-aligned
+    assert crossed_sevens("†4", _chars("544", {1: (0.54, {"7": 0.17, "1": 0.13})})) == "574"
+    # a 1 with 7 second (the bar missed) is a crossed 7 too
+    assert crossed_sevens("8†", _chars("81", {1: (0.36, {"7": 0.22})})) == "87"
+    # a sure 4 drawn with a bar stays a 4 ("4@†" for 464)
+    assert crossed_sevens("4@†", _chars("464")) == "464"
+    # undecided (an unsure 4 with no 7 behind it), no dagger, or Tesseract saw more than RapidOCR: no opinion
+    assert crossed_sevens("‡6", _chars("46", {0: (0.7, {"M": 0.07})})) is None
+    assert crossed_sevens("44", _chars("44")) is None
+    assert crossed_sevens("A†1#", _chars("A+7")) is None
+
+
+def test_two_rapidocr_reads_of_a_number_are_voted_per_digit():
+    from evidence.reading.combine import vote_reads
+
+    assert vote_reads("69", "69", "6", _chars("6")) == "69"  # the crop lost a digit the zone read has
+    assert vote_reads("8", "8", "87", _chars("87")) == "87"  # and the other way round
+    # same length: the zone's 7 (repaired from a T) is the crop's runner-up, two reads support it
+    assert vote_reads("575", "575", "515", _chars("515", {1: (0.64, {"7": 0.11, "3": 0.04})})) == "575"
+    # a digit the crop is sure of wins over the zone's; an unsure one does not
+    assert vote_reads("126", "126", "128", _chars("128")) == "128"
+    assert vote_reads("126", "126", "128", _chars("128", {2: (0.5, {})})) == "126"
+    # the zone read unreadable ("L75"): the crop's digits, unless it lost characters another read saw
+    assert vote_reads(None, "L75", "275", _chars("275")) == "275"
+    assert vote_reads(None, "M", "1", _chars("1"), other="44") is None
+    assert vote_reads(None, "A3J", "3", _chars("3")) is None
+
+
+def test_a_crossed_seven_read_as_a_dagger_and_a_four_is_a_seven_from_both_engines():
+    number = dict(_line("S6: 44 /QD-UBND", 0.19, 0.38, 0.12), chars=_chars("S6: 44 /QD-UBND"))
+    number["chars"][5] = ["4", 0.26, {"+": 0.14, "7": 0.1}]
+    zones = [number, _line("Quang Ngai, ngay 07 thang 01 nam 2025", 0.48, 0.88, 0.12)]
+    tess = TESSERACT.replace("Số: 04 /TTr-UBND", "Số: 4‡ /QĐ-UBND").replace("TỜ TRÌNH", "QUYẾT ĐỊNH")
+    meta = extract_metadata([tess], signatures=SIGNED, zones=zones, page_sources=["ocr"])
+    assert meta["number"] == "47/QĐ-UBND" and meta["sources"]["number"] == "ocr-both"
+    assert 0.5 < meta["confidence"]["number"] < 0.95  # surer than one engine, less than two that read alike
+    seen = {c["value"] for c in meta["candidates"]["number"]}
+    assert {"4‡/QĐ-UBND", "44/QĐ-UBND"} <= seen  # what each engine saw, before they were combined
+
+
+def test_number_crop_read_again_fills_a_number_the_zone_read_could_not():
+    number = dict(_line("S6: L7S /STTTT-CNTT", 0.10, 0.33, 0.12), chars=_chars("S6: 275 /STTTT-CNTT"))
+    zones = [number, _line("Phu Tho, ngay 16 thang 12 nam 2011", 0.48, 0.82, 0.12)]
+    tess = TESSERACT.replace("Số: 04 /TTr-UBND", "Số: JT{/STTTT-CNTT").replace("TỜ TRÌNH", "")
+    meta = extract_metadata([tess], zones=zones, page_sources=["ocr"])
+    assert meta["number"] == "275/STTTT-CNTT" and meta["sources"]["number"] == "ocr-rapid"
+    assert {"value": "275/STTTT-CNTT", "source": "ocr-rapid", "read": "number crop", "confidence": 0.99} in meta[
+        "candidates"
+    ]["number"]
+
+
+def test_char_readings_give_up_quietly_on_an_engine_without_a_recogniser():
+    import numpy as np
+
+    assert ocr_zones.char_readings(object(), np.zeros((50, 200, 3), dtype=np.uint8), [0, 200], [0, 50]) is None
+
+
+@needs_ocr
+@needs_rapid
+@pytest.mark.slow
+def test_a_handwritten_crossed_seven_is_read_as_seven(tmp_path: Path):
+    # Vietnamese handwriting crosses the 7; Tesseract takes the bar for another stroke (87 → "827")
+    path = render_header_scan(tmp_path / "crossed.pdf", number="87", day="16", crossed_sevens=True)
+    reading = read_document(path)
+    assert reading.metadata["number"] == "87/QĐ-UBND"
+    [line] = [z for z in reading.zones if z.get("chars")]  # the number line, read again with per-character readings
+    assert "/" in line["text"] and all(0 < c[1] <= 1 and isinstance(c[2], dict) for c in line["chars"])
+    assert any(c[0] == "7" for c in line["chars"])

@@ -144,20 +144,20 @@ def _chars_of(line: dict) -> list:
     return [[ch, float(line.get("confidence") or 0.0), {}] for ch in line["text"]]
 
 
-def _number_match(text: str):
-    """The number and symbol after `Số:` on a number line, or None."""
+def _number_match(text: str) -> tuple[int, re.Match | None]:
+    """(where the text after `Số:` starts, the match of the number and symbol in it, or None)."""
     folded = _fold(text)
     so = _SO.search(text)
     # the number line starts with "Số" (a cited "… công văn số 5770/…" has words before it)
     if not so or so.start() > 6 or re.search(r"[a-z]{2,}", folded[: so.start()]):
-        return None
+        return 0, None
     rest = text[so.end() :]
     # a handwritten 1 read as a slash before the printed one: "9/ /TTr-CAT" is 91
     rest = re.sub(r"^(\s*\d{1,5})\s*/\s+/", r"\g<1>1 /", rest)
     match = _NUM_SYMBOL.search(rest)
     if not match or match.start() > 3:
         match = _GLUED.match(rest)  # the slash lost under a handwritten number: "105QD-UBND"
-    return match
+    return so.end(), match
 
 
 def _digits_of(raw: str) -> str:
@@ -177,7 +177,7 @@ def zone_number(zones: list[dict]) -> dict | None:
         folded = _fold(line["text"])
         if _column(line) == "R" or _STAMP.search(folded):
             continue
-        match = _number_match(line["text"])
+        _, match = _number_match(line["text"])
         if not match:
             continue
         raw = (match.group("num") or "").replace(" ", "").replace(".", "")  # a number has no dots
@@ -197,9 +197,11 @@ def zone_number(zones: list[dict]) -> dict | None:
         chars = line.get("chars")
         if chars and all(len(c[0]) == 1 for c in chars):
             text = "".join(c[0] for c in chars)
-            again = _number_match(text)
+            offset, again = _number_match(text)
             if again and again.group("num"):
-                span = [c for c in chars[again.start("num") + _SO.search(text).end() :][: len(again.group("num"))]]
+                start = offset + again.start("num")
+                span = chars[start : start + len(again.group("num"))]
+                # (a span that does not spell the number: the text was repaired before matching, no per-character view)
                 if "".join(c[0] for c in span) == again.group("num"):
                     found["chars"] = [c for c in span if c[0] not in " ."]
                 found["reread"] = _digits_of(again.group("num").replace(" ", "").replace(".", "")) or None
@@ -274,8 +276,10 @@ def vote_reads(
         return first
     out = []
     for a, b, (_, probability, runners) in zip(first, second, chars):
-        if a == b or runners.get(a, 0) >= RUNNER_UP or any(
-            k.translate(_LOOKALIKE) == a and v >= RUNNER_UP for k, v in runners.items()
+        if (
+            a == b
+            or runners.get(a, 0) >= RUNNER_UP
+            or any(k.translate(_LOOKALIKE) == a and v >= RUNNER_UP for k, v in runners.items())
         ):
             out.append(a)
         elif probability >= SURE_CHAR:
@@ -464,7 +468,7 @@ def combine_zones(meta: dict, zones: list[dict], signatures) -> None:
             zone = dict(zone, digits=voted, clean=True, reread_used=True)
     tess_digits = current.split("/", 1)[0] if current and "/" in current else None
     tess_symbol = current.split("/", 1)[1] if current and "/" in current else None
-    if zone:
+    if zone and read:
         tess_seen = current
         if tess_raw:  # what Tesseract saw where it could not read a number ("4‡/QĐ-UBND")
             tess_seen = tess_raw + (current if current and current.startswith("/") else f"/{zone['symbol']}")

@@ -162,9 +162,7 @@ def char_readings(ocr, array, xs: list[float], ys: list[float]) -> list | None:
         best = int(row.argmax())
         if best not in (0, previous):
             order = np.argsort(row)[::-1][1:4]
-            runners = {
-                str(alphabet[j]): round(float(row[j]), 3) for j in order if j != 0 and row[j] >= RUNNER_UP_MIN
-            }
+            runners = {str(alphabet[j]): round(float(row[j]), 3) for j in order if j != 0 and row[j] >= RUNNER_UP_MIN}
             out.append([str(alphabet[best]), round(float(row[best]), 3), runners])
         previous = best
     return out
