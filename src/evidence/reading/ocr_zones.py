@@ -4,7 +4,9 @@ Tesseract's Vietnamese model reads printed text well but handwritten or stamped 
 day of a signed scan are written by hand at issuance). PP-OCRv4 reads those digits much better, but its Latin
 model has no Vietnamese diacritics, so it complements Tesseract rather than replacing it: it runs only on the top
 of page 1 (where the `Số:` line, the place/date line and the type line are) and its lines, with their boxes and
-confidences, are handed to the header parser as candidates (combine.py).
+confidences, are handed to the header parser as candidates (combine.py). The `Số:` line is recognised once more on
+its own crop, keeping each character's probability and runners-up (`chars`), so that a handwritten digit can be
+weighed against Tesseract's reading of it (a crossed 7 read as a dagger, combine.py).
 
 The models ship inside the `rapidocr-onnxruntime` wheel (no download at run time). The engine is heavy (~0.6 s and
 ~150 MB to load), so it is imported lazily, once per process, with one inference thread (readers already run one
