@@ -25,8 +25,9 @@ ZONE_TOP = 0.34  # the header, the type line and the first subject lines: the to
 MAX_ZONE_WIDTH = 1700  # pixels; a bigger crop (absurd page sizes, 600 dpi scans) is scaled down first
 MIN_ZONE_WIDTH = 400  # smaller than this is not a page worth reading
 RUNNER_UP_MIN = 0.02  # a character's runner-up readings below this probability are noise
-# a line that may be the `Số:` line (left half of the page, `S` then a colon-ish mark and a slash further on)
-_NUMBER_LINE = re.compile(r"^\s*S\S{0,2}\s*[:;.,]?.*/")
+# a line that may be the `Số:` line (left half of the page; `S`, a colon-ish mark, then a digit or a slash further
+# on: the engine may cut the box before the slash, "S6: 09" + "/TTr-UBND", or lose it, "S6:932QD-TTg")
+_NUMBER_LINE = re.compile(r"^\s*S\S{0,2}\s*[:;.,]?.*[/0-9]")
 _state: dict = {"engine": None, "problem": None, "warned": False}
 
 
