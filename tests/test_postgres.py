@@ -66,7 +66,8 @@ def test_every_migration_after_the_baseline_has_its_postgresql_script():
     assert max(PG_MIGRATIONS) == LATEST
 
 
-def test_the_schema_is_the_same_on_both_engines(postgres, tmp_path):
+def test_the_schema_is_the_same_on_both_engines(postgres, monkeypatch, tmp_path):
+    monkeypatch.delenv("EVIDENCE_DATABASE_URL", raising=False)  # the SQLite side: the store's own file
     url = postgres.empty_database()
     pg = connect_url(url)
     with Store.init(tmp_path / "s") as lite:
