@@ -60,6 +60,27 @@ def _sqlite_store(tmp_path: Path, campaign_file: Path, monkeypatch) -> Path:
 # ---------------------------------------------------------------- the schema
 
 
+def test_placeholders_are_translated_outside_quotes_only():
+    from evidence.store.pg import Row, translate
+
+    assert translate("SELECT * FROM t WHERE a = ? AND b = '?' AND c LIKE '50%'") == (
+        "SELECT * FROM t WHERE a = %s AND b = '?' AND c LIKE '50%%'"
+    )
+    assert translate("SELECT \"we?ird\" FROM t WHERE x = ? OR y = 'it''s ?'") == (
+        "SELECT \"we?ird\" FROM t WHERE x = %s OR y = 'it''s ?'"
+    )
+    row = Row((7, "a"), {"id": 0, "name": 1})
+    assert (
+        row[0] == row["id"] == 7
+        and row["name"] == "a"
+        and dict(zip(row.keys(), row, strict=True))
+        == {
+            "id": 7,
+            "name": "a",
+        }
+    )
+
+
 def test_every_migration_after_the_baseline_has_its_postgresql_script():
     numbers = [m[0] for m in MIGRATIONS]
     assert set(PG_MIGRATIONS) == {n for n in numbers if n >= BASELINE}, "a SQLite migration lacks its PostgreSQL twin"

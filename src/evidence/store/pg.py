@@ -9,6 +9,7 @@ hash chain and the read-then-write steps of the program rely on one writer at a 
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -25,6 +26,7 @@ WRITE_LOCK_KEY = 0x45564944  # "EVID": pg_advisory_xact_lock key every writer ta
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")  # string literals, quoted names, ? and %
 
 
+@functools.lru_cache(maxsize=1024)
 def translate(sql: str) -> str:
     """`?` placeholders to psycopg's `%s` (and a literal % doubled), leaving quoted text alone."""
 
@@ -83,7 +85,7 @@ class Cursor:
         return self._cursor.fetchall() if self._cursor.description else []
 
     def __iter__(self) -> Iterator:
-        return iter(self.fetchall())
+        return iter(self._cursor) if self._cursor.description else iter(())
 
 
 class PgConnection:
