@@ -37,7 +37,7 @@ WORKER_FILES = 200  # files one worker reads before a fresh one takes over (boun
 # worker pays for them (pyHanko is not here: only PDFs with signature fields need it, and a worker imports it then)
 PRELOAD_BY_SUFFIX = {
     ".pdf": ("pypdf", "pypdf.errors", "pypdf.generic"),
-    ".docx": ("docx",),
+    ".docx": ("lxml.etree",),
     ".png": ("PIL.Image",),
     ".jpg": ("PIL.Image",),
     ".jpeg": ("PIL.Image",),
