@@ -197,15 +197,21 @@ def _odd(text: str) -> int:
     return sum(1 for ch in text if ord(ch) > 0x7F and ch not in _VIETNAMESE and ch not in "–—…“”‘’•§°·\u00a0")
 
 
+_LEGACY_MARKS = "ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË"  # VNI's mark bytes, as Latin-1 letters after a vowel
+# a word (a run of non-space) holding a letter no Vietnamese word has, or a vowel followed by a VNI mark byte:
+# one C-speed pass over the text instead of a Python loop over its characters
+_FOREIGN_WORD = re.compile(
+    r"(?<!\S)(?=\S*?(?:[^\x00-\x7f\s"
+    + "".join(sorted(re.escape(ch) for ch in _VIETNAMESE if ord(ch) > 0x7F))
+    + r"]|[aeiouyAEIOUY]["
+    + _LEGACY_MARKS
+    + r"]))\S+"
+)
+
+
 def _foreign_words(text: str) -> int:
     """Words holding a non-Vietnamese letter (VNI's `ö`, `ñ`, `ù` after a vowel …) or legacy debris."""
-    count = 0
-    for word in _WORD.findall(text):
-        if any(ord(ch) > 0x7F and ch not in _VIETNAMESE for ch in word):
-            count += 1
-        elif re.search(r"[aeiouyAEIOUY][ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË]", word):
-            count += 1
-    return count
+    return len(_FOREIGN_WORD.findall(text))
 
 
 def detect_legacy(text: str, *, min_words: int = 4) -> str | None:
