@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import ReadError
+from ..store import writers
 from .cpus import cpu_count
 from .model import Reading
 from .ocr import say_if_unavailable
@@ -111,6 +112,7 @@ def _read_one(path: str, ocr: bool, ocr_jobs: int, filename: str | None) -> tupl
 
 def _worker(tasks, results, ocr: bool, ocr_jobs: int, nice: int = 0) -> None:
     """Read the files sent on `tasks` one after another until told to stop (None) or no longer fit to."""
+    writers.drop_inherited_locks()  # forked from a writer: its liveness lock is its own, not ours
     try:
         os.setsid()
     except OSError:

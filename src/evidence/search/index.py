@@ -23,7 +23,7 @@ from whoosh.index import LockError
 from .. import config
 from ..errors import EvidenceError, StoreError
 from ..store import Store, now_iso
-from . import heal, postings
+from . import analysis, heal, postings
 from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
@@ -185,19 +185,34 @@ def index_evidence(store: Store, evidence_ids: list[int], *, background_merge: b
     ids = sorted({int(i) for i in evidence_ids})
     if not ids:
         return
-    with _locked_writer(store, background_merge=background_merge) as writer:
-        if writer is None:
-            return
-        # changes a killed writer promised the index but never gave it (heal.py)
-        healed, markers = heal.promised_ids(store, lambda: heal.drifted_ids(check_index(store)))
-        ids = sorted(set(ids) | healed)
-        seen = set()
-        for doc in iter_documents(store, ids):
-            writer.update_document(**doc)
-            seen.add(int(doc["id"]))
-        for gone in set(ids) - seen:
-            writer.delete_by_term("id", str(gone))
+    try:
+        with _locked_writer(store, background_merge=background_merge) as writer:
+            if writer is None:
+                return
+            # changes a killed writer promised the index but never gave it (heal.py)
+            healed, markers = heal.promised_ids(store, lambda: heal.drifted_ids(check_index(store)))
+            ids = sorted(set(ids) | healed)
+            seen = set()
+            for doc in iter_documents(store, ids):
+                writer.update_document(**doc)
+                seen.add(int(doc["id"]))
+            for gone in set(ids) - seen:
+                writer.delete_by_term("id", str(gone))
+    finally:
+        analysis.clear_prepared()  # what was prepared and not used (a record changed meanwhile) goes
     heal.clear_markers(markers)
+
+
+_SCHEMA = make_schema()  # the fields' analysers, for prepare_documents
+
+
+def prepare_documents(store: Store, evidence_ids: list[int]) -> None:
+    """Analyse the index documents of these records now, outside the writer lock, so the next index write of
+    them only adds postings: an ingest does it for each file while the others are still being read."""
+    for doc in iter_documents(store, sorted({int(i) for i in evidence_ids})):
+        for name, value in doc.items():
+            if name in _SCHEMA and isinstance(value, str):
+                analysis.prepare(_SCHEMA[name], value)
 
 
 def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
