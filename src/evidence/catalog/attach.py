@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import stat
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -323,10 +324,9 @@ def _run(
         return
 
     # 2. read new content in parallel (each file once, however often it appears in the batch) and, as each
-    # reading comes back, store and link its files (one transaction per file, after its blob is on disk) while
-    # the workers read on: the parent's writes and fsyncs overlap the reading. The index is promised the change
-    # first (writers.py), so a kill before the index has it is made good by the next index write; it is
-    # updated once, at the end, in one commit, from documents analysed while the reading went on.
+    # reading comes back, store its files and analyse its index document while the workers read on (_Batch).
+    # The index is promised the change first (writers.py), so a kill before the index has it is made good by
+    # the next index write; it is updated once, at the end, in one commit that merges nothing.
     with ThreadPoolExecutor(max_workers=BLOB_WRITERS, thread_name_prefix="evidence-blob") as pool:
         batch = _Batch(store, campaign.id, items, pool, pages=pages, note=note, by=by)
         try:
@@ -346,14 +346,15 @@ def _run(
 
 
 BLOB_WRITERS = 4  # threads writing and fsyncing originals while the parent links and the workers read
+LINK_EVERY_SECONDS = 1.0  # a long batch commits what is stored this often (a short one: once, at the end)
 
 
 class _Batch:
     """The store-and-link side of one batch. As each reading comes back, the originals of its files are written
-    by a thread of `pool` (write, fsync, rename, fsync of the folder: fsyncs overlap each other and the
-    reading); the files whose originals are on disk are then linked together, one transaction with a savepoint
-    per file (a file that fails is rolled back alone), and their index documents analysed. Every original is
-    on disk before the commit that refers to it."""
+    by a thread of `pool` (write, fsync, rename, fsync of the folder: the fsyncs overlap each other and the
+    reading) and its index document is analysed; the files whose originals are on disk are linked together, one
+    transaction with a savepoint per file (a file that fails is rolled back alone), at most once a second and
+    at the end. Every original is on disk before the commit that refers to it."""
 
     def __init__(self, store: Store, campaign_id: str, items: list[_Item], pool: ThreadPoolExecutor, **options):
         self.store_ = store
@@ -368,6 +369,7 @@ class _Batch:
         self.waiting: list[tuple[list[_Item], Reading | None, Future]] = []
         self.touched: set[int] = set()
         self.promise: Path | None = None
+        self.linked_at = time.monotonic()
 
     def add(self, shas: Iterable[str], read_result: Reading | EvidenceError | None = None) -> None:
         """Start storing the files of this content (`read_result`: its reading; None: content stored before)."""
@@ -385,6 +387,8 @@ class _Batch:
                 except OSError as exc:
                     raise disk_error(exc, self.store_.locks_dir) from None
             self.waiting.append((group, read_result, self.pool.submit(self._put_blobs, group, read_result)))
+            if read_result is not None:  # analysed for the index now, while the workers read on
+                search.prepare_document(nfc(group[0].path.name), _new_metadata(read_result, sha), nfc(read_result.text))
 
     def _put_blobs(self, group: list[_Item], reading: Reading | None) -> list[BaseException | None]:
         """(in a thread) The originals of files of the same content, one after the other; per file, what failed."""
@@ -398,10 +402,14 @@ class _Batch:
         return failures
 
     def link_ready(self, *, wait: bool = False) -> None:
-        """Link the files whose originals are on disk (all of them, waiting for the writes, with `wait`)."""
+        """Link the files whose originals are on disk, at most once every LINK_EVERY_SECONDS (one commit, so one
+        fsync of the database, for all of them); with `wait`, all of them now, once their writes are done."""
+        if not wait and time.monotonic() - self.linked_at < LINK_EVERY_SECONDS:
+            return
         ready = [entry for entry in self.waiting if wait or entry[2].done()]
         if not ready:
             return
+        self.linked_at = time.monotonic()
         self.waiting = [entry for entry in self.waiting if entry not in ready]
         disk_full: DiskFull | None = None
         linked: list[_Item] = []
@@ -429,10 +437,7 @@ class _Batch:
                 item.outcome.evidence_id, item.outcome.link_id, item.outcome.linked = None, None, False
                 item.outcome.error = f"{item.path}: not stored (the batch stopped)"
             raise
-        new_ids = [i.outcome.evidence_id for i in linked if i.outcome.evidence_id not in self.touched]
-        self.touched.update(i for i in new_ids if i is not None)
-        if new_ids:
-            search.prepare_documents(self.store_, [i for i in new_ids if i is not None])
+        self.touched.update(i.outcome.evidence_id for i in linked if i.outcome.evidence_id is not None)
         if disk_full is not None:  # every later file would fail the same way: stop the batch, say it in one line
             raise disk_full
 
@@ -526,9 +531,7 @@ def _link(
         elif row is None:
             if reading is None:  # raced with a delete; nothing sensible to link
                 raise InputError("the stored copy disappeared; attach again", path=item.path)
-            metadata = empty_metadata()
-            metadata.update({k: reading.metadata.get(k) for k in METADATA_KEYS if k in reading.metadata})
-            metadata["sha256"] = item.sha256
+            metadata = _new_metadata(reading, item.sha256)
             cursor = conn.execute(
                 "INSERT INTO evidence(sha256, size, filename, format, pages, text_source, metadata, text,"
                 " reader_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -578,6 +581,14 @@ def _link(
     outcome.link_id = link["id"]
     if not outcome.linked:
         outcome.warnings.append("already_linked")
+
+
+def _new_metadata(reading: Reading, sha256: str) -> dict:
+    """The metadata column of a record made from this reading."""
+    metadata = empty_metadata()
+    metadata.update({k: reading.metadata.get(k) for k in METADATA_KEYS if k in reading.metadata})
+    metadata["sha256"] = sha256
+    return metadata
 
 
 def _reader_version() -> int | None:

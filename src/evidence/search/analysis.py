@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
-from whoosh.fields import TEXT
+from whoosh.fields import TEXT, FieldType
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
@@ -128,7 +128,7 @@ class VietnameseTokenizer(Tokenizer):
         return self.expression.findall(text)
 
 
-# Field analyses made ahead of the commit that uses them (index.prepare_documents): an ingest analyses each
+# Field analyses made ahead of the commit that uses them (index.prepare_document): an ingest analyses each
 # document while its other files are still being read, and the commit only adds the postings. Keyed by the
 # exact value (a document changed in between is simply analysed again); the index write clears them.
 _PREPARED: dict[tuple, list] = {}
@@ -138,7 +138,7 @@ def _prepared_key(fmt: Any, analyzer: Any, value: str) -> tuple:
     return (type(fmt).__name__, fmt.field_boost, analyzer.folded, value)
 
 
-def prepare(field: TEXT, value: str) -> None:
+def prepare(field: FieldType, value: str) -> None:
     """Analyse `value` for `field` now; the field's next `index(value)` uses the result."""
     fmt, analyzer = field.format, field.analyzer
     if isinstance(fmt, (FastPositions, FastFrequency)) and isinstance(analyzer, VietnameseTokenizer):

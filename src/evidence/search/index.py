@@ -27,7 +27,7 @@ from . import analysis, heal, postings
 from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
-from .source import count_evidence, count_unread, iter_documents, iter_fingerprints
+from .source import build_document, count_evidence, count_unread, iter_documents, iter_fingerprints
 from .tiers import plan_small
 
 VERSION_FILE = "evidence-index.json"
@@ -203,16 +203,17 @@ def index_evidence(store: Store, evidence_ids: list[int], *, background_merge: b
     heal.clear_markers(markers)
 
 
-_SCHEMA = make_schema()  # the fields' analysers, for prepare_documents
+_SCHEMA = make_schema()  # the fields' analysers, for prepare_document
 
 
-def prepare_documents(store: Store, evidence_ids: list[int]) -> None:
-    """Analyse the index documents of these records now, outside the writer lock, so the next index write of
-    them only adds postings: an ingest does it for each file while the others are still being read."""
-    for doc in iter_documents(store, sorted({int(i) for i in evidence_ids})):
-        for name, value in doc.items():
-            if name in _SCHEMA and isinstance(value, str):
-                analysis.prepare(_SCHEMA[name], value)
+def prepare_document(filename: str, metadata: dict, text: str) -> None:
+    """Analyse the text fields of a new record's index document now, outside the writer lock, so that the next
+    index write adding it only adds postings: an ingest does it for each file while the others are still being
+    read. (A record that differs by then, say corrected meanwhile, is simply analysed again.)"""
+    doc = build_document(0, filename, metadata, text, "", [])
+    for name, value in doc.items():
+        if name in _SCHEMA and isinstance(value, str):
+            analysis.prepare(_SCHEMA[name], value)
 
 
 def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
