@@ -7,10 +7,10 @@ which `SCHEMA_VERSION` turns into an automatic rebuild.
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 from collections.abc import Iterator
 
-import numpy as np
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
 from whoosh.fields import TEXT, FieldType
@@ -19,6 +19,11 @@ from whoosh.system import pack_uint
 
 from ..vn.numbers import normalize_number
 from ..vn.text import fold, nfc
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from .lazy_numpy import np
 
 # words, keeping dotted runs whole so criterion codes (`1.1`) and figures (`2.500`) stay one token
 WORD_PATTERN = r"\w+(?:\.\w+)*"
@@ -39,9 +44,13 @@ _FOLD_TABLE = _build_fold_table()
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
-_FOLD_LUT = np.arange(0x10000, dtype=np.uint32)
-for _code, _folded in _FOLD_TABLE.items():
-    _FOLD_LUT[_code] = ord(_folded)
+@lru_cache(maxsize=1)
+def _fold_lut():
+    """The fold table as a numpy lookup array over the BMP (made when a long text is first folded in place)."""
+    lut = np.arange(0x10000, dtype=np.uint32)
+    for code, folded in _FOLD_TABLE.items():
+        lut[code] = ord(folded)
+    return lut
 
 
 def fold_in_place(text: str) -> str:
@@ -51,7 +60,7 @@ def fold_in_place(text: str) -> str:
     if len(text) < 64:
         return text.translate(_FOLD_TABLE)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    folded = _FOLD_LUT.take(codes, mode="clip")
+    folded = _fold_lut().take(codes, mode="clip")
     astral = codes > 0xFFFF
     if astral.any():
         folded[astral] = codes[astral]
@@ -121,11 +130,17 @@ class VietnameseTokenizer(Tokenizer):
             yield t
 
     def words(self, value: str) -> list[str]:
-        """The token texts at once (C-speed `findall`), for `FastPositions`."""
+        """The token texts at once (C-speed `findall`), for `FastPositions` and `FastFrequency`. Folded: each
+        distinct word is folded once (folding maps a word character to a word character, one for one, so the
+        words of the folded text are the folded words of the text), not the whole text."""
         text = nfc(value).lower()
-        if self.folded:
-            text = fold_lower(text)
-        return self.expression.findall(text)
+        words = self.expression.findall(text)
+        if not self.folded or text.isascii():
+            return words
+        if _COMBINING.search(text):  # rare: a mark with no composed form — fold the whole text, exactly
+            return self.expression.findall(fold_lower(text))
+        folded = {word: word.translate(_FOLD_TABLE) for word in set(words)}
+        return [folded[word] for word in words]
 
 
 # Field analyses made ahead of the commit that uses them (index.prepare_document): an ingest analyses each

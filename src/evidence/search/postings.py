@@ -19,14 +19,20 @@ import json
 import mmap
 import os
 import struct
+from functools import lru_cache
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 
 from .storage import open_index
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from .lazy_numpy import np
 
 FIELDS = ("words_f", "words_a", "subject_f", "subject", "link", "type", "issued")
 SUFFIX = ".evpost1"
@@ -91,7 +97,7 @@ class SegmentPostings:
             lookup = self._lookup[fieldname] = {t: i for i, t in enumerate(terms)}
         i = lookup.get(text)
         if i is None:
-            return _EMPTY
+            return _empty()
         return ids[starts[i] : starts[i + 1]], weights[starts[i] : starts[i + 1]]
 
     def range_ids(self, fieldname: str, low: str | None, high: str | None) -> np.ndarray | None:
@@ -103,7 +109,7 @@ class SegmentPostings:
         terms, starts, ids, _ = found
         lo = bisect_left(terms, low) if low is not None else 0
         hi = bisect_right(terms, high) if high is not None else len(terms)
-        return ids[starts[lo] : starts[hi]] if hi > lo else _EMPTY[0]
+        return ids[starts[lo] : starts[hi]] if hi > lo else _empty()[0]
 
     def close(self) -> None:
         self._fields = {}
@@ -114,7 +120,9 @@ class SegmentPostings:
             pass
 
 
-_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+@lru_cache(maxsize=1)
+def _empty() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
 
 
 def load(index_dir: Path, reader) -> SegmentPostings | None:
