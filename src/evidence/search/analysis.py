@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from collections.abc import Iterator
 
 
@@ -19,11 +19,7 @@ from whoosh.system import pack_uint
 
 from ..vn.numbers import normalize_number
 from ..vn.text import fold, nfc
-
-if TYPE_CHECKING:
-    import numpy as np
-else:
-    from .lazy_numpy import np
+from .lazy_numpy import np
 
 # words, keeping dotted runs whole so criterion codes (`1.1`) and figures (`2.500`) stay one token
 WORD_PATTERN = r"\w+(?:\.\w+)*"

@@ -19,17 +19,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from whoosh import query as Q
 
 from . import postings as fastfiles
 from .analysis import fold_in_place
-
-if TYPE_CHECKING:
-    import numpy as np
-else:
-    from .lazy_numpy import np
+from .lazy_numpy import np
 
 MATCH_FIELD = "words_f"
 ACCENT_FIELD = "words_a"

@@ -2,18 +2,14 @@
 
 numpy takes 40–80 ms to import. Searches need it (fast.py, the postings files, folding long texts in place),
 but a command that only adds documents to the index does not (the analysers fold word by word), nor do the
-many commands that import the search package for its other functions. The modules name it as usual:
-
-    if TYPE_CHECKING:
-        import numpy as np
-    else:
-        from .lazy_numpy import np
+many commands that import the search package for its other functions. The modules write
+`from .lazy_numpy import np` and use `np` as usual (type checkers see numpy itself).
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 class _Numpy:
@@ -26,4 +22,7 @@ class _Numpy:
         return getattr(module, name)
 
 
-np: Any = _Numpy()
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = _Numpy()

@@ -24,15 +24,10 @@ from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 
 from .storage import open_index
-
-if TYPE_CHECKING:
-    import numpy as np
-else:
-    from .lazy_numpy import np
+from .lazy_numpy import np
 
 FIELDS = ("words_f", "words_a", "subject_f", "subject", "link", "type", "issued")
 SUFFIX = ".evpost1"
