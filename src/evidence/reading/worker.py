@@ -46,6 +46,7 @@ PRELOAD_BY_SUFFIX = {
     ".tiff": ("PIL.Image",),
     ".txt": (),
 }
+NEVER_OCR = (".docx", ".doc", ".txt")  # formats with a text of their own: a batch of them needs no Tesseract check
 PRELOAD = tuple(dict.fromkeys(name for names in PRELOAD_BY_SUFFIX.values() for name in names))
 _preloaded: set[str] = set()
 
@@ -208,8 +209,8 @@ def read_many(
     paths = [Path(p) for p in paths]
     if not paths:
         return
-    if ocr:  # say once, here, that OCR is unavailable: forked readers inherit that it was said
-        say_if_unavailable()
+    if ocr and any(p.suffix.lower() not in NEVER_OCR for p in paths):
+        say_if_unavailable()  # once, here (it runs Tesseract): forked readers inherit that it was said
     jobs = max(1, min(jobs or cpu_count(), len(paths)))
     ocr_jobs = max(1, cpu_count() // jobs)
     names = list(filenames) if filenames is not None else [None] * len(paths)
