@@ -109,6 +109,7 @@ def _locked_writer(store: Store, *, background_merge: bool = True):
                 return
             ix = whoosh_storage.open_index(store.index_dir)
             writer = _writer(ix)
+            capture = postings.Capture(writer)
             try:
                 yield writer
                 writer.commit(merge=False)  # never merge on the write path: merge.py does, away from it
@@ -117,7 +118,7 @@ def _locked_writer(store: Store, *, background_merge: bool = True):
                 raise
             finally:
                 ix.close()
-            _add_postings_files(store.index_dir)
+            _add_postings_files(store.index_dir, capture)
     except EvidenceError:
         raise
     except Exception as exc:
@@ -168,12 +169,12 @@ def merge_running(store: Store) -> bool:
         os.close(fd)
 
 
-def _add_postings_files(index_dir: Path) -> None:
+def _add_postings_files(index_dir: Path, capture: postings.Capture | None = None) -> None:
     """After a commit: the postings files of the new segments. They only make searches fast; when one cannot
     be written the change is still in the index (searches decode that segment, slower), and the next write or
     `index check` shows it."""
     try:
-        postings.add_missing(index_dir)
+        postings.add_missing(index_dir, capture)
     except Exception:  # noqa: BLE001 — derived data; the committed change must not be reported as lost
         pass
 
@@ -251,6 +252,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
             writer = ix.writer(procs=procs, limitmb=WRITER_LIMIT_MB // procs, batchsize=WRITER_BATCH, multisegment=True)
         else:
             writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        capture = postings.Capture(writer) if procs == 1 else None
         try:
             for doc in iter_documents(store):
                 writer.add_document(**doc)
@@ -265,7 +267,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
                 pass
             raise
         ix.close()
-        postings.add_missing(building)
+        postings.add_missing(building, capture)
         (building / VERSION_FILE).write_text(
             json.dumps({"schema_version": SCHEMA_VERSION, "built_at": now_iso(), "documents": done}), encoding="utf-8"
         )
