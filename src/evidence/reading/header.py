@@ -129,16 +129,22 @@ def _clean_issuer(text: str) -> str:
 # lines and columns
 
 
+_GAP = re.compile(r"\s{4,}|\t")
+
+
 def _split_columns(line: str) -> list[tuple[str, str]]:
     """Parts of one extracted line, each tagged 'L' (left column) or 'R' (right column)."""
     text = line.rstrip()
     if not text.strip():
         return [("L", "")]
-    # blanks left for the number and the day are not column gaps
-    text = re.sub(r"\s{4,}(?=/)", "  ", text)
-    text = re.sub(r"(?i)(ngày|ngay)\s{4,}(?=th)", r"\1   ", text)
-    # explicit wide gaps first (pdf layout, widget merge)
-    pieces = [p for p in re.split(r"\s{4,}|\t+", text.strip()) if p.strip()]
+    if not _GAP.search(text):  # one piece (the usual body line): none of the rewrites below would apply
+        pieces = [text.strip()]
+    else:
+        # blanks left for the number and the day are not column gaps
+        text = re.sub(r"\s{4,}(?=/)", "  ", text)
+        text = re.sub(r"(?i)(ngày|ngay)\s{4,}(?=th)", r"\1   ", text)
+        # explicit wide gaps first (pdf layout, widget merge)
+        pieces = [p for p in re.split(r"\s{4,}|\t+", text.strip()) if p.strip()]
     out: list[tuple[str, str]] = []
     for piece in pieces:
         out.extend(_split_piece(piece))
