@@ -232,6 +232,29 @@ BATCH_WRITER = textwrap.dedent("""\
 """)
 
 
+def _no_reader_left(marker: Path) -> None:
+    """The killed writer's reader processes (forked: its command line, `marker` in it) end on their own."""
+    deadline = time.monotonic() + 10
+    while True:
+        left = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if str(marker).encode() in cmdline.read_bytes():
+                    left.append(cmdline.parent.name)
+            except OSError:
+                continue
+        if not left:
+            return
+        if time.monotonic() > deadline:
+            for pid in left:  # do not leave them to the machine
+                try:
+                    os.kill(int(pid), 9)
+                except OSError:
+                    pass
+            pytest.fail(f"reader processes {left} outlived their killed parent")
+        time.sleep(0.2)
+
+
 def _every_record_has_its_original(store: Store) -> None:
     rows = store.db.execute("SELECT id, sha256 FROM evidence").fetchall()
     for row in rows:
@@ -250,6 +273,7 @@ def test_a_batch_stalled_on_one_original_commits_no_record_of_it(store, campaign
     writer, _ = _start(BATCH_WRITER, store.root, tmp_path / "sig-stall", "f3.docx", 1, *files)
     time.sleep(0.5)  # the other files have been read and their originals written meanwhile
     _kill(writer)
+    _no_reader_left(tmp_path / "sig-stall")
     assert store.db.execute("SELECT COUNT(*) FROM evidence WHERE filename = 'f3.docx'").fetchone()[0] == 0
     _every_record_has_its_original(store)
     outcomes = attach_files(
@@ -269,6 +293,7 @@ def test_a_batch_killed_at_any_moment_leaves_every_record_with_its_original(stor
     time.sleep(random.Random(seed).random() * 0.8)  # somewhere in reading, writing originals, linking, indexing
     finished = signal.read_text() == "done"
     _kill(writer)
+    _no_reader_left(tmp_path / "sig-run")
     _every_record_has_its_original(store)
     attach_files(store, files, campaign_id="test-2025", unit_code="STP", criterion_code="1.1", by="t", ocr=False)
     _verify(store.root, "--repair")
