@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import StoreError
 from .pg_schema import BASELINE, PG_MIGRATIONS
 
-IDLE_CONNECTIONS = 8  # per database URL and process: the web opens a store per request, this keeps it cheap
+IDLE_CONNECTIONS = 8  # kept open per process for the next store (the web opens a store per request)
 _idle: dict[str, list] = {}
 _idle_guard = threading.Lock()
 MIGRATED: set[str] = set()  # databases this process has migrated (or found current): not checked again
@@ -188,9 +188,8 @@ class PgConnection:
             conn.close()
             return
         with _idle_guard:
-            pool = _idle.setdefault(self.url, [])
-            if not conn.broken and len(pool) < IDLE_CONNECTIONS:
-                pool.append(conn)
+            if not conn.broken and sum(map(len, _idle.values())) < IDLE_CONNECTIONS:
+                _idle.setdefault(self.url, []).append(conn)
                 return
         conn.close()
 
