@@ -1,0 +1,367 @@
+"""Searching the PostgreSQL index (pg.py): the query a reviewer types, parsed as the embedded engine parses it
+(query.py), becomes one SQL statement over `search_documents` that matches, counts and ranks.
+
+- Plain words, "phrases" and document numbers (query.py's fast-path clauses): every word must be in `words_f`
+  (the folded words of subject, issuer, file name and text, with positions); a phrase is `'a' <-> 'b'`; a number
+  is the document that has it (`number_key`), those citing it (`refs`) or those whose text has its words in
+  order. Records whose positions are not all in their `tsvector` (more than 16,383 words, or a word more than
+  256 times) are matched on the words and their phrases checked on the text, as the embedded fast path does.
+- Anything else (OR, NOT, parentheses, `quyết*`, `field:value`, `*`) goes through Whoosh's parser, as before, and
+  its query tree is translated: terms, phrases and prefixes of the text become one `tsquery`, the other fields
+  their columns.
+
+The score follows the embedded engine's order of things, with PostgreSQL's `ts_rank` where it has BM25: the
+document that *is* the number first, then those citing it, then the text's relevance (`ts_rank` on the folded
+words, length-normalised) plus the words found with the accents they were typed with and the words of the
+subject (folded, and again with accents). See docs/search.md, "PostgreSQL".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from whoosh import query as Q
+
+from ..errors import InputError
+from ..store import Store
+from .fast import Clause, _find_typed, _find_word
+from .analysis import fold_in_place
+from .pg import TABLE
+from .query import Filters, parse_query
+from .schema import link_key, make_schema
+from .snippet import MAX_SCANNED
+
+NUMBER_BONUS = 20.0  # the document that is the number (ts_rank values stay below ~1 per part) …
+REFS_BONUS = 5.0  # … then those citing it in their metadata, then the text
+ACCENT_WEIGHT = 1.0  # ts_rank of the words as typed (accents kept) in the whole record
+SUBJECT_WEIGHT = 1.0  # ts_rank of the words in the subject, folded; and again with their accents
+RANK_NORMALIZATION = 1  # ts_rank: divide by 1 + log(number of words) (longer records do not win by size)
+CHECK_BATCH = 200  # ranked rows read at a time when some need their phrases checked on the text
+
+_TEXT_COLUMNS = {"body_f": "words_f", "subject_f": "subject_f", "subject": "subject_a", "issuer": "issuer_f"}
+_TEXT_COLUMNS["filename"] = "filename_f"
+_SUBSUMED = {"subject_f", "issuer", "filename"}  # fields whose words are all in words_f (= body_f here)
+_ARRAY_COLUMNS = {"campaign": "campaigns", "unit": "units", "criterion": "criteria", "link": "links", "refs": "refs"}
+_SCALAR_COLUMNS = {"number": "number_key", "type": "type_code", "issued": "issued"}
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    return make_schema()  # only for the parser: which analyzer folds which field
+
+
+@dataclass
+class PgResult:
+    total: int
+    ranked: list[tuple[int, float]]
+    words: set[str]
+    estimated: bool = False
+    texts: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Sql:
+    """A boolean SQL expression and its parameters (qmark)."""
+
+    sql: str
+    params: list[Any] = field(default_factory=list)
+
+
+def lexeme(word: str, prefix: bool = False) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
+
+
+def phrase(words: list[str]) -> str:
+    return "(" + " <-> ".join(lexeme(w) for w in words) + ")" if len(words) > 1 else lexeme(words[0])
+
+
+def all_of(words: list[str]) -> str:
+    return " & ".join(lexeme(w) for w in words)
+
+
+def any_of(words) -> str:
+    return " | ".join(lexeme(w) for w in sorted(set(words)))
+
+
+def filter_sql(filters: Filters) -> _Sql:
+    parts, params = [], []
+    if filters.campaign or filters.unit or filters.criterion:
+        parts.append("d.links @> ARRAY[?]::text[]")
+        params.append(link_key(filters.campaign, filters.unit, filters.criterion))
+    if filters.type_code:
+        parts.append("d.type_code = ?")
+        params.append(filters.type_code)
+    if filters.date_from:
+        parts.append("d.issued >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        parts.append("d.issued <= ?")
+        params.append(filters.date_to)
+    return _Sql(" AND ".join(parts) or "TRUE", params)
+
+
+def run_search(store: Store, text: str, filters: Filters, limit: int) -> PgResult:
+    parsed = parse_query(_schema(), text)
+    if parsed.clauses:
+        return _run_clauses(store, parsed.clauses, filters, limit, parsed.words)
+    where = _translate(parsed.query)
+    return _run(store, where, filters, limit, parsed.words, parsed.numbers, [], [])
+
+
+# --- plain words, phrases, numbers -------------------------------------------------------------------------------
+
+
+def _run_clauses(store: Store, clauses: list[Clause], filters: Filters, limit: int, words: set[str]) -> PgResult:
+    loose: list[str] = []  # every word of words and phrases
+    exact: list[str] = []  # the same, phrases with their order
+    conds: list[_Sql] = []
+    checked: list[Clause] = []  # clauses whose matches a record without all its positions checks on the text
+    numbers: list[str] = []
+    for c in clauses:
+        if c.kind == "number":
+            numbers.append(c.key or "")
+            mention = "FALSE"
+            params: list[Any] = [c.key, c.key]
+            if c.folded:
+                mention = "(d.words_f @@ ?::tsquery AND (NOT d.complete OR d.words_f @@ ?::tsquery))"
+                params += [all_of(c.folded), phrase(c.folded)]
+                if len(c.folded) > 1:
+                    checked.append(c)
+            conds.append(_Sql(f"(d.number_key = ? OR d.refs @> ARRAY[?]::text[] OR {mention})", params))
+            continue
+        loose.append(all_of(c.folded))
+        exact.append(phrase(c.folded) if c.kind == "phrase" else all_of(c.folded))
+        if c.kind == "phrase" and len(c.folded) > 1:
+            checked.append(c)
+    if loose:
+        if exact != loose:
+            conds.insert(
+                0,
+                _Sql(
+                    "d.words_f @@ ?::tsquery AND (NOT d.complete OR d.words_f @@ ?::tsquery)",
+                    [" & ".join(loose), " & ".join(exact)],
+                ),
+            )
+        else:
+            conds.insert(0, _Sql("d.words_f @@ ?::tsquery", [" & ".join(loose)]))
+    where = _Sql(" AND ".join(c.sql for c in conds), [p for c in conds for p in c.params])
+    typed = [a for c in clauses if c.kind != "number" for a in c.accented]
+    return _run(store, where, filters, limit, words, numbers, typed, checked)
+
+
+# --- the statement ---------------------------------------------------------------------------------------------
+
+
+def _score(words: set[str], numbers: list[str], typed: list[str]) -> _Sql:
+    parts, params = ["0"], []
+    folded = sorted(w for w in words if w)
+    if folded:
+        parts.append(f"ts_rank(d.words_f, ?::tsquery, {RANK_NORMALIZATION})")
+        parts.append(f"{SUBJECT_WEIGHT} * ts_rank(d.subject_f, ?::tsquery)")
+        params += [any_of(folded), any_of(folded)]
+    if typed:
+        parts.append(f"{ACCENT_WEIGHT} * ts_rank(d.words_a, ?::tsquery)")
+        parts.append(f"{SUBJECT_WEIGHT} * ts_rank(d.subject_a, ?::tsquery)")
+        params += [any_of(typed), any_of(typed)]
+    for key in numbers:
+        parts.append(f"CASE WHEN d.number_key = ? THEN {NUMBER_BONUS} ELSE 0 END")
+        parts.append(f"CASE WHEN d.refs @> ARRAY[?]::text[] THEN {REFS_BONUS} ELSE 0 END")
+        params += [key, key]
+    return _Sql(" + ".join(parts), params)
+
+
+def _run(
+    store: Store,
+    where: _Sql,
+    filters: Filters,
+    limit: int,
+    words: set[str],
+    numbers: list[str],
+    typed: list[str],
+    checked: list[Clause],
+) -> PgResult:
+    flt = filter_sql(filters)
+    score = _score(words, numbers, typed)
+    condition = f"({where.sql}) AND {flt.sql}"
+    cond_params = where.params + flt.params
+    if not checked:
+        rows = store.db.execute(
+            f"SELECT d.evidence_id, {score.sql} AS score, count(*) OVER () AS total FROM {TABLE} d"
+            f" WHERE {condition} ORDER BY score DESC, d.evidence_id LIMIT ?",
+            [*score.params, *cond_params, limit],
+        ).fetchall()
+        total = int(rows[0]["total"]) if rows else 0
+        return PgResult(total=total, ranked=[(int(r["evidence_id"]), float(r["score"])) for r in rows], words=words)
+    # phrases: records without all their positions are matched on the words; check those on their text
+    unsure = [
+        int(r[0])
+        for r in store.db.execute(
+            f"SELECT d.evidence_id FROM {TABLE} d WHERE NOT d.complete AND {condition}", cond_params
+        ).fetchall()
+    ]
+    texts = _texts(store, unsure)
+    failed = {i for i in unsure if not _passes(texts.get(i), checked)}
+    total_row = store.db.execute(f"SELECT count(*) FROM {TABLE} d WHERE {condition}", cond_params).fetchone()
+    total = int(total_row[0]) - len(failed)
+    ranked: list[tuple[int, float]] = []
+    offset = 0
+    while len(ranked) < limit:
+        rows = store.db.execute(
+            f"SELECT d.evidence_id, {score.sql} AS score FROM {TABLE} d"
+            f" WHERE {condition} ORDER BY score DESC, d.evidence_id LIMIT ? OFFSET ?",
+            [*score.params, *cond_params, limit + len(failed), offset],
+        ).fetchall()
+        ranked.extend((int(r[0]), float(r[1])) for r in rows if int(r[0]) not in failed)
+        if len(rows) < limit + len(failed):
+            break
+        offset += len(rows)
+    return PgResult(total=total, ranked=ranked[:limit], words=words, texts={i: texts[i] for i in texts if i not in failed})
+
+
+def _texts(store: Store, ids: list[int]) -> dict[int, str]:
+    """head + text of each record (what a phrase is checked against: subject, issuer, file name and text)."""
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in store.db.execute(
+            f"SELECT d.evidence_id, d.head, substr(e.text, 1, {MAX_SCANNED}) FROM {TABLE} d"
+            f" JOIN evidence e ON e.id = d.evidence_id WHERE d.evidence_id IN ({marks})",
+            chunk,
+        ):
+            out[int(r[0])] = f"{r[1] or ''}\n{r[2] or ''}"
+    return out
+
+
+def _passes(text: str | None, clauses: list[Clause]) -> bool:
+    if text is None:
+        return False
+    folded = None
+    for c in clauses:
+        if c.typed and _find_typed(c.typed, text):
+            continue
+        pattern = c.pattern()
+        if pattern is None:
+            continue
+        if folded is None:
+            folded = fold_in_place(text)
+        if not _find_word(pattern, folded):
+            return False
+    return True
+
+
+# --- Whoosh's query tree → SQL -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Ts:
+    """A tsquery over words_f."""
+
+    q: str
+
+
+def _translate(node: Q.Query) -> _Sql:
+    expr = _node(node)
+    return _as_sql(expr)
+
+
+def _as_sql(expr: _Ts | _Sql) -> _Sql:
+    if isinstance(expr, _Ts):
+        return _Sql("d.words_f @@ ?::tsquery", [expr.q])
+    return expr
+
+
+def _unsupported(node: Q.Query) -> InputError:
+    return InputError(f"query part {node}: not supported by the PostgreSQL search (use words, \"phrases\", OR, NOT, word*)")
+
+
+def _text_tsquery(node: Q.Query) -> str | None:
+    """The tsquery of a term, phrase or prefix of a text field (None for other nodes)."""
+    if isinstance(node, (Q.FuzzyTerm, Q.Wildcard)) and not isinstance(node, Q.Prefix):
+        raise _unsupported(node)
+    if isinstance(node, Q.Prefix):
+        return lexeme(node.text, prefix=True)
+    if isinstance(node, Q.Term):
+        return lexeme(node.text)
+    if isinstance(node, Q.Phrase):
+        if getattr(node, "slop", 1) not in (None, 1):
+            raise _unsupported(node)
+        return phrase(list(node.words)) if node.words else None
+    return None
+
+
+def _node(node: Q.Query) -> _Ts | _Sql:
+    if node is Q.NullQuery or isinstance(node, Q.NullQuery.__class__):
+        return _Sql("FALSE")
+    if isinstance(node, Q.Every):
+        return _Sql("TRUE")
+    if isinstance(node, Q.AndMaybe):  # the second part only adds to the score
+        return _node(node.a)
+    if isinstance(node, Q.AndNot):
+        return _combine("AND", [_node(node.a), _negate(_node(node.b))])
+    if isinstance(node, Q.Not):
+        return _negate(_node(node.query))
+    if isinstance(node, Q.And):
+        return _combine("AND", [_node(n) for n in node.subqueries])
+    if isinstance(node, Q.Or):
+        return _combine("OR", [_node(n) for n in _drop_subsumed(node.subqueries)])
+    if isinstance(node, Q.TermRange) and node.fieldname == "issued":
+        parts, params = [], []
+        if node.start:
+            parts.append("d.issued >" + ("" if node.startexcl else "=") + " ?")
+            params.append(node.start)
+        if node.end:
+            parts.append("d.issued <" + ("" if node.endexcl else "=") + " ?")
+            params.append(node.end)
+        return _Sql(" AND ".join(parts) or "d.issued IS NOT NULL", params)
+    fieldname = getattr(node, "fieldname", None)
+    if fieldname in _TEXT_COLUMNS:
+        q = _text_tsquery(node)
+        if q is None:
+            raise _unsupported(node)
+        column = _TEXT_COLUMNS[fieldname]
+        return _Ts(q) if column == "words_f" else _Sql(f"d.{column} @@ ?::tsquery", [q])
+    if isinstance(node, Q.Term) and not isinstance(node, (Q.FuzzyTerm, Q.Prefix, Q.Wildcard)):
+        if fieldname in _ARRAY_COLUMNS:
+            return _Sql(f"d.{_ARRAY_COLUMNS[fieldname]} @> ARRAY[?]::text[]", [node.text])
+        if fieldname in _SCALAR_COLUMNS:
+            return _Sql(f"d.{_SCALAR_COLUMNS[fieldname]} = ?", [node.text])
+    raise _unsupported(node)
+
+
+def _drop_subsumed(nodes) -> list:
+    """In an OR over the text fields, a word of the subject, issuer or file name is also in words_f (body_f
+    here): keep only the words_f one, so the OR stays one tsquery the GIN index answers."""
+    on_body = set()
+    for n in nodes:
+        if getattr(n, "fieldname", None) == "body_f":
+            q = _text_tsquery(n)
+            if q is not None:
+                on_body.add(q)
+    return [
+        n for n in nodes if not (getattr(n, "fieldname", None) in _SUBSUMED and _text_tsquery(n) in on_body)
+    ]
+
+
+def _negate(expr: _Ts | _Sql) -> _Ts | _Sql:
+    if isinstance(expr, _Ts):
+        return _Ts(f"!({expr.q})")
+    return _Sql(f"NOT ({expr.sql})", expr.params)
+
+
+def _combine(op: str, exprs: list[_Ts | _Sql]) -> _Ts | _Sql:
+    """AND/OR of parts: the text parts become one tsquery (one GIN lookup), the others SQL beside it."""
+    if not exprs:
+        return _Sql("TRUE" if op == "AND" else "FALSE")
+    ts = [e.q for e in exprs if isinstance(e, _Ts)]
+    rest = [e for e in exprs if isinstance(e, _Sql)]
+    parts: list[_Ts | _Sql] = list(rest)
+    if ts:
+        joiner = " & " if op == "AND" else " | "
+        parts.insert(0, _Ts(ts[0] if len(ts) == 1 else joiner.join(f"({q})" for q in ts)))
+    if len(parts) == 1:
+        return parts[0]
+    sqls = [_as_sql(e) for e in parts]
+    return _Sql("(" + f" {op} ".join(f"({s.sql})" for s in sqls) + ")", [p for s in sqls for p in s.params])
