@@ -26,12 +26,12 @@ from .analysis import VietnameseTokenizer, number_key
 from .schema import SCHEMA_VERSION
 from .source import count_evidence, count_unread, iter_documents, iter_fingerprints
 
-PG_LAYOUT_VERSION = 5  # bump when the table's columns or what goes into them change: the table is rebuilt
+PG_LAYOUT_VERSION = 6  # bump when the table's columns or what goes into them change: the table is rebuilt
 TABLE = "search_documents"
 META = "search_meta"
 LOCK_KEY = 0x65766964  # pg_advisory_xact_lock key of the index writers ("evid")
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position …
-MAX_POSITIONS_PER_WORD = 256  # … and positions kept per word: beyond these, phrases are checked on the text
+MAX_POSITIONS_PER_WORD = 256  # … and positions per word
 MAX_WORD_CHARS = 256  # longer "words" (a run of digits, garbage from OCR) are not indexed (lexemes ≤ 2 KB)
 RANK_COUNT = 3  # occurrences of a word the ranking vector keeps
 WRITE_BATCH = 200  # rows per INSERT during a rebuild
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     evidence_id BIGINT PRIMARY KEY,
     fingerprint TEXT NOT NULL,
     head        TEXT NOT NULL,
-    words_f     TSVECTOR NOT NULL,
+    terms_f     TSVECTOR NOT NULL,
     rank_f      TSVECTOR NOT NULL,
     norm        REAL NOT NULL,
     words_a     TSVECTOR NOT NULL,
@@ -63,11 +63,10 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     units       TEXT[] NOT NULL,
     criteria    TEXT[] NOT NULL,
     links       TEXT[] NOT NULL,
-    complete    BOOLEAN NOT NULL,
     indexed_at  TEXT NOT NULL
 );
--- what matching and phrases read (large): out of the row, uncompressed (a copy to read, not a decompression)
-ALTER TABLE {TABLE} ALTER COLUMN words_f SET STORAGE EXTERNAL;
+-- what matching and phrases use (large): only its GIN index is read by searches, so out of the row, uncompressed
+ALTER TABLE {TABLE} ALTER COLUMN terms_f SET STORAGE EXTERNAL;
 -- the rest in the row, compressed when large (the two ranking vectors ~2 KB each, lz4 when the server has it,
 -- see _create): ranking a match costs ~1.5 µs, against ~5 µs for a TOAST lookup or ~4 µs for pglz. Every column
 -- is MAIN, not just the large ones: PostgreSQL would otherwise move the small vectors out of the row to bring it
@@ -84,8 +83,7 @@ ALTER TABLE {TABLE} ALTER COLUMN campaigns SET STORAGE MAIN;
 ALTER TABLE {TABLE} ALTER COLUMN units SET STORAGE MAIN;
 ALTER TABLE {TABLE} ALTER COLUMN criteria SET STORAGE MAIN;
 ALTER TABLE {TABLE} ALTER COLUMN links SET STORAGE MAIN;
-CREATE INDEX IF NOT EXISTS {TABLE}_words_f ON {TABLE} USING gin (words_f);
-CREATE INDEX IF NOT EXISTS {TABLE}_incomplete ON {TABLE} (evidence_id) WHERE NOT complete;
+CREATE INDEX IF NOT EXISTS {TABLE}_terms_f ON {TABLE} USING gin (terms_f);
 CREATE INDEX IF NOT EXISTS {TABLE}_links ON {TABLE} USING gin (links);
 CREATE INDEX IF NOT EXISTS {TABLE}_refs ON {TABLE} USING gin (refs);
 CREATE INDEX IF NOT EXISTS {TABLE}_number ON {TABLE} (number_key);
@@ -94,12 +92,12 @@ CREATE INDEX IF NOT EXISTS {TABLE}_type ON {TABLE} (type_code);
 """
 
 COLUMNS = (
-    "evidence_id, fingerprint, head, words_f, rank_f, norm, words_a, subject_f, subject_a, issuer_f, filename_f, number_key, refs,"
-    " type_code, issued, campaigns, units, criteria, links, complete, indexed_at"
+    "evidence_id, fingerprint, head, terms_f, rank_f, norm, words_a, subject_f, subject_a, issuer_f, filename_f, number_key, refs,"
+    " type_code, issued, campaigns, units, criteria, links, indexed_at"
 )
 _PLACEHOLDERS = (
     "(?, ?, ?, ?::tsvector, ?::tsvector, ?, ?::tsvector, ?::tsvector, ?::tsvector, ?::tsvector, ?::tsvector, ?, ?::text[], ?, ?,"
-    " ?::text[], ?::text[], ?::text[], ?::text[], ?, ?)"
+    " ?::text[], ?::text[], ?::text[], ?::text[], ?)"
 )
 _UPDATE = ", ".join(f"{c.strip()} = EXCLUDED.{c.strip()}" for c in COLUMNS.split(",")[1:])
 
@@ -115,24 +113,27 @@ def _quote(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def positional_vector(words: list[str]) -> tuple[str, bool]:
-    """A `tsvector` literal of the words with their positions (1-based), and whether it holds every position
-    (False when the text has more than 16,383 words or a word more than 256 times: phrases in such a record are
-    checked on its text instead)."""
+def positional_vector(words: list[str]) -> str:
+    """A `tsvector` literal of the words with their positions (1-based; for the short fields: subject, issuer,
+    file name — PostgreSQL keeps positions up to 16,383 and 256 per word)."""
     positions: dict[str, list[int]] = {}
-    complete = True
-    for pos, word in enumerate(words, start=1):
-        if len(word) > MAX_WORD_CHARS:
-            continue
-        found = positions.get(word)
-        if found is None:
-            found = positions[word] = []
-        if pos > MAX_POSITION or len(found) >= MAX_POSITIONS_PER_WORD:
-            complete = False
-            continue
-        found.append(pos)
-    parts = [f"{_quote(w)}:{','.join(map(str, p))}" if p else _quote(w) for w, p in positions.items()]
-    return " ".join(parts), complete
+    for pos, word in enumerate(words[:MAX_POSITION], start=1):
+        if len(word) <= MAX_WORD_CHARS:
+            found = positions.setdefault(word, [])
+            if len(found) < MAX_POSITIONS_PER_WORD:
+                found.append(pos)
+    return " ".join(f"{_quote(w)}:{','.join(map(str, p))}" for w, p in positions.items())
+
+
+def terms_vector(words: list[str]) -> str:
+    """What matching reads (through the GIN index only): every word, and every pair of consecutive words as one
+    lexeme `a b`, without positions. A phrase is then an AND of its pairs, which the index answers without
+    reading the rows (a phrase with positions, `a <-> b`, makes PostgreSQL read and check the vector of every
+    record holding all the words: ~8 µs each, and Vietnamese syllables are in most records)."""
+    kept = [w for w in words if len(w) <= MAX_WORD_CHARS // 2]
+    terms = set(kept)
+    terms.update(f"{a} {b}" for a, b in zip(kept, kept[1:]))
+    return " ".join(_quote(t) for t in terms)
 
 
 def rank_vector(words: list[str]) -> tuple[str, float]:
@@ -172,20 +173,19 @@ def document_row(doc: dict, stamp: str) -> tuple:
     head = doc.get("head", "")
     body = doc.get("body_f", "")  # the subject and the text
     words = folded_words(f"{head}\n{body}")  # the subject twice, as the embedded words_f
-    words_f, complete = positional_vector(words)
     rank_f, norm = rank_vector(words)
     return (
         int(doc["id"]),
         doc["fingerprint"],
         head,
-        words_f,
+        terms_vector(words),
         rank_f,
         norm,
         plain_vector(accented_words(doc.get("words_a", ""))),
-        positional_vector(folded_words(doc.get("subject", "")))[0],
-        positional_vector(accented_words(doc.get("subject", "")))[0],
-        positional_vector(folded_words(doc.get("issuer", "")))[0],
-        positional_vector(folded_words(doc.get("filename", "")))[0],
+        positional_vector(folded_words(doc.get("subject", ""))),
+        positional_vector(accented_words(doc.get("subject", ""))),
+        positional_vector(folded_words(doc.get("issuer", ""))),
+        positional_vector(folded_words(doc.get("filename", ""))),
         number_key(doc.get("number")),
         _split(doc.get("refs")),
         doc.get("type"),
@@ -194,7 +194,6 @@ def document_row(doc: dict, stamp: str) -> tuple:
         _split(doc.get("unit")),
         _split(doc.get("criterion")),
         _split(doc.get("link")),
-        complete,
         stamp,
     )
 

@@ -1,11 +1,11 @@
 """Searching the PostgreSQL index (pg.py): the query a reviewer types, parsed as the embedded engine parses it
 (query.py), becomes one SQL statement over `search_documents` that matches, counts and ranks.
 
-- Plain words, "phrases" and document numbers (query.py's fast-path clauses): every word must be in `words_f`
-  (the folded words of subject, issuer, file name and text, with positions); a phrase is `'a' <-> 'b'`; a number
-  is the document that has it (`number_key`), those citing it (`refs`) or those whose text has its words in
-  order. Records whose positions are not all in their `tsvector` (more than 16,383 words, or a word more than
-  256 times) are matched on the words and their phrases checked on the text, as the embedded fast path does.
+- Plain words, "phrases" and document numbers (query.py's fast-path clauses): every word must be in `terms_f`
+  (the folded words of subject, issuer, file name and text, and every pair of consecutive words); a phrase is
+  the AND of its pairs (`'chi so' & 'so cai' & …`), which the GIN index answers alone; a number is the document
+  that has it (`number_key`), those citing it (`refs`) or those whose text has its words in a row. Phrases of
+  three words or more are checked on the text of the results shown (pairs can match apart).
 - Anything else (OR, NOT, parentheses, `quyết*`, `field:value`, `*`) goes through Whoosh's parser, as before, and
   its query tree is translated: terms, phrases and prefixes of the text become one `tsquery`, the other fields
   their columns.
@@ -39,9 +39,9 @@ ACCENT_WEIGHT = 1.0  # ts_rank of the words as typed (accents kept) in the whole
 SUBJECT_WEIGHT = 1.0  # ts_rank of the words in the subject, folded; and again with their accents
 CHECK_BATCH = 200  # ranked rows read at a time when some need their phrases checked on the text
 
-_TEXT_COLUMNS = {"body_f": "words_f", "subject_f": "subject_f", "subject": "subject_a", "issuer": "issuer_f"}
+_TEXT_COLUMNS = {"body_f": "terms_f", "subject_f": "subject_f", "subject": "subject_a", "issuer": "issuer_f"}
 _TEXT_COLUMNS["filename"] = "filename_f"
-_SUBSUMED = {"subject_f", "issuer", "filename"}  # fields whose words are all in words_f (= body_f here)
+_SUBSUMED = {"subject_f", "issuer", "filename"}  # fields whose words are all in terms_f (= body_f here)
 _ARRAY_COLUMNS = {"campaign": "campaigns", "unit": "units", "criterion": "criteria", "link": "links", "refs": "refs"}
 _SCALAR_COLUMNS = {"number": "number_key", "type": "type_code", "issued": "issued"}
 
@@ -72,12 +72,16 @@ def lexeme(word: str, prefix: bool = False) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
 
-def phrase(words: list[str]) -> str:
+def chain(words: list[str]) -> str:
+    """Words in this order, over `terms_f`: the AND of their consecutive pairs (pg.terms_vector)."""
+    if len(words) == 1:
+        return lexeme(words[0])
+    return "(" + " & ".join(lexeme(f"{a} {b}") for a, b in zip(words, words[1:])) + ")"
+
+
+def adjacent(words: list[str]) -> str:
+    """Words in this order, over a vector with positions (the short fields)."""
     return "(" + " <-> ".join(lexeme(w) for w in words) + ")" if len(words) > 1 else lexeme(words[0])
-
-
-def all_of(words: list[str]) -> str:
-    return " & ".join(lexeme(w) for w in words)
 
 
 def any_of(words) -> str:
@@ -118,10 +122,8 @@ def run_search(store: Store, text: str, filters: Filters, limit: int) -> PgResul
 
 
 def _run_clauses(store: Store, clauses: list[Clause], filters: Filters, limit: int, words: set[str]) -> PgResult:
-    loose: list[str] = []  # every word of words and phrases
-    exact: list[str] = []  # the same, phrases with their order
+    required: list[str] = []  # words, and phrases as chains of pairs: one tsquery over terms_f
     conds: list[_Sql] = []
-    checked: list[Clause] = []  # clauses whose matches a record without all its positions checks on the text
     numbers: list[str] = []
     for c in clauses:
         if c.kind == "number":
@@ -129,29 +131,20 @@ def _run_clauses(store: Store, clauses: list[Clause], filters: Filters, limit: i
             mention = "FALSE"
             params: list[Any] = [c.key, c.key]
             if c.folded:
-                mention = "(d.words_f @@ ?::tsquery AND (NOT d.complete OR d.words_f @@ ?::tsquery))"
-                params += [all_of(c.folded), phrase(c.folded)]
-                if len(c.folded) > 1:
-                    checked.append(c)
+                mention = "d.terms_f @@ ?::tsquery"
+                params.append(chain(c.folded))
             conds.append(_Sql(f"(d.number_key = ? OR d.refs @> ARRAY[?]::text[] OR {mention})", params))
-            continue
-        loose.append(all_of(c.folded))
-        exact.append(phrase(c.folded) if c.kind == "phrase" else all_of(c.folded))
-        if c.kind == "phrase" and len(c.folded) > 1:
-            checked.append(c)
-    if loose:
-        if exact != loose:
-            conds.insert(
-                0,
-                _Sql(
-                    "d.words_f @@ ?::tsquery AND (NOT d.complete OR d.words_f @@ ?::tsquery)",
-                    [" & ".join(loose), " & ".join(exact)],
-                ),
-            )
+        elif c.kind == "phrase":
+            required.append(chain(c.folded))
         else:
-            conds.insert(0, _Sql("d.words_f @@ ?::tsquery", [" & ".join(loose)]))
+            required.extend(lexeme(w) for w in c.folded)
+    if required:
+        conds.insert(0, _Sql("d.terms_f @@ ?::tsquery", [" & ".join(required)]))
     where = _Sql(" AND ".join(c.sql for c in conds), [p for c in conds for p in c.params])
     typed = [a for c in clauses if c.kind != "number" for a in c.accented]
+    # a chain of pairs can match words that are not in a row (`a b` here, `b c` there): phrases of three words
+    # or more are checked on the text of the results shown
+    checked = [c for c in clauses if len(c.folded) > 2 and c.kind != "word"]
     return _run(store, where, filters, limit, words, numbers, typed, checked)
 
 
@@ -190,46 +183,39 @@ def _run(
     score = _score(words, numbers, typed)
     condition = f"({where.sql}) AND {flt.sql}"
     cond_params = where.params + flt.params
-    if not checked:
-        # the count first, from the index alone (a window count would carry every matching row along)
-        total = int(
-            store.db.execute(f"SELECT count(*) FROM {TABLE} d WHERE {condition}", cond_params).fetchone()[0]
-        )
-        rows = store.db.execute(
-            f"SELECT d.evidence_id, {score.sql} AS score FROM {TABLE} d"
-            f" WHERE {condition} ORDER BY score DESC, d.evidence_id LIMIT ?",
-            [*score.params, *cond_params, limit],
-        ).fetchall() if total else []
-        return PgResult(total=total, ranked=[(int(r[0]), float(r[1])) for r in rows], words=words)
-    # phrases: records without all their positions are matched on the words; check those on their text
-    unsure = [
-        int(r[0])
-        for r in store.db.execute(
-            f"SELECT d.evidence_id FROM {TABLE} d WHERE NOT d.complete AND {condition}", cond_params
-        ).fetchall()
-    ]
-    texts = _texts(store, unsure)
-    failed = {i for i in unsure if not _passes(texts.get(i), checked)}
-    total_row = store.db.execute(f"SELECT count(*) FROM {TABLE} d WHERE {condition}", cond_params).fetchone()
-    total = int(total_row[0]) - len(failed)
+    # the count first, from the index alone (a window count would carry every matching row along)
+    total = int(store.db.execute(f"SELECT count(*) FROM {TABLE} d WHERE {condition}", cond_params).fetchone()[0])
+    if not total:
+        return PgResult(total=0, ranked=[], words=words)
     ranked: list[tuple[int, float]] = []
-    offset = 0
+    texts: dict[int, str] = {}
+    failed = offset = 0
+    page = limit if not checked else min(limit + CHECK_BATCH, total)
     while len(ranked) < limit:
         rows = store.db.execute(
-            f"SELECT d.evidence_id, {score.sql} AS score FROM {TABLE} d"
+            f"SELECT d.evidence_id, {score.sql} AS score, d.number_key, d.refs FROM {TABLE} d"
             f" WHERE {condition} ORDER BY score DESC, d.evidence_id LIMIT ? OFFSET ?",
-            [*score.params, *cond_params, limit + len(failed), offset],
+            [*score.params, *cond_params, page, offset],
         ).fetchall()
-        ranked.extend((int(r[0]), float(r[1])) for r in rows if int(r[0]) not in failed)
-        if len(rows) < limit + len(failed):
+        found = _texts(store, [int(r[0]) for r in rows]) if checked else {}
+        for r in rows:
+            evidence_id = int(r[0])
+            if checked:
+                head, text = found.get(evidence_id, (None, None))
+                if text is None or not _passes(f"{head or ''}\n{text}", checked, r[2], r[3] or []):
+                    failed += 1
+                    continue
+                texts[evidence_id] = text  # the snippet is made from it (engine._describe)
+            ranked.append((evidence_id, float(r[1])))
+        if len(rows) < page:
             break
         offset += len(rows)
-    return PgResult(total=total, ranked=ranked[:limit], words=words, texts={i: texts[i] for i in texts if i not in failed})
+    return PgResult(total=max(total - failed, len(ranked)), ranked=ranked[:limit], words=words, estimated=failed > 0, texts=texts)
 
 
-def _texts(store: Store, ids: list[int]) -> dict[int, str]:
-    """head + text of each record (what a phrase is checked against: subject, issuer, file name and text)."""
-    out: dict[int, str] = {}
+def _texts(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(head, text) of each record: a phrase is checked against its subject, issuer, file name and text."""
+    out: dict[int, tuple[str, str]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
@@ -238,15 +224,19 @@ def _texts(store: Store, ids: list[int]) -> dict[int, str]:
             f" JOIN evidence e ON e.id = d.evidence_id WHERE d.evidence_id IN ({marks})",
             chunk,
         ):
-            out[int(r[0])] = f"{r[1] or ''}\n{r[2] or ''}"
+            out[int(r[0])] = (r[1] or "", r[2] or "")
     return out
 
 
-def _passes(text: str | None, clauses: list[Clause]) -> bool:
-    if text is None:
-        return False
+def _passes(text: str, clauses: list[Clause], number: str | None, refs: list[str]) -> bool:
+    """Whether every checked phrase is in the record's text with its words in order (a number is also found
+    by being the record's number or one it cites)."""
+    if len(text) >= MAX_SCANNED:  # only the beginning was read: what it does not show cannot be ruled out
+        return True
     folded = None
     for c in clauses:
+        if c.kind == "number" and (c.key == number or c.key in refs):
+            continue
         if c.typed and _find_typed(c.typed, text):
             continue
         pattern = c.pattern()
@@ -264,7 +254,7 @@ def _passes(text: str | None, clauses: list[Clause]) -> bool:
 
 @dataclass
 class _Ts:
-    """A tsquery over words_f."""
+    """A tsquery over terms_f (words, and phrases as chains of pairs)."""
 
     q: str
 
@@ -276,7 +266,7 @@ def _translate(node: Q.Query) -> _Sql:
 
 def _as_sql(expr: _Ts | _Sql) -> _Sql:
     if isinstance(expr, _Ts):
-        return _Sql("d.words_f @@ ?::tsquery", [expr.q])
+        return _Sql("d.terms_f @@ ?::tsquery", [expr.q])
     return expr
 
 
@@ -295,7 +285,8 @@ def _text_tsquery(node: Q.Query) -> str | None:
     if isinstance(node, Q.Phrase):
         if getattr(node, "slop", 1) not in (None, 1):
             raise _unsupported(node)
-        return phrase(list(node.words)) if node.words else None
+        words = list(node.words)
+        return (chain(words) if node.fieldname == "body_f" else adjacent(words)) if words else None
     return None
 
 
@@ -329,7 +320,7 @@ def _node(node: Q.Query) -> _Ts | _Sql:
         if q is None:
             raise _unsupported(node)
         column = _TEXT_COLUMNS[fieldname]
-        return _Ts(q) if column == "words_f" else _Sql(f"d.{column} @@ ?::tsquery", [q])
+        return _Ts(q) if column == "terms_f" else _Sql(f"d.{column} @@ ?::tsquery", [q])
     if isinstance(node, Q.Term) and not isinstance(node, (Q.FuzzyTerm, Q.Prefix, Q.Wildcard)):
         if fieldname in _ARRAY_COLUMNS:
             return _Sql(f"d.{_ARRAY_COLUMNS[fieldname]} @> ARRAY[?]::text[]", [node.text])
@@ -339,17 +330,16 @@ def _node(node: Q.Query) -> _Ts | _Sql:
 
 
 def _drop_subsumed(nodes) -> list:
-    """In an OR over the text fields, a word of the subject, issuer or file name is also in words_f (body_f
-    here): keep only the words_f one, so the OR stays one tsquery the GIN index answers."""
-    on_body = set()
-    for n in nodes:
-        if getattr(n, "fieldname", None) == "body_f":
-            q = _text_tsquery(n)
-            if q is not None:
-                on_body.add(q)
-    return [
-        n for n in nodes if not (getattr(n, "fieldname", None) in _SUBSUMED and _text_tsquery(n) in on_body)
-    ]
+    """In an OR over the text fields, a word or phrase of the subject, issuer or file name is also in terms_f
+    (body_f here): keep only the terms_f one, so the OR stays one tsquery the GIN index answers."""
+    on_body = {_key(n) for n in nodes if getattr(n, "fieldname", None) == "body_f"}
+    return [n for n in nodes if not (getattr(n, "fieldname", None) in _SUBSUMED and _key(n) in on_body)]
+
+
+def _key(node: Q.Query) -> tuple:
+    if isinstance(node, Q.Phrase):
+        return ("phrase", tuple(node.words))
+    return (type(node).__name__, getattr(node, "text", None))
 
 
 def _negate(expr: _Ts | _Sql) -> _Ts | _Sql:
