@@ -12,6 +12,7 @@ fi
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)  # server mode: the reading queue (tests start their own)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # server mode: the metadata and search (tests start their own)
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 # OpenCV (pulled in by rapidocr-onnxruntime, the second OCR engine) loads libGL and GLib at import
 ldconfig -p 2>/dev/null | grep -q 'libGL.so.1' || need+=(libgl1)

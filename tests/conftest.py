@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -15,6 +16,61 @@ from evidence.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"
+
+# `EVIDENCE_TEST_DATABASE=postgresql pytest …` runs tests in server mode: a private PostgreSQL (tests/pg_support.py)
+# and, for each test, a fresh database named by EVIDENCE_DATABASE_URL (the CLI's subprocesses inherit it).
+ON_POSTGRES = os.environ.get("EVIDENCE_TEST_DATABASE", "") == "postgresql"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only: the test works on SQLite's own file or syntax (skipped on PostgreSQL)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if ON_POSTGRES:
+        skip = pytest.mark.skip(reason="SQLite-only test (server-mode run)")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """The session's PostgreSQL cluster (skips the test when the server binaries are absent)."""
+    from pg_support import Postgres, server_bin
+
+    if server_bin() is None:
+        pytest.skip("PostgreSQL server binaries not installed")
+    cluster = Postgres().start()
+    cluster.make_template()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def module_database(request):
+    """For a store a whole module shares: in a server-mode run, one fresh PostgreSQL database for the module."""
+    if not ON_POSTGRES:
+        yield None
+        return
+    url = request.getfixturevalue("postgres").fresh_database()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EVIDENCE_DATABASE_URL", url)
+        yield url
+
+
+@pytest.fixture(autouse=ON_POSTGRES)
+def server_database(request, monkeypatch):
+    """In a server-mode run: every store of the test uses a fresh PostgreSQL database."""
+    if not ON_POSTGRES or "module_database" in request.fixturenames:
+        yield None
+        return
+    cluster = request.getfixturevalue("postgres")
+    url = cluster.fresh_database()
+    monkeypatch.setenv("EVIDENCE_DATABASE_URL", url)
+    yield url
 
 
 def small_framework() -> Framework:

@@ -67,10 +67,10 @@ def insert(store: Store, key: str, *, campaign: str = "test-2025") -> int:
     with store.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO evidence(sha256, size, filename, format, pages, text_source, metadata, text, created_at,"
-            " updated_at) VALUES (?, ?, ?, 'text', 1, 'text', ?, ?, ?, ?)",
+            " updated_at) VALUES (?, ?, ?, 'text', 1, 'text', ?, ?, ?, ?) RETURNING id",
             (f"{abs(hash(key)):064x}"[:64], len(text), f"{key}.pdf", dumps(meta), text, stamp, stamp),
         )
-        evidence_id = cur.lastrowid
+        evidence_id = cur.fetchone()[0]
         for unit, criterion in links:
             conn.execute(
                 "INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, linked_by,"

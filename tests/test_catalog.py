@@ -81,6 +81,8 @@ def test_unknown_targets_suggest_valid_codes(store, campaign, tmp_path):
         _attach(store, [doc], pages="two")
 
 
+@pytest.mark.sqlite_only  # a SQLite trigger stands in for a failing disk
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_database_failure_leaves_no_link_to_a_missing_blob(store, campaign, tmp_path):
     doc = make_docx(tmp_path / "kh.docx")
     store.db.execute("CREATE TRIGGER fail BEFORE INSERT ON links BEGIN SELECT RAISE(ABORT, 'disk full'); END")

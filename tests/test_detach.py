@@ -4,9 +4,9 @@ once the unit has submitted; the original stays in the store."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
+from pg_support import database_errors
 
 from evidence.catalog import attach_files, detach_evidence
 from evidence.records import get_evidence, list_evidence
@@ -56,7 +56,7 @@ def test_detach_takes_the_link_back_and_keeps_it_as_history(store, attached):
 def test_history_cannot_be_rewritten(store, attached):
     detach_evidence(store, attached, campaign_id=C, unit_code="STP", criterion_code="1.1", by="stp")
     for statement in ("UPDATE detached_links SET reason = 'x'", "DELETE FROM detached_links"):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(database_errors(), match="append-only"):
             with store.transaction() as conn:
                 conn.execute(statement)
     assert len(get_evidence(store, attached)["detached_links"]) == 1

@@ -54,10 +54,10 @@ def add_evidence(
     with store.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO evidence(sha256, size, filename, format, pages, text_source, metadata, text, created_at,"
-            " updated_at) VALUES (?, 100, ?, ?, 1, ?, ?, ?, ?, ?)",
+            " updated_at) VALUES (?, 100, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id",
             (sha, filename or f"file{n}.{fmt}", fmt, text_source, dumps(metadata), text, linked_at, linked_at),
         )
-        eid = cur.lastrowid
+        eid = cur.fetchone()[0]
     link(store, eid, unit, criterion, linked_at)
     return eid
 

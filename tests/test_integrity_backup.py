@@ -12,6 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from evidence.cli import main
@@ -43,6 +44,7 @@ def _rows(store: Store, sql: str) -> list[tuple]:
     return [tuple(r) for r in store.db.execute(sql)]
 
 
+@pytest.mark.sqlite_only  # restores into a second database (server mode: tests/test_postgres.py)
 def test_backup_while_uploads_run_then_restore_is_identical(store, campaign, tmp_path):
     uploads = tmp_path / "uploads"
     uploads.mkdir()
@@ -124,6 +126,7 @@ def test_restore_refuses_a_damaged_backup_and_a_used_folder(store, campaign, tmp
     assert not Path("/etc/x").exists()
 
 
+@pytest.mark.sqlite_only  # restores into a second database (server mode: tests/test_postgres.py)
 def test_signed_pdfs_of_registered_documents_are_originals_for_verify_and_backup(store, campaign, tmp_path):
     from evidence.round.register import record_issued
 

@@ -61,6 +61,7 @@ def test_every_change_is_an_event_and_the_store_verifies(store, busy):
     assert len(chain_head(store)) == 64
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_record_event_for_other_writers_and_head_moves(store):
     before = chain_head(store)
     with store.transaction() as conn:
@@ -76,6 +77,7 @@ def _attacker(store) -> sqlite3.Connection:
     return sqlite3.connect(str(store.db_path), isolation_level=None)
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_rewriting_score_history_after_dropping_the_trigger_is_detected(store, busy):
     evil = _attacker(store)
     evil.execute("DROP TRIGGER score_events_no_update")
@@ -88,6 +90,7 @@ def test_rewriting_score_history_after_dropping_the_trigger_is_detected(store, b
     assert any(p.startswith("score event #") and "value" in p for p in report.history_problems)
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_scores_updated_without_an_event_are_detected(store, busy):
     evil = _attacker(store)
     evil.execute("UPDATE scores SET self_score = 4 WHERE unit_code = 'STP' AND criterion_code = '1.2'")
@@ -98,6 +101,7 @@ def test_scores_updated_without_an_event_are_detected(store, busy):
     assert any("score_units test-2025/STP: submitted_at" in p for p in problems), problems
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_a_records_text_edited_is_detected(store, busy):
     evil = _attacker(store)
     evil.execute("UPDATE evidence SET text = 'Văn bản khác hẳn' WHERE id = ?", (busy["first"],))
@@ -106,6 +110,7 @@ def test_a_records_text_edited_is_detected(store, busy):
     assert problems == [f"evidence #{busy['first']}: differs from event #2 (text_sha256)"], problems
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_two_records_hashes_swapped_is_detected(store, busy):
     a, b = busy["first"], busy["second"]
     evil = _attacker(store)
@@ -120,6 +125,7 @@ def test_two_records_hashes_swapped_is_detected(store, busy):
     assert any(p.startswith(f"evidence #{b}:") and "sha256" in p for p in report.history_problems)
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_a_rewritten_event_breaks_the_chain_at_that_event(store, busy):
     evil = _attacker(store)
     evil.execute("DROP TRIGGER events_no_update")
@@ -133,6 +139,7 @@ def test_a_rewritten_event_breaks_the_chain_at_that_event(store, busy):
     assert "events_no_update" in report.missing_triggers
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_a_forger_who_rehashes_the_whole_chain_changes_the_head_printed_on_paper(store, busy):
     """With every hash recomputed the chain is whole again, but its head is not the one the signed minutes
     carry: that comparison is what catches a full rewrite."""
@@ -154,6 +161,7 @@ def test_a_forger_who_rehashes_the_whole_chain_changes_the_head_printed_on_paper
     assert report.missing_triggers == ["events_no_update"]
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_deleted_events_and_rows_added_behind_the_programs_back_are_detected(store, busy):
     evil = _attacker(store)
     evil.execute("DROP TRIGGER events_no_delete")
@@ -209,6 +217,7 @@ def small_store_v4(tmp_path):
     return conn
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_audit_lists_and_filters_events_and_prints_the_head(cli, campaign_file, tmp_path):
     from evidence.frameworks.model import save_framework
 
@@ -244,6 +253,7 @@ def test_audit_lists_and_filters_events_and_prints_the_head(cli, campaign_file, 
     assert verify.exit_code == 1 and json.loads(verify.stdout)["chain_broken"].startswith("event #2")
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_stage_changes_and_registered_documents_are_chained_and_checked(store, campaign):
     from datetime import date
 
@@ -264,6 +274,7 @@ def test_stage_changes_and_registered_documents_are_chained_and_checked(store, c
     assert any(p.startswith("stage test-2025/self_assessment_closed: differs") for p in problems), problems
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_a_record_read_in_the_background_is_an_event_too(store, campaign, tmp_path):
     from evidence.catalog.jobs import read_pending, store_upload
 

@@ -308,6 +308,7 @@ def test_a_full_disk_gives_one_line_naming_the_file_and_leaves_nothing_half_writ
     assert verify.exit_code == 0, verify.stdout
 
 
+@pytest.mark.sqlite_only  # the SQLite file on a small disk
 def test_a_disk_full_inside_the_database_is_one_line_too(small_disk, tmp_path):
     store_dir = small_disk / "store"
     with Store.init(store_dir) as store:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
+from pg_support import database_errors
 
 from evidence.errors import InputError, NotFound
 from evidence.round.scoring import (
@@ -162,9 +162,9 @@ def test_submission_locks_self_scores_until_reopened(store, campaign):
 
 def test_history_is_append_only_in_the_database(store, campaign):
     set_self_score(store, C, "STP", "1.1", 2)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(database_errors(), match="append-only"):
         store.db.execute("UPDATE score_events SET value = 4")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(database_errors(), match="append-only"):
         store.db.execute("DELETE FROM score_events")
     assert get_score(store, C, "STP", "1.1").self_score == 2
 

@@ -35,6 +35,7 @@ def test_store_path_that_is_a_file_is_refused(tmp_path):
         Store.init(tmp_path / "f")
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_migration_from_first_schema_keeps_data(tmp_path):
     path = tmp_path / "evidence.db"
     conn = db.connect(path)
@@ -55,6 +56,7 @@ def test_migration_from_first_schema_keeps_data(tmp_path):
         assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only  # opens or alters the SQLite file behind the program's back
 def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "evidence.db"
     conn = db.connect(path)
@@ -125,10 +127,10 @@ def test_verify_detects_missing_and_corrupt_originals(store, tmp_path):
     blob = store.blobs.put_file(source)
     with store.transaction() as conn:  # as attach does: the record and its event together
         cursor = conn.execute(
-            "INSERT INTO evidence(sha256, size, filename, created_at, updated_at) VALUES (?, 3, 'a', 'n', 'n')",
+            "INSERT INTO evidence(sha256, size, filename, created_at, updated_at) VALUES (?, 3, 'a', 'n', 'n') RETURNING id",
             (blob.sha256,),
         )
-        chain.record_row_event(conn, chain.EVIDENCE_STORED, "evidence", cursor.lastrowid, "test")
+        chain.record_row_event(conn, chain.EVIDENCE_STORED, "evidence", cursor.fetchone()[0], "test")
     assert verify_store(store).ok
     path = store.blobs.path(blob.sha256)
     os.chmod(path, 0o644)

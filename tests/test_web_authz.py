@@ -21,7 +21,7 @@ C = "/c/test-2025"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, module_database):
     root = tmp_path_factory.mktemp("authz")
     store = Store.init(root / "store")
     save_framework(store, small_framework())

@@ -43,7 +43,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, module_database):
     import uvicorn
 
     from evidence.web import create_app

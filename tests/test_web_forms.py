@@ -21,7 +21,7 @@ LONG = "x" * 2001
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, module_database):
     root = tmp_path_factory.mktemp("forms")
     store = Store.init(root / "store")
     save_framework(store, small_framework())

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 
 import pytest
+from pg_support import database_errors
 from starlette.testclient import TestClient
 
 from evidence.web import accounts
@@ -203,7 +203,7 @@ def test_correction_wins_everywhere_and_is_kept_in_history(web):
         ("issued_on", "2025-01-05", "stp"),
         ("type_code", "QĐ", "stp"),
     ]
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(database_errors(), match="append-only"):
         with store.transaction() as conn:
             conn.execute("UPDATE metadata_corrections SET value = 'x'")
     from evidence.search import search

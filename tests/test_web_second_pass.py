@@ -253,14 +253,14 @@ def test_search_has_pages_and_date_filters_that_do_not_look_filled(web):
             meta = {"number": f"{i + 1}/KH-STP", "type_code": "KH", "issued_on": "2025-03-01", "summary": text}
             cur = conn.execute(
                 "INSERT INTO evidence(sha256, size, filename, format, pages, text_source, metadata, text, created_at,"
-                " updated_at) VALUES (?, ?, ?, 'text', 1, 'text', ?, ?, ?, ?)",
+                " updated_at) VALUES (?, ?, ?, 'text', 1, 'text', ?, ?, ?, ?) RETURNING id",
                 (f"{i:064x}", len(text), f"kh-{i}.txt", dumps(meta), text, stamp, stamp),
             )
-            ids.append(cur.lastrowid)
+            ids.append(cur.fetchone()[0])
             conn.execute(
                 "INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, linked_by,"
                 " linked_at) VALUES (?, 'test-2025', 'STP', '1.1', ?, 'test', ?)",
-                (cur.lastrowid, f"kh-{i}.txt", stamp),
+                (ids[-1], f"kh-{i}.txt", stamp),
             )
     index_evidence(store, ids)
     client, _ = client_for(web, "thamdinh")

@@ -49,6 +49,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("EVIDENCE_INDEX_PROCS", "0", "Processes for an index rebuild (0: up to two for a large store)."),
         Setting("EVIDENCE_WEB_MAX_UPLOAD_MB", "50", "Largest upload per web request, in MB (serve --max-upload-mb)."),
         Setting(
+            "EVIDENCE_DATABASE_URL",
+            "",
+            "Server mode: the metadata and search in PostgreSQL (postgresql://USER@HOST:PORT/DB); empty: the store's"
+            " own SQLite file. The originals stay in the store directory (a path every machine mounts).",
+        ),
+        Setting(
             "EVIDENCE_QUEUE_URL",
             "",
             "Server mode: the Redis queue uploads are read from (redis://HOST:PORT/DB) by `evidence worker`;"

@@ -16,8 +16,8 @@ class Progress:
         self.started = self._last = time.monotonic()
         self.tty = sys.stderr.isatty()
 
-    def advance(self, item: str = "") -> None:
-        self.done += 1
+    def advance(self, item: str = "", *, step: int = 1) -> None:
+        self.done += step
         now = time.monotonic()
         if self.tty:
             width = 30

@@ -396,7 +396,7 @@ def _store_and_link(
             metadata.update({"sha256": item.sha256, "format": pending[0], "pages": pending[1]})
             cursor = conn.execute(
                 "INSERT INTO evidence(sha256, size, filename, format, pages, metadata, read_status, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
                 (
                     item.sha256,
                     item.path.stat().st_size,
@@ -408,7 +408,7 @@ def _store_and_link(
                     stamp,
                 ),
             )
-            evidence_id = cursor.lastrowid
+            evidence_id = cursor.fetchone()[0]
         elif row is None:
             if reading is None:  # raced with a delete; nothing sensible to link
                 raise InputError("the stored copy disappeared; attach again", path=item.path)
@@ -417,7 +417,7 @@ def _store_and_link(
             metadata["sha256"] = item.sha256
             cursor = conn.execute(
                 "INSERT INTO evidence(sha256, size, filename, format, pages, text_source, metadata, text,"
-                " reader_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " reader_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     item.sha256,
                     item.path.stat().st_size,
@@ -432,14 +432,14 @@ def _store_and_link(
                     stamp,
                 ),
             )
-            evidence_id = cursor.lastrowid
+            evidence_id = cursor.fetchone()[0]
         else:
             evidence_id = row["id"]
         if row is None:  # a new record (read, or pending its reading): its event, in the same transaction
             chain.record_row_event(conn, chain.EVIDENCE_STORED, "evidence", evidence_id, by)
         cursor = conn.execute(
-            "INSERT OR IGNORE INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, pages,"
-            " note, linked_by, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO links(evidence_id, campaign_id, unit_code, criterion_code, filename, pages,"
+            " note, linked_by, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 evidence_id,
                 campaign_id,

@@ -81,15 +81,16 @@ def correct_metadata(store: Store, evidence_id: int, field: str, value: str | No
         with store.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO metadata_corrections(evidence_id, field, value, corrected_by, corrected_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (evidence_id, field, stored, by, at),
             )
-            chain.record_row_event(conn, chain.CORRECTION, "metadata_corrections", cursor.lastrowid, by)
+            correction_id = cursor.fetchone()[0]
+            chain.record_row_event(conn, chain.CORRECTION, "metadata_corrections", correction_id, by)
     except BaseException:
         writers.clear_pending(promise)  # nothing changed
         raise
     correction = {
-        "id": cursor.lastrowid,
+        "id": correction_id,
         "evidence_id": evidence_id,
         "field": field,
         "value": stored,

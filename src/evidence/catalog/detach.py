@@ -50,7 +50,7 @@ def detach_evidence(
             cursor = conn.execute(
                 "INSERT INTO detached_links(link_id, evidence_id, campaign_id, unit_code, criterion_code, filename, pages,"
                 " note, linked_by, linked_at, detached_by, detached_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                " ?, ?)",
+                " ?, ?) RETURNING id",
                 (
                     link["id"],
                     evidence_id,
@@ -67,7 +67,7 @@ def detach_evidence(
                     reason,
                 ),
             )
-            chain.record_row_event(conn, chain.DETACH, "detached_links", cursor.lastrowid, by)
+            chain.record_row_event(conn, chain.DETACH, "detached_links", cursor.fetchone()[0], by)
             conn.execute("DELETE FROM links WHERE id = ?", (link["id"],))
     except BaseException:
         writers.clear_pending(promise)  # nothing changed

@@ -170,7 +170,7 @@ def recover(store: Store) -> int:
             if r["read_attempts"] >= MAX_ATTEMPTS:
                 conn.execute(
                     "UPDATE evidence SET read_status = 'failed', read_error = ?, read_owner = NULL, updated_at = ?"
-                    " WHERE id = ? AND read_status = 'reading' AND read_owner IS ?",
+                    " WHERE id = ? AND read_status = 'reading' AND read_owner IS NOT DISTINCT FROM ?",
                     (
                         f"reading was interrupted {r['read_attempts']} times; the original is kept",
                         now_iso(),
@@ -181,7 +181,7 @@ def recover(store: Store) -> int:
             else:
                 conn.execute(
                     "UPDATE evidence SET read_status = 'pending', read_owner = NULL"
-                    " WHERE id = ? AND read_status = 'reading' AND read_owner IS ?",
+                    " WHERE id = ? AND read_status = 'reading' AND read_owner IS NOT DISTINCT FROM ?",
                     (r["id"], r["read_owner"]),
                 )
     return len(stale)

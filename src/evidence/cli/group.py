@@ -32,7 +32,7 @@ COMMAND_MODULES = [
     "web_cmds",  # serve, user …
     "server_cmds",  # worker
     "demo_cmds",  # demo
-    "store_cmds",  # audit, backup, restore
+    "store_cmds",  # audit, backup, restore, migrate-store
 ]
 
 # command name → (module, the short help `evidence --help` shows), in the order of the help
@@ -45,6 +45,10 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     "audit": ("store_cmds", "The hash-chained history of the store and the head of its chain (Mã kiểm chứng dữ liệu)."),
     "backup": ("store_cmds", "Write a consistent backup of the store (also while the web app serves)."),
     "restore": ("store_cmds", "Rebuild a store in a new folder from a backup and prove it identical."),
+    "migrate-store": (
+        "store_cmds",
+        "Copy the store's database into PostgreSQL (server mode) or back, verified record by record.",
+    ),
     "campaign": ("setup_cmds", "Assessment campaigns (rounds)."),
     "framework": ("framework_cmds", "Criterion trees (frameworks) that campaigns are scored against."),
     "attach": ("evidence_cmds", "Store files (once, by content) and link them to a criterion of a unit."),

@@ -1,4 +1,4 @@
-"""audit, backup, restore: the store's history, and copies of it."""
+"""audit, backup, restore, migrate-store: the store's history, and copies of it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import click
 
 from ..round.campaign import load_campaign
 from ..store import Store, chain
+from .. import config
+from ..errors import InputError
+from ..store import transfer
 from ..store.backup import backup_store, restore_store
 from .common import AppContext, Progress, emit, json_option, pass_app, table
 
@@ -157,4 +160,71 @@ def restore(file: Path, target: Path, no_index: bool, as_json: bool) -> None:
         raise SystemExit(1)
 
 
-COMMANDS = [audit, backup, restore]
+@click.command(
+    "migrate-store",
+    short_help="Copy the store's database into PostgreSQL (server mode) or back, verified record by record.",
+)
+@click.option(
+    "--to",
+    "to_url",
+    required=True,
+    metavar="URL",
+    help="postgresql://… : copy the store's own SQLite file into this empty database; sqlite or sqlite:///FOLDER :"
+    " copy the PostgreSQL database back into a SQLite file in the store folder (or FOLDER).",
+)
+@click.option(
+    "--from",
+    "from_url",
+    metavar="URL",
+    help="With --to sqlite: the PostgreSQL database to copy (default: EVIDENCE_DATABASE_URL).",
+)
+@json_option
+@pass_app
+def migrate_store(app: AppContext, to_url: str, from_url: str | None, as_json: bool) -> None:
+    """Copy the metadata of the store between its own SQLite file and PostgreSQL, in one transaction, then
+    compare every row of every table and walk the hash chain on the copy. The originals stay in the store
+    folder (both engines use it). Exit 1 when the copy is not identical.
+
+    \b
+    evidence --store /data/cchc migrate-store --to postgresql://evidence@db/cchc     # into server mode
+    EVIDENCE_DATABASE_URL=postgresql://evidence@db/cchc evidence --store /data/cchc migrate-store --to sqlite
+    """
+    to_postgres = to_url.startswith(("postgresql://", "postgres://"))
+    if to_postgres and from_url:
+        raise InputError(
+            "--from goes with --to sqlite (PostgreSQL → SQLite); --to postgresql:// copies the store's file"
+        )
+    if not to_postgres and not (to_url == "sqlite" or to_url.startswith("sqlite:///")):
+        raise InputError(f"--to {to_url}: expected postgresql://USER@HOST/DB, sqlite or sqlite:///FOLDER")
+    source_url = from_url or config.setting("EVIDENCE_DATABASE_URL")
+    if not to_postgres and not source_url:
+        raise InputError("--to sqlite copies a PostgreSQL database: give --from URL or set EVIDENCE_DATABASE_URL")
+    folder = Path(to_url.removeprefix("sqlite://")) if to_url.startswith("sqlite:///") else app.store_path
+    bars: list[Progress] = []
+
+    def advance(table: str, rows: int, total: int) -> None:
+        if not bars:
+            bars.append(Progress(total, "migrate-store"))
+        bars[0].advance(table, step=rows)
+
+    if to_postgres:
+        report = transfer.sqlite_to_postgres(app.store_path, to_url, progress=advance)
+    else:
+        report = transfer.postgres_to_sqlite(source_url, folder, progress=advance)
+    for bar in bars:
+        bar.finish()
+
+    def human(d):
+        click.echo(f"copied {d['rows']} row(s) of {len(d['tables'])} table(s): {d['from']} → {d['to']}")
+        for problem in d["differences"]:
+            click.echo(f"  differs: {problem}")
+        if d["chain_broken"]:
+            click.echo(f"  chain: {d['chain_broken']}")
+        click.echo(("verified, row by row; " if d["verified"] else "NOT identical; ") + f"chain head {d['chain_head']}")
+
+    emit(report.to_json(), as_json, human)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+COMMANDS = [audit, backup, restore, migrate_store]

@@ -43,7 +43,9 @@ def prepare_store(store_dir: Path) -> Store:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
     store = Store.init(store_dir)
     with store.transaction() as conn:
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('demo', '1')")
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('demo', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        )
     return store
 
 

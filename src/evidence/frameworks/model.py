@@ -7,12 +7,12 @@ Frameworks are data. The parsers (YAML, Excel) build a `Framework`; `save_framew
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 
 from ..errors import InputError, NotFound
 from ..store import Store, dumps, now_iso
+from ..store.dialect import Database
 
 
 @dataclass
@@ -177,7 +177,7 @@ def save_framework(store: Store, framework: Framework, *, replace: bool = False)
             )
 
 
-def _check_replacement_keeps_used_codes(conn: sqlite3.Connection, framework: Framework) -> None:
+def _check_replacement_keeps_used_codes(conn: Database, framework: Framework) -> None:
     codes = set(framework.by_code)
     used = conn.execute(
         "SELECT DISTINCT l.criterion_code FROM links l JOIN campaigns c ON c.id = l.campaign_id"

@@ -299,22 +299,26 @@ def _event(
 ) -> int:
     cursor = conn.execute(
         "INSERT INTO score_events(campaign_id, unit_code, criterion_code, kind, value, previous_value, text,"
-        " outcome, reference, event_date, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " outcome, reference, event_date, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (campaign_id, unit, criterion, kind, value, previous, text, outcome, reference, event_date, by, at),
     )
-    chain.record_row_event(conn, chain.SCORE_EVENT, "score_events", cursor.lastrowid, by)
-    return cursor.lastrowid
+    event_id = cursor.fetchone()[0]
+    chain.record_row_event(conn, chain.SCORE_EVENT, "score_events", event_id, by)
+    return event_id
 
 
 def _ensure_score_row(conn, campaign_id: str, unit: str, criterion: str, at: str) -> None:
     conn.execute(
-        "INSERT OR IGNORE INTO scores(campaign_id, unit_code, criterion_code, updated_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO scores(campaign_id, unit_code, criterion_code, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         (campaign_id, unit, criterion, at),
     )
 
 
 def _ensure_unit_row(conn, campaign_id: str, unit: str) -> None:
-    conn.execute("INSERT OR IGNORE INTO score_units(campaign_id, unit_code) VALUES (?, ?)", (campaign_id, unit))
+    conn.execute(
+        "INSERT INTO score_units(campaign_id, unit_code) VALUES (?, ?) ON CONFLICT DO NOTHING", (campaign_id, unit)
+    )
 
 
 def _refuse_when_final(store: Store, campaign: Campaign) -> None:
@@ -562,7 +566,7 @@ def record_agreement(
     at = now_iso()
     with store.transaction() as conn:
         counts = conn.execute(
-            "SELECT SUM(appraised_score IS NOT NULL) AS appraised, SUM(objection_status = 'open') AS open"
+            "SELECT COUNT(appraised_score) AS appraised, SUM(CASE WHEN objection_status = 'open' THEN 1 ELSE 0 END) AS open"
             " FROM scores WHERE campaign_id = ? AND unit_code = ?",
             (campaign.id, unit),
         ).fetchone()

@@ -23,8 +23,11 @@ from pathlib import Path
 from ..errors import InputError, StoreError
 from . import chain
 from .blobs import CHUNK, disk_error
-from .core import DB_NAME, Store, now_iso
+from .core import DB_NAME, Store, database_url, now_iso
 from .db import schema_version
+from .dialect import Database, table_names, tuples
+from .pg import PgConnection
+from .transfer import postgres_snapshot_to_sqlite, sqlite_to_postgres
 from .verify import other_originals
 
 FORMAT = "evidence-backup"
@@ -52,19 +55,21 @@ TABLES = (
 _BLOB_MEMBER = re.compile(r"^blobs/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}$")
 
 
-def table_digests(conn: sqlite3.Connection) -> dict[str, dict]:
+# PostgreSQL keeps its schema version in `meta` (SQLite in PRAGMA user_version): not part of what a store holds
+_SCHEMA_ROW_AWAY = " WHERE key <> 'schema_version'"
+
+
+def table_digests(conn: Database) -> dict[str, dict]:
     """Per table: rows and a SHA-256 over its rows, whatever their order on disk (the sorted digests of the
     rows; tables this schema lacks are skipped)."""
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    present = table_names(conn)
     out = {}
     for table in TABLES:
         if table not in present:
             continue
-        cursor = conn.cursor()
-        cursor.row_factory = None
         rows = sorted(
-            hashlib.sha256(json.dumps(row, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
-            for row in cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
+            hashlib.sha256(json.dumps(list(row), ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+            for row in tuples(conn, f"SELECT * FROM {table}{_SCHEMA_ROW_AWAY if table == 'meta' else ''}")  # noqa: S608
         )
         out[table] = {"rows": len(rows), "sha256": hashlib.sha256("\n".join(rows).encode()).hexdigest()}
     return out
@@ -90,11 +95,14 @@ def backup_store(store: Store, out: Path, *, progress=None) -> dict:
     snapshot_dir = Path(tempfile.mkdtemp(prefix="evidence-backup-", dir=out.parent))
     snapshot = snapshot_dir / DB_NAME
     try:
-        dest = sqlite3.connect(str(snapshot))
-        try:
-            store.db.backup(dest)  # one step: a consistent snapshot even while others write
-        finally:
-            dest.close()
+        if isinstance(store.db, PgConnection):  # server mode: the database as of one moment, as a SQLite file
+            postgres_snapshot_to_sqlite(store.db.url, snapshot)
+        else:
+            dest = sqlite3.connect(str(snapshot))
+            try:
+                store.db.backup(dest)  # one step: a consistent snapshot even while others write
+            finally:
+                dest.close()
         snap = sqlite3.connect(str(snapshot))
         snap.row_factory = sqlite3.Row
         try:
@@ -157,7 +165,7 @@ def backup_store(store: Store, out: Path, *, progress=None) -> dict:
     return manifest
 
 
-def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+def _meta(conn: Database, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
 
@@ -233,6 +241,15 @@ def restore_store(source: Path, target: Path, *, progress=None) -> dict:
         except BaseException:
             _remove_tree(target)
             raise
+    url = database_url()
+    if url:  # server mode: the restored database goes into the (empty) PostgreSQL database
+        try:
+            sqlite_to_postgres(target, url)
+        except BaseException:
+            _remove_tree(target)
+            raise
+        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"):
+            (target / name).unlink(missing_ok=True)
     restored = Store.open(target)
     try:
         return compare_with_manifest(restored, manifest)

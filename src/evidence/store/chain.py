@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from .. import config
+from .dialect import Database, table_names
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
 
@@ -67,7 +67,7 @@ def event_hash(prev_hash: str, event_id: int, kind: str, payload_text: str, by: 
     return digest.hexdigest()
 
 
-def record_event(conn: sqlite3.Connection, kind: str, payload: dict, by: str | None, *, at: str | None = None) -> int:
+def record_event(conn: Database, kind: str, payload: dict, by: str | None, *, at: str | None = None) -> int:
     """Append one event to the chain; returns its id. Call it inside the transaction that makes the change
     (`with store.transaction() as conn:`): the chain's head is read and extended under that write lock."""
     if not conn.in_transaction:
@@ -95,7 +95,7 @@ class Head:
         return {"events": self.events, "hash": self.hash, "at": self.at}
 
 
-def head(conn: sqlite3.Connection) -> Head:
+def head(conn: Database) -> Head:
     row = conn.execute("SELECT id, hash, at FROM events ORDER BY id DESC LIMIT 1").fetchone()
     return Head(row[0], row[1], row[2]) if row else Head(0, GENESIS, None)
 
@@ -105,7 +105,7 @@ def chain_head(store) -> str:
     return head(store.db).hash
 
 
-def walk_chain(conn: sqlite3.Connection) -> tuple[int, str | None]:
+def walk_chain(conn: Database) -> tuple[int, str | None]:
     """Re-compute every hash in order: (events checked, description of the first broken link or None)."""
     prev = GENESIS
     expected_id = 1
@@ -125,7 +125,7 @@ def walk_chain(conn: sqlite3.Connection) -> tuple[int, str | None]:
 
 
 def list_events(
-    conn: sqlite3.Connection,
+    conn: Database,
     *,
     kinds: list[str] | None = None,
     by: str | None = None,
@@ -142,8 +142,8 @@ def list_events(
     if campaign:
         clauses.append(
             "(json_extract(payload, '$.campaign') = ? OR json_extract(payload, '$.campaign_id') = ?"
-            " OR (kind IN ('evidence_stored', 'evidence_updated', 'correction') AND json_extract(payload,"
-            " '$.evidence_id') IN (SELECT evidence_id FROM links WHERE campaign_id = ?"
+            " OR (kind IN ('evidence_stored', 'evidence_updated', 'correction') AND CAST(json_extract(payload,"
+            " '$.evidence_id') AS INTEGER) IN (SELECT evidence_id FROM links WHERE campaign_id = ?"
             " UNION SELECT evidence_id FROM detached_links WHERE campaign_id = ?)))"
         )
         params.extend([campaign] * 4)
@@ -165,7 +165,9 @@ def list_events(
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = f"SELECT id, kind, payload, by, at, hash FROM events {where} ORDER BY id"
     if limit:
-        sql = f"SELECT * FROM ({sql.replace('ORDER BY id', 'ORDER BY id DESC')} LIMIT {int(limit)}) ORDER BY id"
+        sql = (
+            f"SELECT * FROM ({sql.replace('ORDER BY id', 'ORDER BY id DESC')} LIMIT {int(limit)}) AS recent ORDER BY id"
+        )
     out = []
     for r in conn.execute(sql, params):
         try:
@@ -261,7 +263,7 @@ def user_payload(row) -> dict:
     }
 
 
-def campaign_payload(conn: sqlite3.Connection, campaign_id: str) -> dict:
+def campaign_payload(conn: Database, campaign_id: str) -> dict:
     row = conn.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
     units = conn.execute(
         "SELECT code, name, kind, not_applicable, position FROM units WHERE campaign_id = ? ORDER BY position, code",
@@ -305,7 +307,7 @@ def register_payload(row) -> dict:
     }
 
 
-def record_stage(conn: sqlite3.Connection, campaign_id: str, stage: str, by: str | None) -> int:
+def record_stage(conn: Database, campaign_id: str, stage: str, by: str | None) -> int:
     """The event of a campaign's move to `stage` (after the row of campaign_stages is written)."""
     row = conn.execute(
         "SELECT * FROM campaign_stages WHERE campaign_id = ? AND stage = ?", (campaign_id, stage)
@@ -313,7 +315,7 @@ def record_stage(conn: sqlite3.Connection, campaign_id: str, stage: str, by: str
     return record_event(conn, STAGE, stage_payload(row), by or row["by"])
 
 
-def record_registration(conn: sqlite3.Connection, campaign_id: str, kind: str, by: str | None) -> int:
+def record_registration(conn: Database, campaign_id: str, kind: str, by: str | None) -> int:
     """The event of a document registered (its number and date), after the row of issued_documents is written."""
     row = conn.execute(
         "SELECT * FROM issued_documents WHERE campaign_id = ? AND kind = ?", (campaign_id, kind)
@@ -324,7 +326,7 @@ def record_registration(conn: sqlite3.Connection, campaign_id: str, kind: str, b
 # ---------------------------------------------------------------- helpers for the writers
 
 
-def record_row_event(conn: sqlite3.Connection, kind: str, table: str, row_id, by: str | None) -> int:
+def record_row_event(conn: Database, kind: str, table: str, row_id, by: str | None) -> int:
     """Record the event of a row just written (by its id), its payload built from the row as stored."""
     key = "name" if table == "users" else "id"
     row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (row_id,)).fetchone()  # noqa: S608 - fixed names
@@ -339,14 +341,14 @@ def record_row_event(conn: sqlite3.Connection, kind: str, table: str, row_id, by
     return record_event(conn, kind, builders[table](row), by)
 
 
-def record_user(conn: sqlite3.Connection, name: str, action: str, by: str | None) -> int:
+def record_user(conn: Database, name: str, action: str, by: str | None) -> int:
     """The event of an account created or changed (role, unit, password, disabled): its state after `action`.
     `by` None: the user running the program."""
     row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     return record_event(conn, USER, user_payload(row) | {"action": action}, by or config.current_user())
 
 
-def adopt_existing(conn: sqlite3.Connection) -> int:
+def adopt_existing(conn: Database) -> int:
     """Take into the chain what a store held before the chain existed (run once, by migration 8, in its
     transaction): one event per record, link, detached link, correction, score event, account and campaign, as
     they are now. Returns the number of events written."""
@@ -372,7 +374,7 @@ def adopt_existing(conn: sqlite3.Connection) -> int:
         add(SCORE_EVENT, score_event_payload(row))
     for row in conn.execute("SELECT * FROM users ORDER BY name").fetchall():
         add(USER, user_payload(row) | {"action": "adopted"})
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = table_names(conn)
     if "campaign_stages" in tables:
         for row in conn.execute("SELECT * FROM campaign_stages ORDER BY id").fetchall():
             add(STAGE, stage_payload(row))

@@ -1,4 +1,7 @@
-"""A store: one directory holding the database, the originals and the search index."""
+"""A store: one directory holding the database, the originals and the search index.
+
+In server mode (`EVIDENCE_DATABASE_URL=postgresql://…`) the database is PostgreSQL and the directory — a path every
+machine mounts — holds the originals."""
 
 from __future__ import annotations
 
@@ -10,7 +13,10 @@ from datetime import datetime, UTC
 from pathlib import Path
 from collections.abc import Iterator
 
+from .. import config
 from . import db
+from .dialect import Database, dialect
+from .pg import PgConnection
 from .blobs import BlobStore
 from ..errors import StoreError
 
@@ -23,7 +29,7 @@ def now_iso() -> str:
 
 
 class Store:
-    def __init__(self, root: Path, conn: sqlite3.Connection):
+    def __init__(self, root: Path, conn: sqlite3.Connection | PgConnection):
         self.root = root
         self.db = conn
         self.blobs = BlobStore(root)
@@ -31,6 +37,16 @@ class Store:
     @property
     def db_path(self) -> Path:
         return self.root / DB_NAME
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" (the store's own file) or "postgresql" (server mode)."""
+        return dialect(self.db)
+
+    @property
+    def database(self) -> str:
+        """Where the metadata is, for messages: the SQLite file, or the PostgreSQL URL without its password."""
+        return db.redact(self.db.url) if isinstance(self.db, PgConnection) else str(self.db_path)
 
     @property
     def index_dir(self) -> Path:
@@ -51,14 +67,25 @@ class Store:
         store.blobs.ensure()
         store.locks_dir.mkdir(exist_ok=True)
         with store.transaction():
-            store.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?)", (uuid.uuid4().hex,))
-            store.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)", (now_iso(),))
+            store.db.execute(
+                "INSERT INTO meta(key, value) VALUES ('store_id', ?) ON CONFLICT DO NOTHING", (uuid.uuid4().hex,)
+            )
+            store.db.execute(
+                "INSERT INTO meta(key, value) VALUES ('created_at', ?) ON CONFLICT DO NOTHING", (now_iso(),)
+            )
         return store
 
     @classmethod
     def open(cls, root: Path) -> Store:
         root = Path(root)
-        if not (root / DB_NAME).is_file():
+        if database_url():
+            if not root.is_dir():
+                raise StoreError(
+                    "no evidence store here (server mode: the originals' folder is missing — mount it);"
+                    f" run `evidence --store {root} init` first",
+                    path=root,
+                )
+        elif not (root / DB_NAME).is_file():
             raise StoreError(f"no evidence store here; run `evidence --store {root} init` first", path=root)
         store = cls._connect(root)
         store.blobs.ensure()
@@ -67,6 +94,9 @@ class Store:
 
     @classmethod
     def _connect(cls, root: Path) -> Store:
+        url = database_url()
+        if url:
+            return cls(root, db.connect_url(url))
         try:
             conn = db.connect(root / DB_NAME)
             db.migrate(conn, db_path=root / DB_NAME)
@@ -75,7 +105,7 @@ class Store:
         return cls(root, conn)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Database]:
         with db.transaction(self.db) as conn:
             yield conn
 
@@ -87,6 +117,11 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def database_url() -> str:
+    """Server mode's PostgreSQL URL, or "" for the store's own SQLite file."""
+    return config.setting("EVIDENCE_DATABASE_URL").strip()
 
 
 def dumps(value) -> str:

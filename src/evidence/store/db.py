@@ -1,4 +1,5 @@
-"""The metadata database: SQLite in WAL mode, migrated in place to the latest schema."""
+"""The metadata database: SQLite in WAL mode in the store (the default), or PostgreSQL in server mode
+(`EVIDENCE_DATABASE_URL`, store/pg.py); migrated in place to the latest schema either way."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from pathlib import Path
 from collections.abc import Iterator
 
 from ..errors import DiskFull, StoreError
+from . import pg
 from .chain import adopt_existing
 from .migrations import LATEST, MIGRATIONS
+from .dialect import Database
+from .pg import PgConnection, redact
 
 BUSY_TIMEOUT_MS = 60_000
 _WRITE_LOCKS: dict[str, threading.RLock] = {}  # per database file: the writing threads of this process queue here
@@ -19,6 +23,7 @@ _GUARD = threading.Lock()
 
 class _Connection(sqlite3.Connection):
     write_lock: threading.RLock | None = None
+    dialect = "sqlite"
 
 
 # Work a migration needs beyond SQL, run in the migration's own transaction right after its statements.
@@ -44,7 +49,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: Database) -> Iterator[Database]:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Nested use joins the outer transaction.
 
     Threads of one process that write to the same database wait for each other on a lock of their own first:
@@ -57,6 +62,14 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     lock = getattr(conn, "write_lock", None)
     if lock is not None:
         lock.acquire()
+    if isinstance(conn, PgConnection):
+        try:
+            with _pg_transaction(conn):
+                yield conn
+        finally:
+            if lock is not None:
+                lock.release()
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -79,6 +92,28 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             lock.release()
 
 
+@contextmanager
+def _pg_transaction(conn: PgConnection) -> Iterator[None]:
+    conn.begin()
+    try:
+        yield
+    except BaseException as exc:
+        if conn.in_transaction:
+            try:
+                conn.rollback()
+            except conn.errors:
+                pass
+        if isinstance(exc, conn.errors) and getattr(exc, "sqlstate", None) in ("53100", "53200"):
+            raise DiskFull(
+                "the database server is out of disk or memory; the change was not recorded — run the command again"
+                " once it has room",
+                path=redact(conn.url),
+            ) from None
+        raise
+    else:
+        conn.commit()
+
+
 def _disk_full(exc: sqlite3.Error) -> bool:
     return "full" in str(exc).lower() or getattr(exc, "sqlite_errorcode", None) == 13
 
@@ -91,8 +126,28 @@ def _db_file(conn: sqlite3.Connection) -> str | None:
         return None
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn) -> int:
+    if isinstance(conn, PgConnection):
+        return pg.schema_version(conn)
     return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def connect_url(url: str) -> PgConnection:
+    """Server mode's database, migrated to the latest schema; a one-line StoreError when it cannot be reached."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise StoreError(f"EVIDENCE_DATABASE_URL={pg.redact(url)}: expected postgresql://USER@HOST:PORT/DATABASE")
+    conn = PgConnection(url)
+    try:
+        current = pg.schema_version(conn)
+        if current > LATEST:
+            raise StoreError(
+                f"the database's schema (v{current}) is newer than this program (v{LATEST}); upgrade evidence"
+            )
+        pg.migrate(conn, LATEST)
+    except conn.errors as exc:
+        conn.close()
+        raise StoreError(f"PostgreSQL at {pg.redact(url)}: {str(exc).strip().splitlines()[0]}") from None
+    return conn
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -10,10 +10,10 @@ after dropping its trigger — shows up here by name.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 
 from . import chain
+from .dialect import Database, dialect, table_names, trigger_names
 
 # The append-only triggers the schema creates; one dropped is a sign of tampering.
 APPEND_ONLY_TRIGGERS = (
@@ -29,8 +29,13 @@ APPEND_ONLY_TRIGGERS = (
 MAX_PROBLEMS = 200
 
 
-def missing_triggers(conn: sqlite3.Connection) -> list[str]:
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+APPEND_ONLY_TABLES = ("score_events", "metadata_corrections", "detached_links", "events")
+
+
+def missing_triggers(conn: Database) -> list[str]:
+    present = trigger_names(conn)
+    if dialect(conn) == "postgresql":  # one trigger per table refuses both UPDATE and DELETE
+        return [name for name in (f"{t}_append_only" for t in APPEND_ONLY_TABLES) if name not in present]
     return [name for name in APPEND_ONLY_TRIGGERS if name not in present]
 
 
@@ -61,7 +66,7 @@ def _differences(now: dict, then: dict) -> str:
     return ", ".join(keys)
 
 
-def check_history(conn: sqlite3.Connection) -> list[str]:
+def check_history(conn: Database) -> list[str]:
     """Every mismatch between the current-state tables and the events, one line each (at most MAX_PROBLEMS)."""
     problems: list[str] = []
     events: dict[str, list[tuple[int, str, dict]]] = {}
@@ -106,7 +111,7 @@ def check_history(conn: sqlite3.Connection) -> list[str]:
             if payload is not None and row_key not in rows:
                 problems.append(f"{label.format(row_key)}: recorded by event #{event_id} but missing")
     problems.extend(_check_campaigns(conn, events.get(chain.CAMPAIGN, [])))
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    present = table_names(conn)
     for table, keys, build, kind, payload_keys, label in _KEYED:
         if table in present:
             problems.extend(_check_keyed(conn, table, keys, build, events.get(kind, []), payload_keys, label))
@@ -114,7 +119,7 @@ def check_history(conn: sqlite3.Connection) -> list[str]:
     return problems[:MAX_PROBLEMS]
 
 
-def _check_campaigns(conn: sqlite3.Connection, recorded: list[tuple[int, str, dict]]) -> list[str]:
+def _check_campaigns(conn: Database, recorded: list[tuple[int, str, dict]]) -> list[str]:
     problems = []
     expected = {payload.get("campaign"): (event_id, payload) for event_id, _kind, payload in recorded}
     ids = [r[0] for r in conn.execute("SELECT id FROM campaigns")]
@@ -181,7 +186,7 @@ _SCORE_COLUMNS = (
 _UNIT_COLUMNS = ("submitted_at", "submitted_by", "agreed_on", "agreement_reference", "agreement_note")
 
 
-def replay_scores(conn: sqlite3.Connection) -> tuple[dict, dict]:
+def replay_scores(conn: Database) -> tuple[dict, dict]:
     """The `scores` and `score_units` state that the score events give, replayed in order."""
     scores: dict[tuple, dict] = {}
     units: dict[tuple, dict] = {}
@@ -212,7 +217,7 @@ def replay_scores(conn: sqlite3.Connection) -> tuple[dict, dict]:
     return scores, units
 
 
-def _check_scores(conn: sqlite3.Connection) -> list[str]:
+def _check_scores(conn: Database) -> list[str]:
     problems = []
     scores, units = replay_scores(conn)
     for table, columns, keys, expected in (

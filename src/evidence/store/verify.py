@@ -8,13 +8,14 @@ import time
 from dataclasses import dataclass, field
 
 from . import Store, chain, history, writers
+from .dialect import table_names
 
 ORPHAN_GRACE_SECONDS = 3600  # an orphan original younger than this may belong to an attach still running
 
 
 def other_originals(conn) -> list[str]:
     """Originals kept that are not evidence records: the signed PDFs of registered documents."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = table_names(conn)
     if "issued_documents" not in tables:
         return []
     return [r[0] for r in conn.execute("SELECT DISTINCT pdf_sha256 FROM issued_documents WHERE pdf_sha256 IS NOT NULL")]
@@ -67,14 +68,15 @@ class VerifyReport:
 
 def verify_store(store: Store, *, rehash: bool = True, repair: bool = False, progress=None) -> VerifyReport:
     report = VerifyReport()
-    messages = [r[0] for r in store.db.execute("PRAGMA integrity_check")]
-    if messages != ["ok"]:
-        report.database_ok = False
-        report.database_messages.extend(messages)
-    fk = store.db.execute("PRAGMA foreign_key_check").fetchall()
-    if fk:
-        report.database_ok = False
-        report.database_messages.extend(f"foreign key: {tuple(r)}" for r in fk)
+    if store.dialect == "sqlite":  # PostgreSQL checks its pages and always enforces its foreign keys itself
+        messages = [r[0] for r in store.db.execute("PRAGMA integrity_check")]
+        if messages != ["ok"]:
+            report.database_ok = False
+            report.database_messages.extend(messages)
+        fk = store.db.execute("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            report.database_ok = False
+            report.database_messages.extend(f"foreign key: {tuple(r)}" for r in fk)
     report.dangling_links = [
         r[0]
         for r in store.db.execute(

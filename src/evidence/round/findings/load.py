@@ -1,13 +1,13 @@
-"""Loading a round's links and scores for the rules, once per call (SQLite's JSON functions read the fields)."""
+"""Loading a round's links and scores for the rules, once per call (the database's JSON functions read the fields)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime, UTC
 
 from ...records import effective_metadata
 from ...store import Store
+from ...store.dialect import tuples
 from ..campaign import Campaign
 from ..scoring import current_scores
 from .model import LOCAL_TZ, LinkedEvidence, RoundData
@@ -36,32 +36,32 @@ def _local_date(stamp: str | None) -> date | None:
 
 def _corrected_ids(store: Store, campaign_id: str) -> set[int]:
     """Evidence of the campaign that people corrected (the others' metadata is what was extracted)."""
-    try:
-        return {
-            r[0]
-            for r in store.db.execute(
-                "SELECT DISTINCT c.evidence_id FROM metadata_corrections c JOIN links l ON l.evidence_id = c.evidence_id"
-                " WHERE l.campaign_id = ?",
-                (campaign_id,),
-            )
-        }
-    except sqlite3.OperationalError as exc:  # a store without the corrections table
-        if "no such table" in str(exc):
-            return set()
-        raise
+    return {
+        r[0]
+        for r in store.db.execute(
+            "SELECT DISTINCT c.evidence_id FROM metadata_corrections c JOIN links l ON l.evidence_id = c.evidence_id"
+            " WHERE l.campaign_id = ?",
+            (campaign_id,),
+        )
+    }
 
 
-# The fields the rules need, read by SQLite's JSON functions (much faster than parsing every record in Python).
+# The fields the rules need, read by the database's JSON functions (much faster than parsing every record in
+# Python). Written for both engines: flags as CASE … 1 ELSE 0, a JSON true compared as text ('1' on SQLite, 'true'
+# on PostgreSQL, where store/pg_schema.py defines json_extract, json_array_length and instr).
 _LINK_SQL = """
     SELECT l.id, l.evidence_id, l.unit_code, l.criterion_code, l.linked_at, l.filename, e.format, e.text_source,
-           e.text != '', json_extract(e.metadata, '$.number'), json_extract(e.metadata, '$.type_code'),
+           CASE WHEN e.text != '' THEN 1 ELSE 0 END,
+           json_extract(e.metadata, '$.number'), json_extract(e.metadata, '$.type_code'),
            json_extract(e.metadata, '$.issuer'), json_extract(e.metadata, '$.issued_on'),
-           COALESCE(json_array_length(e.metadata, '$.signatures'), 0) > 0,
-           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0,
-           COALESCE(json_extract(e.metadata, '$.issued_on_estimated'),
-                    json_extract(e.metadata, '$.date_source') = 'signature', 0),
-           instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_active_content"') > 0
-           OR instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_embedded_file"') > 0
+           CASE WHEN COALESCE(json_array_length(e.metadata, '$.signatures'), 0) > 0 THEN 1 ELSE 0 END,
+           CASE WHEN instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"number_blank"') > 0
+                THEN 1 ELSE 0 END,
+           CASE WHEN CAST(json_extract(e.metadata, '$.issued_on_estimated') AS TEXT) IN ('1', 'true')
+                  OR json_extract(e.metadata, '$.date_source') = 'signature' THEN 1 ELSE 0 END,
+           CASE WHEN instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_active_content"') > 0
+                  OR instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_embedded_file"') > 0
+                THEN 1 ELSE 0 END
     FROM links l JOIN evidence e ON e.id = l.evidence_id
     WHERE l.campaign_id = ?"""
 
@@ -81,8 +81,6 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
     corrected = _corrected_ids(store, campaign.id)
     local_dates: dict[str, date | None] = {}
     links = []
-    cursor = store.db.cursor()
-    cursor.row_factory = None  # plain tuples
     for (
         link_id,
         eid,
@@ -101,7 +99,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
         blank_warning,
         estimated,
         active,
-    ) in cursor.execute(sql, params):
+    ) in tuples(store.db, sql, params):
         if eid in corrected:
             number, type_code, issuer, issued_on, signed, blank_warning, estimated = _corrected(store, eid)
         if stamp not in local_dates:
