@@ -12,6 +12,8 @@ from evidence.search import check_index, index_evidence, merge_small, optimize_i
 from evidence.search.merge import segment_sizes
 from evidence.search.tiers import MERGE_FANOUT, plan_small
 
+pytestmark = pytest.mark.sqlite_only  # Whoosh's own index (PostgreSQL's search: test_search_pg.py)
+
 
 class _Seg:
     def __init__(self, n: int, name: str = ""):

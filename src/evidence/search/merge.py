@@ -224,7 +224,7 @@ def _merge(store: Store, *, everything: bool, lock_timeout: float | None = None)
 def merge_small(store: Store, *, lock_timeout: float | None = None) -> dict:
     """Merge the tiers of small segments (up to MERGE_MAX_DOCS documents a merge)."""
     if pg.uses_postgres(store):
-        return pg.optimize_index(store) | {"skipped": "PostgreSQL: no segments to merge"}
+        return pg.optimize_index(store)
     return _merge(store, everything=False, lock_timeout=lock_timeout)
 
 

@@ -23,7 +23,6 @@ from typing import Any
 from ..store import Store, now_iso
 from . import heal
 from .analysis import VietnameseTokenizer, number_key
-from .schema import SCHEMA_VERSION
 from .source import count_evidence, count_unread, iter_documents, iter_fingerprints
 
 PG_LAYOUT_VERSION = 6  # bump when the table's columns or what goes into them change: the table is rebuilt
@@ -347,8 +346,8 @@ def rebuild_index(store: Store, progress: ProgressFn | None = None) -> dict:
         "documents": done,
         "seconds": round(time.monotonic() - started, 2),
         "index_bytes": index_bytes(store),
-        "schema_version": SCHEMA_VERSION,
-        "previous_schema_version": SCHEMA_VERSION if previous == PG_LAYOUT_VERSION else None,
+        "schema_version": PG_LAYOUT_VERSION,
+        "previous_schema_version": previous,
         "engine": "postgresql",
     }
 
@@ -363,8 +362,8 @@ def check_index(store: Store) -> dict:
     current = layout_version(store)
     report: dict[str, Any] = {
         "ok": True,
-        "schema_version": SCHEMA_VERSION if current == PG_LAYOUT_VERSION else current,
-        "expected_schema_version": SCHEMA_VERSION,
+        "schema_version": current,  # on PostgreSQL: the search table's layout version (pg.py)
+        "expected_schema_version": PG_LAYOUT_VERSION,
         "engine": "postgresql",
         "documents": 0,
         "indexed": 0,
@@ -418,7 +417,8 @@ def verify_index(store: Store, *, repair: bool = False) -> dict:
 def optimize_index(store: Store) -> dict:
     """`evidence index optimize` on PostgreSQL: VACUUM ANALYZE the table (no segments to merge)."""
     started = time.monotonic()
-    store.db.execute(f"VACUUM ANALYZE {TABLE}") if _exists(store) else None
+    if _exists(store):
+        store.db.execute(f"VACUUM ANALYZE {TABLE}")
     return {
         "segments_before": 0,
         "segments_after": 0,
@@ -427,4 +427,5 @@ def optimize_index(store: Store) -> dict:
         "seconds": round(time.monotonic() - started, 2),
         "segments_without_postings": 0,
         "engine": "postgresql",
+        "skipped": "PostgreSQL: no segments to merge (the search table was vacuumed and analysed)",
     }

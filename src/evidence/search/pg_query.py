@@ -18,6 +18,8 @@ subject (folded, and again with accents). See docs/search.md, "PostgreSQL".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -107,15 +109,31 @@ def filter_sql(filters: Filters) -> _Sql:
 
 def run_search(store: Store, text: str, filters: Filters, limit: int) -> PgResult:
     parsed = parse_query(_schema(), text)
-    with store.transaction():
-        # the GIN index answers the words without reading the rows' text vectors; the planner, seeing most
-        # records match a common syllable, would scan the table and read every one (~4 µs a row)
-        store.db.execute("SET LOCAL enable_seqscan = off")
-        store.db.execute("SET LOCAL jit = off")  # compiling costs more than these statements take
+    with _reading(store):
         if parsed.clauses:
             return _run_clauses(store, parsed.clauses, filters, limit, parsed.words)
         where = _translate(parsed.query)
         return _run(store, where, filters, limit, parsed.words, parsed.numbers, [], [])
+
+
+@contextmanager
+def _reading(store: Store) -> Iterator[None]:
+    """A read-only transaction of its own (store.transaction() would queue behind the writers' lock) with two
+    settings for its statements: the GIN index answers the words without reading the rows' vectors, but the
+    planner, seeing most records match a common syllable, would scan the table and read every `terms_f`
+    (~10 µs a row); and compiling (JIT) costs more than these statements take."""
+    if store.db.in_transaction:  # inside a caller's transaction: its settings stay as they are
+        yield
+        return
+    store.db.execute("BEGIN READ ONLY")
+    try:
+        store.db.execute("SET LOCAL enable_seqscan = off")
+        store.db.execute("SET LOCAL jit = off")
+        yield
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
+    store.db.execute("COMMIT")
 
 
 # --- plain words, phrases, numbers -------------------------------------------------------------------------------
