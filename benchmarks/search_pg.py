@@ -98,7 +98,9 @@ def generate(url: str, store: Store, n: int, seed: int = 7) -> dict:
                     parent, issuer, short = rng.choice(ISSUERS)
                     code, heading, type_name = rng.choice(TYPES)
                     number = (
-                        f"{rng.randint(1, 3999)}/{code}-{short}" if code != "CV" else f"{rng.randint(1, 3999)}/{short}-VP"
+                        f"{rng.randint(1, 3999)}/{code}-{short}"
+                        if code != "CV"
+                        else f"{rng.randint(1, 3999)}/{short}-VP"
                     )
                     issued = start + timedelta(days=rng.randint(0, 364))
                     topic_keys = rng.sample(list(TOPICS), 2)
@@ -146,9 +148,7 @@ def generate(url: str, store: Store, n: int, seed: int = 7) -> dict:
                     lk.write_row(row)
             # the identity/serial sequences follow the ids written by hand
             for table in ("evidence", "links"):
-                cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                )
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
     return {"campaign": campaign, "samples": samples, "text_bytes": total_bytes}
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from search_fixtures import DOCS, insert
 
 from evidence.search import check_index, index_evidence, merge_small, optimize_index, search

@@ -201,7 +201,9 @@ def document_row(doc: dict, stamp: str) -> tuple:
 
 
 def _exists(store: Store) -> bool:
-    row = store.db.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL AND to_regclass('{META}') IS NOT NULL").fetchone()
+    row = store.db.execute(
+        f"SELECT to_regclass('{TABLE}') IS NOT NULL AND to_regclass('{META}') IS NOT NULL"
+    ).fetchone()
     return bool(row[0])
 
 

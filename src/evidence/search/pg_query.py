@@ -228,7 +228,9 @@ def _run(
         if len(rows) < page:
             break
         offset += len(rows)
-    return PgResult(total=max(total - failed, len(ranked)), ranked=ranked[:limit], words=words, estimated=failed > 0, texts=texts)
+    return PgResult(
+        total=max(total - failed, len(ranked)), ranked=ranked[:limit], words=words, estimated=failed > 0, texts=texts
+    )
 
 
 def _texts(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -289,7 +291,9 @@ def _as_sql(expr: _Ts | _Sql) -> _Sql:
 
 
 def _unsupported(node: Q.Query) -> InputError:
-    return InputError(f"query part {node}: not supported by the PostgreSQL search (use words, \"phrases\", OR, NOT, word*)")
+    return InputError(
+        f'query part {node}: not supported by the PostgreSQL search (use words, "phrases", OR, NOT, word*)'
+    )
 
 
 def _text_tsquery(node: Q.Query) -> str | None:
