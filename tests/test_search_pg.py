@@ -165,3 +165,19 @@ def test_search_does_not_wait_for_the_writers(store, campaign, postgres):
     finally:
         other.rollback()
         other.close()
+
+
+def test_verify_before_the_table_exists(store, campaign):
+    """A store just moved to PostgreSQL (migrate-store) has no search table yet: verify reports no drift, the first
+    search builds it."""
+    stamp = now_iso()
+    with store.transaction() as conn:  # a record written without index_evidence (as migrate-store copies them)
+        conn.execute(
+            "INSERT INTO evidence(sha256, size, filename, metadata, text, created_at, updated_at)"
+            " VALUES (?, 4, 'a.pdf', '{}', 'thanh tra', ?, ?)",
+            ("a" * 64, stamp, stamp),
+        )
+    assert verify_index(store)["drift"] == {}
+    assert check_index(store)["schema_version"] is None
+    assert search(store, "thanh tra")["total"] == 1
+    assert check_index(store)["ok"]

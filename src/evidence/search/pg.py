@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..store import Store, now_iso
+from ..store import Store, now_iso, writers
 from . import heal
 from .analysis import VietnameseTokenizer, number_key
 from .source import count_evidence, count_unread, iter_documents, iter_fingerprints
@@ -396,7 +396,9 @@ def verify_index(store: Store, *, repair: bool = False) -> dict:
     """For `evidence verify`: drift from the evidence table and promises of dead writers (with `repair`: brought
     up to date). There are no index files, so no leftovers."""
     report: dict = {"busy": False, "leftovers": [], "pending": 0, "drift": {}, "repaired": []}
-    report["pending"] = sum(1 for _p, _ids, alive in heal.writers.pending(store.locks_dir) if not alive)
+    report["pending"] = sum(1 for _p, _ids, alive in writers.pending(store.locks_dir) if not alive)
+    if layout_version(store) is None:  # never built here (a store just moved to PostgreSQL): the next search or
+        return report  # write builds it from the database, as a missing Whoosh index is
     checked = check_index(store)
     report["drift"] = {key: checked[key] for key in ("missing", "extra", "stale") if checked.get(key)}
     if checked["schema_version"] != checked["expected_schema_version"]:
@@ -410,9 +412,9 @@ def verify_index(store: Store, *, repair: bool = False) -> dict:
             if ids:
                 index_evidence(store, sorted(ids))
                 report["repaired"].append(f"index brought up to date ({len(ids)} record(s))")
-        for path, _ids, alive in heal.writers.pending(store.locks_dir):
+        for path, _ids, alive in writers.pending(store.locks_dir):
             if not alive:
-                heal.writers.clear_pending(path)
+                writers.clear_pending(path)
     return report
 
 
