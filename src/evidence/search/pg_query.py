@@ -39,7 +39,7 @@ NUMBER_BONUS = 20.0  # the document that is the number (ts_rank values stay belo
 REFS_BONUS = 5.0  # … then those citing it in their metadata, then the text
 ACCENT_WEIGHT = 1.0  # ts_rank of the words as typed (accents kept) in the whole record
 SUBJECT_WEIGHT = 1.0  # ts_rank of the words in the subject, folded; and again with their accents
-CHECK_BATCH = 200  # ranked rows read at a time when some need their phrases checked on the text
+CHECK_MARGIN = 10  # rows read beyond the page when the results' phrases are checked on their text
 
 _TEXT_COLUMNS = {"body_f": "terms_f", "subject_f": "subject_f", "subject": "subject_a", "issuer": "issuer_f"}
 _TEXT_COLUMNS["filename"] = "filename_f"
@@ -201,20 +201,22 @@ def _run(
     score = _score(words, numbers, typed)
     condition = f"({where.sql}) AND {flt.sql}"
     cond_params = where.params + flt.params
-    # the count first, from the index alone (a window count would carry every matching row along)
-    total = int(store.db.execute(f"SELECT count(*) FROM {TABLE} d WHERE {condition}", cond_params).fetchone()[0])
-    if not total:
-        return PgResult(total=0, ranked=[], words=words)
+    # one pass over the matches: the subquery scores each (OFFSET 0 keeps it a subquery, so the count over the
+    # window carries only (id, score) along, not the rows' vectors); the best `page` come out sorted
+    extra = "d.number_key, d.refs" if checked else "NULL, NULL"
+    statement = (
+        f"SELECT s.*, count(*) OVER () AS total FROM (SELECT d.evidence_id, {score.sql} AS score, {extra}"
+        f" FROM {TABLE} d WHERE {condition} OFFSET 0) s ORDER BY s.score DESC, s.evidence_id LIMIT ? OFFSET ?"
+    )
     ranked: list[tuple[int, float]] = []
     texts: dict[int, str] = {}
-    failed = offset = 0
-    page = limit if not checked else min(limit + CHECK_BATCH, total)
+    total = failed = offset = 0
+    page = limit if not checked else limit + CHECK_MARGIN
     while len(ranked) < limit:
-        rows = store.db.execute(
-            f"SELECT d.evidence_id, {score.sql} AS score, d.number_key, d.refs FROM {TABLE} d"
-            f" WHERE {condition} ORDER BY score DESC, d.evidence_id LIMIT ? OFFSET ?",
-            [*score.params, *cond_params, page, offset],
-        ).fetchall()
+        rows = store.db.execute(statement, [*score.params, *cond_params, page, offset]).fetchall()
+        if not rows:
+            break
+        total = int(rows[0][4])
         found = _texts(store, [int(r[0]) for r in rows]) if checked else {}
         for r in rows:
             evidence_id = int(r[0])
