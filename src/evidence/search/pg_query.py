@@ -112,7 +112,10 @@ def run_search(store: Store, text: str, filters: Filters, limit: int) -> PgResul
     with _reading(store):
         if parsed.clauses:
             return _run_clauses(store, parsed.clauses, filters, limit, parsed.words)
-        where = _translate(parsed.query)
+        try:
+            where = _translate(parsed.query)
+        except _Unsupported as exc:
+            raise InputError(f"query {text!r}: {exc}") from None
         return _run(store, where, filters, limit, parsed.words, parsed.numbers, [], [])
 
 
@@ -292,10 +295,20 @@ def _as_sql(expr: _Ts | _Sql) -> _Sql:
     return expr
 
 
-def _unsupported(node: Q.Query) -> InputError:
-    return InputError(
-        f'query part {node}: not supported by the PostgreSQL search (use words, "phrases", OR, NOT, word*)'
-    )
+class _Unsupported(Exception):
+    """A part of the query no tsquery expresses (run_search names the query in the one-line error)."""
+
+
+def _unsupported(node: Q.Query) -> _Unsupported:
+    if isinstance(node, Q.FuzzyTerm):
+        what = "fuzzy words (word~)"
+    elif isinstance(node, Q.Wildcard):
+        what = "wildcards inside a word (? or * before the end)"
+    elif isinstance(node, Q.Phrase):
+        what = 'phrases with a slop ("…"~N)'
+    else:
+        what = f"the query part {node}"
+    return _Unsupported(f'{what}: not supported by the PostgreSQL search (use words, "phrases", OR, NOT, word*)')
 
 
 def _text_tsquery(node: Q.Query) -> str | None:
