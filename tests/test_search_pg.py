@@ -111,6 +111,8 @@ def test_operators_prefix_fields_and_ranges(store, campaign):
     in_range = search(store, "issued:[2025-06-01 TO 2025-12-31] chỉ số")
     assert set(ids_of(in_range)) == {docs["reform"], docs["scattered"]}
     assert set(ids_of(search(store, "unit:SYT"))) == {docs["reform"], docs["scattered"], docs["health"]}
+    assert set(ids_of(search(store, "unit:BL*"))) == {docs["health"]}  # a prefix of a code
+    assert set(ids_of(search(store, "type:T*"))) == {docs["scattered"]}
     assert ids_of(search(store, "type:BC AND tiêm")) == [docs["health"]]
     assert set(ids_of(search(store, "(tiêm OR lịch) AND NOT kiểm"))) == {docs["health"]}
     assert set(ids_of(search(store, "kiem* NOT tai"))) == {docs["scattered"]}

@@ -342,16 +342,21 @@ def _node(node: Q.Query) -> _Ts | _Sql:
         return _combine("AND", [_node(n) for n in node.subqueries])
     if isinstance(node, Q.Or):
         return _combine("OR", [_node(n) for n in _drop_subsumed(node.subqueries)])
-    if isinstance(node, Q.TermRange) and node.fieldname == "issued":
-        parts, params = [], []
+    fieldname = getattr(node, "fieldname", None)
+    if isinstance(node, Q.TermRange) and fieldname in _SCALAR_COLUMNS:  # issued:[2025-01-01 TO 2025-06-30]
+        column, parts, params = f"d.{_SCALAR_COLUMNS[fieldname]}", [], []
         if node.start:
-            parts.append("d.issued >" + ("" if node.startexcl else "=") + " ?")
+            parts.append(f"{column} >" + ("" if node.startexcl else "=") + " ?")
             params.append(node.start)
         if node.end:
-            parts.append("d.issued <" + ("" if node.endexcl else "=") + " ?")
+            parts.append(f"{column} <" + ("" if node.endexcl else "=") + " ?")
             params.append(node.end)
-        return _Sql(" AND ".join(parts) or "d.issued IS NOT NULL", params)
-    fieldname = getattr(node, "fieldname", None)
+        return _Sql(" AND ".join(parts) or f"{column} IS NOT NULL", params)
+    if isinstance(node, Q.Prefix) and (fieldname in _SCALAR_COLUMNS or fieldname in _ARRAY_COLUMNS):  # unit:S*
+        pattern = node.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if fieldname in _SCALAR_COLUMNS:
+            return _Sql(f"d.{_SCALAR_COLUMNS[fieldname]} LIKE ?", [pattern])
+        return _Sql(f"EXISTS (SELECT 1 FROM unnest(d.{_ARRAY_COLUMNS[fieldname]}) AS v WHERE v LIKE ?)", [pattern])
     if fieldname in _TEXT_COLUMNS:
         q = _text_tsquery(node)
         if q is None:
