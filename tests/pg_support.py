@@ -44,7 +44,7 @@ class Postgres:
         self.folder = Path(folder or tempfile.mkdtemp(prefix="evidence-pg-"))
         self.data = self.folder / "data"
         self.socket_dir = self.folder / "socket"
-        self.port = 5432 + os.getpid() % 20000 + 1000
+        self.port = 5432 + (os.getpid() + next(_counter) * 7919) % 20000 + 1000
         self.role = "evidence"
 
     def _run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -60,13 +60,23 @@ class Postgres:
             str(self.bin / "initdb"), "-D", str(self.data), "-U", self.role, "--auth=trust", "-E", "UTF8",
             "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
+        self.start_server()
+        return self
+
+    def start_server(self) -> None:
         options = (
             f"-p {self.port} -k {self.socket_dir} -c listen_addresses='' -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"),
                   "-w", "-t", "60", "start")  # fmt: skip
-        return self
+
+    def stop_server(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def restart(self) -> None:
+        self.stop_server()
+        self.start_server()
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.role}@/{database}?host={self.socket_dir}&port={self.port}"
@@ -81,8 +91,11 @@ class Postgres:
         """A database with the schema migrated by the program itself, to copy for each test."""
         from evidence.store.db import connect_url
 
+        from evidence.store.pg import close_idle
+
         self.sql(f"CREATE DATABASE {TEMPLATE}")
         connect_url(self.url(TEMPLATE)).close()
+        close_idle(self.url(TEMPLATE))  # a template must have no session
 
     def fresh_database(self) -> str:
         """A new database with the schema (a copy of the template); returns its URL."""
@@ -97,10 +110,16 @@ class Postgres:
                 time.sleep(0.1)
         return self.url(name)
 
-    def empty_database(self) -> str:
+    def empty_database(self, template: str = "template1") -> str:
         name = f"e{os.getpid()}_{next(_counter)}"
-        self.sql(f"CREATE DATABASE {name}")
+        self.sql(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url(name)
+
+    def run_tool(self, tool: str, *args: str) -> None:
+        """A client program of the same installation (pg_dump, pg_restore), as the tests' user."""
+        done = subprocess.run([str(self.bin / tool), *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{tool} failed: {done.stderr.strip()}")
 
     def stop(self) -> None:
         if self.data.exists():

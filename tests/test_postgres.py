@@ -225,3 +225,56 @@ def test_backup_in_server_mode_restores_on_either_engine(postgres, monkeypatch, 
     data = json.loads(restored.stdout)
     assert data["identical"] and data["chain_head"] == head
     assert not (tmp_path / "server" / "evidence.db").exists()  # the database is PostgreSQL's
+
+
+def test_pg_dump_and_the_originals_restore_a_whole_store(postgres, monkeypatch, tmp_path, campaign_file):
+    """The deployment guide's other backup: pg_dump of the database plus a copy of the originals folder."""
+    root = _sqlite_store(tmp_path, campaign_file, monkeypatch)
+    url = postgres.empty_database()
+    assert _cli(root, "migrate-store", "--to", url).exit_code == 0
+    monkeypatch.setenv("EVIDENCE_DATABASE_URL", url)
+    with Store.open(root) as store:
+        before, head = table_digests(store.db), chain.head(store.db).hash
+    dump = tmp_path / "evidence.dump"
+    subprocess_run = postgres.run_tool
+    subprocess_run("pg_dump", "--format=custom", f"--file={dump}", f"--dbname={url}")
+    second = postgres.empty_database(template="template0")
+    subprocess_run("pg_restore", "--no-owner", f"--dbname={second}", str(dump))
+    restored = tmp_path / "restored"
+    shutil.copytree(root / "blobs", restored / "blobs")
+    assert _cli(restored, "index", "rebuild", env={"EVIDENCE_DATABASE_URL": second}).exit_code == 0  # derived data
+    result = _cli(restored, "verify", "--json", env={"EVIDENCE_DATABASE_URL": second})
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["chain_head"] == head
+    monkeypatch.setenv("EVIDENCE_DATABASE_URL", second)
+    with Store.open(restored) as store:
+        assert table_digests(store.db) == before
+
+
+def test_a_postgresql_restart_costs_no_data_and_no_traceback(monkeypatch, tmp_path, campaign_file):
+    """The server restarts under an open store: the next command reconnects; while it is down, a change fails in
+    one line and leaves nothing half-written."""
+    from pg_support import Postgres, server_bin
+
+    from evidence.errors import StoreError
+
+    if server_bin() is None:
+        pytest.skip("PostgreSQL server binaries not installed")
+    cluster = Postgres().start()
+    try:
+        monkeypatch.setenv("EVIDENCE_DATABASE_URL", cluster.empty_database())
+        with Store.init(tmp_path / "s") as store:
+            save_framework(store, small_framework())
+            campaign = create_campaign(store, campaign_file)
+            set_self_score(store, campaign.id, "STP", "1.1", 1, by="stp")
+            cluster.restart()
+            set_self_score(store, campaign.id, "STP", "1.1", 2, by="stp")  # reconnected between transactions
+            cluster.stop_server()
+            with pytest.raises(StoreError, match="PostgreSQL") as caught:
+                set_self_score(store, campaign.id, "STP", "1.1", 3, by="stp")
+            assert "\n" not in str(caught.value)
+            cluster.start_server()
+            assert store.db.execute("SELECT COUNT(*) FROM score_events").fetchone()[0] == 2
+            assert chain.walk_chain(store.db)[1] is None and verify_store(store).ok
+    finally:
+        cluster.stop()

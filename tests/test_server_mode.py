@@ -6,6 +6,7 @@ with one line. Nothing is mocked."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import threading
@@ -242,3 +243,22 @@ def test_a_wrong_queue_url_or_unseen_originals_stop_the_worker_with_one_line(sto
     done = _run([*root, "worker"], environment(redis.url))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "originals are not visible" in done.stderr and str(store.blobs.root) in done.stderr
+
+
+def test_ingest_in_server_mode_stores_at_once_and_queues_the_reading(store, campaign, tmp_path, redis, procs):
+    tree = tmp_path / "tree" / "STP" / "1.1"
+    tree.mkdir(parents=True)
+    for i in range(3):
+        plan_pdf(tree / f"kh-{i}.pdf", number=f"{80 + i}/KH-STP", subject=f"Kế hoạch kiểm tra đợt {i + 1}")
+    (tree / "hong.pdf").write_bytes(b"%PDF-1.7 not really")
+    env = environment(redis.url)
+    done = _run(["--store", str(store.root), "ingest", str(tmp_path / "tree"), "--json"], env)
+    assert done.returncode == 2, done.stderr  # the damaged file is reported; the batch went on
+    summary = json.loads(done.stdout)["summary"]
+    assert summary["linked"] == 3 and summary["queued"] == 3 and summary["errors"] == 1
+    assert {_status(store, i) for i in _ids(store)} == {"pending"}  # stored, not read: the workers read
+    _worker(store, env, tmp_path / "worker.log", procs, "--no-ocr")
+    assert _wait_all_read(store) == {"read": 3}
+    numbers = {get_evidence(store, i)["metadata"]["number"] for i in _ids(store)}
+    assert numbers == {"80/KH-STP", "81/KH-STP", "82/KH-STP"}
+    assert _indexed(store)["ok"] and _clean(store)

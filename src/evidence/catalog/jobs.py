@@ -47,7 +47,16 @@ from ..round.campaign import Campaign, load_campaign
 from ..store import Store, chain, dumps, now_iso
 from ..store.blobs import sha256_of
 from ..vn.text import nfc
-from .attach import Outcome, _Item, _reader_version, _store_and_link, check_pages, check_target, preflight
+from .attach import (
+    Outcome,
+    _Item,
+    _reader_version,
+    _store_and_link,
+    check_pages,
+    check_target,
+    plan_ingest,
+    preflight,
+)
 
 log = logging.getLogger("evidence.jobs")
 
@@ -134,6 +143,37 @@ def store_upload(
     except OSError as exc:
         item.outcome.error = f"{path}: cannot read ({exc.strerror or exc})"
     return item.outcome
+
+
+def ingest_for_workers(
+    store: Store,
+    root: Path,
+    *,
+    campaign_id: str,
+    by: str | None = None,
+    follow_links: bool = False,
+    progress=None,
+) -> list[Outcome]:
+    """`ingest` in server mode: every file of DIR/<unit>/<criterion>/ stored and linked at once, its record left
+    pending for the reading workers (the caller sends the tasks). Bad files are reported, the rest goes on."""
+    campaign = load_campaign(store, campaign_id)
+    items, rejected = plan_ingest(campaign, Path(root), follow_links=follow_links)
+    outcomes = []
+    for item in items:
+        outcomes.append(
+            store_upload(
+                store,
+                item.path,
+                campaign_id=campaign.id,
+                unit_code=item.target.unit,
+                criterion_code=item.target.criterion,
+                by=by,
+                campaign=campaign,
+            )
+        )
+        if progress:
+            progress(str(item.path))
+    return rejected + outcomes
 
 
 # ---------------------------------------------------------------- the worker's part

@@ -11,7 +11,7 @@ from ..records import candidates_lines, get_evidence, list_evidence, shown_issue
 from .common import AppContext, Progress, emit, json_option, pass_app, table
 
 
-def _report(outcomes, as_json: bool) -> None:
+def _report(outcomes, as_json: bool, *, queued: int | None = None) -> None:
     from ..catalog.attach import SKIP_REASONS  # lazily, as the catalog itself (see attach)
 
     skipped = [o for o in outcomes if o.skipped]
@@ -30,6 +30,9 @@ def _report(outcomes, as_json: bool) -> None:
             "skipped": len(skipped),
         },
     }
+    if queued is not None:
+        summary: dict = data["summary"]  # type: ignore[assignment]
+        summary["queued"] = queued
 
     def human(d):
         for o in attached:
@@ -45,6 +48,8 @@ def _report(outcomes, as_json: bool) -> None:
             f"{s['stored']} new original(s), {s['errors']} error(s)"
             + (f", {s['skipped']} skipped" if s["skipped"] else "")
         )
+        if "queued" in s:
+            click.echo(f"{s['queued']} file(s) queued for reading by `evidence worker` (đang đọc until read)")
 
     emit(data, as_json, human)
     for o in failed:  # the one-line reasons, on stderr, after the batch
@@ -138,20 +143,47 @@ def detach(app: AppContext, evidence_id, campaign_id, unit_code, criterion_code,
     is_flag=True,
     help="Follow symbolic links whose target is inside DIR (by default every link is refused).",
 )
+@click.option(
+    "--read-here",
+    is_flag=True,
+    help="Server mode: read the files in this process instead of queueing them for `evidence worker`.",
+)
 @json_option
 @pass_app
-def ingest(app: AppContext, directory, campaign_id, by, no_ocr, jobs, follow_links, as_json):
+def ingest(app: AppContext, directory, campaign_id, by, no_ocr, jobs, follow_links, read_here, as_json):
     """Bulk-attach a folder laid out as DIR/<unit code>/<criterion code>/<files>.
 
     Ingest never leaves DIR: symbolic links are refused (see --follow-links); hidden names, FIFOs, devices and
-    sockets are skipped and listed ("skipped" in --json)."""
-    from ..catalog import ingest_dir
+    sockets are skipped and listed ("skipped" in --json). In server mode (EVIDENCE_QUEUE_URL) the files are stored
+    and linked at once and their reading is queued for `evidence worker` ("queued" in --json; --read-here reads
+    them in this process instead)."""
+    from ..catalog import celery_queue, ingest_dir
+    from ..catalog.jobs import ingest_for_workers
     from ..round.campaign import resolve_campaign_id
 
     store = app.store()
     campaign_id = resolve_campaign_id(store, campaign_id)
     total = sum(1 for p in Path(directory).rglob("*") if p.is_file()) if Path(directory).is_dir() else 0
     bar = Progress(total, "ingest")
+    queue_url = celery_queue.queue_url()
+    if queue_url and not read_here:
+        outcomes = ingest_for_workers(
+            store, directory, campaign_id=campaign_id, by=by, follow_links=follow_links, progress=bar.advance
+        )
+        bar.finish()
+        queue = celery_queue.CeleryReadQueue(queue_url, app.store_path)
+        pending = [
+            o.evidence_id
+            for o in outcomes
+            if o.evidence_id is not None
+            and store.db.execute("SELECT read_status FROM evidence WHERE id = ?", (o.evidence_id,)).fetchone()[0]
+            == "pending"
+        ]
+        for evidence_id in dict.fromkeys(pending):
+            queue.enqueue_read(evidence_id)
+        queue.stop()
+        _report(outcomes, as_json, queued=len(set(pending)))
+        return
     outcomes = ingest_dir(
         store,
         directory,

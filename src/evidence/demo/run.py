@@ -16,6 +16,8 @@ from ..errors import InputError
 from ..frameworks import load_samples
 from ..progress import Progress
 from ..store import DB_NAME, Store
+from ..store.core import database_url
+from ..store.dialect import drop_everything
 from .campaign import campaign_yaml
 from .evidence import build_evidence_tree
 from .stages import STAGES, setup_register
@@ -24,18 +26,21 @@ Echo = Callable[[str], None]
 
 
 def prepare_store(store_dir: Path) -> Store:
-    """A fresh demo store. A store that holds real (non-demo) data is never wiped."""
-    db_file = store_dir / DB_NAME
-    if db_file.exists():
-        with Store.open(store_dir) as existing:
+    """A fresh demo store. A store that holds real (non-demo) data is never wiped (in server mode: the
+    PostgreSQL database of EVIDENCE_DATABASE_URL, emptied only when it holds nothing or a demo)."""
+    server = bool(database_url())
+    if server or (store_dir / DB_NAME).exists():
+        with Store.init(store_dir) if server else Store.open(store_dir) as existing:
             marker = existing.db.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
             has_data = existing.db.execute("SELECT COUNT(*) FROM campaigns").fetchone()[0]
-        if not marker and has_data:
-            raise InputError(
-                "holds a store with real campaigns; the demo needs an empty or demo store "
-                "(choose another with --store)",
-                path=store_dir,
-            )
+            if not marker and has_data:
+                where = existing.database if server else str(store_dir)
+                raise InputError(
+                    f"{where} holds a store with real campaigns; the demo needs an empty or demo store "
+                    "(choose another with --store, or another database)",
+                )
+            if server:
+                drop_everything(existing.db)  # Store.init below creates the schema again
     if store_dir.exists():
         for child in store_dir.iterdir():
             if child.name == ".gitkeep":

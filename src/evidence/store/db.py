@@ -103,6 +103,11 @@ def _pg_transaction(conn: PgConnection) -> Iterator[None]:
                 conn.rollback()
             except conn.errors:
                 pass
+        if isinstance(exc, conn.lost_errors):
+            raise StoreError(
+                f"the connection to the database ({redact(conn.url)}) was lost; the change was not recorded — run"
+                " the command again"
+            ) from None
         if isinstance(exc, conn.errors) and getattr(exc, "sqlstate", None) in ("53100", "53200"):
             raise DiskFull(
                 "the database server is out of disk or memory; the change was not recorded — run the command again"
@@ -137,6 +142,8 @@ def connect_url(url: str) -> PgConnection:
     if not url.startswith(("postgresql://", "postgres://")):
         raise StoreError(f"EVIDENCE_DATABASE_URL={pg.redact(url)}: expected postgresql://USER@HOST:PORT/DATABASE")
     conn = PgConnection(url)
+    if url in pg.MIGRATED:
+        return conn
     try:
         current = pg.schema_version(conn)
         if current > LATEST:
@@ -144,6 +151,7 @@ def connect_url(url: str) -> PgConnection:
                 f"the database's schema (v{current}) is newer than this program (v{LATEST}); upgrade evidence"
             )
         pg.migrate(conn, LATEST)
+        pg.MIGRATED.add(url)
     except conn.errors as exc:
         conn.close()
         raise StoreError(f"PostgreSQL at {pg.redact(url)}: {str(exc).strip().splitlines()[0]}") from None

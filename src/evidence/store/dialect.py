@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 
-from .pg import PgConnection
+from .pg import MIGRATED, PgConnection
 
 Database = sqlite3.Connection | PgConnection  # what `store.db` is: the store's own SQLite file, or PostgreSQL
 
@@ -66,3 +67,32 @@ def primary_key(conn, table: str) -> list[str]:
         )
         return [r[0] for r in rows]
     return [r[1] for r in sorted(conn.execute(f"PRAGMA table_info({table})"), key=lambda r: r[5]) if r[5]]
+
+
+def drop_everything(conn: Database) -> None:
+    """Server mode's reset for the demo: every table and function of the program in the current schema (the
+    extensions' own functions stay). The next connection creates the schema again."""
+    if not isinstance(conn, PgConnection):
+        raise TypeError("drop_everything is for a PostgreSQL database; an embedded store is a folder to delete")
+    MIGRATED.discard(conn.url)
+    with _locked(conn):
+        for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"):
+            conn.execute(f'DROP TABLE IF EXISTS "{name}" CASCADE')
+        functions = conn.execute(
+            "SELECT CAST(CAST(p.oid AS regprocedure) AS text) FROM pg_proc p"
+            " WHERE p.pronamespace = CAST(current_schema() AS regnamespace)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+        ).fetchall()
+        for (signature,) in functions:
+            conn.execute(f"DROP FUNCTION IF EXISTS {signature} CASCADE")
+
+
+@contextmanager
+def _locked(conn: PgConnection) -> Iterator[None]:
+    conn.begin()
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()

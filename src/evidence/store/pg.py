@@ -17,6 +17,10 @@ from typing import Any
 from ..errors import StoreError
 from .pg_schema import BASELINE, PG_MIGRATIONS
 
+IDLE_CONNECTIONS = 8  # per database URL and process: the web opens a store per request, this keeps it cheap
+_idle: dict[str, list] = {}
+_idle_guard = threading.Lock()
+MIGRATED: set[str] = set()  # databases this process has migrated (or found current): not checked again
 WRITE_LOCK_KEY = 0x45564944  # "EVID": pg_advisory_xact_lock key every writer takes first
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")  # string literals, quoted names, ? and %
 
@@ -96,19 +100,53 @@ class PgConnection:
             ) from None
         self.url = url
         self._psycopg = psycopg
-        try:
-            self._conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory, connect_timeout=10)
-        except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {_first_line(exc)}") from None
+        self._conn = self._reuse() or self._connect()
         self.write_lock: threading.RLock | None = threading.RLock()  # the threads of this process queue here first
+
+    def _reuse(self):
+        with _idle_guard:
+            pool = _idle.get(self.url) or []
+            while pool:
+                conn = pool.pop()
+                if not (conn.closed or conn.broken):
+                    return conn
+        return None
+
+    def _connect(self):
+        try:
+            return self._psycopg.connect(self.url, autocommit=True, row_factory=_row_factory, connect_timeout=10)
+        except self._psycopg.Error as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {redact(self.url)}: {_first_line(exc)}") from None
+
+    def _reconnect_if_lost(self) -> bool:
+        """A connection the server dropped (a restart, a failover) is opened again — only between transactions,
+        where nothing can be half-done. Returns whether it was."""
+        if not (self._conn.closed or self._conn.broken):
+            return False
+        try:
+            self._conn.close()
+        except self._psycopg.Error:
+            pass
+        self._conn = self._connect()
+        return True
 
     @property
     def in_transaction(self) -> bool:
-        return self._conn.info.transaction_status != self._psycopg.pq.TransactionStatus.IDLE
+        status = self._conn.info.transaction_status
+        return status not in (self._psycopg.pq.TransactionStatus.IDLE, self._psycopg.pq.TransactionStatus.UNKNOWN)
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
-        cursor = self._conn.cursor()
-        cursor.execute(translate(sql), _adapt(params))
+        outside = not self.in_transaction
+        if outside:
+            self._reconnect_if_lost()
+        try:
+            cursor = self._conn.cursor()
+            cursor.execute(translate(sql), _adapt(params))
+        except self._psycopg.OperationalError:
+            if not (outside and self._reconnect_if_lost()):
+                raise
+            cursor = self._conn.cursor()  # the server came back: once more, on the new connection
+            cursor.execute(translate(sql), _adapt(params))
         return Cursor(cursor)
 
     def executemany(self, sql: str, rows) -> None:
@@ -123,7 +161,13 @@ class PgConnection:
                 copy.write_row(_adapt(row))
 
     def begin(self) -> None:
-        self._conn.execute("BEGIN")
+        self._reconnect_if_lost()
+        try:
+            self._conn.execute("BEGIN")
+        except self._psycopg.OperationalError:
+            if not self._reconnect_if_lost():
+                raise
+            self._conn.execute("BEGIN")
         self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
 
     def commit(self) -> None:
@@ -133,11 +177,40 @@ class PgConnection:
         self._conn.execute("ROLLBACK")
 
     def close(self) -> None:
-        self._conn.close()
+        """Back to this process's idle connections (the next store of the same database reuses it)."""
+        conn = self._conn
+        if conn.closed:
+            return
+        try:
+            if self.in_transaction:
+                conn.execute("ROLLBACK")
+        except self._psycopg.Error:
+            conn.close()
+            return
+        with _idle_guard:
+            pool = _idle.setdefault(self.url, [])
+            if not conn.broken and len(pool) < IDLE_CONNECTIONS:
+                pool.append(conn)
+                return
+        conn.close()
 
     @property
     def errors(self):
         return self._psycopg.Error
+
+    @property
+    def lost_errors(self):
+        """What a dropped connection raises (the server restarted, the network went away)."""
+        return self._psycopg.OperationalError
+
+
+def close_idle(url: str | None = None) -> None:
+    """Close this process's idle connections (to one database, or all): before the database is dropped or copied."""
+    with _idle_guard:
+        urls = [url] if url is not None else list(_idle)
+        for key in urls:
+            for conn in _idle.pop(key, []):
+                conn.close()
 
 
 def redact(url: str) -> str:
