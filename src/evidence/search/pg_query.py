@@ -39,6 +39,7 @@ NUMBER_BONUS = 20.0  # the document that is the number (ts_rank values stay belo
 REFS_BONUS = 5.0  # … then those citing it in their metadata, then the text
 ACCENT_WEIGHT = 1.0  # ts_rank of the words as typed (accents kept) in the whole record
 SUBJECT_WEIGHT = 1.0  # ts_rank of the words in the subject, folded; and again with their accents
+SEARCH_WORK_MEM = "64MB"  # per search statement, while it runs (see _reading)
 CHECK_MARGIN = 10  # rows read beyond the page when the results' phrases are checked on their text
 
 _TEXT_COLUMNS = {"body_f": "terms_f", "subject_f": "subject_f", "subject": "subject_a", "issuer": "issuer_f"}
@@ -122,7 +123,7 @@ def run_search(store: Store, text: str, filters: Filters, limit: int) -> PgResul
 @contextmanager
 def _reading(store: Store) -> Iterator[None]:
     """A read-only transaction of its own (store.transaction() would queue behind the writers' lock) with two
-    settings for its statements: the GIN index answers the words without reading the rows' vectors, but the
+    settings for its statements (and room for the bitmap of the matches): the GIN index answers the words without reading the rows' vectors, but the
     planner, seeing most records match a common syllable, would scan the table and read every `terms_f`
     (~10 µs a row); and compiling (JIT) costs more than these statements take."""
     if store.db.in_transaction:  # inside a caller's transaction: its settings stay as they are
@@ -132,6 +133,9 @@ def _reading(store: Store) -> Iterator[None]:
     try:
         store.db.execute("SET LOCAL enable_seqscan = off")
         store.db.execute("SET LOCAL jit = off")
+        # a bitmap of the matches that does not fit work_mem turns lossy, and PostgreSQL then checks every row of
+        # the lossy pages against its terms_f (~10 KB read each): 200k matches need ~12 MB, the default is 4 MB
+        store.db.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
         yield
     except BaseException:
         store.db.execute("ROLLBACK")
