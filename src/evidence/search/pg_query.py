@@ -122,10 +122,10 @@ def run_search(store: Store, text: str, filters: Filters, limit: int) -> PgResul
 
 @contextmanager
 def _reading(store: Store) -> Iterator[None]:
-    """A read-only transaction of its own (store.transaction() would queue behind the writers' lock) with two
-    settings for its statements (and room for the bitmap of the matches): the GIN index answers the words without reading the rows' vectors, but the
-    planner, seeing most records match a common syllable, would scan the table and read every `terms_f`
-    (~10 µs a row); and compiling (JIT) costs more than these statements take."""
+    """A read-only transaction of its own (store.transaction() would queue behind the writers' lock) with settings
+    for its statements: the GIN index answers the words without reading the rows' vectors, but the planner, seeing
+    most records match a common syllable, would scan the table and read every `terms_f` (~10 µs a row); compiling
+    (JIT) costs more than these statements take; and the bitmap of the matches needs room."""
     if store.db.in_transaction:  # inside a caller's transaction: its settings stay as they are
         yield
         return
