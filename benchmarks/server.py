@@ -2,6 +2,7 @@
 
     python benchmarks/server.py                        # 60 born-digital PDFs + 6 scans from 10 clients, 1 then 2 workers
     python benchmarks/server.py --pdfs 100 --scans 10 --clients 20 --workers 2
+    python benchmarks/server.py --database postgresql  # the metadata (and search) in a private PostgreSQL
 
 For each worker count: a fresh store, a private redis-server on a free port, `evidence serve --workers 2`,
 `evidence worker --concurrency 1` × W; the clients sign in and upload their share one file per request. Prints the
@@ -18,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -37,6 +37,8 @@ from reading_samples import render_scan  # noqa: E402
 from server_support import EVIDENCE, Redis, environment, free_port, start, stop, wait_http, wait_log  # noqa: E402
 from web_uploads import fresh_store, load, make_pdfs, percentile, sign_in  # noqa: E402
 
+from evidence.store import Store  # noqa: E402
+
 TASK_TIME = re.compile(r"Task evidence\.read\[[^\]]+\] succeeded in ([0-9.]+)s")
 
 
@@ -53,8 +55,10 @@ def make_scans(folder: Path, n: int) -> list[Path]:
     return out
 
 
-def run(files: list[Path], workers: int, clients: int, work: Path, limit: float) -> dict:
+def run(files: list[Path], workers: int, clients: int, work: Path, limit: float, postgres=None) -> dict:
     store_dir = work / f"store-{workers}w"
+    if postgres is not None:  # a fresh database for this run; every process of the run uses it
+        os.environ["EVIDENCE_DATABASE_URL"] = postgres.empty_database()
     campaign_id, unit, criterion = fresh_store(store_dir)
     redis = Redis(work / f"redis-{workers}w").start()
     env = environment(redis.url)
@@ -102,11 +106,10 @@ def run(files: list[Path], workers: int, clients: int, work: Path, limit: float)
         for t in threads:
             t.join()
         uploads_s = time.perf_counter() - started
-        db = store_dir / "evidence.db"
         while time.perf_counter() - started < limit:
-            with sqlite3.connect(db) as conn:
-                total = conn.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
-                waiting = conn.execute(
+            with Store.open(store_dir) as store:
+                total = store.db.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
+                waiting = store.db.execute(
                     "SELECT COUNT(*) FROM evidence WHERE read_status IN ('pending', 'reading')"
                 ).fetchone()[0]
             if total >= len(files) - len(failures) and not waiting:
@@ -121,13 +124,14 @@ def run(files: list[Path], workers: int, clients: int, work: Path, limit: float)
         redis.stop()
     verify = subprocess.run([*EVIDENCE, "--store", str(store_dir), "verify", "--json"], capture_output=True, text=True)
     check = subprocess.run([*EVIDENCE, "--store", str(store_dir), "index", "check", "--json"], capture_output=True)
-    with sqlite3.connect(db) as conn:
+    with Store.open(store_dir) as store:
+        conn = store.db
         records = conn.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
         distinct = conn.execute("SELECT COUNT(DISTINCT sha256) FROM evidence").fetchone()[0]
         read = conn.execute("SELECT COUNT(*) FROM evidence WHERE read_status = 'read'").fetchone()[0]
         once = conn.execute("SELECT COUNT(*) FROM evidence WHERE read_attempts = 1").fetchone()[0]
         links = conn.execute("SELECT COUNT(*) FROM links").fetchone()[0]
-        kinds = dict(conn.execute("SELECT format, COUNT(*) FROM evidence GROUP BY format").fetchall())
+        kinds = {r[0]: r[1] for r in conn.execute("SELECT format, COUNT(*) FROM evidence GROUP BY format")}
     task_seconds = []
     for w in range(workers):
         task_seconds += [float(x) for x in TASK_TIME.findall((logs / f"worker{w}.log").read_text(errors="replace"))]
@@ -155,6 +159,7 @@ def run(files: list[Path], workers: int, clients: int, work: Path, limit: float)
         "verify_orphans": len(verify_doc.get("orphan_blobs", [])),
         "index_check_exit": check.returncode,
         "load": load(),
+        "database": "postgresql" if postgres is not None else "sqlite",
     }
 
 
@@ -169,7 +174,7 @@ def show(r: dict) -> None:
         f"   records {r['records']}, links {r['links']}, read {r['read']}, read once {r['read_once']}:"
         f" {'LOST OR DUPLICATED' if lost else 'nothing lost or duplicated'}; tasks {r['tasks']}"
         f" ({r['task_seconds_sum']} worker-s); verify exit {r['verify_exit']}, index check exit"
-        f" {r['index_check_exit']}; load {r['load']}"
+        f" {r['index_check_exit']}; database {r['database']}; load {r['load']}"
     )
 
 
@@ -182,6 +187,7 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=900, help="seconds at most per run")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         print("redis-server is not installed (scripts/setup-system.sh installs it)", file=sys.stderr)
@@ -194,11 +200,20 @@ def main() -> None:
         f"{args.pdfs} born-digital PDFs + {args.scans} scans (PNG, OCR), {args.clients} clients; cores"
         f" {os.cpu_count()}; load {load()}"
     )
+    postgres = None
+    if args.database == "postgresql":
+        from pg_support import Postgres
+
+        postgres = Postgres().start()
     results = []
-    for workers in args.workers:
-        result = run(files, workers, args.clients, work, args.limit)
-        show(result)
-        results.append(result)
+    try:
+        for workers in args.workers:
+            result = run(files, workers, args.clients, work, args.limit, postgres)
+            show(result)
+            results.append(result)
+    finally:
+        if postgres is not None:
+            postgres.stop()
     if len(results) >= 2 and results[0]["all_read_seconds"] and results[-1]["all_read_seconds"]:
         a, b = results[0], results[-1]
         speedup = a["all_read_seconds"] / b["all_read_seconds"]

@@ -13,6 +13,7 @@ from evidence.round import scoring
 from evidence.round.campaign import create_campaign
 from evidence.frameworks.model import Criterion, Framework, save_framework
 from evidence.store import Store
+from evidence.store.pg import close_idle
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"
@@ -81,6 +82,7 @@ def module_database(request):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVIDENCE_DATABASE_URL", url)
         yield url
+    close_idle(url)
 
 
 @pytest.fixture(autouse=ON_POSTGRES)
@@ -93,6 +95,7 @@ def server_database(request, monkeypatch):
     url = cluster.fresh_database()
     monkeypatch.setenv("EVIDENCE_DATABASE_URL", url)
     yield url
+    close_idle(url)
 
 
 def small_framework() -> Framework:

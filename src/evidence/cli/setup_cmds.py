@@ -24,11 +24,16 @@ def init(app: AppContext, no_samples: bool, as_json: bool) -> None:
         from ..frameworks import load_samples
 
         loaded = load_samples(store)
+    data = {
+        "store": str(app.store_path.resolve()),
+        "database": store.database,
+        "engine": store.dialect,
+        "frameworks_loaded": loaded,
+    }
     store.close()
-    data = {"store": str(app.store_path.resolve()), "frameworks_loaded": loaded}
 
     def human(d):
-        click.echo(f"store ready: {d['store']}")
+        click.echo(f"store ready: {d['store']}" + (f" (database: {d['database']})" if d["engine"] != "sqlite" else ""))
         for fid in d["frameworks_loaded"]:
             click.echo(f"  loaded sample framework {fid}")
 
@@ -64,7 +69,8 @@ def verify(app: AppContext, quick: bool, repair: bool, as_json: bool) -> None:
         report.index = verify_index(store)
 
     def human(r):
-        click.echo(f"database: {'ok' if r.database_ok else 'PROBLEMS'}")
+        engine = "" if store.dialect == "sqlite" else f" ({store.database})"
+        click.echo(f"database: {'ok' if r.database_ok else 'PROBLEMS'}{engine}")
         for m in r.database_messages:
             click.echo(f"  {m}")
         click.echo(f"originals checked: {r.evidence_checked}")
