@@ -36,6 +36,28 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """A test module with `BOTH_ENGINES = True` runs each of its tests that uses a store on SQLite and on PostgreSQL
+    (the PostgreSQL run skips when the server binaries are absent)."""
+    if getattr(metafunc.module, "BOTH_ENGINES", False) and "engine" in metafunc.fixturenames and not ON_POSTGRES:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("engine", ENGINES[:1] if only_sqlite else ENGINES, indirect=True)
+
+
+@pytest.fixture
+def engine(request):
+    """The database the test's store uses: "sqlite" (the store's own file) or "postgresql" (a fresh database on the
+    session's cluster, named by EVIDENCE_DATABASE_URL for the test and the CLI processes it starts)."""
+    name = getattr(request, "param", "postgresql" if ON_POSTGRES else "sqlite")
+    if name == "postgresql" and not ON_POSTGRES:
+        url = request.getfixturevalue("postgres").fresh_database()
+        request.getfixturevalue("monkeypatch").setenv("EVIDENCE_DATABASE_URL", url)
+    return name
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """The session's PostgreSQL cluster (skips the test when the server binaries are absent)."""
@@ -148,7 +170,7 @@ CAMPAIGN_YAML = textwrap.dedent("""\
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path, engine: str) -> Store:
     s = Store.init(tmp_path / "store")
     yield s
     s.close()

@@ -12,6 +12,8 @@ from evidence.search import check_index, index_evidence, postings, rebuild_index
 from evidence.search.searchers import close_all
 from search_fixtures import load_all
 
+pytestmark = pytest.mark.sqlite_only  # Whoosh's own index (PostgreSQL's search: test_search_pg.py)
+
 
 @pytest.fixture
 def docs(store, campaign):

@@ -23,7 +23,7 @@ from whoosh.index import LockError
 from .. import config
 from ..errors import EvidenceError, StoreError
 from ..store import Store, now_iso
-from . import analysis, heal, postings
+from . import analysis, heal, pg, postings
 from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
@@ -59,6 +59,8 @@ def index_is_current(store: Store) -> bool:
 def ensure_index(store: Store, progress: ProgressFn | None = None) -> dict | None:
     """Rebuild the index when it is missing or was built with another schema. Returns the rebuild report, or
     None when the index was fine."""
+    if pg.uses_postgres(store):
+        return pg.ensure_index(store, progress)
     if index_is_current(store):
         return None
     with IndexLock(store):
@@ -137,6 +139,8 @@ def background_merge_enabled() -> bool:
 
 def needs_merge(store: Store) -> bool:
     """Whether small segments wait to be merged (tiers.plan_small)."""
+    if pg.uses_postgres(store):
+        return False  # no segments in PostgreSQL
     try:
         ix = whoosh_storage.open_index(store.index_dir)
     except Exception:  # noqa: BLE001 — no readable index: nothing to merge (the next write rebuilds it)
@@ -183,6 +187,9 @@ def index_evidence(store: Store, evidence_ids: list[int], *, background_merge: b
     """Bring the index entries of these records up to date with the database (add, replace, or delete when the
     record is gone), in one commit that merges nothing. Waits for the writer lock; raises StoreError when the
     index cannot be updated. `background_merge=False`: the caller merges itself (the web's background worker)."""
+    if pg.uses_postgres(store):
+        analysis.clear_prepared()  # nothing prepared is used there (prepare_document prepares nothing either)
+        return pg.index_evidence(store, evidence_ids)
     ids = sorted({int(i) for i in evidence_ids})
     if not ids:
         return
@@ -210,7 +217,10 @@ _SCHEMA = make_schema()  # the fields' analysers, for prepare_document
 def prepare_document(filename: str, metadata: dict, text: str) -> None:
     """Analyse the text fields of a new record's index document now, outside the writer lock, so that the next
     index write adding it only adds postings: an ingest does it for each file while the others are still being
-    read. (A record that differs by then, say corrected meanwhile, is simply analysed again.)"""
+    read. (A record that differs by then, say corrected meanwhile, is simply analysed again.) In server mode the
+    PostgreSQL index builds its rows its own way (pg.py): nothing to prepare."""
+    if config.setting("EVIDENCE_DATABASE_URL").strip().startswith("postgres"):
+        return
     doc = build_document(0, filename, metadata, text, "", [])
     for name, value in doc.items():
         if name in _SCHEMA and isinstance(value, str):
@@ -219,6 +229,8 @@ def prepare_document(filename: str, metadata: dict, text: str) -> None:
 
 def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
     """Drop these records from the index (after they were deleted from the database)."""
+    if pg.uses_postgres(store):
+        return pg.remove_evidence(store, evidence_ids)
     ids = sorted({int(i) for i in evidence_ids})
     if not ids:
         return
@@ -231,6 +243,8 @@ def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
 
 def rebuild_index(store: Store, progress: ProgressFn | None = None) -> dict:
     """Rebuild the whole index from the database (batched; memory stays bounded)."""
+    if pg.uses_postgres(store):
+        return pg.rebuild_index(store, progress)
     with IndexLock(store):
         return _rebuild_locked(store, progress)
 
@@ -310,6 +324,8 @@ def directory_size(path: Path) -> int:
 def check_index(store: Store) -> dict:
     """Compare the index with the database: records missing from it, entries for records that no longer exist,
     and entries built from an older state of their record (stale)."""
+    if pg.uses_postgres(store):
+        return pg.check_index(store)
     version = index_version(store.index_dir)
     report: dict[str, Any] = {
         "ok": True,
@@ -348,4 +364,6 @@ def check_index(store: Store) -> dict:
 def verify_index(store: Store, *, repair: bool = False) -> dict:
     """For `evidence verify`: temporaries of dead writers, promises not kept, drift from the database
     (with `repair`: removed, kept, brought up to date). See heal.py."""
+    if pg.uses_postgres(store):
+        return pg.verify_index(store, repair=repair)
     return heal.index_health(store, check_index, index_evidence, repair=repair)
