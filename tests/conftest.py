@@ -53,9 +53,13 @@ def engine(request):
     session's cluster, named by EVIDENCE_DATABASE_URL for the test and the CLI processes it starts)."""
     name = getattr(request, "param", "postgresql" if ON_POSTGRES else "sqlite")
     if name == "postgresql" and not ON_POSTGRES:
-        url = request.getfixturevalue("postgres").fresh_database()
+        cluster = request.getfixturevalue("postgres")
+        url = cluster.fresh_database()
         request.getfixturevalue("monkeypatch").setenv("EVIDENCE_DATABASE_URL", url)
-    return name
+        yield name
+        cluster.drop(url)
+        return
+    yield name
 
 
 @pytest.fixture(scope="session")

@@ -185,6 +185,7 @@ def test_migrate_store_to_postgresql_and_back_is_identical(postgres, monkeypatch
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["verified"] and report["chain_head"] == head and report["tables"]["evidence"] == 3
+    assert report["index_documents"] == 3  # the search, derived data, built in PostgreSQL once the copy is verified
     assert "password" not in result.stdout
 
     # the store now runs in server mode: same records, same results, verify clean
