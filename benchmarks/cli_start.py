@@ -1,5 +1,6 @@
 """How long `evidence` takes to start (issue 16): median of 10 runs each of `evidence --help` and `evidence list`
-on an empty store, beside a bare `python -c pass` (target ≤ 0.3 s). The machine's load is printed too.
+on an empty store, beside a bare `python -c pass` (target ≤ 0.3 s). The machine's load is printed too. src/ is
+byte-compiled first, as an installed package is (see benchmarks/ingest.py; `--from-source` skips it).
 
     python benchmarks/cli_start.py [--runs 10]
 """
@@ -7,6 +8,7 @@ on an empty store, beside a bare `python -c pass` (target ≤ 0.3 s). The machin
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import statistics
@@ -36,7 +38,10 @@ def timed(command: list[str], runs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--from-source", action="store_true", help="do not byte-compile src/ first")
     args = parser.parse_args()
+    if not args.from_source:
+        compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "src"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         subprocess.run([EVIDENCE, "--store", str(store), "init"], check=True, capture_output=True)

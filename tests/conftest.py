@@ -13,7 +13,6 @@ from evidence.round import scoring
 from evidence.round.campaign import create_campaign
 from evidence.frameworks.model import Criterion, Framework, save_framework
 from evidence.store import Store
-from evidence.store.pg import close_idle
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"
@@ -35,6 +34,32 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(skip)
+
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """A test module with `BOTH_ENGINES = True` runs each of its tests that uses a store on SQLite and on PostgreSQL
+    (the PostgreSQL run skips when the server binaries are absent)."""
+    if getattr(metafunc.module, "BOTH_ENGINES", False) and "engine" in metafunc.fixturenames and not ON_POSTGRES:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("engine", ENGINES[:1] if only_sqlite else ENGINES, indirect=True)
+
+
+@pytest.fixture
+def engine(request):
+    """The database the test's store uses: "sqlite" (the store's own file) or "postgresql" (a fresh database on the
+    session's cluster, named by EVIDENCE_DATABASE_URL for the test and the CLI processes it starts)."""
+    name = getattr(request, "param", "postgresql" if ON_POSTGRES else "sqlite")
+    if name == "postgresql" and not ON_POSTGRES:
+        cluster = request.getfixturevalue("postgres")
+        url = cluster.fresh_database()
+        request.getfixturevalue("monkeypatch").setenv("EVIDENCE_DATABASE_URL", url)
+        yield name
+        cluster.drop(url)
+        return
+    yield name
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +85,7 @@ def module_database(request):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVIDENCE_DATABASE_URL", url)
         yield url
-    close_idle(url)
+    request.getfixturevalue("postgres").drop(url)
 
 
 @pytest.fixture(autouse=ON_POSTGRES)
@@ -73,7 +98,7 @@ def server_database(request, monkeypatch):
     url = cluster.fresh_database()
     monkeypatch.setenv("EVIDENCE_DATABASE_URL", url)
     yield url
-    close_idle(url)
+    cluster.drop(url)
 
 
 def small_framework() -> Framework:
@@ -149,7 +174,7 @@ CAMPAIGN_YAML = textwrap.dedent("""\
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path, engine: str) -> Store:
     s = Store.init(tmp_path / "store")
     yield s
     s.close()

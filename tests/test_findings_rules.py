@@ -327,3 +327,22 @@ def test_corrected_metadata_wins(store, campaign):
     correct_metadata(store, eid, "number", "12/KH-SNV", by="snv")
     correct_metadata(store, eid, "issued_on", "2025-01-05", by="snv")
     assert codes(store) == []
+
+
+def test_a_record_waiting_for_its_reading_is_not_called_undated_or_unreadable(store, campaign, tmp_path):
+    """An upload in the web (or `ingest` in server mode) is stored and linked before it is read: until then its
+    empty text and metadata prove nothing, so only NOT_READ_YET is said of it; once read, the usual checks run."""
+    from evidence.catalog.jobs import read_pending, store_upload
+
+    from conftest import make_docx
+
+    scored(store)
+    doc = make_docx(tmp_path / "kh.docx", number="", date_line="Quảng Nam, ngày   tháng 01 năm 2025")
+    outcome = store_upload(store, doc, campaign_id=C, unit_code="STP", criterion_code="1.1", by="stp")
+    assert not outcome.error
+    found = [f for f in check(store, C, "STP") if f.code != "LATE_SUBMISSION"]  # linked today, after the 2025 deadline
+    assert [f.code for f in found] == ["NOT_READ_YET"] and found[0].severity == "info"
+    assert "đang chờ đọc" in found[0].message
+    read_pending(store, ids=[outcome.evidence_id], ocr=False)
+    after = codes(store)
+    assert "NOT_READ_YET" not in after and "UNDATED" in after and "NOT_SIGNED" in after

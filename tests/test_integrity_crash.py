@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import textwrap
@@ -42,7 +43,7 @@ BLOB_WRITER = textwrap.dedent("""\
 """)
 
 INDEX_WRITER = textwrap.dedent("""\
-    import sys, time
+    import inspect, sys, time
     from pathlib import Path
     import evidence.search.index as index
     from evidence.catalog import attach_files
@@ -52,8 +53,9 @@ INDEX_WRITER = textwrap.dedent("""\
 
     def stalled(*args, **kwargs):  # the records are handed to Whoosh's writer, then the process stalls
         yield from original(*args, **kwargs)
-        Path(sys.argv[2]).write_text("indexing")
-        time.sleep(120)
+        if "index_evidence" in [frame.function for frame in inspect.stack()]:  # (not the analysis ahead of it)
+            Path(sys.argv[2]).write_text("indexing")
+            time.sleep(120)
 
     index.iter_documents = stalled
     store = Store.open(Path(sys.argv[1]))
@@ -198,3 +200,104 @@ def test_uploads_of_a_live_server_survive_other_writes_and_unnamed_temporaries_g
     source.write_bytes(b"another write")
     store.blobs.put_file(source)
     assert sorted(p.name for p in store.blobs.temporaries()) == sorted([live.name, young.name])
+
+
+BATCH_WRITER = textwrap.dedent("""\
+    import random, sys, time
+    from pathlib import Path
+    from evidence.catalog import attach_files
+    from evidence.store import Store
+    from evidence.store.blobs import BlobStore
+
+    stall_at, seed = sys.argv[3], int(sys.argv[4])
+    files = [Path(p) for p in sys.argv[5:]]
+    rng = random.Random(seed)
+    original = BlobStore.put_stream
+
+    def slow(self, stream, **kwargs):  # originals written by the batch's threads, slowly and out of order
+        time.sleep(rng.random() * 0.05)
+        if stall_at and getattr(stream, "name", "").endswith(stall_at):
+            Path(sys.argv[2]).write_text("stalled")
+            time.sleep(120)  # this original never reaches the disk
+        stored = original(self, stream, **kwargs)
+        time.sleep(rng.random() * 0.05)
+        return stored
+
+    BlobStore.put_stream = slow
+    store = Store.open(Path(sys.argv[1]))
+    Path(sys.argv[2]).write_text("started")
+    attach_files(store, files, campaign_id="test-2025", unit_code="STP", criterion_code="1.1", by="t", ocr=False,
+                 jobs=2)
+    Path(sys.argv[2]).write_text("done")
+""")
+
+
+def _no_reader_left(marker: Path) -> None:
+    """The killed writer's reader processes (forked: its command line, `marker` in it) end on their own."""
+    deadline = time.monotonic() + 10
+    while True:
+        left = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if str(marker).encode() in cmdline.read_bytes():
+                    left.append(cmdline.parent.name)
+            except OSError:
+                continue
+        if not left:
+            return
+        if time.monotonic() > deadline:
+            for pid in left:  # do not leave them to the machine
+                try:
+                    os.kill(int(pid), 9)
+                except OSError:
+                    pass
+            pytest.fail(f"reader processes {left} outlived their killed parent")
+        time.sleep(0.2)
+
+
+def _every_record_has_its_original(store: Store) -> None:
+    rows = store.db.execute("SELECT id, sha256 FROM evidence").fetchall()
+    for row in rows:
+        assert store.blobs.exists(row["sha256"]), f"record {row['id']} committed without its original"
+        assert store.blobs.hash_file(row["sha256"]) == row["sha256"]
+    dangling = store.db.execute("SELECT COUNT(*) FROM links WHERE evidence_id NOT IN (SELECT id FROM evidence)")
+    assert dangling.fetchone()[0] == 0
+    report = verify_store(store)
+    assert report.missing_blobs == [] and report.corrupt_blobs == [] and report.dangling_links == []
+
+
+def test_a_batch_stalled_on_one_original_commits_no_record_of_it(store, campaign, tmp_path):
+    """Originals are written by threads while the reading goes on; a record is committed only once its original
+    is on disk: a writer killed while one original is still being written leaves no record of that file."""
+    files = [make_docx(tmp_path / f"f{i}.docx", number=f"{i + 1}/KH-SNV", body=f"Tệp số {i}.") for i in range(6)]
+    writer, _ = _start(BATCH_WRITER, store.root, tmp_path / "sig-stall", "f3.docx", 1, *files)
+    time.sleep(0.5)  # the other files have been read and their originals written meanwhile
+    _kill(writer)
+    _no_reader_left(tmp_path / "sig-stall")
+    assert store.db.execute("SELECT COUNT(*) FROM evidence WHERE filename = 'f3.docx'").fetchone()[0] == 0
+    _every_record_has_its_original(store)
+    outcomes = attach_files(
+        store, files, campaign_id="test-2025", unit_code="STP", criterion_code="1.1", by="t", ocr=False, jobs=2
+    )
+    assert [o.error for o in outcomes] == [None] * 6 and sum(o.linked for o in outcomes) >= 1
+    code, report = _verify(store.root, "--repair")  # orphan originals of the killed batch are reported, removable
+    code, report = _verify(store.root)
+    assert code == 0, report
+    assert search.check_index(store)["ok"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_batch_killed_at_any_moment_leaves_every_record_with_its_original(store, campaign, tmp_path, seed):
+    files = [make_docx(tmp_path / f"g{i}.docx", number=f"{i + 1}/BC-SNV", body=f"Báo cáo {i}.") for i in range(8)]
+    writer, signal = _start(BATCH_WRITER, store.root, tmp_path / "sig-run", "", seed, *files)
+    time.sleep(random.Random(seed).random() * 0.8)  # somewhere in reading, writing originals, linking, indexing
+    finished = signal.read_text() == "done"
+    _kill(writer)
+    _no_reader_left(tmp_path / "sig-run")
+    _every_record_has_its_original(store)
+    attach_files(store, files, campaign_id="test-2025", unit_code="STP", criterion_code="1.1", by="t", ocr=False)
+    _verify(store.root, "--repair")
+    code, report = _verify(store.root)
+    assert code == 0, (finished, report)
+    assert search.check_index(store)["ok"]
+    assert store.db.execute("SELECT COUNT(*) FROM links").fetchone()[0] == 8

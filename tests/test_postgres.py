@@ -60,13 +60,35 @@ def _sqlite_store(tmp_path: Path, campaign_file: Path, monkeypatch) -> Path:
 # ---------------------------------------------------------------- the schema
 
 
+def test_placeholders_are_translated_outside_quotes_only():
+    from evidence.store.pg import Row, translate
+
+    assert translate("SELECT * FROM t WHERE a = ? AND b = '?' AND c LIKE '50%'") == (
+        "SELECT * FROM t WHERE a = %s AND b = '?' AND c LIKE '50%%'"
+    )
+    assert translate("SELECT \"we?ird\" FROM t WHERE x = ? OR y = 'it''s ?'") == (
+        "SELECT \"we?ird\" FROM t WHERE x = %s OR y = 'it''s ?'"
+    )
+    row = Row((7, "a"), {"id": 0, "name": 1})
+    assert (
+        row[0] == row["id"] == 7
+        and row["name"] == "a"
+        and dict(zip(row.keys(), row, strict=True))
+        == {
+            "id": 7,
+            "name": "a",
+        }
+    )
+
+
 def test_every_migration_after_the_baseline_has_its_postgresql_script():
     numbers = [m[0] for m in MIGRATIONS]
     assert set(PG_MIGRATIONS) == {n for n in numbers if n >= BASELINE}, "a SQLite migration lacks its PostgreSQL twin"
     assert max(PG_MIGRATIONS) == LATEST
 
 
-def test_the_schema_is_the_same_on_both_engines(postgres, tmp_path):
+def test_the_schema_is_the_same_on_both_engines(postgres, monkeypatch, tmp_path):
+    monkeypatch.delenv("EVIDENCE_DATABASE_URL", raising=False)  # the SQLite side: the store's own file
     url = postgres.empty_database()
     pg = connect_url(url)
     with Store.init(tmp_path / "s") as lite:
@@ -163,6 +185,7 @@ def test_migrate_store_to_postgresql_and_back_is_identical(postgres, monkeypatch
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["verified"] and report["chain_head"] == head and report["tables"]["evidence"] == 3
+    assert report["index_documents"] == 3  # the search, derived data, built in PostgreSQL once the copy is verified
     assert "password" not in result.stdout
 
     # the store now runs in server mode: same records, same results, verify clean

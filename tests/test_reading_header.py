@@ -185,3 +185,29 @@ Kính gửi: Các sở, ban, ngành tỉnh."""
 def test_text_without_a_header_yields_no_guesses():
     meta = extract_metadata(["Một ghi chú ngắn không có tiêu đề văn bản."])
     assert meta.get("number") is None and meta.get("type_code") is None and meta.get("issued_on") is None
+
+
+def test_stamp_test_is_the_whole_stamp_pattern():
+    """`_stamp_in` (the fast yes/no, issue 16) answers as `_STAMP.search` does on stamp and ordinary lines."""
+    from evidence.reading.header import _STAMP, _fold, _stamp_in
+
+    lines = [
+        "Người ký: Sở Nội vụ tỉnh Quảng Ngãi",
+        "Email: snv@quangngai.gov.vn",
+        "a@b.c",
+        "Thời gian ký: 12.03.2026 09:41:07 +07:00",
+        "12/03/2026  09:41",
+        "12/03/2026 lúc 9 giờ",
+        "Cơ quan: Ủy ban nhân dân tỉnh",
+        "CV ĐẾN số 12",
+        "  Đến ngày 5",
+        "Chuyển: phòng Tổ chức",
+        "Trung tâm Công báo và Tin học tỉnh",
+        "Đã ký lên",
+        "Thực hiện công tác cải cách hành chính năm 2026: kết quả đạt được, tồn tại (10:30)",
+        "liên hệ qua địa chỉ @ trang thông tin",
+        "",
+    ]
+    for line in lines:
+        folded = _fold(line)
+        assert _stamp_in(folded) == bool(_STAMP.search(folded)), line

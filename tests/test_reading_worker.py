@@ -66,7 +66,7 @@ def test_preload_imports_the_reader_libraries():
     worker.preload()
     import sys
 
-    assert "pypdf" in sys.modules and "docx" in sys.modules
+    assert "pypdf" in sys.modules and "lxml.etree" in sys.modules  # DOCX are read with lxml (python-docx: rarely)
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,63 @@ def test_xml_check_refuses_broken_xml_and_passes_good_xml():
         check_xml(b"<a><b></a>")
     check_xml('<?xml version="1.0" encoding="UTF-8"?><w:t xmlns:w="urn:x">Độc lập</w:t>'.encode())
     check_xml('<?xml version="1.0" encoding="UTF-16"?><x>Độc lập</x>'.encode("utf-16"))
+
+
+READER_PARENT = """\
+import sys, time
+from pathlib import Path
+from evidence.reading import worker
+
+original = worker.read_document
+
+def slow(path, **kwargs):
+    if path.name.startswith("slow"):
+        time.sleep(120)
+    return original(path, **kwargs)
+
+worker.read_document = slow
+paths = [Path(p) for p in sys.argv[2:]]
+for done, _ in enumerate(worker.read_many(paths, ocr=False, jobs=2, timeout=300), 1):
+    Path(sys.argv[1]).write_text(str(done))
+"""
+
+
+def test_readers_end_with_their_killed_parent(tmp_path: Path):
+    """A parent killed while one reader is busy and the other idle: both end (the kernel kills the busy one, the
+    idle one sees its parent gone), none is left reading or waiting for good."""
+    import subprocess
+    import sys
+    import time
+
+    paths = _texts(tmp_path, 3)
+    slow = tmp_path / "slow.txt"
+    slow.write_text("Báo cáo chậm", encoding="utf-8")
+    signal_file = tmp_path / "signal"
+    parent = subprocess.Popen([sys.executable, "-c", READER_PARENT, str(signal_file), str(slow), *map(str, paths)])
+    deadline = time.monotonic() + 60
+    while not (signal_file.exists() and signal_file.read_text() == "3"):
+        assert time.monotonic() < deadline and parent.poll() is None, "the fast files were not read"
+        time.sleep(0.05)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while True:
+        left = [
+            c.parent.name
+            for c in Path("/proc").glob("[0-9]*/cmdline")
+            if c.exists() and str(signal_file).encode() in _read(c)
+        ]
+        if not left:
+            break
+        if time.monotonic() > deadline:
+            for pid in left:
+                os.kill(int(pid), 9)
+            pytest.fail(f"readers {left} outlived their parent")
+        time.sleep(0.2)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

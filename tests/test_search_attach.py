@@ -15,6 +15,8 @@ from evidence.catalog import attach_files
 from evidence.demo.searches import demo_searches
 from evidence.search import check_index, search
 
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (conftest.py)
+
 CLI = [sys.executable, "-c", "import sys; from evidence.cli import main; sys.exit(main())"]
 
 

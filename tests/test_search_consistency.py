@@ -12,9 +12,12 @@ import pytest
 from evidence.errors import StoreError
 from evidence.search import check_index, index_evidence, rebuild_index, remove_evidence, search
 from evidence.search.index import VERSION_FILE
+from evidence.search.pg import PG_LAYOUT_VERSION
 from evidence.search.schema import SCHEMA_VERSION
 from evidence.store import dumps
 from search_fixtures import insert, load_all
+
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (conftest.py)
 
 
 @pytest.fixture
@@ -72,17 +75,30 @@ def test_deleted_record_is_extra_and_index_evidence_drops_it(store, docs):
     assert check_index(store)["ok"]
 
 
+def _recorded_version(store) -> int:
+    if store.dialect == "postgresql":
+        return int(store.db.execute("SELECT value FROM search_meta WHERE key = 'layout_version'").fetchone()[0])
+    return json.loads((store.index_dir / VERSION_FILE).read_text())["schema_version"]
+
+
 def test_other_schema_version_rebuilds_automatically(store, docs):
-    version_file = store.index_dir / VERSION_FILE
-    version_file.write_text(json.dumps({"schema_version": SCHEMA_VERSION - 1}), encoding="utf-8")
+    expected = PG_LAYOUT_VERSION if store.dialect == "postgresql" else SCHEMA_VERSION
+    if store.dialect == "postgresql":  # the search table's layout, recorded beside it
+        store.db.execute("UPDATE search_meta SET value = ? WHERE key = 'layout_version'", (str(expected - 1),))
+    else:
+        version_file = store.index_dir / VERSION_FILE
+        version_file.write_text(json.dumps({"schema_version": expected - 1}), encoding="utf-8")
     report = check_index(store)
-    assert not report["ok"] and report["schema_version"] == SCHEMA_VERSION - 1
+    assert not report["ok"] and report["schema_version"] == expected - 1
+    assert report["expected_schema_version"] == expected
     assert search(store, "tài liệu kiểm chứng")["results"][0]["evidence_id"] == docs["plan"]
-    assert json.loads(version_file.read_text())["schema_version"] == SCHEMA_VERSION
+    assert _recorded_version(store) == expected
     assert check_index(store)["ok"]
 
 
 def test_unreadable_index_is_rebuilt(store, docs):
+    if store.dialect == "postgresql":  # the search table dropped behind the program's back
+        store.db.execute("DROP TABLE search_documents")
     for path in store.index_dir.glob("*.toc"):
         path.write_bytes(b"not a pickle")
     assert check_index(store)["schema_version"] is None
@@ -96,6 +112,7 @@ def test_missing_index_is_built_on_first_search(store, campaign):
     assert search(store, "84/QĐ-UBND")["results"][0]["evidence_id"] == evidence_id
 
 
+@pytest.mark.sqlite_only  # the embedded index's file lock (PostgreSQL: a transaction-scoped advisory lock)
 def test_lock_held_elsewhere_raises_after_timeout(store, docs, monkeypatch):
     monkeypatch.setenv("EVIDENCE_INDEX_LOCK_TIMEOUT", "0.5")
     fd = os.open(store.locks_dir / "search-index.lock", os.O_CREAT | os.O_RDWR)

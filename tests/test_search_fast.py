@@ -10,6 +10,8 @@ from evidence.search.query import fast_clauses, make_filters, parse_query
 from evidence.search.searchers import clear_caches, open_searcher
 from search_fixtures import DOCS, load_all
 
+pytestmark = pytest.mark.sqlite_only  # Whoosh's own index (PostgreSQL's search: test_search_pg.py)
+
 
 @pytest.fixture
 def docs(store, campaign):

@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from search_fixtures import DOCS, insert
 
 from evidence.search import check_index, index_evidence, merge_small, optimize_index, search
 from evidence.search.merge import segment_sizes
 from evidence.search.tiers import MERGE_FANOUT, plan_small
+
+pytestmark = pytest.mark.sqlite_only  # Whoosh's own index (PostgreSQL's search: test_search_pg.py)
 
 
 class _Seg:

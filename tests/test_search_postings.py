@@ -12,6 +12,8 @@ from evidence.search import check_index, index_evidence, postings, rebuild_index
 from evidence.search.searchers import close_all
 from search_fixtures import load_all
 
+pytestmark = pytest.mark.sqlite_only  # Whoosh's own index (PostgreSQL's search: test_search_pg.py)
+
 
 @pytest.fixture
 def docs(store, campaign):
@@ -135,3 +137,33 @@ def test_file_does_not_depend_on_deletions_at_the_time(store, docs):
     assert after == before
     close_all()
     assert search(store, "tiêm chủng")["total"] == 0
+
+
+def test_a_file_written_from_the_writers_postings_is_the_decoded_file(store, docs, monkeypatch):
+    """A write keeps the postings its writer added and writes the new segment's file from them (issue 16): the
+    very bytes decoding the segment gives, for the first index (a rebuild) and for an update."""
+    from evidence.store import Store
+
+    def no_decoding(*_args):
+        raise AssertionError("decoded")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(postings, "_decoded_terms", no_decoding)
+        rebuild_index(store)  # a fresh index, its file written from the captured postings
+        index_evidence(store, [docs["plan"], docs["health"], docs["plan"]])  # an update: a new segment
+    assert files(store) == segment_ids(store)
+    captured = {p.name: p.read_bytes() for p in store.index_dir.glob(f"*{postings.SUFFIX}")}
+    for path in store.index_dir.glob(f"*{postings.SUFFIX}"):
+        path.unlink()
+    close_all()
+    with Store.open(store.root) as again:
+        assert postings.add_missing(again.index_dir) == len(captured)  # every file again, decoded this time
+    decoded = {p.name: p.read_bytes() for p in store.index_dir.glob(f"*{postings.SUFFIX}")}
+    assert decoded == captured
+
+
+def test_a_writer_with_too_many_postings_leaves_its_file_to_decoding(store, docs, monkeypatch):
+    monkeypatch.setattr(postings.Capture, "MAX_CAPTURED", 10)
+    index_evidence(store, [docs["plan"]])
+    assert files(store) == segment_ids(store)
+    assert check_index(store)["ok"]

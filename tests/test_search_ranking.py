@@ -10,6 +10,8 @@ from evidence.errors import InputError
 from evidence.search import search
 from search_fixtures import load_all
 
+BOTH_ENGINES = True  # every test here runs on SQLite and on PostgreSQL (conftest.py)
+
 
 @pytest.fixture
 def docs(store, campaign):

@@ -119,3 +119,29 @@ def test_agency_words_repair_ocr_confusions(damaged, repaired):
 )
 def test_agency_words_leave_valid_or_ambiguous_words(name):
     assert fix_agency_name(name) == name
+
+
+def test_foreign_word_count_is_the_per_character_rule():
+    """The one-regex count (issue 16) counts exactly the words the per-character rule counts."""
+    import random
+    import re
+
+    from evidence.vn import legacy
+
+    def by_character(text: str) -> int:
+        count = 0
+        for word in re.findall(r"\S+", text):
+            if any(ord(ch) > 0x7F and ch not in legacy._VIETNAMESE for ch in word):
+                count += 1
+            elif re.search(r"[aeiouyAEIOUY][ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË]", word):
+                count += 1
+        return count
+
+    rng = random.Random(16)
+    alphabet = list("ab aeiouyAEIOU\t\n\xa0\u2003.,;ñöÕ®Þ–“”€😀\u0301") + list(legacy._LEGACY_MARKS)
+    alphabet += sorted(legacy._VIETNAMESE)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    sentence = "Quyết định về việc phê duyệt kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân tỉnh"
+    texts += [sentence, legacy.to_vni(sentence), legacy.to_tcvn3(sentence)]
+    for text in texts:
+        assert legacy._foreign_words(text) == by_character(text), text

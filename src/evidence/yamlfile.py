@@ -4,9 +4,8 @@ error, not a crash inside the YAML library), and the line of a syntax error."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-
-import yaml
 
 from .errors import InputError
 
@@ -14,33 +13,36 @@ from .errors import InputError
 MAX_DEPTH = 64  # nested mappings/lists; a framework is a few levels deep
 
 
-class _TextDatesLoader(yaml.SafeLoader):
+@cache
+def _loader() -> type:
     """SafeLoader that does not turn 2024-31-16 into a date (or a ValueError), refuses aliases (`*name`,
     `<<: *name`) and nesting deeper than MAX_DEPTH."""
+    import yaml  # on first use: commands that read no YAML file (most of them) do not pay its import
 
-    _depth = 0
+    class _TextDatesLoader(yaml.SafeLoader):
+        _depth = 0
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, f"aliases (*{event.anchor}) are not accepted; write the value out", event.start_mark
-            )
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
                 raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+                    None, None, f"aliases (*{event.anchor}) are not accepted; write the value out", event.start_mark
                 )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    raise yaml.composer.ComposerError(
+                        None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
 
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    _TextDatesLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _TextDatesLoader
 
 
 def load_yaml_file(path: Path, *, max_bytes: int = 2 * 1024 * 1024, what: str = "YAML file"):
@@ -55,8 +57,11 @@ def load_yaml_file(path: Path, *, max_bytes: int = 2 * 1024 * 1024, what: str = 
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", path=path) from None
+    loader = _loader()
+    import yaml  # (imported by _loader already)
+
     try:
-        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
         raise InputError(f"invalid YAML (nested too deeply for a {what})", path=path) from None
     except yaml.YAMLError as exc:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import stat
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterable
@@ -318,48 +320,141 @@ def _run(
             continue
         if not store.db.execute("SELECT 1 FROM evidence WHERE sha256 = ?", (item.sha256,)).fetchone():
             to_read.setdefault(item.sha256, item.path)
-
-    # 2. read new content in parallel (each file once, however often it appears in the batch)
-    readings: dict[str, Reading | EvidenceError] = {}
-    if to_read:
-        by_path = {path: sha for sha, path in to_read.items()}
-        for path, result in read_many(list(to_read.values()), ocr=ocr, jobs=jobs):
-            readings[by_path[path]] = result
-            if progress:
-                progress(str(path))
-
-    # 3. store and link, one transaction per file; the index is promised the change first (writers.py), so
-    # a kill before the index has it is made good by the next index write
-    touched: set[int] = set()
     if not any(not i.outcome.error for i in items):
         return
-    try:
-        promise = writers.note_pending(store.locks_dir, None)
-    except OSError as exc:
-        raise disk_error(exc, store.locks_dir) from None
-    for item in items:
-        if item.outcome.error:
-            continue
-        read_result = readings.get(item.sha256 or "")
-        if isinstance(read_result, EvidenceError):
-            item.outcome.error = str(read_result)
-            continue
+
+    # 2. read new content in parallel (each file once, however often it appears in the batch) and, as each
+    # reading comes back, store its files and analyse its index document while the workers read on (_Batch).
+    # The index is promised the change first (writers.py), so a kill before the index has it is made good by
+    # the next index write; it is updated once, at the end, in one commit that merges nothing.
+    with ThreadPoolExecutor(max_workers=BLOB_WRITERS, thread_name_prefix="evidence-blob") as pool:
+        batch = _Batch(store, campaign.id, items, pool, pages=pages, note=note, by=by)
         try:
-            _store_and_link(store, campaign.id, item, read_result, pages=pages, note=note, by=by)
-        except DiskFull as exc:  # every later file would fail the same way: stop the batch, say it in one line
-            if touched:
-                _reindex(store, sorted(touched), items)
-            raise DiskFull(str(exc).split(": ", 1)[-1], path=item.path) from None
-        except EvidenceError as exc:
-            item.outcome.error = str(exc)
-            continue
-        except OSError as exc:
-            item.outcome.error = f"{item.path}: cannot store ({exc.strerror or exc})"
-            continue
-        if item.outcome.evidence_id is not None:
-            touched.add(item.outcome.evidence_id)
-    if not touched or _reindex(store, sorted(touched), items):
-        writers.clear_pending(promise)
+            batch.add(sha for sha in dict.fromkeys(i.sha256 for i in items if i.sha256) if sha not in to_read)
+            if to_read:
+                by_path = {path: sha for sha, path in to_read.items()}
+                for path, result in read_many(list(to_read.values()), ocr=ocr, jobs=jobs):
+                    batch.add([by_path[path]], result)
+                    batch.link_ready()
+                    if progress:
+                        progress(str(path))
+            batch.link_ready(wait=True)
+        except DiskFull:
+            batch.finish()  # what was linked before the disk filled up is indexed
+            raise
+        batch.finish()
+
+
+BLOB_WRITERS = 4  # threads writing and fsyncing originals while the parent links and the workers read
+LINK_EVERY_SECONDS = 1.0  # a long batch commits what is stored this often (a short one: once, at the end)
+
+
+class _Batch:
+    """The store-and-link side of one batch. As each reading comes back, the originals of its files are written
+    by a thread of `pool` (write, fsync, rename, fsync of the folder: the fsyncs overlap each other and the
+    reading) and its index document is analysed; the files whose originals are on disk are linked together, one
+    transaction with a savepoint per file (a file that fails is rolled back alone), at most once a second and
+    at the end. Every original is on disk before the commit that refers to it."""
+
+    def __init__(self, store: Store, campaign_id: str, items: list[_Item], pool: ThreadPoolExecutor, **options):
+        self.store_ = store
+        self.campaign_id = campaign_id
+        self.pool = pool
+        self.by_sha: dict[str, list[_Item]] = {}
+        for item in items:
+            if item.sha256 and not item.outcome.error:
+                self.by_sha.setdefault(item.sha256, []).append(item)
+        self.items = items
+        self.options = options
+        self.waiting: list[tuple[list[_Item], Reading | None, Future]] = []
+        self.touched: set[int] = set()
+        self.promise: Path | None = None
+        self.linked_at = time.monotonic()
+
+    def add(self, shas: Iterable[str], read_result: Reading | EvidenceError | None = None) -> None:
+        """Start storing the files of this content (`read_result`: its reading; None: content stored before)."""
+        for sha in shas:
+            group = [item for item in self.by_sha.get(sha, []) if not item.outcome.error]
+            if not group:
+                continue
+            if isinstance(read_result, EvidenceError):
+                for item in group:
+                    item.outcome.error = str(read_result)
+                continue
+            if self.promise is None:  # the index is promised the change before the first one is made
+                try:
+                    self.promise = writers.note_pending(self.store_.locks_dir, None)
+                except OSError as exc:
+                    raise disk_error(exc, self.store_.locks_dir) from None
+            self.waiting.append((group, read_result, self.pool.submit(self._put_blobs, group, read_result)))
+            if read_result is not None:  # analysed for the index now, while the workers read on
+                search.prepare_document(nfc(group[0].path.name), _new_metadata(read_result, sha), nfc(read_result.text))
+
+    def _put_blobs(self, group: list[_Item], reading: Reading | None) -> list[BaseException | None]:
+        """(in a thread) The originals of files of the same content, one after the other; per file, what failed."""
+        failures: list[BaseException | None] = []
+        for item in group:
+            try:
+                _put_blob(self.store_, item, reading)
+                failures.append(None)
+            except (EvidenceError, OSError) as exc:
+                failures.append(exc)
+        return failures
+
+    def link_ready(self, *, wait: bool = False) -> None:
+        """Link the files whose originals are on disk, at most once every LINK_EVERY_SECONDS (one commit, so one
+        fsync of the database, for all of them); with `wait`, all of them now, once their writes are done."""
+        if not wait and time.monotonic() - self.linked_at < LINK_EVERY_SECONDS:
+            return
+        ready = [entry for entry in self.waiting if wait or entry[2].done()]
+        if not ready:
+            return
+        self.linked_at = time.monotonic()
+        self.waiting = [entry for entry in self.waiting if entry not in ready]
+        disk_full: DiskFull | None = None
+        linked: list[_Item] = []
+        try:
+            with self.store_.transaction() as conn:
+                for group, reading, future in ready:
+                    for item, failure in zip(group, future.result()):
+                        if isinstance(failure, DiskFull):
+                            disk_full = disk_full or DiskFull(str(failure).split(": ", 1)[-1], path=item.path)
+                        if failure is not None:
+                            item.outcome.error = _store_error(item, failure)
+                            continue
+                        conn.execute("SAVEPOINT link_file")
+                        try:
+                            _link(self.store_, self.campaign_id, item, reading, **self.options)
+                        except (EvidenceError, OSError) as exc:
+                            conn.execute("ROLLBACK TO link_file")  # this file's rows only
+                            conn.execute("RELEASE link_file")
+                            item.outcome.error = _store_error(item, exc)
+                        else:
+                            conn.execute("RELEASE link_file")
+                            linked.append(item)
+        except BaseException:  # the transaction was rolled back (a disk full, a database error): nothing linked
+            for item in linked:
+                item.outcome.evidence_id, item.outcome.link_id, item.outcome.linked = None, None, False
+                item.outcome.error = f"{item.path}: not stored (the batch stopped)"
+            raise
+        self.touched.update(i.outcome.evidence_id for i in linked if i.outcome.evidence_id is not None)
+        if disk_full is not None:  # every later file would fail the same way: stop the batch, say it in one line
+            raise disk_full
+
+    def finish(self) -> None:
+        """Update the index for everything linked (also when the batch stopped early), then drop the promise."""
+        if self.promise is None:
+            return
+        if not self.touched or _reindex(self.store_, sorted(self.touched), self.items):
+            writers.clear_pending(self.promise)
+
+
+def _store_error(item: _Item, exc: BaseException) -> str:
+    if isinstance(exc, EvidenceError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{item.path}: cannot store ({exc.strerror or exc})"
+    return f"{item.path}: cannot store ({type(exc).__name__}: {exc})"
 
 
 def _store_and_link(
@@ -375,6 +470,13 @@ def _store_and_link(
 ) -> None:
     """Store the original (when new) and link it. `pending` = (format, pages): a record not read yet, inserted
     as such for the background reader (catalog/jobs.py)."""
+    _put_blob(store, item, reading, pending=pending)
+    _link(store, campaign_id, item, reading, pages=pages, note=note, by=by, pending=pending)
+
+
+def _put_blob(store: Store, item: _Item, reading: Reading | None, *, pending=None) -> None:
+    """The original on disk (written, fsynced, renamed into place, its folder fsynced), when it is new or its
+    copy is missing: what must hold before the transaction that refers to it (_link)."""
     outcome = item.outcome
     assert item.sha256 is not None  # hashed by the preflight of _run
     if reading is not None or pending is not None:
@@ -387,6 +489,23 @@ def _store_and_link(
         # known in the database but its original is gone: restore it from this upload
         store.blobs.put_file(item.path, max_bytes=config.MAX_FILE_BYTES)
         outcome.stored = True
+
+
+def _link(
+    store: Store,
+    campaign_id: str,
+    item: _Item,
+    reading: Reading | None,
+    *,
+    pages,
+    note,
+    by,
+    pending: tuple[str, int | None] | None = None,
+) -> None:
+    """The record (when new) and its link, in one transaction (joined to the caller's when it has one open),
+    with their events. The original is on disk already (_put_blob)."""
+    outcome = item.outcome
+    assert item.sha256 is not None
     filename = nfc(item.path.name)
     stamp = now_iso()
     with store.transaction() as conn:
@@ -412,9 +531,7 @@ def _store_and_link(
         elif row is None:
             if reading is None:  # raced with a delete; nothing sensible to link
                 raise InputError("the stored copy disappeared; attach again", path=item.path)
-            metadata = empty_metadata()
-            metadata.update({k: reading.metadata.get(k) for k in METADATA_KEYS if k in reading.metadata})
-            metadata["sha256"] = item.sha256
+            metadata = _new_metadata(reading, item.sha256)
             cursor = conn.execute(
                 "INSERT INTO evidence(sha256, size, filename, format, pages, text_source, metadata, text,"
                 " reader_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -464,6 +581,14 @@ def _store_and_link(
     outcome.link_id = link["id"]
     if not outcome.linked:
         outcome.warnings.append("already_linked")
+
+
+def _new_metadata(reading: Reading, sha256: str) -> dict:
+    """The metadata column of a record made from this reading."""
+    metadata = empty_metadata()
+    metadata.update({k: reading.metadata.get(k) for k in METADATA_KEYS if k in reading.metadata})
+    metadata["sha256"] = sha256
+    return metadata
 
 
 def _reader_version() -> int | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 
 import click
 
@@ -156,6 +155,8 @@ class EvidenceGroup(click.Group):
             raise
         except Exception as exc:  # a bug: say so in one line, the traceback only on request
             if config.setting("EVIDENCE_DEBUG"):
+                import traceback  # only here: 6 ms every command would otherwise pay at start
+
                 traceback.print_exc()
             click.echo(f"internal error: {type(exc).__name__}: {exc} (set EVIDENCE_DEBUG=1 for details)", err=True)
             ctx.exit(3)

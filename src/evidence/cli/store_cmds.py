@@ -213,16 +213,34 @@ def migrate_store(app: AppContext, to_url: str, from_url: str | None, as_json: b
         report = transfer.postgres_to_sqlite(source_url, folder, progress=advance)
     for bar in bars:
         bar.finish()
+    data = report.to_json()
+    if to_postgres and report.ok:  # the search is derived data: built now in PostgreSQL, before the service opens
+        from ..search import rebuild_index  # lazily: keeps `evidence --help` fast
+        from ..store.db import connect_url
+
+        index_bar: list[Progress] = []
+
+        def indexed(done: int, total: int) -> None:
+            if not index_bar:
+                index_bar.append(Progress(total, "search index"))
+            index_bar[0].advance(step=done - index_bar[0].done)
+
+        with Store(app.store_path, connect_url(to_url)) as server_store:
+            data["index_documents"] = rebuild_index(server_store, indexed)["documents"]
+        for bar in index_bar:
+            bar.finish()
 
     def human(d):
         click.echo(f"copied {d['rows']} row(s) of {len(d['tables'])} table(s): {d['from']} → {d['to']}")
+        if d.get("index_documents") is not None:
+            click.echo(f"search index built in PostgreSQL: {d['index_documents']} record(s)")
         for problem in d["differences"]:
             click.echo(f"  differs: {problem}")
         if d["chain_broken"]:
             click.echo(f"  chain: {d['chain_broken']}")
         click.echo(("verified, row by row; " if d["verified"] else "NOT identical; ") + f"chain head {d['chain_head']}")
 
-    emit(report.to_json(), as_json, human)
+    emit(data, as_json, human)
     if not report.ok:
         raise SystemExit(1)
 

@@ -6,7 +6,7 @@ from ..store import Store
 from ..vn.text import fold
 from ..web import accounts
 
-DEMO_PASSWORDS = {"secretariat": "thuky-demo-2025", "reviewer": "thamdinh-demo-2025"}
+DEMO_PASSWORDS = {"secretariat": "thuky-demo-cchc", "reviewer": "thamdinh-demo-cchc"}
 
 
 def demo_accounts(store: Store) -> list[dict]:
@@ -19,7 +19,7 @@ def demo_accounts(store: Store) -> list[dict]:
     ]
     for code in accounts.unit_codes(store):
         slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in fold(code).lower()).strip("-")
-        wanted.append((f"don-vi-{slug}", "unit", code, f"donvi-{slug}-2025"))
+        wanted.append((f"don-vi-{slug}", "unit", code, f"donvi-{slug}-demo"))
     out = []
     for name, role, unit, password in wanted:
         accounts.ensure_user(store, name, role, password, unit=unit)

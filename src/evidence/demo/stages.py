@@ -15,6 +15,7 @@ from ..round.results import compute_results
 from ..round.stages import STAGE_LABELS, advance
 from ..round.survey import import_survey
 from ..round.text import findings_text, ranking_text
+from ..store.pg import PgConnection
 from ..round.workbook import export_scores
 from . import scoring as scoring_demo
 from .campaign import timeline
@@ -185,7 +186,8 @@ def documents_stage(store, campaign_id, out_dir, echo, summary):
 def web_stage(store, campaign_id, out_dir, echo, summary):
     accounts = demo_accounts(store)
     summary["accounts"] = [{k: a[k] for k in ("name", "role", "unit")} for a in accounts]
-    echo(f"start the web app:  .venv/bin/evidence --store {store.root} serve   → http://127.0.0.1:8000")
+    server = f"EVIDENCE_DATABASE_URL='{store.db.url}' " if isinstance(store.db, PgConnection) else ""
+    echo(f"start the web app:  {server}.venv/bin/evidence --store {store.root} serve   → http://127.0.0.1:8000")
     echo("demo accounts (for this demo store only):")
     for account in accounts:
         who = account["role"] + (f" {account['unit']}" if account["unit"] else "")

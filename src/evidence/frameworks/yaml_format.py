@@ -32,15 +32,16 @@ files over 5 MB too.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .model import Criterion, Framework
 from .validate import RawCriterion, RawFramework, build_framework, normalize_code
+
+if TYPE_CHECKING:
+    from yaml.nodes import MappingNode, Node
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 8
@@ -70,14 +71,24 @@ class LineDict(dict):
     duplicates: list
 
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
-
-
-class _LineLoader(_BaseLoader):
+@cache
+def _line_loader() -> type:
     """safe_load's loader (no Python tags) whose mappings remember their line numbers."""
+    import yaml  # on first use: commands that read no framework file (most of them) do not pay its import
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+    class _LineLoader(base):
+        pass
+
+    _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    return _LineLoader
 
 
-def _construct_mapping(loader: _LineLoader, node: MappingNode) -> LineDict:
+def _construct_mapping(loader, node: MappingNode) -> LineDict:
+    import yaml
+    from yaml.nodes import ScalarNode
+
     loader.flatten_mapping(node)
     data = LineDict()
     data.line, data.key_lines, data.duplicates = node.start_mark.line + 1, {}, []
@@ -101,11 +112,11 @@ def _construct_mapping(loader: _LineLoader, node: MappingNode) -> LineDict:
     return data
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
 def _refuse_aliases(root: Node) -> None:
     """An alias makes the composer share a node; refuse it (no alias bombs, and a clerk's file never needs one)."""
+    import yaml
+    from yaml.nodes import MappingNode, SequenceNode
+
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -122,7 +133,9 @@ def _refuse_aliases(root: Node) -> None:
 
 
 def load_yaml_text(text: str, path: str) -> Any:
-    loader = _LineLoader(text)
+    loader = _line_loader()(text)
+    import yaml  # (imported by _line_loader already)
+
     try:
         node = loader.get_single_node()
         if node is None:
@@ -242,16 +255,20 @@ def _read_evidence(raw: RawFramework, entry: RawCriterion, value: Any, label: st
 # --- writing ---------------------------------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+@cache
+def _dumper() -> type:
+    import yaml  # on first use, as for reading
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    _Dumper.add_representer(str, _represent_str)
+    return _Dumper
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str):
+def _represent_str(dumper, value: str):
     style = "|" if "\n" in value.strip() else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value.strip() + ("\n" if style else ""), style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
 
 
 def _points(value: float) -> int | float:
@@ -296,7 +313,9 @@ def framework_to_yaml(framework: Framework) -> str:
         f"# Framework {framework.id}, exported by evidence. Edit it and load it again with\n"
         f"#   evidence framework import FILE --replace\n"
     )
-    body = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110, indent=2)
+    import yaml  # (see _dumper)
+
+    body = yaml.dump(document, Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=110, indent=2)
     return header + body
 
 

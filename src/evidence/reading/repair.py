@@ -33,9 +33,15 @@ _GLYPHS = str.maketrans(
 _ETH = re.compile(r"(?<![^\W\d_])[ðÐ](?=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY\u00c0-\u1ef9])")
 
 
+_GLYPH_CHARS = re.compile("[" + "".join(chr(code) for code in _GLYPHS) + "]")
+
+
 def fix_glyphs(text: str) -> str:
-    fixed = (text or "").translate(_GLYPHS)
-    fixed = _ETH.sub(lambda m: "đ" if m.group(0) == "ð" else "Đ", fixed)
+    fixed = text or ""
+    if _GLYPH_CHARS.search(fixed):  # (a scan in C; translate looks every character up in a dict)
+        fixed = fixed.translate(_GLYPHS)
+    if "ð" in fixed or "Ð" in fixed:
+        fixed = _ETH.sub(lambda m: "đ" if m.group(0) == "ð" else "Đ", fixed)
     return unicodedata.normalize("NFC", fixed)
 
 

@@ -26,18 +26,22 @@ from pathlib import Path
 
 from .. import config
 from ..errors import ReadError
+from ..store import writers
 from .cpus import cpu_count
 from .model import Reading
 from .ocr import say_if_unavailable
 from .reader import read_document, reason_of  # imported once here: forked readers start warm
 
 MEMORY_LIMIT_BYTES = config.int_setting("EVIDENCE_READ_MEMORY_MB") * 1024 * 1024
+# an idle reader checks this often that its parent lives: a parent killed with a sibling reader alive does not
+# close the reader's task pipe (the sibling, forked later, holds a copy of its sending end), so no EOF comes
+PARENT_CHECK_SECONDS = 1.0
 WORKER_FILES = 200  # files one worker reads before a fresh one takes over (bounds leaks and fragmentation)
 # what the readers import on first use, by the extension of the files to read; imported before forking so no
 # worker pays for them (pyHanko is not here: only PDFs with signature fields need it, and a worker imports it then)
 PRELOAD_BY_SUFFIX = {
     ".pdf": ("pypdf", "pypdf.errors", "pypdf.generic"),
-    ".docx": ("docx",),
+    ".docx": ("lxml.etree",),
     ".png": ("PIL.Image",),
     ".jpg": ("PIL.Image",),
     ".jpeg": ("PIL.Image",),
@@ -45,6 +49,7 @@ PRELOAD_BY_SUFFIX = {
     ".tiff": ("PIL.Image",),
     ".txt": (),
 }
+NEVER_OCR = (".docx", ".doc", ".txt")  # formats with a text of their own: a batch of them needs no Tesseract check
 PRELOAD = tuple(dict.fromkeys(name for names in PRELOAD_BY_SUFFIX.values() for name in names))
 _preloaded: set[str] = set()
 
@@ -109,8 +114,24 @@ def _read_one(path: str, ocr: bool, ocr_jobs: int, filename: str | None) -> tupl
         return "error", f"internal error while reading ({type(exc).__name__}: {exc})", False
 
 
-def _worker(tasks, results, ocr: bool, ocr_jobs: int, nice: int = 0) -> None:
+def _die_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this reader when its parent dies, even in the middle of a file (nobody would
+    enforce its time limit or read its result any more); elsewhere an idle reader notices (PARENT_CHECK_SECONDS)."""
+    try:
+        import ctypes  # only in the reader process, for prctl
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        pass
+    if os.getppid() != parent:  # died already, before the kernel was told
+        os._exit(0)
+
+
+def _worker(tasks, results, ocr: bool, ocr_jobs: int, nice: int = 0, parent: int | None = None) -> None:
     """Read the files sent on `tasks` one after another until told to stop (None) or no longer fit to."""
+    parent = parent or os.getppid()
+    _die_with_parent(parent)
+    writers.drop_inherited_locks()  # forked from a writer: its liveness lock is its own, not ours
     try:
         os.setsid()
     except OSError:
@@ -123,6 +144,10 @@ def _worker(tasks, results, ocr: bool, ocr_jobs: int, nice: int = 0) -> None:
     _limit_memory()
     while True:
         try:
+            if not tasks.poll(PARENT_CHECK_SECONDS):
+                if os.getppid() != parent:  # the parent died (killed): nobody will send or read again
+                    return
+                continue
             task = tasks.recv()
         except (EOFError, OSError):
             return
@@ -181,7 +206,8 @@ def _close(worker: _Worker, *, kill: bool) -> None:
 def _start(ctx, ocr: bool, ocr_jobs: int, nice: int = 0) -> _Worker:
     task_out, task_in = ctx.Pipe(duplex=False)  # (receiving end, sending end)
     result_out, result_in = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(task_out, result_in, ocr, ocr_jobs, nice), daemon=True)
+    parent = None if ctx.get_start_method() == "forkserver" else os.getpid()  # (the fork server is its parent)
+    process = ctx.Process(target=_worker, args=(task_out, result_in, ocr, ocr_jobs, nice, parent), daemon=True)
     process.start()
     task_out.close()
     result_in.close()
@@ -206,8 +232,8 @@ def read_many(
     paths = [Path(p) for p in paths]
     if not paths:
         return
-    if ocr:  # say once, here, that OCR is unavailable: forked readers inherit that it was said
-        say_if_unavailable()
+    if ocr and any(p.suffix.lower() not in NEVER_OCR for p in paths):
+        say_if_unavailable()  # once, here (it runs Tesseract): forked readers inherit that it was said
     jobs = max(1, min(jobs or cpu_count(), len(paths)))
     ocr_jobs = max(1, cpu_count() // jobs)
     names = list(filenames) if filenames is not None else [None] * len(paths)

@@ -6,7 +6,16 @@ attach and metadata change (`index_evidence`), and can be checked (`check_index`
 """
 
 from .engine import SearchOutcome, run_search, search
-from .index import check_index, ensure_index, index_evidence, needs_merge, rebuild_index, remove_evidence, verify_index
+from .index import (
+    check_index,
+    ensure_index,
+    index_evidence,
+    needs_merge,
+    prepare_document,
+    rebuild_index,
+    remove_evidence,
+    verify_index,
+)
 from .merge import merge_small, optimize as optimize_index
 from .query import parse_date_option
 from .schema import SCHEMA_VERSION
@@ -19,6 +28,7 @@ __all__ = [
     "index_evidence",
     "merge_small",
     "needs_merge",
+    "prepare_document",
     "optimize_index",
     "parse_date_option",
     "rebuild_index",

@@ -7,21 +7,24 @@ which `SCHEMA_VERSION` turns into an automatic rebuild.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import lru_cache
 from typing import Any, cast
 from collections.abc import Iterator
 
-import numpy as np
 
 from whoosh.analysis import Analyzer, Token, Tokenizer
-from whoosh.fields import TEXT
+from whoosh.fields import TEXT, FieldType
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 from ..vn.numbers import normalize_number
 from ..vn.text import fold, nfc
+from .lazy_numpy import np
 
 # words, keeping dotted runs whole so criterion codes (`1.1`) and figures (`2.500`) stay one token
 WORD_PATTERN = r"\w+(?:\.\w+)*"
+_WORDS = re.compile(WORD_PATTERN)
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -39,9 +42,13 @@ _FOLD_TABLE = _build_fold_table()
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
-_FOLD_LUT = np.arange(0x10000, dtype=np.uint32)
-for _code, _folded in _FOLD_TABLE.items():
-    _FOLD_LUT[_code] = ord(_folded)
+@lru_cache(maxsize=1)
+def _fold_lut():
+    """The fold table as a numpy lookup array over the BMP (made when a long text is first folded in place)."""
+    lut = np.arange(0x10000, dtype=np.uint32)
+    for code, folded in _FOLD_TABLE.items():
+        lut[code] = ord(folded)
+    return lut
 
 
 def fold_in_place(text: str) -> str:
@@ -51,7 +58,7 @@ def fold_in_place(text: str) -> str:
     if len(text) < 64:
         return text.translate(_FOLD_TABLE)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    folded = _FOLD_LUT.take(codes, mode="clip")
+    folded = _fold_lut().take(codes, mode="clip")
     astral = codes > 0xFFFF
     if astral.any():
         folded[astral] = codes[astral]
@@ -121,11 +128,52 @@ class VietnameseTokenizer(Tokenizer):
             yield t
 
     def words(self, value: str) -> list[str]:
-        """The token texts at once (C-speed `findall`), for `FastPositions`."""
-        text = nfc(value).lower()
-        if self.folded:
-            text = fold_lower(text)
-        return self.expression.findall(text)
+        """The token texts at once (C-speed `findall`), for `FastPositions` and `FastFrequency`. Folded: each
+        distinct word is folded once (folding maps a word character to a word character, one for one, so the
+        words of the folded text are the folded words of the text), not the whole text."""
+        text, words = _split(value)
+        if not self.folded or text.isascii():
+            return words
+        if _COMBINING.search(text):  # rare: a mark with no composed form — fold the whole text, exactly
+            return self.expression.findall(fold_lower(text))
+        folded = {word: word.translate(_FOLD_TABLE) for word in set(words)}
+        return [folded[word] for word in words]
+
+
+_LAST_SPLIT: tuple[str, str, list[str]] = ("", "", [])  # words_f and words_a split the same text one after the other
+
+
+def _split(value: str) -> tuple[str, list[str]]:
+    """(the text NFC and lower-cased, its words), remembered for the last text."""
+    global _LAST_SPLIT
+    last = _LAST_SPLIT
+    if last[0] is value or (len(last[0]) == len(value) and last[0] == value):
+        return last[1], last[2]
+    text = nfc(value).lower()
+    words = _WORDS.findall(text)
+    _LAST_SPLIT = (value, text, words)
+    return text, words
+
+
+# Field analyses made ahead of the commit that uses them (index.prepare_document): an ingest analyses each
+# document while its other files are still being read, and the commit only adds the postings. Keyed by the
+# exact value (a document changed in between is simply analysed again); the index write clears them.
+_PREPARED: dict[tuple, list] = {}
+
+
+def _prepared_key(fmt: Any, analyzer: Any, value: str) -> tuple:
+    return (type(fmt).__name__, fmt.field_boost, analyzer.folded, value)
+
+
+def prepare(field: FieldType, value: str) -> None:
+    """Analyse `value` for `field` now; the field's next `index(value)` uses the result."""
+    fmt, analyzer = field.format, field.analyzer
+    if isinstance(fmt, (FastPositions, FastFrequency)) and isinstance(analyzer, VietnameseTokenizer):
+        _PREPARED[_prepared_key(fmt, analyzer, value)] = fmt.analyse(value, analyzer)
+
+
+def clear_prepared() -> None:
+    _PREPARED.clear()
 
 
 class FastPositions(Positions):
@@ -136,6 +184,10 @@ class FastPositions(Positions):
         if not (isinstance(analyzer, VietnameseTokenizer) and isinstance(value, str)):
             yield from super().word_values(value, analyzer, **kwargs)
             return
+        ready = _PREPARED.get(_prepared_key(self, analyzer, value))
+        yield from ready if ready is not None else self.analyse(value, analyzer)
+
+    def analyse(self, value: str, analyzer: VietnameseTokenizer) -> list:
         poses: dict[str, list[int]] = {}
         for pos, word in enumerate(analyzer.words(value)):
             found = poses.get(word)
@@ -145,8 +197,7 @@ class FastPositions(Positions):
                 found.append(pos)
         boost = self.field_boost
         encode = self.encode
-        for word, poslist in poses.items():
-            yield word, len(poslist), len(poslist) * boost, encode(poslist)
+        return [(word, len(poslist), len(poslist) * boost, encode(poslist)) for word, poslist in poses.items()]
 
 
 class FastFrequency(Frequency):
@@ -158,13 +209,13 @@ class FastFrequency(Frequency):
         if not (isinstance(analyzer, VietnameseTokenizer) and isinstance(value, str)):
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        counts: dict[str, int] = {}
-        get = counts.get
-        for word in analyzer.words(value):
-            counts[word] = get(word, 0) + 1
+        ready = _PREPARED.get(_prepared_key(self, analyzer, value))
+        yield from ready if ready is not None else self.analyse(value, analyzer)
+
+    def analyse(self, value: str, analyzer: VietnameseTokenizer) -> list:
+        counts = Counter(analyzer.words(value))  # (counted in C, in the order words first appear)
         boost = self.field_boost
-        for word, freq in counts.items():
-            yield word, freq, freq * boost, pack_uint(freq)
+        return [(word, freq, freq * boost, pack_uint(freq)) for word, freq in counts.items()]
 
 
 def _analyzer(folded: bool) -> Analyzer:

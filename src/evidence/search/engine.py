@@ -11,6 +11,7 @@ from whoosh.query import QueryError
 from ..records import effective_metadata
 from ..errors import InputError
 from ..store import Store
+from . import pg, pg_query
 from .fast import run_fast
 from .index import ProgressFn
 from .query import Filters, make_filters, parse_query
@@ -57,6 +58,15 @@ def run_search(
     filters = make_filters(
         campaign=campaign, unit=unit, criterion=criterion, type_code=type_code, date_from=date_from, date_to=date_to
     )
+    if pg.uses_postgres(store):  # the index is a table beside the evidence (pg.py)
+        pg.ensure_index(store, progress)
+        found_pg = pg_query.run_search(store, text, filters, limit)
+        return SearchOutcome(
+            total=found_pg.total,
+            hits=_describe(store, found_pg.ranked, found_pg.words, found_pg.texts),
+            filters=filters,
+            estimated=found_pg.estimated,
+        )
     with open_searcher(store, progress) as (searcher, fx):
         parsed = parse_query(searcher.schema, text)
         found = None

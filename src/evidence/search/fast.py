@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-import numpy as np
 from whoosh import query as Q
 
 from . import postings as fastfiles
 from .analysis import fold_in_place
+from .lazy_numpy import np
 
 MATCH_FIELD = "words_f"
 ACCENT_FIELD = "words_a"

@@ -23,11 +23,11 @@ from whoosh.index import LockError
 from .. import config
 from ..errors import EvidenceError, StoreError
 from ..store import Store, now_iso
-from . import heal, postings
+from . import analysis, heal, pg, postings
 from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
-from .source import count_evidence, count_unread, iter_documents, iter_fingerprints
+from .source import build_document, count_evidence, count_unread, iter_documents, iter_fingerprints
 from .tiers import plan_small
 
 VERSION_FILE = "evidence-index.json"
@@ -59,6 +59,8 @@ def index_is_current(store: Store) -> bool:
 def ensure_index(store: Store, progress: ProgressFn | None = None) -> dict | None:
     """Rebuild the index when it is missing or was built with another schema. Returns the rebuild report, or
     None when the index was fine."""
+    if pg.uses_postgres(store):
+        return pg.ensure_index(store, progress)
     if index_is_current(store):
         return None
     with IndexLock(store):
@@ -109,6 +111,7 @@ def _locked_writer(store: Store, *, background_merge: bool = True):
                 return
             ix = whoosh_storage.open_index(store.index_dir)
             writer = _writer(ix)
+            capture = postings.Capture(writer)
             try:
                 yield writer
                 writer.commit(merge=False)  # never merge on the write path: merge.py does, away from it
@@ -117,7 +120,7 @@ def _locked_writer(store: Store, *, background_merge: bool = True):
                 raise
             finally:
                 ix.close()
-            _add_postings_files(store.index_dir)
+            _add_postings_files(store.index_dir, capture)
     except EvidenceError:
         raise
     except Exception as exc:
@@ -136,6 +139,8 @@ def background_merge_enabled() -> bool:
 
 def needs_merge(store: Store) -> bool:
     """Whether small segments wait to be merged (tiers.plan_small)."""
+    if pg.uses_postgres(store):
+        return False  # no segments in PostgreSQL
     try:
         ix = whoosh_storage.open_index(store.index_dir)
     except Exception:  # noqa: BLE001 — no readable index: nothing to merge (the next write rebuilds it)
@@ -168,12 +173,12 @@ def merge_running(store: Store) -> bool:
         os.close(fd)
 
 
-def _add_postings_files(index_dir: Path) -> None:
+def _add_postings_files(index_dir: Path, capture: postings.Capture | None = None) -> None:
     """After a commit: the postings files of the new segments. They only make searches fast; when one cannot
     be written the change is still in the index (searches decode that segment, slower), and the next write or
     `index check` shows it."""
     try:
-        postings.add_missing(index_dir)
+        postings.add_missing(index_dir, capture)
     except Exception:  # noqa: BLE001 — derived data; the committed change must not be reported as lost
         pass
 
@@ -182,26 +187,50 @@ def index_evidence(store: Store, evidence_ids: list[int], *, background_merge: b
     """Bring the index entries of these records up to date with the database (add, replace, or delete when the
     record is gone), in one commit that merges nothing. Waits for the writer lock; raises StoreError when the
     index cannot be updated. `background_merge=False`: the caller merges itself (the web's background worker)."""
+    if pg.uses_postgres(store):
+        analysis.clear_prepared()  # nothing prepared is used there (prepare_document prepares nothing either)
+        return pg.index_evidence(store, evidence_ids)
     ids = sorted({int(i) for i in evidence_ids})
     if not ids:
         return
-    with _locked_writer(store, background_merge=background_merge) as writer:
-        if writer is None:
-            return
-        # changes a killed writer promised the index but never gave it (heal.py)
-        healed, markers = heal.promised_ids(store, lambda: heal.drifted_ids(check_index(store)))
-        ids = sorted(set(ids) | healed)
-        seen = set()
-        for doc in iter_documents(store, ids):
-            writer.update_document(**doc)
-            seen.add(int(doc["id"]))
-        for gone in set(ids) - seen:
-            writer.delete_by_term("id", str(gone))
+    try:
+        with _locked_writer(store, background_merge=background_merge) as writer:
+            if writer is None:
+                return
+            # changes a killed writer promised the index but never gave it (heal.py)
+            healed, markers = heal.promised_ids(store, lambda: heal.drifted_ids(check_index(store)))
+            ids = sorted(set(ids) | healed)
+            seen = set()
+            for doc in iter_documents(store, ids):
+                writer.update_document(**doc)
+                seen.add(int(doc["id"]))
+            for gone in set(ids) - seen:
+                writer.delete_by_term("id", str(gone))
+    finally:
+        analysis.clear_prepared()  # what was prepared and not used (a record changed meanwhile) goes
     heal.clear_markers(markers)
+
+
+_SCHEMA = make_schema()  # the fields' analysers, for prepare_document
+
+
+def prepare_document(filename: str, metadata: dict, text: str) -> None:
+    """Analyse the text fields of a new record's index document now, outside the writer lock, so that the next
+    index write adding it only adds postings: an ingest does it for each file while the others are still being
+    read. (A record that differs by then, say corrected meanwhile, is simply analysed again.) In server mode the
+    PostgreSQL index builds its rows its own way (pg.py): nothing to prepare."""
+    if config.setting("EVIDENCE_DATABASE_URL").strip().startswith("postgres"):
+        return
+    doc = build_document(0, filename, metadata, text, "", [])
+    for name, value in doc.items():
+        if name in _SCHEMA and isinstance(value, str):
+            analysis.prepare(_SCHEMA[name], value)
 
 
 def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
     """Drop these records from the index (after they were deleted from the database)."""
+    if pg.uses_postgres(store):
+        return pg.remove_evidence(store, evidence_ids)
     ids = sorted({int(i) for i in evidence_ids})
     if not ids:
         return
@@ -214,6 +243,8 @@ def remove_evidence(store: Store, evidence_ids: list[int]) -> None:
 
 def rebuild_index(store: Store, progress: ProgressFn | None = None) -> dict:
     """Rebuild the whole index from the database (batched; memory stays bounded)."""
+    if pg.uses_postgres(store):
+        return pg.rebuild_index(store, progress)
     with IndexLock(store):
         return _rebuild_locked(store, progress)
 
@@ -235,6 +266,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
             writer = ix.writer(procs=procs, limitmb=WRITER_LIMIT_MB // procs, batchsize=WRITER_BATCH, multisegment=True)
         else:
             writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        capture = postings.Capture(writer) if procs == 1 else None
         try:
             for doc in iter_documents(store):
                 writer.add_document(**doc)
@@ -249,7 +281,7 @@ def _rebuild_locked(store: Store, progress: ProgressFn | None) -> dict:
                 pass
             raise
         ix.close()
-        postings.add_missing(building)
+        postings.add_missing(building, capture)
         (building / VERSION_FILE).write_text(
             json.dumps({"schema_version": SCHEMA_VERSION, "built_at": now_iso(), "documents": done}), encoding="utf-8"
         )
@@ -292,6 +324,8 @@ def directory_size(path: Path) -> int:
 def check_index(store: Store) -> dict:
     """Compare the index with the database: records missing from it, entries for records that no longer exist,
     and entries built from an older state of their record (stale)."""
+    if pg.uses_postgres(store):
+        return pg.check_index(store)
     version = index_version(store.index_dir)
     report: dict[str, Any] = {
         "ok": True,
@@ -330,4 +364,6 @@ def check_index(store: Store) -> dict:
 def verify_index(store: Store, *, repair: bool = False) -> dict:
     """For `evidence verify`: temporaries of dead writers, promises not kept, drift from the database
     (with `repair`: removed, kept, brought up to date). See heal.py."""
+    if pg.uses_postgres(store):
+        return pg.verify_index(store, repair=repair)
     return heal.index_health(store, check_index, index_evidence, repair=repair)

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..errors import EvidenceError, StoreError
 from ..store import Store
-from . import postings
+from . import pg, postings
 from . import storage as whoosh_storage
 from .index import (
     AFTER_WRITE,
@@ -223,11 +223,15 @@ def _merge(store: Store, *, everything: bool, lock_timeout: float | None = None)
 
 def merge_small(store: Store, *, lock_timeout: float | None = None) -> dict:
     """Merge the tiers of small segments (up to MERGE_MAX_DOCS documents a merge)."""
+    if pg.uses_postgres(store):
+        return pg.optimize_index(store)
     return _merge(store, everything=False, lock_timeout=lock_timeout)
 
 
 def optimize(store: Store) -> dict:
     """Merge every segment into one (`evidence index optimize`); writes and searches go on meanwhile."""
+    if pg.uses_postgres(store):
+        return pg.optimize_index(store)
     return _merge(store, everything=True)
 
 

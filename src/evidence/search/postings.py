@@ -19,14 +19,15 @@ import json
 import mmap
 import os
 import struct
+from functools import lru_cache
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from pathlib import Path
 
-import numpy as np
 
 from .storage import open_index
+from .lazy_numpy import np
 
 FIELDS = ("words_f", "words_a", "subject_f", "subject", "link", "type", "issued")
 SUFFIX = ".evpost1"
@@ -91,7 +92,7 @@ class SegmentPostings:
             lookup = self._lookup[fieldname] = {t: i for i, t in enumerate(terms)}
         i = lookup.get(text)
         if i is None:
-            return _EMPTY
+            return _empty()
         return ids[starts[i] : starts[i + 1]], weights[starts[i] : starts[i + 1]]
 
     def range_ids(self, fieldname: str, low: str | None, high: str | None) -> np.ndarray | None:
@@ -103,7 +104,7 @@ class SegmentPostings:
         terms, starts, ids, _ = found
         lo = bisect_left(terms, low) if low is not None else 0
         hi = bisect_right(terms, high) if high is not None else len(terms)
-        return ids[starts[lo] : starts[hi]] if hi > lo else _EMPTY[0]
+        return ids[starts[lo] : starts[hi]] if hi > lo else _empty()[0]
 
     def close(self) -> None:
         self._fields = {}
@@ -114,7 +115,9 @@ class SegmentPostings:
             pass
 
 
-_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+@lru_cache(maxsize=1)
+def _empty() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
 
 
 def load(index_dir: Path, reader) -> SegmentPostings | None:
@@ -129,18 +132,24 @@ def load(index_dir: Path, reader) -> SegmentPostings | None:
         return None
 
 
-def add_missing(index_dir: Path) -> int:
+def add_missing(index_dir: Path, capture: Capture | None = None) -> int:
     """Write the file of every segment of the index in `index_dir` that lacks a usable one (the caller holds the
-    writer lock). Returns how many were written. Segments are read unmapped (storage.py), which also keeps a
+    writer lock): the segment the writer of `capture` just committed from its captured postings, the others by
+    decoding them. Returns how many were written. Segments are read unmapped (storage.py), which also keeps a
     rebuild's memory bounded."""
     from whoosh.reading import SegmentReader
 
     ix = open_index(index_dir)
     written = 0
+    captured = capture.segment_id() if capture is not None else None
     try:
         schema = ix.schema
         for segment in ix._segments():
             if _written_for(index_dir, segment):
+                continue
+            if capture is not None and segment.segment_id() == captured:
+                capture.write(index_dir, segment)
+                written += 1
                 continue
             reader = SegmentReader(ix.storage, schema, segment)
             try:
@@ -200,17 +209,22 @@ def _usable(index_dir: Path, segment) -> bool:
 def write(index_dir: Path, reader) -> Path:
     """Decode FIELDS of one segment and write its file (temporary name, fsync, rename), one field at a time so
     only one field's postings are in memory."""
-    segment_id = reader.segment().segment_id()
-    path = file_for(index_dir, segment_id)
     names = [name for name in FIELDS if name in reader.schema]
-    header: dict = {"segment": segment_id, "doc_count": reader.doc_count_all(), "fields": {}}
-    slot = 256 + 256 * len(names)  # room for the header, written last (its offsets are known by then)
+    fields = ((name, _decoded_terms(reader, name)) for name in names)
+    return _write_file(index_dir, reader.segment().segment_id(), reader.doc_count_all(), fields)
+
+
+def _write_file(index_dir: Path, segment_id: str, doc_count: int, fields) -> Path:
+    """The file of a segment from (field, its (term, ids, weights) in term order) pairs."""
+    path = file_for(index_dir, segment_id)
+    header: dict = {"segment": segment_id, "doc_count": doc_count, "fields": {}}
+    slot = 256 + 256 * len(FIELDS)  # room for the header, written last (its offsets are known by then)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
             f.write(b"\0" * _align(len(MAGIC) + _HEADER.size + slot))
-            for name in names:
-                header["fields"][name] = _write_field(f, reader, name)
+            for name, terms in fields:
+                header["fields"][name] = _write_field(f, name, terms)
             head = json.dumps(header).encode("utf-8")
             if len(head) > slot:
                 raise ValueError("postings file header too long")  # cannot happen with FIELDS as they are
@@ -225,13 +239,17 @@ def write(index_dir: Path, reader) -> Path:
     return path
 
 
-def _write_field(f, reader, name: str) -> dict:
-    terms, starts, ids, weights = [], array("q", [0]), array("i"), array("f")
+def _decoded_terms(reader, name: str):
     for raw in reader.lexicon(name):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+        yield (term, *decode_term(reader, name, term))
+
+
+def _write_field(f, name: str, items) -> dict:
+    terms, starts, ids, weights = [], array("q", [0]), array("i"), array("f")
+    for term, term_ids, term_weights in items:
         if "\n" in term:  # the separator of the terms list; no analyzer of FIELDS makes one
             raise ValueError(f"field {name}: a term holds a line break")
-        term_ids, term_weights = decode_term(reader, name, term)
         terms.append(term)
         ids.extend(term_ids)
         weights.extend(term_weights)
@@ -248,6 +266,56 @@ def _write_field(f, reader, name: str) -> dict:
         else:
             f.write(data)
     return entry
+
+
+class Capture:
+    """The postings of FIELDS as a Whoosh segment writer adds them (its pool's `add`), so that the new segment's
+    file is written from them after the commit instead of decoding the segment just written (the same bytes;
+    a third of the cost of a small write). Gives up, and leaves the file to `add_missing`, past MAX_CAPTURED
+    postings (memory stays bounded) or when the writer is not a plain single-process segment writer."""
+
+    MAX_CAPTURED = 2_000_000
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.terms: dict[str, dict[bytes, tuple[array, array]]] | None = None
+        self.count = 0
+        pool = getattr(writer, "pool", None)
+        if pool is None or getattr(writer, "docbase", None) != 0 or not hasattr(writer, "newsegment"):
+            return
+        self.terms = {name: {} for name in FIELDS if name in writer.schema}
+        add = pool.add
+        wanted = self.terms
+
+        def capture(item):
+            add(item)
+            fieldname, tbytes, docnum, weight, _vbytes = item
+            found = wanted.get(fieldname) if self.terms is not None else None
+            if found is None:
+                return
+            entry = found.get(tbytes)
+            if entry is None:
+                entry = found[tbytes] = (array("i"), array("f"))
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            self.count += 1
+            if self.count > self.MAX_CAPTURED:
+                self.terms = None
+                wanted.clear()
+
+        pool.add = capture
+
+    def segment_id(self) -> str | None:
+        return self.writer.newsegment.segment_id() if self.terms is not None else None
+
+    def write(self, index_dir: Path, segment) -> Path:
+        """After the commit: the file of the new segment (`segment`, as the committed index lists it)."""
+        assert self.terms is not None
+        fields = (
+            (name, ((raw.decode("utf-8"), ids, ws) for raw, (ids, ws) in sorted(terms.items())))
+            for name, terms in self.terms.items()
+        )
+        return _write_file(index_dir, segment.segment_id(), segment.doc_count_all(), fields)
 
 
 def _align(n: int) -> int:

@@ -9,6 +9,8 @@ hash chain and the read-then-write steps of the program rely on one writer at a 
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -20,11 +22,24 @@ from .pg_schema import BASELINE, PG_MIGRATIONS
 IDLE_CONNECTIONS = 8  # kept open per process for the next store (the web opens a store per request)
 _idle: dict[str, list] = {}
 _idle_guard = threading.Lock()
+_inherited: list = []  # a forked child's copies of its parent's connections: kept, never used nor closed
+
+
+def _forget_parents_connections() -> None:
+    """In a forked child (gunicorn's web workers, reader processes): the idle connections are the parent's sockets.
+    Using one would interleave two processes on one session; closing or even freeing one would end the parent's
+    session (libpq says goodbye to the server). So the child keeps them aside, untouched, and opens its own."""
+    _inherited.extend(conn for pool in _idle.values() for conn in pool)
+    _idle.clear()
+
+
+os.register_at_fork(after_in_child=_forget_parents_connections)
 MIGRATED: set[str] = set()  # databases this process has migrated (or found current): not checked again
 WRITE_LOCK_KEY = 0x45564944  # "EVID": pg_advisory_xact_lock key every writer takes first
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")  # string literals, quoted names, ? and %
 
 
+@functools.lru_cache(maxsize=1024)
 def translate(sql: str) -> str:
     """`?` placeholders to psycopg's `%s` (and a literal % doubled), leaving quoted text alone."""
 
@@ -83,7 +98,7 @@ class Cursor:
         return self._cursor.fetchall() if self._cursor.description else []
 
     def __iter__(self) -> Iterator:
-        return iter(self.fetchall())
+        return iter(self._cursor) if self._cursor.description else iter(())
 
 
 class PgConnection:

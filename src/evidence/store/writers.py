@@ -42,6 +42,17 @@ def hold_writer_lock(locks_dir: Path) -> int:
     return pid
 
 
+def drop_inherited_locks() -> None:
+    """In a process forked from a writer: close its copies of the parent's lock files. The lock says the parent
+    is alive; a child holding a copy would keep it taken after the parent died, until the child ends too."""
+    for fd in _held.values():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
+
+
 def writer_alive(locks_dir: Path, pid: int) -> bool:
     """Whether process `pid` holds its writer lock (a temporary of a dead writer is a leftover)."""
     path = _lock_path(locks_dir, pid)

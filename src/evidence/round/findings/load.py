@@ -61,7 +61,8 @@ _LINK_SQL = """
                   OR json_extract(e.metadata, '$.date_source') = 'signature' THEN 1 ELSE 0 END,
            CASE WHEN instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_active_content"') > 0
                   OR instr(COALESCE(json_extract(e.metadata, '$.warnings'), ''), '"pdf_embedded_file"') > 0
-                THEN 1 ELSE 0 END
+                THEN 1 ELSE 0 END,
+           e.read_status
     FROM links l JOIN evidence e ON e.id = l.evidence_id
     WHERE l.campaign_id = ?"""
 
@@ -99,6 +100,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
         blank_warning,
         estimated,
         active,
+        read_status,
     ) in tuples(store.db, sql, params):
         if eid in corrected:
             number, type_code, issuer, issued_on, signed, blank_warning, estimated = _corrected(store, eid)
@@ -124,6 +126,7 @@ def load_round(store: Store, campaign: Campaign, unit: str | None = None, eviden
                 local_dates[stamp],
                 bool(estimated),
                 bool(active),
+                read_status or "read",
             )
         )
     return RoundData(campaign=campaign, units=units, criteria=campaign.framework.by_code, scores=scores, links=links)

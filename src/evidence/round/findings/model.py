@@ -27,6 +27,7 @@ CODES = (
     "NOT_SIGNED",
     "ACTIVE_CONTENT",
     "SURVEY_MISSING",
+    "NOT_READ_YET",
 )
 SEVERITIES = ("error", "warning", "info")
 # Short Vietnamese names for tables and workbooks (the full message says what to do).
@@ -47,6 +48,7 @@ CODE_LABELS = {
     "NOT_SIGNED": "Không có chữ ký số",
     "ACTIVE_CONTENT": "Tệp có mã chạy hoặc tệp đính kèm",
     "SURVEY_MISSING": "Chưa nhập điểm điều tra xã hội học",
+    "NOT_READ_YET": "Đang đọc tài liệu",
 }
 # Deadlines are local dates; link times are stored in UTC. Vietnam has one time zone and no daylight saving.
 LOCAL_TZ = timezone(timedelta(hours=7))
@@ -96,6 +98,7 @@ class LinkedEvidence:
     linked_on: date | None  # the local (Vietnam) date the link was made
     issued_on_estimated: bool = False  # the issue date is the signing day (no printed date could be read)
     active_content: bool = False  # the reader warned pdf_active_content or pdf_embedded_file
+    read_status: str = "read"  # pending | reading: stored and linked, its text and metadata not read yet
 
     @property
     def label(self) -> str:

@@ -171,10 +171,14 @@ def link_rules(data: RoundData) -> Iterator[Finding]:
                 f"trong bộ tiêu chí {campaign.framework_id}. Đề nghị gắn lại tài liệu vào đúng tiêu chí.",
             )
             continue
-        yield from _readability(link)
-        yield from _number(link)
-        yield from _dates(link, criterion, data, windows)
-        yield from _type(link, criterion)
+        unread = link.read_status in ("pending", "reading")
+        if unread:  # no text or metadata yet: the content checks come once it is read
+            yield from _not_read_yet(link)
+        else:
+            yield from _readability(link)
+            yield from _number(link)
+            yield from _dates(link, criterion, data, windows)
+            yield from _type(link, criterion)
         if deadline and (linked_on := link.linked_on) and linked_on > deadline:
             yield Finding(
                 "LATE_SUBMISSION",
@@ -186,6 +190,8 @@ def link_rules(data: RoundData) -> Iterator[Finding]:
                 f"({_vn_date(deadline)}). Đề nghị giải trình lý do nộp chậm; Hội đồng có thể không xem "
                 "xét tài liệu nộp sau hạn.",
             )
+        if unread:
+            continue
         yield from _signature(link)
         if link.active_content:
             yield Finding(
@@ -198,6 +204,19 @@ def link_rules(data: RoundData) -> Iterator[Finding]:
                 "Tài liệu kiểm chứng không cần những nội dung này; đề nghị nộp lại bản PDF xuất trực tiếp từ văn "
                 "bản (không kèm mã, không đính kèm tệp) và mở tệp hiện có một cách thận trọng.",
             )
+
+
+def _not_read_yet(link: LinkedEvidence) -> Iterator[Finding]:
+    yield Finding(
+        "NOT_READ_YET",
+        "info",
+        link.unit,
+        link.criterion,
+        link.evidence_id,
+        f"Tài liệu {link.label} đã được lưu nhưng đang chờ đọc (trích xuất số, ngày ban hành, loại văn bản); "
+        "các kiểm tra về số, ngày, loại văn bản và chữ ký số của tài liệu này sẽ có sau khi đọc xong. "
+        "Đề nghị chạy lại kiểm tra sau ít phút.",
+    )
 
 
 def _readability(link: LinkedEvidence) -> Iterator[Finding]:
