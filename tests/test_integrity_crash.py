@@ -135,6 +135,7 @@ def _killed_while_indexing(store, tmp_path, name: str) -> int:
     return row[0]
 
 
+@pytest.mark.sqlite_only  # stalls and kills the Whoosh writer mid-commit (PostgreSQL: one transaction)
 def test_kill_during_indexing_heals_on_the_next_write(store, campaign, tmp_path):
     _attach(store, make_docx(tmp_path / "first.docx"))  # an index exists
     lost = _killed_while_indexing(store, tmp_path, "bi-ngat")
@@ -154,6 +155,7 @@ def test_kill_during_indexing_heals_on_the_next_write(store, campaign, tmp_path)
     assert code == 0, report
 
 
+@pytest.mark.sqlite_only  # stalls and kills the Whoosh writer mid-commit (PostgreSQL: one transaction)
 def test_kill_during_indexing_repaired_by_verify(store, campaign, tmp_path):
     _attach(store, make_docx(tmp_path / "first.docx"))
     lost = _killed_while_indexing(store, tmp_path, "lan-hai")
