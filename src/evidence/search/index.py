@@ -27,7 +27,7 @@ from . import analysis, heal, pg, postings
 from . import storage as whoosh_storage
 from .lock import IndexLock
 from .schema import SCHEMA_VERSION, make_schema
-from .source import build_document, count_evidence, count_unread, iter_documents, iter_fingerprints
+from .source import build_document, compare_fingerprints, count_evidence, count_unread, iter_documents
 from .tiers import plan_small
 
 VERSION_FILE = "evidence-index.json"
@@ -348,15 +348,7 @@ def check_index(store: Store) -> dict:
                 indexed[int(fields["id"])] = fields.get("fingerprint")
         ix.close()
         report["segments"], report["segments_without_postings"] = postings.segments_without_file(store.index_dir)
-    seen = set()
-    for evidence_id, fp in iter_fingerprints(store):
-        seen.add(evidence_id)
-        if evidence_id not in indexed:
-            report["missing"].append(evidence_id)
-        elif indexed[evidence_id] != fp:
-            report["stale"].append(evidence_id)
-    report["extra"] = sorted(set(indexed) - seen)
-    report["documents"], report["indexed"] = len(seen), len(indexed)
+    compare_fingerprints(store, indexed, report)
     report["ok"] = version == SCHEMA_VERSION and not report["missing"] and not report["extra"] and not report["stale"]
     return report
 

@@ -23,7 +23,7 @@ from typing import Any
 from ..store import Store, now_iso, writers
 from . import heal
 from .analysis import VietnameseTokenizer, number_key
-from .source import count_evidence, count_unread, iter_documents, iter_fingerprints
+from .source import compare_fingerprints, count_evidence, count_unread, iter_documents
 
 PG_LAYOUT_VERSION = 6  # bump when the table's columns or what goes into them change: the table is rebuilt
 TABLE = "search_documents"
@@ -379,15 +379,7 @@ def check_index(store: Store) -> dict:
     indexed: dict[int, str] = {}
     if current is not None:
         indexed = {int(r[0]): r[1] for r in store.db.execute(f"SELECT evidence_id, fingerprint FROM {TABLE}")}
-    seen = set()
-    for evidence_id, fp in iter_fingerprints(store):
-        seen.add(evidence_id)
-        if evidence_id not in indexed:
-            report["missing"].append(evidence_id)
-        elif indexed[evidence_id] != fp:
-            report["stale"].append(evidence_id)
-    report["extra"] = sorted(set(indexed) - seen)
-    report["documents"], report["indexed"] = len(seen), len(indexed)
+    compare_fingerprints(store, indexed, report)
     report["ok"] = current == PG_LAYOUT_VERSION and not (report["missing"] or report["extra"] or report["stale"])
     return report
 

@@ -155,3 +155,17 @@ def build_document(
     if metadata.get("issued_on"):
         doc["issued"] = _text(metadata["issued_on"])
     return {k: v for k, v in doc.items() if v != "" or k in ("id", "fingerprint")}
+
+
+def compare_fingerprints(store: Store, indexed: dict[int, str], report: dict) -> None:
+    """Fill `report` with what the index holds (`indexed`: id → fingerprint) against the records: missing, stale
+    (indexed from older text or metadata), extra (indexed, no longer a record), and the two counts."""
+    seen = set()
+    for evidence_id, fp in iter_fingerprints(store):
+        seen.add(evidence_id)
+        if evidence_id not in indexed:
+            report["missing"].append(evidence_id)
+        elif indexed[evidence_id] != fp:
+            report["stale"].append(evidence_id)
+    report["extra"] = sorted(set(indexed) - seen)
+    report["documents"], report["indexed"] = len(seen), len(indexed)
