@@ -223,7 +223,11 @@ def main() -> None:
     print(
         f"projection: {per_file:.2f} worker-s per file on this mix ({args.scans} scans in {len(files)} files);"
         f" 50 cores ≈ {50 / per_file:.0f} files/s ≈ {50 * 3600 / per_file:,.0f} files/hour if reading were all"
-        " (one SQLite writer and one Whoosh writer bound it; see docs/deploy.md)"
+        + (
+            " (each record's write holds PostgreSQL's one writer lock for milliseconds; see docs/deploy.md)"
+            if args.database == "postgresql"
+            else " (one SQLite writer and one Whoosh writer bound it; see docs/deploy.md)"
+        )
     )
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
