@@ -1,11 +1,12 @@
 """Server mode at a deadline (issue 17): 2 web processes and 1 or 2 reading workers on a real Redis, loopback only.
 
-    python benchmarks/server.py                        # 60 born-digital PDFs + 6 scans from 10 clients, 1 then 2 workers
+    python benchmarks/server.py                        # 60 born-digital PDFs + 6 scans, 100 units, 10 clients, 1 then 2 workers
     python benchmarks/server.py --pdfs 100 --scans 10 --clients 20 --workers 2
     python benchmarks/server.py --database postgresql  # the metadata (and search) in a private PostgreSQL
 
-For each worker count: a fresh store, a private redis-server on a free port, `evidence serve --workers 2`,
-`evidence worker --concurrency 1` × W; the clients sign in and upload their share one file per request. Prints the
+For each worker count: a fresh store whose campaign has `--units` communes, each with its own web account; a private
+redis-server on a free port, `evidence serve --workers 2`, `evidence worker --concurrency 1` × W; every unit signs
+in, and each client uploads the files of its share of the units, one file per request. Prints the
 upload response times (p50, p95, max: the upload returns before reading), the time until every file is read
 (from the first upload), lost or duplicated records (records = links = files, distinct contents, each read
 once: read_attempts = 1), `evidence verify` and `evidence index check`, the worker-seconds per file of each kind
@@ -35,9 +36,14 @@ import httpx  # noqa: E402
 
 from reading_samples import render_scan  # noqa: E402
 from server_support import EVIDENCE, Redis, environment, free_port, start, stop, wait_http, wait_log  # noqa: E402
-from web_uploads import fresh_store, load, make_pdfs, percentile, sign_in  # noqa: E402
+from web_uploads import CSRF, PASSWORD, load, make_pdfs, percentile  # noqa: E402
 
+from evidence.demo.campaign import campaign_data  # noqa: E402
+from evidence.frameworks import load_samples  # noqa: E402
+from evidence.round.campaign import create_campaign  # noqa: E402
 from evidence.store import Store  # noqa: E402
+from evidence.web import accounts  # noqa: E402
+import yaml  # noqa: E402
 
 TASK_TIME = re.compile(r"Task evidence\.read\[[^\]]+\] succeeded in ([0-9.]+)s")
 
@@ -55,11 +61,44 @@ def make_scans(folder: Path, n: int) -> list[Path]:
     return out
 
 
-def run(files: list[Path], workers: int, clients: int, work: Path, limit: float, postgres=None) -> dict:
+def units_store(path: Path, units: int) -> tuple[str, list[tuple[str, str, str]]]:
+    """A fresh store whose campaign has `units` communes (the demo round's framework and groups), each with its own
+    web account: [(unit code, account, first criterion it may attach to)]."""
+    if path.exists():
+        shutil.rmtree(path)
+    data = campaign_data()
+    data["units"] = [
+        {"code": f"X{i:03d}", "name": f"UBND xã Thử Nghiệm {i:03d}", "kind": "commune", "symbol": "UBND"}
+        for i in range(1, units + 1)
+    ]
+    campaign_file = path.parent / f"{path.name}-campaign.yaml"
+    campaign_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with Store.init(path) as store:
+        load_samples(store)
+        campaign = create_campaign(store, campaign_file)
+        out = []
+        for unit in campaign.units:
+            name = f"dv-{unit.code.lower()}"
+            accounts.add_user(store, name, "unit", PASSWORD, unit=unit.code)
+            out.append((unit.code, name, campaign.applicable_leaves(unit)[0].code))
+    return campaign.id, out
+
+
+def sign_in(base: str, name: str) -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=base, timeout=120)
+    token = CSRF.search(client.get("/login").text).group(1)
+    response = client.post("/login", data={"csrf": token, "name": name, "password": PASSWORD, "next": "/"})
+    assert response.status_code == 303, response.text[:300]
+    return client, CSRF.search(client.get("/").text).group(1)
+
+
+def run(
+    files: list[Path], workers: int, clients: int, work: Path, limit: float, postgres=None, units: int = 100
+) -> dict:
     store_dir = work / f"store-{workers}w"
     if postgres is not None:  # a fresh database for this run; every process of the run uses it
         os.environ["EVIDENCE_DATABASE_URL"] = postgres.empty_database()
-    campaign_id, unit, criterion = fresh_store(store_dir)
+    campaign_id, unit_accounts = units_store(store_dir, units)
     redis = Redis(work / f"redis-{workers}w").start()
     env = environment(redis.url)
     procs: list[subprocess.Popen] = []
@@ -76,14 +115,19 @@ def run(files: list[Path], workers: int, clients: int, work: Path, limit: float,
             proc = start(["worker", "--store", str(store_dir), "--concurrency", "1", "--sweep", "30"], env, log)
             procs.append(proc)
             wait_log(log, " ready.", proc)
-        sessions = [sign_in(base) for _ in range(clients)]
-        url = f"/c/{campaign_id}/u/{unit}/k/{criterion}/upload"
+        sessions = {code: sign_in(base, name) for code, name, _ in unit_accounts}  # one per unit, signed in first
         times: list[float] = []
         failures: list[str] = []
         lock = threading.Lock()
 
-        def upload(i: int, client: httpx.Client, token: str) -> None:
-            for path in files[i::clients]:
+        # file n goes to unit n mod units; client c uploads for units c, c + clients, … (a unit's files, one by one)
+        def upload(c: int) -> None:
+            for n, path in enumerate(files):
+                code, _, criterion = unit_accounts[n % len(unit_accounts)]
+                if (n % len(unit_accounts)) % clients != c:
+                    continue
+                client, token = sessions[code]
+                url = f"/c/{campaign_id}/u/{code}/k/{criterion}/upload"
                 kind = "application/pdf" if path.suffix == ".pdf" else "image/png"
                 began = time.perf_counter()
                 try:
@@ -100,7 +144,7 @@ def run(files: list[Path], workers: int, clients: int, work: Path, limit: float,
                         failures.append(f"{path.name}: {status}")
 
         started = time.perf_counter()
-        threads = [threading.Thread(target=upload, args=(i, *sessions[i])) for i in range(clients)]
+        threads = [threading.Thread(target=upload, args=(c,)) for c in range(clients)]
         for t in threads:
             t.start()
         for t in threads:
@@ -116,7 +160,7 @@ def run(files: list[Path], workers: int, clients: int, work: Path, limit: float,
                 break
             time.sleep(0.1)
         read_s = time.perf_counter() - started
-        for client, _ in sessions:
+        for client, _ in sessions.values():
             client.close()
     finally:
         for proc in procs:
@@ -160,6 +204,7 @@ def run(files: list[Path], workers: int, clients: int, work: Path, limit: float,
         "index_check_exit": check.returncode,
         "load": load(),
         "database": "postgresql" if postgres is not None else "sqlite",
+        "units": len(unit_accounts),
     }
 
 
@@ -188,6 +233,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--units", type=int, default=100, help="communes uploading, each with its own account")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         print("redis-server is not installed (scripts/setup-system.sh installs it)", file=sys.stderr)
@@ -197,8 +243,8 @@ def main() -> None:
     files = make_pdfs(work / "files", args.pdfs) + make_scans(work / "scans", args.scans)
     files = files[: args.pdfs] + files[args.pdfs :]
     print(
-        f"{args.pdfs} born-digital PDFs + {args.scans} scans (PNG, OCR), {args.clients} clients; cores"
-        f" {os.cpu_count()}; load {load()}"
+        f"{args.pdfs} born-digital PDFs + {args.scans} scans (PNG, OCR), {args.units} units, {args.clients} clients;"
+        f" cores {os.cpu_count()}; load {load()}"
     )
     postgres = None
     if args.database == "postgresql":
@@ -208,7 +254,7 @@ def main() -> None:
     results = []
     try:
         for workers in args.workers:
-            result = run(files, workers, args.clients, work, args.limit, postgres)
+            result = run(files, workers, args.clients, work, args.limit, postgres, args.units)
             show(result)
             results.append(result)
     finally:
