@@ -103,7 +103,8 @@ def run(
     env = environment(redis.url)
     procs: list[subprocess.Popen] = []
     logs = work / f"logs-{workers}w"
-    logs.mkdir(exist_ok=True)
+    shutil.rmtree(logs, ignore_errors=True)  # a reused --workdir: the logs (task times) are this run's only
+    logs.mkdir()
     try:
         port = free_port()
         web = start(["--store", str(store_dir), "serve", "--port", str(port), "--workers", "2"], env, logs / "web.log")
