@@ -56,6 +56,20 @@ def test_a_worker_that_dies_is_reported_and_replaced(tmp_path, monkeypatch):
     assert sum(isinstance(results[p], int) for p in paths) == 4
 
 
+def test_a_worker_grown_too_large_retires_after_returning_its_reading(tmp_path, monkeypatch):
+    """OCR engines grow scan after scan: a worker above RETIRE_RSS_BYTES after a file hands its reading back, then
+    a fresh worker takes the next file (no reading lost, none reported as a crash)."""
+    monkeypatch.setattr(worker, "_read_one", lambda path, ocr, jobs, name: ("ok", os.getpid(), True))
+    monkeypatch.setattr(worker, "RETIRE_RSS_BYTES", 1)  # every worker is "too large" after one file
+    paths = _texts(tmp_path, 5)
+    results = dict(read_many(paths, ocr=False, jobs=1, timeout=30))
+    assert all(isinstance(results[p], int) for p in paths)  # every reading came back
+    assert len(set(results.values())) == 5  # each from its own, fresh worker
+    monkeypatch.setattr(worker, "RETIRE_RSS_BYTES", 1 << 40)
+    assert len(set(dict(read_many(paths, ocr=False, jobs=1, timeout=30)).values())) == 1
+    assert worker._resident_bytes() > 10 * 1024 * 1024  # this process's own resident memory, read from /proc
+
+
 def test_real_reading_in_reused_workers(tmp_path):
     paths = _texts(tmp_path, 8)
     results = dict(read_many(paths, ocr=False, jobs=2, timeout=60))
