@@ -217,19 +217,11 @@ def link_payload(row) -> dict:
 
 
 def detach_payload(row) -> dict:
-    """A row of `detached_links` (the link as it was, who took it back and why)."""
-    return {
+    """A row of `detached_links` (the link as it was, who took it back and why): the link's payload, whose
+    `link_id` is the id the link had, plus the detach."""
+    return link_payload(row) | {
         "detached_id": row["id"],
         "link_id": row["link_id"],
-        "evidence_id": row["evidence_id"],
-        "campaign": row["campaign_id"],
-        "unit": row["unit_code"],
-        "criterion": row["criterion_code"],
-        "filename": row["filename"],
-        "pages": row["pages"],
-        "note": row["note"],
-        "linked_by": row["linked_by"],
-        "linked_at": row["linked_at"],
         "detached_by": row["detached_by"],
         "detached_at": row["detached_at"],
         "reason": row["reason"],
